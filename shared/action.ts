@@ -1,0 +1,143 @@
+import { appendFileSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
+import { ConfigurationError, errorMessage } from './errors.js'
+import { escapeCommandData } from './escape.js'
+import { emitAnnotations, type Annotation } from './annotations.js'
+
+/**
+ * Everything an action does to talk to the runner, behind one interface so `run()` can be tested
+ * with a fake and so the bundles need no @actions/core at start-up. The file formats are the
+ * runner's own: GITHUB_OUTPUT / GITHUB_STATE use `name<<delimiter` blocks, the summary is appended.
+ */
+export interface ActionIO {
+  readonly env: Readonly<Record<string, string | undefined>>
+  /** Trimmed input value; '' when unset. */
+  getInput(name: string): string
+  setOutput(name: string, value: string | number | boolean): void
+  saveState(name: string, value: string): void
+  getState(name: string): string
+  appendSummary(markdown: string): void
+  info(line: string): void
+  warning(message: string, props?: Omit<Annotation, 'level' | 'message'>): void
+  debug(message: string): void
+  group<T>(title: string, body: () => Promise<T>): Promise<T>
+  annotate(annotations: Annotation[]): void
+  setSecret(value: string): void
+  setFailed(message: string): void
+  readonly failed: boolean
+}
+
+export function inputEnvName(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+}
+
+function fileCommandBlock(name: string, value: string): string {
+  const delimiter = `ghadelimiter_${randomUUID()}`
+  if (name.includes(delimiter) || value.includes(delimiter)) {
+    throw new Error('Unexpected delimiter clash in a file command value.')
+  }
+  return `${name}<<${delimiter}\n${value}\n${delimiter}\n`
+}
+
+/** The real runner: reads INPUT_* from env, writes the runner's files and workflow commands. */
+export function createRunnerIO(
+  env: Record<string, string | undefined> = process.env,
+  write: (text: string) => void = (t) => process.stdout.write(t)
+): ActionIO {
+  let failed = false
+  const line = (t: string) => write(`${t}\n`)
+  const appendTo = (variable: string, text: string, fallback: () => void) => {
+    const file = env[variable]
+    if (file) appendFileSync(file, text, 'utf8')
+    else fallback()
+  }
+  return {
+    env,
+    get failed() {
+      return failed
+    },
+    getInput(name) {
+      return (env[inputEnvName(name)] ?? '').trim()
+    },
+    setOutput(name, value) {
+      appendTo('GITHUB_OUTPUT', fileCommandBlock(name, String(value)), () => line(`${name}=${String(value)}`))
+    },
+    saveState(name, value) {
+      appendTo('GITHUB_STATE', fileCommandBlock(name, value), () => undefined)
+    },
+    getState(name) {
+      return env[`STATE_${name}`] ?? ''
+    },
+    appendSummary(markdown) {
+      appendTo('GITHUB_STEP_SUMMARY', markdown.endsWith('\n') ? markdown : `${markdown}\n`, () => undefined)
+    },
+    info(text) {
+      line(text)
+    },
+    warning(message, props) {
+      emitAnnotations([{ level: 'warning', message, ...props }], line)
+    },
+    debug(message) {
+      line(`::debug::${escapeCommandData(message)}`)
+    },
+    async group(title, body) {
+      line(`::group::${escapeCommandData(title)}`)
+      try {
+        return await body()
+      } finally {
+        line('::endgroup::')
+      }
+    },
+    annotate(annotations) {
+      emitAnnotations(annotations, line)
+    },
+    setSecret(value) {
+      if (value) line(`::add-mask::${escapeCommandData(value)}`)
+    },
+    setFailed(message) {
+      failed = true
+      process.exitCode = 1
+      line(`::error::${escapeCommandData(message)}`)
+    }
+  }
+}
+
+/**
+ * Runs an action body once, catching every error in one place: user mistakes become a failure
+ * that names the action and says how to fix it; anything else is reported without a stack trace
+ * (the stack goes to the debug log).
+ */
+export async function runAction(name: string, io: ActionIO, body: () => Promise<void>): Promise<void> {
+  try {
+    await body()
+  } catch (error) {
+    if (error instanceof ConfigurationError) {
+      io.setFailed(`${name}: ${error.message}`)
+    } else {
+      if (error instanceof Error && error.stack) io.debug(error.stack)
+      io.setFailed(`${name} failed unexpectedly: ${errorMessage(error)}. Re-run with step debug logging for details and report it if it persists.`)
+    }
+  }
+}
+
+/** Parses a boolean input the way the YAML 1.2 core schema spells booleans. */
+export function booleanInput(io: ActionIO, name: string, fallback: boolean): boolean {
+  const raw = io.getInput(name)
+  if (raw === '') return fallback
+  if (/^(true|True|TRUE)$/.test(raw)) return true
+  if (/^(false|False|FALSE)$/.test(raw)) return false
+  throw new ConfigurationError(`Input "${name}" must be true or false, not "${raw.slice(0, 50)}".`)
+}
+
+/** A choice input, checked against the allowed values. */
+export function choiceInput<T extends string>(io: ActionIO, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = io.getInput(name)
+  if (raw === '') return fallback
+  if ((allowed as readonly string[]).includes(raw)) return raw as T
+  throw new ConfigurationError(`Input "${name}" must be one of ${allowed.join(', ')}; got "${raw.slice(0, 50)}".`)
+}
+
+/** The workspace the action works in: GITHUB_WORKSPACE, else the current directory. */
+export function workspaceOf(io: ActionIO): string {
+  return io.env.GITHUB_WORKSPACE || process.cwd()
+}
