@@ -1,0 +1,281 @@
+import { existsSync } from 'node:fs'
+import { comparisons, parseExpression, typeCheck, ExpressionError, type Expression, type TypeName } from '../expr/index.js'
+import { globFiles, isGlob } from '../glob.js'
+import { classifyName, PERCENT_METRICS } from '../metrics.js'
+import { resolveInWorkspace } from '../safe-path.js'
+import { ConfigurationError, errorMessage } from '../errors.js'
+import type { Position } from '../yaml.js'
+import { sortFindings, type GraphFinding } from './findings.js'
+import { loadGraph } from './load.js'
+import type { GraphNode, ProcessGraph } from './model.js'
+import { resolveValues } from './values.js'
+
+export interface ValidationResult {
+  graph?: ProcessGraph
+  findings: GraphFinding[]
+  errors: number
+  warnings: number
+  valid: boolean
+}
+
+export interface ValidateOptions {
+  /** Check that artifact paths and templates exist (default true). */
+  checkFiles?: boolean
+}
+
+/**
+ * Loads and validates a graph: YAML safety, the schema, then soundness (ids, transitions,
+ * reachability, inescapable loops, decisions, gates, expressions, metric names, files).
+ * Never throws for a bad graph: every problem is a finding with file:line:col.
+ */
+export function validateGraphFile(root: string, graphPath: string, opts: ValidateOptions = {}): ValidationResult {
+  let graph: ProcessGraph | undefined
+  const findings: GraphFinding[] = []
+  try {
+    const loaded = loadGraph(root, graphPath)
+    graph = loaded.graph
+    findings.push(...loaded.findings)
+    findings.push(...checkGraph(root, graph, opts))
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error
+    const loc = error.location
+    findings.push({
+      severity: 'error',
+      code: 'yaml',
+      message: error.message,
+      file: loc?.file ?? graphPath,
+      line: loc?.line ?? 1,
+      col: loc?.col ?? 1
+    })
+  }
+  const sorted = sortFindings(findings)
+  const errors = sorted.filter((f) => f.severity === 'error').length
+  return { graph, findings: sorted, errors, warnings: sorted.length - errors, valid: errors === 0 }
+}
+
+/** Soundness checks over a normalised graph. */
+export function checkGraph(root: string, graph: ProcessGraph, opts: ValidateOptions = {}): GraphFinding[] {
+  const findings: GraphFinding[] = []
+  const file = graph.file
+  const add = (severity: GraphFinding['severity'], code: string, node: GraphNode | undefined, message: string, pos?: Position) => {
+    const p = pos ?? node?.pos
+    findings.push({ severity, code, message, file, line: p?.line ?? 1, col: p?.col ?? 1, node: node?.id })
+  }
+
+  // Ids
+  const seen = new Map<string, GraphNode>()
+  for (const n of graph.nodes) {
+    const first = seen.get(n.id)
+    if (first) add('error', 'duplicate-id', n, `node "${n.id}" is defined twice (first at line ${first.pos?.line ?? '?'}); ids must be unique.`, n.fieldPos.id)
+    else seen.set(n.id, n)
+  }
+  if (graph.entry !== undefined && !graph.byId.has(graph.entry)) {
+    add('error', 'missing-target', undefined, `start: node "${graph.entry}" does not exist.`)
+  }
+
+  // Transitions and per-kind shape
+  const edges = new Map<string, string[]>()
+  for (const n of graph.nodes) {
+    const targets: Array<[string, string, Position | undefined]> = []
+    if (n.kind === 'decision') {
+      if (n.next !== undefined) add('error', 'decision-shape', n, `decision "${n.id}": next must be a list of {when, node} branches with an else branch, not a single node id.`, n.fieldPos.next)
+      if (!n.branches || n.branches.length === 0) {
+        if (n.next === undefined) add('error', 'decision-shape', n, `decision "${n.id}" has no branches; add next: [{when, node}, …, {when: else, node}].`)
+      } else {
+        const elseCount = n.branches.filter((b) => b.isElse).length
+        const always = n.branches.some((b) => b.when.trim() === 'true')
+        if (elseCount === 0 && !always) add('error', 'decision-no-else', n, `decision "${n.id}" has no else branch: when no condition holds the process would stop. Add {when: else, node: …}.`, n.fieldPos.next)
+        if (elseCount > 1) add('error', 'decision-shape', n, `decision "${n.id}" has ${elseCount} else branches; keep one, last.`, n.fieldPos.next)
+        for (const b of n.branches) targets.push([b.node, `branch "${b.when}"`, b.pos])
+      }
+    } else if (n.kind === 'gate') {
+      if (n.next !== undefined || n.branches) add('error', 'gate-shape', n, `gate "${n.id}" moves on through pass and fail, not next; replace next with pass: and fail:.`, n.fieldPos.next)
+      if (!n.pass) add('error', 'gate-no-pass', n, `gate "${n.id}" has no pass transition; add pass: <node id>.`)
+      if (!n.fail) add('error', 'gate-no-fail', n, `gate "${n.id}" has no fail transition; add fail: <node id> (where work goes when the gate fails).`)
+      if (n.pass) targets.push([n.pass, 'pass', n.fieldPos.pass])
+      if (n.fail) targets.push([n.fail, 'fail', n.fieldPos.fail])
+      if (!n.requires || n.requires.length === 0) {
+        add(n.criteria ? 'warning' : 'error', 'gate-no-requires', n, `gate "${n.id}" has no typed requires, so nothing can be checked${n.criteria ? ' (its free-text criteria are not machine-checkable)' : ''}; add requires: [artifact|metric|review|policy|trace].`)
+      }
+    } else {
+      if (n.branches) add('error', `${n.kind}-shape`, n, `${n.kind} "${n.id}": only decisions take a list of branches; give next a single node id.`, n.fieldPos.next)
+      if (n.next) targets.push([n.next, 'next', n.fieldPos.next])
+      if (n.pass || n.fail) add('error', `${n.kind}-shape`, n, `${n.kind} "${n.id}": pass/fail belong to gates; use next.`, n.fieldPos.pass ?? n.fieldPos.fail)
+      if (n.kind === 'calibrate' && !n.schedule && !(n.triggers && n.triggers.length > 0)) {
+        add('error', 'calibrate-no-schedule', n, `calibrate "${n.id}" has neither a schedule nor triggers; add schedule: "0 6 * * 1" or triggers: [release, incident].`)
+      }
+      if (n.kind === 'calibrate' && !n.next) add('error', 'calibrate-no-next', n, `calibrate "${n.id}" has no next; say where recalibration leads.`)
+    }
+    if (n.kind !== 'gate' && n.requires) add('error', `${n.kind}-shape`, n, `${n.kind} "${n.id}": requires belongs to gates.`, n.fieldPos.requires)
+    const out: string[] = []
+    for (const [target, label, pos] of targets) {
+      if (!graph.byId.has(target)) add('error', 'missing-target', n, `node "${n.id}" (${label}) points at "${target}", which does not exist.`, pos)
+      else out.push(target)
+    }
+    edges.set(n.id, out)
+    if (n.criteria) add('warning', 'vague-criteria', n, `node "${n.id}" has free-text criteria that no tool can check; express them as typed requires.`, n.fieldPos.criteria)
+    for (const e of n.evidence ?? []) {
+      if (/\s/.test(e)) add('warning', 'path-with-spaces', n, `node "${n.id}": evidence path "${e}" contains spaces; paths with spaces are easy to break in scripts.`, n.fieldPos.evidence)
+    }
+  }
+
+  // Reachability from the entry (iterative: graphs may have 100k nodes)
+  if (graph.entry && graph.byId.has(graph.entry)) {
+    const reached = new Set<string>([graph.entry])
+    const queue = [graph.entry]
+    while (queue.length > 0) {
+      for (const t of edges.get(queue.pop() as string) ?? []) {
+        if (!reached.has(t)) {
+          reached.add(t)
+          queue.push(t)
+        }
+      }
+    }
+    for (const n of graph.byId.values()) {
+      if (!reached.has(n.id)) add('error', 'unreachable', n, `node "${n.id}" cannot be reached from the entry "${graph.entry}"; connect it or remove it.`, n.fieldPos.id)
+    }
+  }
+
+  // Loops nobody can leave: strongly connected components made only of activities
+  for (const scc of stronglyConnected(graph, edges)) {
+    const looping = scc.length > 1 || (edges.get(scc[0]) ?? []).includes(scc[0])
+    if (!looping) continue
+    if (scc.every((id) => graph.byId.get(id)?.kind === 'activity')) {
+      const first = graph.byId.get(scc[0])
+      add('error', 'trap-cycle', first, `nodes ${scc.map((s) => `"${s}"`).join(' → ')} form a loop with no gate, decision or calibrate node: once entered it can never be left.`, first?.fieldPos.next)
+    }
+  }
+
+  findings.push(...checkExpressions(root, graph))
+  if (opts.checkFiles !== false) findings.push(...checkFiles(root, graph))
+  return findings
+}
+
+function checkExpressions(root: string, graph: ProcessGraph): GraphFinding[] {
+  const findings: GraphFinding[] = []
+  const resolved = resolveValues(root, graph)
+  for (const p of resolved.problems) findings.push({ severity: 'error', code: 'values', message: p, file: graph.file, line: 1, col: 1 })
+  const typeOf = (name: string): TypeName | undefined => {
+    const c = classifyName(name)
+    if (c.kind === 'metric' || c.kind === 'alias' || c.kind === 'baseline') return 'number'
+    const v = resolved.values.get(name)
+    if (v === undefined) return graph.vars.has(name) ? 'any' : undefined
+    return Array.isArray(v) ? 'list' : (typeof v as TypeName)
+  }
+  const defined = (name: string) => resolved.values.has(name) || graph.vars.has(name)
+
+  for (const n of graph.nodes) {
+    const check = (source: string, where: string, pos: Position | undefined, role: 'metric' | 'decision' | 'review' | 'policy') => {
+      let expr: Expression
+      try {
+        expr = parseExpression(source)
+      } catch (error) {
+        if (!(error instanceof ExpressionError)) throw error
+        findings.push({ severity: 'error', code: 'expression', node: n.id, file: graph.file, line: pos?.line ?? 1, col: (pos?.col ?? 1) + error.offset, message: `node "${n.id}" ${where}: ${error.message} in "${source}".` })
+        return
+      }
+      const at = { file: graph.file, line: pos?.line ?? 1, col: pos?.col ?? 1, node: n.id }
+      for (const name of expr.identifiers) {
+        const c = classifyName(name)
+        if (c.kind === 'unknown-metric') {
+          findings.push({ ...at, severity: 'error', code: 'unknown-metric', message: `node "${n.id}" ${where}: unknown metric "${name}"${c.suggestion ? `; did you mean "${c.suggestion}"?` : ''} (see the metric namespace in the README).` })
+        } else if (c.kind === 'free' && !defined(name) && role !== 'review') {
+          findings.push({ ...at, severity: 'warning', code: 'undefined-name', message: `node "${n.id}" ${where}: "${name}" is undefined; give it a value under vars: or imports: (check-gates fails on it while it has none).` })
+        }
+      }
+      for (const msg of typeCheck(expr, typeOf, { boolean: true })) {
+        findings.push({ ...at, severity: 'error', code: 'expression-type', message: `node "${n.id}" ${where}: ${msg} in "${source}".` })
+      }
+      for (const cmp of comparisons(expr)) {
+        if (PERCENT_METRICS.has(cmp.name) && (cmp.op === '>=' || cmp.op === '>') && cmp.value > 0 && cmp.value <= 1) {
+          findings.push({ ...at, severity: 'warning', code: 'unit', message: `node "${n.id}" ${where}: ${cmp.name} is a percentage from 0 to 100, so "${cmp.op} ${cmp.value}" is almost always true; did you mean ${cmp.value * 100}?` })
+        }
+      }
+    }
+    n.branches?.forEach((b) => {
+      if (!b.isElse) check(b.when, `branch to "${b.node}"`, b.pos, 'decision')
+    })
+    n.requires?.forEach((r, i) => {
+      const where = `requirement ${r.id}`
+      const pos = r.pos
+      if (r.type === 'metric') {
+        check(r.expr, where, pos, 'metric')
+        for (const [stage, e] of Object.entries(r.byStage ?? {})) check(e, `${where} (stage ${stage})`, pos, 'metric')
+      } else if (r.type === 'policy') check(r.expr, where, pos, 'policy')
+      else if (r.type === 'review' && r.expr) check(r.expr, where, pos, 'review')
+      void i
+    })
+  }
+  return findings
+}
+
+function checkFiles(root: string, graph: ProcessGraph): GraphFinding[] {
+  const findings: GraphFinding[] = []
+  for (const n of graph.nodes) {
+    for (const r of n.requires ?? []) {
+      if (r.type !== 'artifact') continue
+      const at = { file: graph.file, line: r.pos?.line ?? 1, col: r.pos?.col ?? 1, node: n.id }
+      try {
+        const matches = globFiles(root, r.path)
+        if (matches.length === 0) {
+          findings.push({ ...at, severity: 'error', code: 'artifact-missing', message: `node "${n.id}" requirement ${r.id}: artifact "${r.path}" ${isGlob(r.path) ? 'matches no file' : 'does not exist'}; create it or fix the path.` })
+        }
+        if (r.template && !existsSync(resolveInWorkspace(root, r.template, 'template'))) {
+          findings.push({ ...at, severity: 'error', code: 'template-missing', message: `node "${n.id}" requirement ${r.id}: template "${r.template}" does not exist.` })
+        }
+      } catch (error) {
+        findings.push({ ...at, severity: 'error', code: 'artifact-path', message: `node "${n.id}" requirement ${r.id}: ${errorMessage(error)}` })
+      }
+    }
+  }
+  return findings
+}
+
+/** Tarjan's algorithm, iterative so that long chains cannot overflow the stack. */
+function stronglyConnected(graph: ProcessGraph, edges: Map<string, string[]>): string[][] {
+  const index = new Map<string, number>()
+  const low = new Map<string, number>()
+  const onStack = new Set<string>()
+  const stack: string[] = []
+  const result: string[][] = []
+  let counter = 0
+  for (const start of graph.byId.keys()) {
+    if (index.has(start)) continue
+    const work: Array<[string, number]> = [[start, 0]]
+    while (work.length > 0) {
+      const frame = work[work.length - 1]
+      const [v, i] = frame
+      if (i === 0) {
+        index.set(v, counter)
+        low.set(v, counter)
+        counter++
+        stack.push(v)
+        onStack.add(v)
+      }
+      const out = edges.get(v) ?? []
+      if (i < out.length) {
+        frame[1] = i + 1
+        const w = out[i]
+        if (!index.has(w)) work.push([w, 0])
+        else if (onStack.has(w)) low.set(v, Math.min(low.get(v) as number, index.get(w) as number))
+        continue
+      }
+      work.pop()
+      if (work.length > 0) {
+        const parent = work[work.length - 1][0]
+        low.set(parent, Math.min(low.get(parent) as number, low.get(v) as number))
+      }
+      if (low.get(v) === index.get(v)) {
+        const comp: string[] = []
+        let w: string
+        do {
+          w = stack.pop() as string
+          onStack.delete(w)
+          comp.push(w)
+        } while (w !== v)
+        result.push(comp.reverse())
+      }
+    }
+  }
+  return result
+}
