@@ -5,6 +5,7 @@ import { classifyName, PERCENT_METRICS } from '../metrics.js'
 import { resolveInWorkspace } from '../safe-path.js'
 import { ConfigurationError, errorMessage } from '../errors.js'
 import type { Position } from '../yaml.js'
+import { branchesAreExhaustive } from './exhaustive.js'
 import { sortFindings, type GraphFinding } from './findings.js'
 import { loadGraph } from './load.js'
 import type { GraphNode, ProcessGraph } from './model.js'
@@ -78,18 +79,23 @@ export function checkGraph(root: string, graph: ProcessGraph, opts: ValidateOpti
   for (const n of graph.nodes) {
     const targets: Array<[string, string, Position | undefined]> = []
     if (n.kind === 'decision') {
-      if (n.next !== undefined) add('error', 'decision-shape', n, `decision "${n.id}": next must be a list of {when, node} branches with an else branch, not a single node id.`, n.fieldPos.next)
+      if (n.next !== undefined) {
+        add('error', 'decision-shape', n, `decision "${n.id}": next must be a list of {when, node} branches with an else branch, not a single node id.`, n.fieldPos.next)
+        targets.push([n.next, 'next', n.fieldPos.next])
+      }
       if (!n.branches || n.branches.length === 0) {
         if (n.next === undefined) add('error', 'decision-shape', n, `decision "${n.id}" has no branches; add next: [{when, node}, …, {when: else, node}].`)
       } else {
         const elseCount = n.branches.filter((b) => b.isElse).length
-        const always = n.branches.some((b) => b.when.trim() === 'true')
-        if (elseCount === 0 && !always) add('error', 'decision-no-else', n, `decision "${n.id}" has no else branch: when no condition holds the process would stop. Add {when: else, node: …}.`, n.fieldPos.next)
+        const exhaustive = elseCount === 0 && branchesAreExhaustive(n.branches.map((b) => b.when))
+        if (elseCount === 0 && !exhaustive) add('error', 'decision-no-else', n, `decision "${n.id}" has no else branch: when no condition holds the process would stop. Add {when: else, node: …}.`, n.fieldPos.next)
         if (elseCount > 1) add('error', 'decision-shape', n, `decision "${n.id}" has ${elseCount} else branches; keep one, last.`, n.fieldPos.next)
         for (const b of n.branches) targets.push([b.node, `branch "${b.when}"`, b.pos])
       }
     } else if (n.kind === 'gate') {
       if (n.next !== undefined || n.branches) add('error', 'gate-shape', n, `gate "${n.id}" moves on through pass and fail, not next; replace next with pass: and fail:.`, n.fieldPos.next)
+      // Follow a legacy `next` too, so one shape error does not cascade into "unreachable" for the rest.
+      if (n.next !== undefined) targets.push([n.next, 'next', n.fieldPos.next])
       if (!n.pass) add('error', 'gate-no-pass', n, `gate "${n.id}" has no pass transition; add pass: <node id>.`)
       if (!n.fail) add('error', 'gate-no-fail', n, `gate "${n.id}" has no fail transition; add fail: <node id> (where work goes when the gate fails).`)
       if (n.pass) targets.push([n.pass, 'pass', n.fieldPos.pass])
@@ -183,7 +189,7 @@ function checkExpressions(root: string, graph: ProcessGraph): GraphFinding[] {
           findings.push({ ...at, severity: 'warning', code: 'undefined-name', message: `node "${n.id}" ${where}: "${name}" is undefined; give it a value under vars: or imports: (check-gates fails on it while it has none).` })
         }
       }
-      for (const msg of typeCheck(expr, typeOf, { boolean: true })) {
+      for (const msg of typeCheck(expr, typeOf, { requireBoolean: true })) {
         findings.push({ ...at, severity: 'error', code: 'expression-type', message: `node "${n.id}" ${where}: ${msg} in "${source}".` })
       }
       for (const cmp of comparisons(expr)) {

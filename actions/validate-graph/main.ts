@@ -1,0 +1,54 @@
+import { writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { booleanInput, createRunnerIO, runAction, workspaceOf, type ActionIO } from '../../shared/action.js'
+import { outputDir } from '../../shared/context.js'
+import { validationReport, validationSummary, findingAnnotations } from '../../shared/graph/report.js'
+import { validateGraphFile } from '../../shared/graph/index.js'
+import { resolveInWorkspace } from '../../shared/safe-path.js'
+
+export interface ValidateGraphInputs {
+  graph: string
+  strict: boolean
+  report: string
+}
+
+export function readInputs(io: ActionIO): ValidateGraphInputs {
+  return {
+    graph: io.getInput('graph') || '.process/graph.yaml',
+    strict: booleanInput(io, 'strict', false),
+    report: io.getInput('report')
+  }
+}
+
+export interface ValidateGraphDeps {
+  io?: ActionIO
+  now?: () => Date
+}
+
+export async function run(deps: ValidateGraphDeps = {}): Promise<void> {
+  const io = deps.io ?? createRunnerIO()
+  const now = deps.now ?? (() => new Date())
+  await runAction('validate-graph', io, async () => {
+    const inputs = readInputs(io)
+    const root = workspaceOf(io)
+    const result = validateGraphFile(root, inputs.graph)
+    const valid = result.valid && !(inputs.strict && result.warnings > 0)
+    const reportPath = inputs.report
+      ? resolveInWorkspace(root, inputs.report, 'report path')
+      : path.join(outputDir(io.env), 'validation-report.json')
+    const report = validationReport(result, { env: io.env, now: now(), graph: inputs.graph, strict: inputs.strict })
+    writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`)
+    io.annotate(findingAnnotations(result.findings, inputs.strict))
+    io.appendSummary(validationSummary(result, { graph: inputs.graph, strict: inputs.strict }))
+    io.setOutput('valid', valid)
+    io.setOutput('errors', result.errors)
+    io.setOutput('warnings', result.warnings)
+    io.setOutput('report', reportPath)
+    io.info(`${inputs.graph}: ${result.errors} error(s), ${result.warnings} warning(s)${inputs.strict ? ' (strict)' : ''}.`)
+    if (!valid) {
+      io.setFailed(
+        `validate-graph: ${inputs.graph} is not valid: ${result.errors} error(s)${inputs.strict ? ` and ${result.warnings} warning(s) under strict` : ''}. Fix the findings listed above (each names file, line and node).`
+      )
+    }
+  })
+}
