@@ -1,0 +1,47 @@
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { ConfigurationError, EvidenceError, errorMessage } from '../errors.js'
+import { resolveInWorkspace } from '../safe-path.js'
+import type { FlowReport } from './types.js'
+import { validateReport } from './validate.js'
+
+/** Reports are small; one far larger than this is not a report we wrote. */
+export const MAX_REPORT_BYTES = 64 * 1024 * 1024
+
+/**
+ * Validates the report against the published schema, then writes it (pretty-printed, so a
+ * reviewer can read the artifact) to a path inside the workspace. A report that fails its own
+ * schema is a bug in flow-actions: it is still written, so nothing is lost, and the problem is
+ * returned for the caller to surface.
+ */
+export function writeReport(root: string, userPath: string, report: FlowReport): { path: string; schemaErrors: string[] } {
+  const target = resolveInWorkspace(root, userPath, 'report path')
+  const check = validateReport(report)
+  mkdirSync(path.dirname(target), { recursive: true })
+  writeFileSync(target, `${JSON.stringify(report, null, 2)}\n`, 'utf8')
+  return { path: target, schemaErrors: check.valid ? [] : check.errors }
+}
+
+/**
+ * Reads a report written by an earlier run (e.g. the default branch's, downloaded as an
+ * artifact). It is untrusted input: size-capped, parsed as JSON and checked against the schema.
+ */
+export function readReport(root: string, userPath: string): FlowReport {
+  const file = resolveInWorkspace(root, userPath, 'report')
+  let size: number
+  try {
+    size = statSync(file).size
+  } catch {
+    throw new ConfigurationError(`${userPath} does not exist.`)
+  }
+  if (size > MAX_REPORT_BYTES) throw new EvidenceError(userPath, 'too-large', `${size} bytes is over the ${MAX_REPORT_BYTES}-byte limit for a report.`)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (error) {
+    throw new EvidenceError(userPath, 'malformed', `not valid JSON (${errorMessage(error)}).`)
+  }
+  const check = validateReport(parsed)
+  if (!check.valid) throw new EvidenceError(userPath, 'malformed', `not a flow report: ${check.errors.slice(0, 3).join('; ')}.`)
+  return parsed as FlowReport
+}
