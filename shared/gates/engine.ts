@@ -1,0 +1,476 @@
+import path from 'node:path'
+import { existsSync, readdirSync } from 'node:fs'
+import type { Annotation } from '../annotations.js'
+import { TOOL_NAME, TOOL_VERSION } from '../context.js'
+import { ConfigurationError, errorMessage } from '../errors.js'
+import type { Expression, Scope, Value } from '../expr/index.js'
+import { loadGraph, resolveValues, type GraphNode, type ProcessGraph, type Requirement } from '../graph/index.js'
+import { withAliases } from '../metrics.js'
+import { countTotals, gateStatus, gatesVerdict, isUnmet, reportEnvelope, type FailOn } from '../report/build.js'
+import type { ActualValue, FindingRecord, FlowReport, GateResult, RequirementResult, RunInfo, WaiverRecord } from '../report/types.js'
+import { resolveInWorkspace } from '../safe-path.js'
+import { gateAnnotations } from './annotate.js'
+import { BASELINE_PREFIX, baselineCandidates, loadBaselines } from './baseline.js'
+import { checkExpression, parseCheck, type ExpressionContext } from './check-expression.js'
+import { checkReview } from './check-review.js'
+import { checkTrace } from './check-trace.js'
+import { explainMissing, namespacesOf } from './missing-names.js'
+import type { CheckOutcome } from './outcome.js'
+import type { EvidencePort } from './ports.js'
+import { PullRequestFacts, type GitHubRequester, type PullRequestContext } from './pull-request.js'
+import { loadSignoffs } from './signoffs.js'
+import { loadWaivers, waiverCoversStage, waiverTargets, type Waiver } from './waivers.js'
+
+export interface EvaluateGatesOptions {
+  root: string
+  graphPath: string
+  stage: string
+  /** A subset of gate ids; default every gate. */
+  gates?: string[]
+  /** The evidence input: `name: path-or-glob` per line, replacing the graph's declaration of that name. */
+  evidenceOverrides?: string
+  waiversPath?: string
+  /** Baseline files (baseline.json or earlier flow reports); default .process/baseline.json. */
+  baselinePath?: string | string[]
+  now: Date
+  /** Changed lines per file (from a diff), for small-change exemptions and new-code metrics. */
+  changedLines?: Map<string, Set<number>>
+  pullRequest?: PullRequestContext
+  /** Commit messages of a push, for trace requirements when there is no pull request. */
+  commits?: string[]
+  github?: GitHubRequester
+  failOn?: FailOn
+  /** Run metadata (repository, sha, ...); time and tool are filled in. */
+  run?: Partial<RunInfo>
+  maxFindings?: number
+  /** Explains API errors in actionable words; shared/github's classifier in production. */
+  describeApiError?: (error: unknown) => string
+}
+
+export interface GatesEvaluation {
+  report: FlowReport
+  annotations: Annotation[]
+  graph: ProcessGraph
+}
+
+export const DEFAULT_MAX_FINDINGS = 1000
+
+/**
+ * Evaluates every selected gate of the graph for a stage and returns one report. Configuration
+ * mistakes (a graph that does not load, an unknown gate or stage, an unreadable waivers file)
+ * throw ConfigurationError; everything about evidence becomes a result in the report, so the
+ * report and summary are always written.
+ */
+export async function evaluateGatesWith(port: EvidencePort, opts: EvaluateGatesOptions): Promise<GatesEvaluation> {
+  const { root, stage, now } = opts
+  const failOn = opts.failOn ?? 'error'
+  const { graph, findings } = loadGraph(root, opts.graphPath)
+  const schemaErrors = findings.filter((f) => f.severity === 'error')
+  if (schemaErrors.length > 0) {
+    const first = schemaErrors.slice(0, 3).map((f) => `${f.file}:${f.line ?? 0}: ${f.message}`)
+    throw new ConfigurationError(`${graph.file} is not a valid graph (${schemaErrors.length} error(s)): ${first.join('; ')}. Run validate-graph for the full list.`)
+  }
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(stage)) {
+    throw new ConfigurationError(`The stage "${stage.slice(0, 64)}" is not a valid stage name (letters, digits, ".", "_" and "-").`)
+  }
+  if (graph.stages.length > 0 && !graph.stages.includes(stage)) {
+    throw new ConfigurationError(`The stage "${stage}" is not one of the graph's stages (${graph.stages.join(', ')}).`)
+  }
+  const gateNodes = selectGates(graph, opts.gates)
+
+  const resolved = resolveValues(root, graph)
+  const waivers = loadWaivers(root, opts.waiversPath, now)
+  const baselinePaths = Array.isArray(opts.baselinePath) ? opts.baselinePath : opts.baselinePath ? [opts.baselinePath] : []
+  const baseline = loadBaselines(root, baselinePaths)
+  const signoffs = loadSignoffs(root)
+  const evidence = await port.collect({
+    root,
+    graphDeclarations: graph.evidence,
+    overrides: opts.evidenceOverrides,
+    now,
+    changedLines: opts.changedLines,
+    maxFindings: opts.maxFindings ?? DEFAULT_MAX_FINDINGS
+  })
+  const metrics = withAliases(evidence.metrics)
+
+  const usedValues = new Map<string, ActualValue>()
+  const scope: Scope = (name) => {
+    if (name.startsWith(BASELINE_PREFIX)) return baseline.values.get(name.slice(BASELINE_PREFIX.length))
+    const m = metrics.get(name)
+    if (m !== undefined) return m
+    const v = resolved.values.get(name)
+    if (v !== undefined) usedValues.set(name, Array.isArray(v) ? JSON.stringify(v) : v)
+    return v as Value | undefined
+  }
+  const missingCtx = { evidence, baseline, graphFile: graph.file, valueProblems: resolved.problems }
+  const expressionCtx: ExpressionContext = {
+    scope,
+    explainMissing: (names) => explainMissing(names, missingCtx),
+    evidenceFor: (names) => evidenceFiles(names, evidence, baseline.origin)
+  }
+  const describeApiError = opts.describeApiError ?? errorMessage
+  const facts = opts.pullRequest ? new PullRequestFacts(opts.pullRequest, opts.github) : undefined
+  const changedLineCount = memoise(() => countChangedLines(opts.changedLines, facts))
+
+  const gates: GateResult[] = []
+  const expressions: Expression[] = []
+  for (const node of gateNodes) {
+    const requirements: RequirementResult[] = []
+    for (const req of node.requires ?? []) {
+      const outcome = await checkRequirement(req, {
+        stage,
+        root,
+        now,
+        graph,
+        port,
+        expressionCtx,
+        facts,
+        commits: opts.commits,
+        describeApiError,
+        changedLineCount,
+        signoffs
+      })
+      const source = metricSource(req, stage)
+      if (source) {
+        const parsed = parseCheck(source)
+        if (!('error' in parsed)) expressions.push(parsed)
+      }
+      requirements.push({
+        id: req.id,
+        type: req.type,
+        severity: req.severity,
+        ...outcome,
+        evidence: [...new Set(outcome.evidence)],
+        ...(req.pos ? { location: { file: graph.file, line: req.pos.line, col: req.pos.col } } : {})
+      })
+    }
+    applyWaivers(node.id, requirements, waivers.waivers, stage)
+    gates.push({
+      id: node.id,
+      status: gateStatus(requirements),
+      ...(node.description ? { description: node.description.trim().replace(/\s+/g, ' ') } : {}),
+      requirements,
+      ...(node.pos ? { location: { file: graph.file, line: node.pos.line, col: node.pos.col } } : {})
+    })
+  }
+  const waiverGate = waiverProblemsGate(waivers.file, waivers.waivers, graph, gateNodes)
+  if (waiverGate) gates.push(waiverGate)
+
+  const report: FlowReport = {
+    ...reportEnvelope('gates', {
+      ...opts.run,
+      stage,
+      graph: graph.file,
+      time: now.toISOString(),
+      tool: { name: TOOL_NAME, version: TOOL_VERSION },
+      ...(opts.pullRequest ? { pullRequest: opts.pullRequest.number } : {})
+    }),
+    verdict: gatesVerdict(gates, failOn),
+    failOn,
+    totals: countTotals(gates),
+    gates,
+    metrics: finiteMetrics(metrics),
+    evidence: {
+      sources: Object.fromEntries([...evidence.sources].sort(([a], [b]) => a.localeCompare(b))),
+      problems: [...evidence.errors, ...baseline.problems].map((p) => ({ file: p.file, problem: p.problem, message: p.message, ...(p.line ? { line: p.line } : {}) }))
+    },
+    findings: evidence.findings.map(toFindingRecord),
+    findingsTotal: Math.max(evidence.findingsTotal, evidence.findings.length),
+    waivers: waivers.waivers.map((w) => w.record),
+    baseline: {
+      sources: baseline.sources,
+      values: Object.fromEntries(baseline.values),
+      candidates: baselineCandidates(expressions, (n) => metrics.get(n), baseline.values)
+    },
+    values: Object.fromEntries(usedValues)
+  }
+  return { report, annotations: gateAnnotations(report), graph }
+}
+
+function selectGates(graph: ProcessGraph, wanted: string[] | undefined): GraphNode[] {
+  const all = graph.nodes.filter((n) => n.kind === 'gate')
+  if (!wanted || wanted.length === 0) {
+    if (all.length === 0) throw new ConfigurationError(`${graph.file} has no gate nodes (kind: gate); there is nothing to evaluate.`)
+    return all
+  }
+  const unknown = wanted.filter((id) => !all.some((g) => g.id === id))
+  if (unknown.length > 0) {
+    throw new ConfigurationError(
+      `Unknown gate(s) in the gates input: ${unknown.join(', ')}. The graph's gates are: ${all.map((g) => g.id).join(', ') || 'none'}.`
+    )
+  }
+  return all.filter((g) => wanted.includes(g.id))
+}
+
+interface RequirementContext {
+  stage: string
+  root: string
+  now: Date
+  graph: ProcessGraph
+  port: EvidencePort
+  expressionCtx: ExpressionContext
+  facts?: PullRequestFacts
+  commits?: string[]
+  describeApiError: (error: unknown) => string
+  changedLineCount: () => Promise<number | undefined>
+  signoffs: ReturnType<typeof loadSignoffs>
+}
+
+/** The expression a metric or policy requirement uses at this stage. */
+function metricSource(req: Requirement, stage: string): string | undefined {
+  if (req.type === 'metric') return req.byStage?.[stage] ?? req.expr
+  if (req.type === 'policy') return req.expr
+  return undefined
+}
+
+async function checkRequirement(req: Requirement, ctx: RequirementContext): Promise<CheckOutcome> {
+  const check = checkText(req, ctx.stage)
+  if (req.stages && !req.stages.includes(ctx.stage)) {
+    return { status: 'skipped', skipReason: 'stage', check, message: `Applies to ${req.stages.join(', ')} only.`, evidence: [] }
+  }
+  try {
+    switch (req.type) {
+      case 'metric': {
+        if (req.minChangedLines !== undefined) {
+          const changed = await ctx.changedLineCount()
+          if (changed !== undefined && changed < req.minChangedLines) {
+            return {
+              status: 'skipped',
+              skipReason: 'small-change',
+              check,
+              actual: { 'changes.lines': changed },
+              message: `Exempt: the change has ${changed} changed line(s), fewer than the ${req.minChangedLines} this rule needs (minChangedLines).`,
+              evidence: []
+            }
+          }
+        }
+        return checkExpression(check, ctx.expressionCtx, 'metric')
+      }
+      case 'policy':
+        return checkExpression(check, ctx.expressionCtx, 'policy')
+      case 'artifact':
+        return await checkArtifactRequirement(req, ctx)
+      case 'review':
+        return await checkReview(req, {
+          facts: ctx.facts,
+          signoffs: ctx.signoffs,
+          expression: ctx.expressionCtx,
+          describeApiError: ctx.describeApiError,
+          readSignoffArtifact: (p, key) => readSignoffArtifact(ctx, p, key)
+        })
+      case 'trace':
+        return await checkTrace(req, { root: ctx.root, facts: ctx.facts, commits: ctx.commits, describeApiError: ctx.describeApiError })
+      default:
+        return { status: 'error', check, message: `Unknown requirement type "${(req as { type: string }).type}".`, evidence: [] }
+    }
+  } catch (error) {
+    // A requirement that cannot be evaluated fails closed, with the reason, and the rest go on.
+    return { status: 'error', check, message: `Could not evaluate ${check}: ${errorMessage(error)}`, evidence: [] }
+  }
+}
+
+function checkText(req: Requirement, stage: string): string {
+  switch (req.type) {
+    case 'metric':
+    case 'policy':
+      return metricSource(req, stage) ?? ''
+    case 'artifact':
+      return req.path
+    case 'review':
+      return req.expr ?? [req.approvals !== undefined ? `${req.approvals} approval(s)` : '', ...(req.from ?? []), ...(req.labels ?? []), req.signoff?.path ?? ''].filter(Boolean).join(', ')
+    case 'trace':
+      return `trace ${(req.prefixes ?? ['ADR', 'RFC']).join('/')}`
+  }
+}
+
+async function checkArtifactRequirement(req: Extract<Requirement, { type: 'artifact' }>, ctx: RequirementContext): Promise<CheckOutcome> {
+  const templatePaths = templatesBeside(ctx.root, req.path, req.template)
+  const result = await ctx.port.checkArtifact(req, { root: ctx.root, now: ctx.now, templatePaths })
+  const age = result.ageDays !== undefined && Number.isFinite(result.ageDays) ? { age_days: Math.floor(result.ageDays) } : undefined
+  const expected = [
+    req.min && req.min > 1 ? `at least ${req.min} files` : 'exists',
+    'filled in (not a template)',
+    ...(req.frontmatter ? ['frontmatter rules'] : []),
+    ...(req.maxAgeDays !== undefined ? [`at most ${req.maxAgeDays} days old`] : [])
+  ].join(', ')
+  if (result.status === 'missing') {
+    return {
+      status: 'missing-evidence',
+      check: req.path,
+      expected,
+      message: result.problems.length > 0 ? result.problems.join(' ') : `${req.path} does not exist; create it from its template.`,
+      evidence: result.files.length > 0 ? result.files : [req.path]
+    }
+  }
+  if (result.status === 'failed') {
+    return { status: 'failed', check: req.path, expected, ...(age ? { actual: age } : {}), message: result.problems.join(' ') || `${req.path} does not meet its rules.`, evidence: result.files }
+  }
+  return { status: 'passed', check: req.path, expected, ...(age ? { actual: age } : {}), message: `${result.files.join(', ')} present and filled in.`, evidence: result.files }
+}
+
+/** Templates the artifact must not merely copy: the declared one and *TEMPLATE* files beside it. */
+function templatesBeside(root: string, artifactPath: string, declared?: string): string[] {
+  const out = new Set<string>()
+  if (declared) out.add(declared)
+  const dir = path.posix.dirname(artifactPath.replace(/\\/g, '/'))
+  if (/[*?[{]/.test(dir)) return [...out]
+  try {
+    const abs = resolveInWorkspace(root, dir === '' ? '.' : dir, 'artifact folder')
+    if (existsSync(abs)) {
+      for (const name of readdirSync(abs)) if (/template/i.test(name)) out.add(dir === '.' ? name : `${dir}/${name}`)
+    }
+  } catch {
+    /* a folder outside the workspace is refused by the artifact check itself */
+  }
+  return [...out]
+}
+
+function readSignoffArtifact(ctx: RequirementContext, file: string, key: string): { value?: unknown; file: string; problem?: string } {
+  const read = ctx.port.readFrontmatter(ctx.root, file)
+  if (read.problem || !read.data) return { file, problem: read.problem ?? `${file} has no frontmatter.` }
+  let v: unknown = read.data
+  for (const seg of key.split('.')) {
+    v = v !== null && typeof v === 'object' && Object.prototype.hasOwnProperty.call(v, seg) ? (v as Record<string, unknown>)[seg] : undefined
+  }
+  return { file, value: v }
+}
+
+/**
+ * Waivers excuse unmet requirements only: a usable waiver turns failed/missing-evidence/error
+ * into "waived" (never "passed"), keeping the original message. A waiver that targets an unmet
+ * requirement but cannot be honoured is named on the result, which stays unmet.
+ */
+function applyWaivers(gate: string, requirements: RequirementResult[], waivers: Waiver[], stage: string): void {
+  for (const r of requirements) {
+    const matching = waivers.filter((w) => waiverTargets(w.record, gate, r.id, r.check) && waiverCoversStage(w.record, stage))
+    if (matching.length === 0 || !isUnmet(r)) continue
+    const usable = matching.find((w) => w.usable)
+    if (usable) {
+      const w = usable.record
+      w.applied = true
+      r.waiver = { reason: w.reason as string, approver: w.approver as string, expires: w.expires as string }
+      r.message = `Waived until ${w.expires} (approved by ${w.approver}: ${w.reason}). Without the waiver: ${r.status} — ${r.message}`
+      r.status = 'waived'
+    } else {
+      r.waiverProblem = matching.map((w) => `waiver ${w.record.location?.file ?? ''}:${w.record.location?.line ?? ''} ${w.record.problem ?? w.record.state}`).join('; ')
+      r.message = `${r.message} (A waiver targets this requirement but is not honoured: ${r.waiverProblem}.)`
+    }
+  }
+}
+
+/**
+ * Expired, open-ended and malformed waivers fail the run on their own, in a pseudo-gate named after
+ * the waivers file, so they are renewed or removed rather than silently ignored. Waivers naming a
+ * gate or requirement that does not exist are warnings (a rename leaves them dangling).
+ */
+function waiverProblemsGate(file: string | undefined, waivers: Waiver[], graph: ProcessGraph, evaluated: GraphNode[]): GateResult | undefined {
+  if (!file) return undefined
+  const requirements: RequirementResult[] = []
+  const evaluatedIds = new Set(evaluated.map((g) => g.id))
+  for (const w of waivers) {
+    const rec: WaiverRecord = w.record
+    const id = `waiver-line-${rec.location?.line ?? requirements.length + 1}`
+    const target = `${rec.gate ?? '?'} / ${rec.requirement ?? '?'}`
+    const location = rec.location ? { location: rec.location } : {}
+    if (!w.usable) {
+      requirements.push({
+        id,
+        type: 'waiver',
+        severity: 'fail',
+        status: rec.state === 'malformed' ? 'error' : 'failed',
+        check: target,
+        expected: 'gate, requirement, reason, approver and expires: YYYY-MM-DD within a year',
+        message: `Waiver for ${target} is ${rec.state}: ${rec.problem ?? ''}`.trim(),
+        evidence: [file],
+        ...location
+      })
+      continue
+    }
+    const gate = graph.byId.get(rec.gate ?? '')
+    if (!gate || gate.kind !== 'gate') {
+      rec.state = 'unused'
+      requirements.push({ id, type: 'waiver', severity: 'warn', status: 'failed', check: target, message: `Waiver names gate "${rec.gate}", which is not a gate in ${graph.file}; fix or remove it.`, evidence: [file], ...location })
+    } else if (evaluatedIds.has(gate.id) && !(gate.requires ?? []).some((r) => r.id === rec.requirement || checkTextAll(r).includes(rec.requirement ?? ''))) {
+      rec.state = 'unused'
+      requirements.push({
+        id,
+        type: 'waiver',
+        severity: 'warn',
+        status: 'failed',
+        check: target,
+        message: `Waiver names requirement "${rec.requirement}", which gate ${gate.id} does not have (its requirements: ${(gate.requires ?? []).map((r) => r.id).join(', ')}); fix or remove it.`,
+        evidence: [file],
+        ...location
+      })
+    }
+  }
+  if (requirements.length === 0) return undefined
+  return { id: file, status: gateStatus(requirements), description: 'Waivers that cannot be honoured', requirements, location: { file } }
+}
+
+function checkTextAll(req: Requirement): string[] {
+  if (req.type === 'metric') return [req.expr, ...Object.values(req.byStage ?? {})]
+  if (req.type === 'policy') return [req.expr]
+  if (req.type === 'artifact') return [req.path]
+  if (req.type === 'review') return req.expr ? [req.expr] : []
+  return []
+}
+
+function evidenceFiles(names: readonly string[], evidence: { sources: Map<string, string[]>; sets: Array<{ declaration: { name: string }; files: Array<{ file: string }> }> }, baselineOrigin: Map<string, string>): string[] {
+  const out = new Set<string>()
+  for (const name of names) {
+    if (name.startsWith(BASELINE_PREFIX)) {
+      const origin = baselineOrigin.get(name.slice(BASELINE_PREFIX.length))
+      if (origin) out.add(origin)
+      continue
+    }
+    const direct = evidence.sources.get(name)
+    if (direct && direct.length > 0) {
+      direct.forEach((f) => out.add(f))
+      continue
+    }
+    for (const ns of namespacesOf(name)) {
+      for (const s of evidence.sets) if (s.declaration.name === ns) s.files.forEach((f) => out.add(f.file))
+    }
+  }
+  return [...out]
+}
+
+async function countChangedLines(changed: Map<string, Set<number>> | undefined, facts: PullRequestFacts | undefined): Promise<number | undefined> {
+  if (changed) {
+    let n = 0
+    for (const lines of changed.values()) n += lines.size
+    return n
+  }
+  if (facts?.hasApi) {
+    // Added lines, as SonarQube counts new code; an API failure leaves the rule in force.
+    try {
+      return (await facts.files()).reduce((sum, f) => sum + (Number.isFinite(f.additions) ? f.additions : 0), 0)
+    } catch {
+      return undefined
+    }
+  }
+  return undefined
+}
+
+function memoise<T>(fn: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined
+  return () => (p ??= fn())
+}
+
+function finiteMetrics(metrics: Map<string, number>): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const [k, v] of [...metrics].sort(([a], [b]) => a.localeCompare(b))) if (Number.isFinite(v)) out[k] = v
+  return out
+}
+
+function toFindingRecord(f: { file: string; line?: number; title: string; message: string; level: 'error' | 'warning' | 'notice'; kind: string }): FindingRecord {
+  return {
+    source: f.kind,
+    severity: f.level,
+    title: f.title,
+    ...(f.message ? { message: f.message } : {}),
+    ...(f.file ? { file: f.file } : {}),
+    ...(f.line && f.line > 0 ? { line: f.line } : {})
+  }
+}

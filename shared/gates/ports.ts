@@ -1,0 +1,58 @@
+import type { ArtifactRequirement, EvidenceDeclaration } from '../graph/model.js'
+
+/**
+ * The engine's view of evidence collection and artifact checks. index.ts wires the real readers
+ * from shared/evidence; unit tests of the engine's own rules can hand in a recorded collection.
+ */
+
+export interface CollectedProblem {
+  file: string
+  problem: string
+  message: string
+  line?: number
+}
+
+export interface CollectedFinding {
+  file: string
+  line?: number
+  title: string
+  message: string
+  level: 'error' | 'warning' | 'notice'
+  kind: string
+}
+
+export interface CollectedSet {
+  declaration: Pick<EvidenceDeclaration, 'name' | 'paths'>
+  files: Array<{ file: string }>
+  errors: CollectedProblem[]
+}
+
+export interface CollectedEvidence {
+  metrics: Map<string, number>
+  sources: Map<string, string[]>
+  sets: CollectedSet[]
+  errors: CollectedProblem[]
+  findings: CollectedFinding[]
+  findingsTotal: number
+}
+
+export interface ArtifactCheck {
+  status: 'passed' | 'failed' | 'missing'
+  files: string[]
+  problems: string[]
+  ageDays?: number
+}
+
+export interface EvidencePort {
+  collect(opts: {
+    root: string
+    graphDeclarations: EvidenceDeclaration[]
+    overrides?: string
+    now: Date
+    changedLines?: Map<string, Set<number>>
+    maxFindings: number
+  }): Promise<CollectedEvidence>
+  checkArtifact(req: ArtifactRequirement, opts: { root: string; now: Date; templatePaths: string[] }): ArtifactCheck | Promise<ArtifactCheck>
+  /** A frontmatter value of a sign-off document. */
+  readFrontmatter(root: string, file: string): { data?: Record<string, unknown>; problem?: string }
+}
