@@ -1,0 +1,200 @@
+import type { EvidenceDeclaration } from '../graph/model.js'
+import { EvidenceError } from '../errors.js'
+import { printable } from '../safe-path.js'
+import { readCobertura } from './coverage/cobertura.js'
+import { readIstanbulFinal, readIstanbulSummary } from './coverage/istanbul.js'
+import { readJacoco } from './coverage/jacoco.js'
+import { readLcov } from './coverage/lcov.js'
+import { validateDeclaration } from './declarations.js'
+import { detectFormat, FORMAT_NAMESPACE, normaliseFormat, type FormatName } from './detect.js'
+import { DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_STREAM_BYTES, guardReader, openEvidence } from './evidence-file.js'
+import { DEFAULT_MAX_FINDINGS, FindingSink } from './findings.js'
+import { isGlob, normalisePattern, WorkspaceGlob } from './glob.js'
+import { readHead } from './head.js'
+import { readJUnit } from './junit.js'
+import { mutationReader } from './mutation/index.js'
+import { combineCounts, finishMetrics, NAMESPACES, type Counts, type Namespace } from './namespaces.js'
+import { readPerf } from './perf.js'
+import type { FormatReader, ReadContext, ReaderOutput } from './reader.js'
+import { readSarif } from './sarif.js'
+import { readCycloneDxJson, readCycloneDxXml } from './sbom/cyclonedx.js'
+import { readSpdxJson } from './sbom/spdx.js'
+import type { EvidenceCollection, EvidenceFileResult, EvidenceOptions, EvidenceSetResult } from './types.js'
+
+export const READERS: Readonly<Record<FormatName, FormatReader>> = {
+  junit: readJUnit,
+  lcov: readLcov,
+  cobertura: readCobertura,
+  jacoco: readJacoco,
+  'istanbul-summary': readIstanbulSummary,
+  'istanbul-final': readIstanbulFinal,
+  stryker: mutationReader('stryker'),
+  pit: mutationReader('pit'),
+  'mutmut-meta': mutationReader('mutmut-meta'),
+  'mutmut-stats': mutationReader('mutmut-stats'),
+  sarif: readSarif,
+  'cyclonedx-json': readCycloneDxJson,
+  'cyclonedx-xml': readCycloneDxXml,
+  'spdx-json': readSpdxJson,
+  k6: (o, c) => readPerf(o, c, true),
+  'perf-json': (o, c) => readPerf(o, c, false)
+}
+
+const XML_OR_LINES = new Set<FormatName>(['junit', 'lcov', 'cobertura', 'jacoco', 'pit', 'cyclonedx-xml'])
+
+interface FileReading {
+  result: EvidenceFileResult
+  output: ReaderOutput
+}
+
+/**
+ * Reads one evidence file of a declaration: opens it inside the workspace, checks age, detects
+ * (or takes) its format, checks the format feeds the declared namespace, and runs its reader.
+ * Throws only EvidenceError.
+ */
+export async function readEvidenceFile(
+  file: string,
+  decl: Pick<EvidenceDeclaration, 'name' | 'format' | 'maxAgeHours'>,
+  opts: EvidenceOptions,
+  findings: FindingSink
+): Promise<FileReading> {
+  return guardReader(printable(file), async () => {
+    const opened = await openEvidence(opts.root, file, opts.maxBytes ?? DEFAULT_MAX_STREAM_BYTES)
+    let format: FormatName | undefined
+    try {
+      if (decl.maxAgeHours !== undefined) {
+        const { mtimeMs } = await opened.handle.stat()
+        const ageHours = ((opts.now ?? new Date()).getTime() - mtimeMs) / 3_600_000
+        if (ageHours > decl.maxAgeHours) {
+          throw new EvidenceError(opened.display, 'stale', `is ${ageHours.toFixed(1)} hours old, older than the ${decl.maxAgeHours} hours allowed for "${decl.name}"; regenerate it in this run.`)
+        }
+      }
+      format = decl.format !== undefined ? normaliseFormat(decl.format) : detectFormat(opened.display, await readHead(opened))
+      if (!format) {
+        throw new EvidenceError(opened.display, 'unsupported', `is in no format flow-actions recognises; set "format:" on evidence "${decl.name}" if it is one of the supported ones.`)
+      }
+      const ns = FORMAT_NAMESPACE[format]
+      if ((NAMESPACES as readonly string[]).includes(decl.name) && decl.name !== ns) {
+        throw new EvidenceError(opened.display, 'unsupported', `is ${format} (${ns} evidence) but is declared under "${decl.name}".`)
+      }
+      const cap = opts.maxBytes ?? (XML_OR_LINES.has(format) ? DEFAULT_MAX_STREAM_BYTES : DEFAULT_MAX_JSON_BYTES)
+      if (opened.size > cap) {
+        throw new EvidenceError(opened.display, 'too-large', `is ${opened.size} bytes, over the ${cap}-byte limit for ${format}.`)
+      }
+    } catch (error) {
+      await opened.handle.close()
+      throw error
+    }
+    const ctx: ReadContext = {
+      root: opts.root,
+      maxBytes: opts.maxBytes ?? (XML_OR_LINES.has(format) ? DEFAULT_MAX_STREAM_BYTES : DEFAULT_MAX_JSON_BYTES),
+      findings,
+      changedLines: opts.changedLines,
+      deniedLicenses: opts.deniedLicenses
+    }
+    const output = await guardReader(opened.display, () => READERS[format](opened, ctx))
+    const metrics: Record<string, number> = {}
+    for (const [k, v] of finishMetrics(output.namespace, output.counts)) metrics[k] = v
+    return { output, result: { file: opened.display, format, metrics, ...(output.coverageFiles ? { coverageFiles: output.coverageFiles } : {}) } }
+  })
+}
+
+/**
+ * Collects every declaration's evidence. Bad evidence never throws: each problem is an
+ * EvidenceError on its set and in `errors`. A namespace fed by a set with any error yields no
+ * metrics at all, since counting the files that did read would turn 3 failing test files out of 4
+ * into a pass. Throws ConfigurationError only for a declaration that is itself wrong.
+ */
+export async function collectEvidence(decls: EvidenceDeclaration[], opts: EvidenceOptions): Promise<EvidenceCollection> {
+  decls.forEach((d) => validateDeclaration(d, `evidence "${String(d.name)}"`))
+  const glob = new WorkspaceGlob(opts.root)
+  const max = opts.maxFindings ?? DEFAULT_MAX_FINDINGS
+  const all = new FindingSink(max)
+  const sets: EvidenceSetResult[] = []
+  const errors: EvidenceError[] = []
+  const totals = new Map<Namespace, Counts>()
+  const sourceFiles = new Map<Namespace, string[]>()
+  const poisoned = new Set<Namespace>()
+
+  for (const decl of decls) {
+    const sink = new FindingSink(max)
+    const set: EvidenceSetResult = { declaration: decl, files: [], metrics: new Map(), findings: [], findingsTotal: 0, errors: [] }
+    const files = resolveFiles(decl, glob, set.errors)
+    const setCounts = new Map<Namespace, Counts>()
+    for (const file of files) {
+      try {
+        const { result, output } = await readEvidenceFile(file, decl, opts, sink)
+        set.files.push(result)
+        const into = setCounts.get(output.namespace) ?? new Map()
+        combineCounts(output.namespace, into, output.counts)
+        setCounts.set(output.namespace, into)
+        sourceFiles.set(output.namespace, [...(sourceFiles.get(output.namespace) ?? []), result.file])
+      } catch (error) {
+        set.errors.push(error instanceof EvidenceError ? error : new EvidenceError(file, 'unreadable', String(error)))
+      }
+    }
+    if ((NAMESPACES as readonly string[]).includes(decl.name)) {
+      if (!setCounts.has(decl.name as Namespace) && set.errors.length > 0) setCounts.set(decl.name as Namespace, new Map())
+    }
+    if (set.errors.length > 0) {
+      for (const ns of setCounts.keys()) poisoned.add(ns)
+    } else {
+      for (const [ns, counts] of setCounts) {
+        for (const [k, v] of finishMetrics(ns, counts)) set.metrics.set(k, v)
+        const into = totals.get(ns) ?? new Map()
+        combineCounts(ns, into, counts)
+        totals.set(ns, into)
+      }
+    }
+    set.findings = sink.kept
+    set.findingsTotal = sink.total
+    all.absorb(sink)
+    errors.push(...set.errors)
+    sets.push(set)
+  }
+
+  const metrics = new Map<string, number>()
+  const sources = new Map<string, string[]>()
+  for (const [ns, counts] of totals) {
+    if (poisoned.has(ns)) continue
+    for (const [k, v] of finishMetrics(ns, counts)) {
+      metrics.set(k, v)
+      sources.set(k, sourceFiles.get(ns) ?? [])
+    }
+  }
+  return { metrics, sources, sets, errors, findings: all.kept, findingsTotal: all.total }
+}
+
+/** The files a declaration names; a path or glob that matches nothing is a 'missing' error. */
+function resolveFiles(decl: EvidenceDeclaration, glob: WorkspaceGlob, errors: EvidenceError[]): string[] {
+  const include = decl.paths.filter((p) => !p.trim().startsWith('!'))
+  const exclude = decl.paths.filter((p) => p.trim().startsWith('!')).map((p) => normalisePattern(p.trim().slice(1)))
+  const seen = new Set<string>()
+  const out: string[] = []
+  for (const raw of include) {
+    const pattern = normalisePattern(raw)
+    let matches: string[]
+    if (isGlob(pattern)) {
+      try {
+        matches = glob.match(pattern)
+      } catch (error) {
+        errors.push(error instanceof EvidenceError ? error : new EvidenceError(printable(pattern), 'unreadable', String(error)))
+        continue
+      }
+      if (exclude.length > 0) matches = matches.filter((m) => !exclude.some((x) => (isGlob(x) ? glob.matches(x, m) : x === m)))
+      if (matches.length === 0) {
+        errors.push(new EvidenceError(printable(pattern), 'missing', `matches no file for evidence "${decl.name}"; check the glob, or that the step producing it ran.`))
+        continue
+      }
+    } else {
+      matches = [pattern]
+    }
+    for (const m of matches) {
+      if (!seen.has(m)) {
+        seen.add(m)
+        out.push(m)
+      }
+    }
+  }
+  return out
+}

@@ -1,0 +1,23 @@
+import type { OpenedEvidence } from './evidence-file.js'
+import type { FindingSink } from './findings.js'
+import type { Counts, Namespace } from './namespaces.js'
+import type { ChangedLines, CoverageFileSummary } from './types.js'
+
+/** What every format reader receives besides the opened file. */
+export interface ReadContext {
+  root: string
+  /** The per-file cap already applied by openEvidence, re-checked while streaming. */
+  maxBytes: number
+  findings: FindingSink
+  changedLines?: ChangedLines
+  deniedLicenses?: string[]
+}
+
+/** Additive counts for one namespace, plus per-source-file coverage where the format has it. */
+export interface ReaderOutput {
+  namespace: Namespace
+  counts: Counts
+  coverageFiles?: CoverageFileSummary[]
+}
+
+export type FormatReader = (opened: OpenedEvidence, ctx: ReadContext) => Promise<ReaderOutput>
