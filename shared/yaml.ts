@@ -1,14 +1,6 @@
 import { readFileSync, statSync } from 'node:fs'
-import {
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseAllDocuments,
-  type Document,
-  type Node as YamlNode
-} from 'yaml'
+import * as jsyaml from 'js-yaml'
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml'
 import { ConfigurationError, errorMessage } from './errors.js'
 
 /** Keys that could reach an object's prototype if parsed data were ever merged into an object. */
@@ -29,66 +21,48 @@ export interface LoadedYaml {
 }
 
 /**
- * Loads one YAML document safely: YAML 1.2 core schema, no merge keys, no custom tags, duplicate
- * keys refused, aliases bounded, one document only, prototype-reaching keys refused, and every
- * parser warning treated as an error. Errors name the file, line and column.
+ * Loads one YAML document safely: YAML 1.2 core schema (no merge keys, no custom tags, no
+ * timestamps), duplicate keys refused, at most 100 aliases, nesting at most 100 deep, one document
+ * only, prototype-reaching keys refused. Errors name the file, line and column.
+ *
+ * The value comes from js-yaml's fast loader; positions for findings come from the `yaml`
+ * library's document model, built only when a position is first asked for (valid files, the
+ * common case, never pay for it).
  */
 export function parseYaml(text: string, file: string): LoadedYaml {
-  const lineCounter = new LineCounter()
-  let docs: Document.Parsed[]
-  try {
-    docs = parseAllDocuments(text, {
-      lineCounter,
-      version: '1.2',
-      merge: false,
-      uniqueKeys: true,
-      prettyErrors: false,
-      strict: true
-    }) as Document.Parsed[]
-  } catch (error) {
-    throw new ConfigurationError(`${file}: YAML could not be parsed: ${errorMessage(error)}`, { file })
-  }
-  if (!Array.isArray(docs)) {
-    // parseAllDocuments returns an EmptyStream for empty input
-    docs = []
-  }
-  if (docs.length === 0) {
-    throw new ConfigurationError(`${file} is empty: expected a YAML mapping.`, { file, line: 1, col: 1 })
-  }
-  if (docs.length > 1) {
-    const pos = lineCounter.linePos(docs[1].range[0])
-    throw new ConfigurationError(
-      `${file} holds ${docs.length} YAML documents; keep one document per file.`,
-      { file, line: pos.line, col: pos.col }
-    )
-  }
-  const doc = docs[0]
-  const problem = doc.errors[0] ?? doc.warnings[0]
-  if (problem) {
-    const pos = problem.linePos?.[0] ?? lineCounter.linePos(problem.pos[0])
-    throw new ConfigurationError(`${file}:${pos.line}:${pos.col}: ${firstLine(problem.message)}`, {
-      file,
-      line: pos.line,
-      col: pos.col
-    })
-  }
-  rejectForbiddenKeys(doc.contents as YamlNode | null, file, lineCounter)
   let value: unknown
   try {
-    value = doc.toJS({ maxAliasCount: 100 })
+    value = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, maxAliases: 100, maxDepth: 100, filename: file } as jsyaml.LoadOptions)
   } catch (error) {
-    throw new ConfigurationError(
-      `${file}: ${errorMessage(error)} (YAML aliases are limited to guard against alias bombs).`,
-      { file }
-    )
+    throw yamlError(error, file)
   }
+  if (value === undefined || value === null) {
+    throw new ConfigurationError(`${file} is empty: expected a YAML mapping.`, { file, line: 1, col: 1 })
+  }
+  let positions: ((path: ReadonlyArray<string | number>, key: boolean) => Position | undefined) | undefined
   const locate = (path: ReadonlyArray<string | number>, opts?: { key?: boolean }) => {
-    const node = nodeAt(doc, path, opts?.key === true)
-    if (!node?.range) return undefined
-    const p = lineCounter.linePos(node.range[0])
-    return { line: p.line, col: p.col }
+    positions ??= positionIndex(text)
+    return positions(path, opts?.key === true)
   }
+  rejectForbiddenKeys(value, file, locate)
   return { file, value, locate }
+}
+
+function yamlError(error: unknown, file: string): ConfigurationError {
+  const mark = (error as { mark?: { line?: number; column?: number } }).mark
+  const reason = (error as { reason?: string }).reason ?? firstLine(errorMessage(error))
+  if (/single document/.test(reason)) {
+    return new ConfigurationError(`${file} holds more than one YAML document; keep one document per file.`, { file })
+  }
+  const line = mark?.line !== undefined ? mark.line + 1 : undefined
+  const col = mark?.column !== undefined ? mark.column + 1 : undefined
+  const hint = /maxAliases/.test(reason)
+    ? ' (YAML aliases are limited to 100 to guard against alias bombs)'
+    : /maxDepth/.test(reason)
+      ? ' (nesting deeper than 100 levels is refused)'
+      : ''
+  const where = line !== undefined ? `${file}:${line}:${col ?? 1}` : file
+  return new ConfigurationError(`${where}: ${reason}${hint}.`, { file, line, col })
 }
 
 /** Reads and parses a YAML file with a size cap. */
@@ -114,26 +88,96 @@ function firstLine(message: string): string {
   return message.split('\n')[0]
 }
 
-function rejectForbiddenKeys(root: YamlNode | null, file: string, lc: LineCounter): void {
-  // Iterative walk: a 10,000-deep document must not overflow the stack here.
-  const stack: YamlNode[] = root ? [root] : []
+function rejectForbiddenKeys(
+  root: unknown,
+  file: string,
+  locate: (path: ReadonlyArray<string | number>, opts?: { key?: boolean }) => Position | undefined
+): void {
+  // Iterative, and each object visited once: aliases share objects, and deep input must not
+  // overflow the stack.
+  const seen = new Set<object>()
+  let shared = false
+  type Link = { parent?: Link; key: string | number }
+  const pathOf = (link: Link | undefined): Array<string | number> => {
+    const out: Array<string | number> = []
+    for (let l = link; l; l = l.parent) out.unshift(l.key)
+    return out
+  }
+  const stack: Array<[unknown, Link | undefined]> = [[root, undefined]]
   while (stack.length > 0) {
-    const node = stack.pop() as YamlNode
-    if (isMap(node)) {
-      for (const pair of node.items) {
-        const key = pair.key
-        if (isScalar(key) && typeof key.value === 'string' && FORBIDDEN_KEYS.has(key.value)) {
-          const pos = key.range ? lc.linePos(key.range[0]) : { line: 0, col: 0 }
-          throw new ConfigurationError(
-            `${file}:${pos.line}:${pos.col}: the key "${key.value}" is not allowed; rename it.`,
-            { file, line: pos.line, col: pos.col }
-          )
-        }
-        if (pair.value && typeof pair.value === 'object') stack.push(pair.value as YamlNode)
-      }
-    } else if (isSeq(node)) {
-      for (const item of node.items) if (item && typeof item === 'object') stack.push(item as YamlNode)
+    const [value, link] = stack.pop() as [unknown, Link | undefined]
+    if (value === null || typeof value !== 'object') continue
+    if (seen.has(value)) {
+      shared = true
+      continue
     }
+    seen.add(value)
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) if (typeof value[i] === 'object') stack.push([value[i], { parent: link, key: i }])
+      continue
+    }
+    for (const key of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.has(key)) {
+        const pos = locate([...pathOf(link), key], { key: true }) ?? { line: 1, col: 1 }
+        throw new ConfigurationError(`${file}:${pos.line}:${pos.col}: the key "${key}" is not allowed; rename it.`, {
+          file,
+          line: pos.line,
+          col: pos.col
+        })
+      }
+      const child = (value as Record<string, unknown>)[key]
+      if (typeof child === 'object' && child !== null) stack.push([child, { parent: link, key }])
+    }
+  }
+  if (shared && expandedSize(root) > MAX_EXPANDED_NODES) {
+    throw new ConfigurationError(
+      `${file}: YAML aliases expand this document to more than ${MAX_EXPANDED_NODES} values (an alias bomb); remove the aliases.`,
+      { file }
+    )
+  }
+}
+
+/** An alias-heavy document may be small as text and enormous once expanded by any consumer. */
+const MAX_EXPANDED_NODES = 1_000_000
+
+/** The number of values a document has once every alias is expanded (memoised, iterative). */
+function expandedSize(root: unknown): number {
+  const size = new Map<object, number>()
+  const stack: Array<[object, boolean]> = typeof root === 'object' && root !== null ? [[root, false]] : []
+  while (stack.length > 0) {
+    const [obj, childrenDone] = stack.pop() as [object, boolean]
+    if (size.has(obj)) continue
+    const children = (Array.isArray(obj) ? obj : Object.values(obj)).filter(
+      (c): c is object => typeof c === 'object' && c !== null
+    )
+    if (!childrenDone) {
+      stack.push([obj, true])
+      for (const c of children) if (!size.has(c)) stack.push([c, false])
+      continue
+    }
+    const leaves = (Array.isArray(obj) ? obj.length : Object.keys(obj).length) - children.length
+    let total = 1 + leaves
+    for (const c of children) total += size.get(c) ?? 1
+    size.set(obj, Math.min(total, Number.MAX_SAFE_INTEGER))
+  }
+  return typeof root === 'object' && root !== null ? (size.get(root) ?? 1) : 1
+}
+
+/** Builds the `yaml` document model once, for positions of values and keys by path. */
+function positionIndex(text: string): (path: ReadonlyArray<string | number>, key: boolean) => Position | undefined {
+  const lineCounter = new LineCounter()
+  let doc: Document.Parsed | undefined
+  try {
+    doc = parseDocument(text, { lineCounter, version: '1.2', merge: false, uniqueKeys: false }) as Document.Parsed
+  } catch {
+    doc = undefined
+  }
+  return (path, wantKey) => {
+    if (!doc) return undefined
+    const node = nodeAt(doc, path, wantKey)
+    if (!node?.range) return undefined
+    const p = lineCounter.linePos(node.range[0])
+    return { line: p.line, col: p.col }
   }
 }
 
@@ -142,6 +186,7 @@ function nodeAt(doc: Document.Parsed, path: ReadonlyArray<string | number>, want
   let keyNode: unknown
   for (const segment of path) {
     keyNode = undefined
+    if (isAlias(node)) node = node.resolve(doc)
     if (isMap(node)) {
       const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment))
       if (!pair) return undefined

@@ -107,7 +107,7 @@ describe('hostile graph YAML is rejected quickly with a clear message', () => {
     ['duplicate keys', 'nodes:\n  - id: a\n    kind: activity\n    kind: gate\n', /unique|duplicate/i],
     ['a __proto__ key', 'nodes:\n  - id: a\n    kind: activity\n    __proto__:\n      polluted: true\n', /__proto__/],
     ['a !!js/function tag', 'nodes:\n  - id: a\n    kind: !!js/function "function(){}"\n', /tag|resolve/i],
-    ['multiple documents', 'nodes: []\n---\nnodes: []\n', /documents/]
+    ['multiple documents', 'nodes: []\n---\nnodes: []\n', /more than one YAML document/]
   ]
   it.each(hostile)('rejects %s', (_name, yaml, message) => {
     const started = Date.now()

@@ -58,14 +58,10 @@ export function normalise(doc: LoadedYaml, file: string): ProcessGraph {
   rawNodes.forEach((raw, index) => {
     if (!isObject(raw) || typeof raw.id !== 'string') return
     const kind = (NODE_KINDS as readonly string[]).includes(raw.kind as string) ? (raw.kind as NodeKind) : 'activity'
-    const at = (field: string, key = true) => doc.locate(['nodes', index, field], { key })
-    const fieldPos: Record<string, Position | undefined> = {}
-    for (const k of Object.keys(raw)) fieldPos[k] = at(k)
-    const node: GraphNode = {
+    const node: GraphNode = lazy({
       id: raw.id,
       kind,
-      pos: doc.locate(['nodes', index]),
-      fieldPos,
+      fieldPos: fieldPositions(doc, index),
       description: str(raw.description),
       produces: strings(raw.produces),
       consumes: strings(raw.consumes),
@@ -73,24 +69,20 @@ export function normalise(doc: LoadedYaml, file: string): ProcessGraph {
       triggers: strings(raw.triggers),
       criteria: strings(raw.criteria),
       evidence: strings(raw.evidence)
-    }
+    } as GraphNode, doc, ['nodes', index])
     if (typeof raw.next === 'string') node.next = raw.next
     if (Array.isArray(raw.next)) {
       node.branches = raw.next.filter(isObject).map((b, bi): Branch => {
         const when = typeof b.when === 'string' ? b.when : String(b.when ?? '')
-        return {
-          when,
-          node: String(b.node ?? ''),
-          isElse: when.trim() === 'else',
-          pos: doc.locate(['nodes', index, 'next', bi, 'when'])
-        }
+        return lazy({ when, node: String(b.node ?? ''), isElse: when.trim() === 'else' } as Branch, doc, ['nodes', index, 'next', bi, 'when'])
       })
     }
     node.pass = str(raw.pass)
     node.fail = str(raw.fail)
     if (Array.isArray(raw.requires)) {
       node.requires = raw.requires
-        .map((r, ri) => (isObject(r) ? normaliseRequirement(r, ri, doc.locate(['nodes', index, 'requires', ri])) : undefined))
+        .map((r, ri) => (isObject(r) ? normaliseRequirement(r, ri) : undefined))
+        .map((r, ri) => (r ? lazy(r, doc, ['nodes', index, 'requires', ri]) : undefined))
         .filter((r): r is Requirement => r !== undefined)
     }
     nodes.push(node)
@@ -112,18 +104,18 @@ export function normalise(doc: LoadedYaml, file: string): ProcessGraph {
   const evidence: EvidenceDeclaration[] = []
   if (isObject(top.evidence)) {
     for (const [name, v] of Object.entries(top.evidence)) {
-      const pos = doc.locate(['evidence', name], { key: true })
-      if (typeof v === 'string') evidence.push({ name, paths: [v], pos })
-      else if (Array.isArray(v)) evidence.push({ name, paths: strings(v) ?? [], pos })
+      const at = ['evidence', name]
+      if (typeof v === 'string') evidence.push(lazy({ name, paths: [v] }, doc, at))
+      else if (Array.isArray(v)) evidence.push(lazy({ name, paths: strings(v) ?? [] }, doc, at))
       else if (isObject(v)) {
         const paths = [...(typeof v.path === 'string' ? [v.path] : []), ...(strings(v.paths) ?? [])]
-        evidence.push({
+        const decl: EvidenceDeclaration = {
           name,
           paths,
-          pos,
           format: str(v.format),
           maxAgeHours: typeof v.max_age_hours === 'number' ? v.max_age_hours : undefined
-        })
+        }
+        evidence.push(lazy(decl, doc, at))
       }
     }
   }
@@ -141,12 +133,37 @@ export function normalise(doc: LoadedYaml, file: string): ProcessGraph {
   }
 }
 
-function normaliseRequirement(r: Raw, index: number, pos: Position | undefined): Requirement | undefined {
+/**
+ * Positions are looked up only when a finding needs one: building them means a second, slower
+ * parse, which a valid graph never pays for. A prototype getter keeps the per-object cost at one
+ * hidden field, which matters at 100k nodes.
+ */
+const LOCATOR = Symbol('locator')
+type Locator = { doc: LoadedYaml; path: Array<string | number> }
+const positionedProto = {
+  get pos(): Position | undefined {
+    const l = (this as unknown as Record<symbol, Locator>)[LOCATOR]
+    return l.doc.locate(l.path)
+  }
+}
+function lazy<T extends object>(target: T, doc: LoadedYaml, path: Array<string | number>): T {
+  const obj = Object.create(positionedProto) as T & Record<symbol, Locator>
+  Object.defineProperty(obj, LOCATOR, { value: { doc, path }, enumerable: false })
+  return Object.assign(obj, target)
+}
+
+/** `node.fieldPos.next`: the position of a node's key, looked up on access. */
+function fieldPositions(doc: LoadedYaml, index: number): Record<string, Position | undefined> {
+  return new Proxy({} as Record<string, Position | undefined>, {
+    get: (_target, key) => (typeof key === 'string' ? doc.locate(['nodes', index, key], { key: true }) : undefined)
+  })
+}
+
+function normaliseRequirement(r: Raw, index: number): Requirement | undefined {
   const base = {
     severity: r.severity === 'warn' ? ('warn' as const) : ('fail' as const),
     stages: strings(r.only),
-    description: str(r.description),
-    pos
+    description: str(r.description)
   }
   const id = (type: string) => (typeof r.id === 'string' ? r.id : `${type}-${index + 1}`)
   if (typeof r.artifact === 'string') {

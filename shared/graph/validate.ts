@@ -58,8 +58,8 @@ export function validateGraphFile(root: string, graphPath: string, opts: Validat
 export function checkGraph(root: string, graph: ProcessGraph, opts: ValidateOptions = {}): GraphFinding[] {
   const findings: GraphFinding[] = []
   const file = graph.file
-  const add = (severity: GraphFinding['severity'], code: string, node: GraphNode | undefined, message: string, pos?: Position) => {
-    const p = pos ?? node?.pos
+  const add = (severity: GraphFinding['severity'], code: string, node: GraphNode | undefined, message: string, pos?: () => Position | undefined) => {
+    const p = pos?.() ?? node?.pos
     findings.push({ severity, code, message, file, line: p?.line ?? 1, col: p?.col ?? 1, node: node?.id })
   }
 
@@ -67,88 +67,98 @@ export function checkGraph(root: string, graph: ProcessGraph, opts: ValidateOpti
   const seen = new Map<string, GraphNode>()
   for (const n of graph.nodes) {
     const first = seen.get(n.id)
-    if (first) add('error', 'duplicate-id', n, `node "${n.id}" is defined twice (first at line ${first.pos?.line ?? '?'}); ids must be unique.`, n.fieldPos.id)
+    if (first) add('error', 'duplicate-id', n, `node "${n.id}" is defined twice (first at line ${first.pos?.line ?? '?'}); ids must be unique.`, () => n.fieldPos.id)
     else seen.set(n.id, n)
   }
   if (graph.entry !== undefined && !graph.byId.has(graph.entry)) {
     add('error', 'missing-target', undefined, `start: node "${graph.entry}" does not exist.`)
   }
 
-  // Transitions and per-kind shape
-  const edges = new Map<string, string[]>()
+  // Transitions and per-kind shape; nodes are numbered so the graph algorithms use flat arrays
+  const ids = [...graph.byId.keys()]
+  const order = new Map(ids.map((id, i) => [id, i]))
+  const edges: number[][] = ids.map(() => [])
   for (const n of graph.nodes) {
-    const targets: Array<[string, string, Position | undefined]> = []
+    const targets: Array<[string, string, string | number]> = []
     if (n.kind === 'decision') {
       if (n.next !== undefined) {
-        add('error', 'decision-shape', n, `decision "${n.id}": next must be a list of {when, node} branches with an else branch, not a single node id.`, n.fieldPos.next)
-        targets.push([n.next, 'next', n.fieldPos.next])
+        add('error', 'decision-shape', n, `decision "${n.id}": next must be a list of {when, node} branches with an else branch, not a single node id.`, () => n.fieldPos.next)
+        targets.push([n.next, 'next', 'next'])
       }
       if (!n.branches || n.branches.length === 0) {
         if (n.next === undefined) add('error', 'decision-shape', n, `decision "${n.id}" has no branches; add next: [{when, node}, …, {when: else, node}].`)
       } else {
         const elseCount = n.branches.filter((b) => b.isElse).length
         const exhaustive = elseCount === 0 && branchesAreExhaustive(n.branches.map((b) => b.when))
-        if (elseCount === 0 && !exhaustive) add('error', 'decision-no-else', n, `decision "${n.id}" has no else branch: when no condition holds the process would stop. Add {when: else, node: …}.`, n.fieldPos.next)
-        if (elseCount > 1) add('error', 'decision-shape', n, `decision "${n.id}" has ${elseCount} else branches; keep one, last.`, n.fieldPos.next)
-        for (const b of n.branches) targets.push([b.node, `branch "${b.when}"`, b.pos])
+        if (elseCount === 0 && !exhaustive) add('error', 'decision-no-else', n, `decision "${n.id}" has no else branch: when no condition holds the process would stop. Add {when: else, node: …}.`, () => n.fieldPos.next)
+        if (elseCount > 1) add('error', 'decision-shape', n, `decision "${n.id}" has ${elseCount} else branches; keep one, last.`, () => n.fieldPos.next)
+        n.branches.forEach((b, bi) => targets.push([b.node, `branch "${b.when}"`, bi]))
       }
     } else if (n.kind === 'gate') {
-      if (n.next !== undefined || n.branches) add('error', 'gate-shape', n, `gate "${n.id}" moves on through pass and fail, not next; replace next with pass: and fail:.`, n.fieldPos.next)
+      if (n.next !== undefined || n.branches) add('error', 'gate-shape', n, `gate "${n.id}" moves on through pass and fail, not next; replace next with pass: and fail:.`, () => n.fieldPos.next)
       // Follow a legacy `next` too, so one shape error does not cascade into "unreachable" for the rest.
-      if (n.next !== undefined) targets.push([n.next, 'next', n.fieldPos.next])
+      if (n.next !== undefined) targets.push([n.next, 'next', 'next'])
       if (!n.pass) add('error', 'gate-no-pass', n, `gate "${n.id}" has no pass transition; add pass: <node id>.`)
       if (!n.fail) add('error', 'gate-no-fail', n, `gate "${n.id}" has no fail transition; add fail: <node id> (where work goes when the gate fails).`)
-      if (n.pass) targets.push([n.pass, 'pass', n.fieldPos.pass])
-      if (n.fail) targets.push([n.fail, 'fail', n.fieldPos.fail])
+      if (n.pass) targets.push([n.pass, 'pass', 'pass'])
+      if (n.fail) targets.push([n.fail, 'fail', 'fail'])
       if (!n.requires || n.requires.length === 0) {
         add(n.criteria ? 'warning' : 'error', 'gate-no-requires', n, `gate "${n.id}" has no typed requires, so nothing can be checked${n.criteria ? ' (its free-text criteria are not machine-checkable)' : ''}; add requires: [artifact|metric|review|policy|trace].`)
       }
     } else {
-      if (n.branches) add('error', `${n.kind}-shape`, n, `${n.kind} "${n.id}": only decisions take a list of branches; give next a single node id.`, n.fieldPos.next)
-      if (n.next) targets.push([n.next, 'next', n.fieldPos.next])
-      if (n.pass || n.fail) add('error', `${n.kind}-shape`, n, `${n.kind} "${n.id}": pass/fail belong to gates; use next.`, n.fieldPos.pass ?? n.fieldPos.fail)
+      if (n.branches) add('error', `${n.kind}-shape`, n, `${n.kind} "${n.id}": only decisions take a list of branches; give next a single node id.`, () => n.fieldPos.next)
+      if (n.next) targets.push([n.next, 'next', 'next'])
+      if (n.pass || n.fail) add('error', `${n.kind}-shape`, n, `${n.kind} "${n.id}": pass/fail belong to gates; use next.`, () => n.fieldPos.pass ?? n.fieldPos.fail)
       if (n.kind === 'calibrate' && !n.schedule && !(n.triggers && n.triggers.length > 0)) {
         add('error', 'calibrate-no-schedule', n, `calibrate "${n.id}" has neither a schedule nor triggers; add schedule: "0 6 * * 1" or triggers: [release, incident].`)
       }
       if (n.kind === 'calibrate' && !n.next) add('error', 'calibrate-no-next', n, `calibrate "${n.id}" has no next; say where recalibration leads.`)
     }
-    if (n.kind !== 'gate' && n.requires) add('error', `${n.kind}-shape`, n, `${n.kind} "${n.id}": requires belongs to gates.`, n.fieldPos.requires)
-    const out: string[] = []
-    for (const [target, label, pos] of targets) {
-      if (!graph.byId.has(target)) add('error', 'missing-target', n, `node "${n.id}" (${label}) points at "${target}", which does not exist.`, pos)
-      else out.push(target)
+    if (n.kind !== 'gate' && n.requires) add('error', `${n.kind}-shape`, n, `${n.kind} "${n.id}": requires belongs to gates.`, () => n.fieldPos.requires)
+    const out: number[] = []
+    for (const [target, label, where] of targets) {
+      const t = order.get(target)
+      if (t === undefined) {
+        const pos = () => (typeof where === 'number' ? n.branches?.[where]?.pos : n.fieldPos[where])
+        add('error', 'missing-target', n, `node "${n.id}" (${label}) points at "${target}", which does not exist.`, pos)
+      } else out.push(t)
     }
-    edges.set(n.id, out)
-    if (n.criteria) add('warning', 'vague-criteria', n, `node "${n.id}" has free-text criteria that no tool can check; express them as typed requires.`, n.fieldPos.criteria)
+    edges[order.get(n.id) as number] = out
+    if (n.criteria) add('warning', 'vague-criteria', n, `node "${n.id}" has free-text criteria that no tool can check; express them as typed requires.`, () => n.fieldPos.criteria)
     for (const e of n.evidence ?? []) {
-      if (/\s/.test(e)) add('warning', 'path-with-spaces', n, `node "${n.id}": evidence path "${e}" contains spaces; paths with spaces are easy to break in scripts.`, n.fieldPos.evidence)
+      if (/\s/.test(e)) add('warning', 'path-with-spaces', n, `node "${n.id}": evidence path "${e}" contains spaces; paths with spaces are easy to break in scripts.`, () => n.fieldPos.evidence)
     }
   }
 
   // Reachability from the entry (iterative: graphs may have 100k nodes)
-  if (graph.entry && graph.byId.has(graph.entry)) {
-    const reached = new Set<string>([graph.entry])
-    const queue = [graph.entry]
+  const entry = graph.entry !== undefined ? order.get(graph.entry) : undefined
+  if (entry !== undefined) {
+    const reached = new Uint8Array(ids.length)
+    reached[entry] = 1
+    const queue = [entry]
     while (queue.length > 0) {
-      for (const t of edges.get(queue.pop() as string) ?? []) {
-        if (!reached.has(t)) {
-          reached.add(t)
+      for (const t of edges[queue.pop() as number]) {
+        if (!reached[t]) {
+          reached[t] = 1
           queue.push(t)
         }
       }
     }
-    for (const n of graph.byId.values()) {
-      if (!reached.has(n.id)) add('error', 'unreachable', n, `node "${n.id}" cannot be reached from the entry "${graph.entry}"; connect it or remove it.`, n.fieldPos.id)
+    for (let i = 0; i < ids.length; i++) {
+      if (reached[i]) continue
+      const n = graph.byId.get(ids[i]) as GraphNode
+      add('error', 'unreachable', n, `node "${n.id}" cannot be reached from the entry "${graph.entry}"; connect it or remove it.`, () => n.fieldPos.id)
     }
   }
 
   // Loops nobody can leave: strongly connected components made only of activities
-  for (const scc of stronglyConnected(graph, edges)) {
-    const looping = scc.length > 1 || (edges.get(scc[0]) ?? []).includes(scc[0])
+  for (const scc of stronglyConnected(edges)) {
+    const looping = scc.length > 1 || edges[scc[0]].includes(scc[0])
     if (!looping) continue
-    if (scc.every((id) => graph.byId.get(id)?.kind === 'activity')) {
-      const first = graph.byId.get(scc[0])
-      add('error', 'trap-cycle', first, `nodes ${scc.map((s) => `"${s}"`).join(' → ')} form a loop with no gate, decision or calibrate node: once entered it can never be left.`, first?.fieldPos.next)
+    const members = scc.map((i) => graph.byId.get(ids[i]) as GraphNode)
+    if (members.every((m) => m.kind === 'activity')) {
+      const first = members[0]
+      add('error', 'trap-cycle', first, `nodes ${members.map((m) => `"${m.id}"`).join(' → ')} form a loop with no gate, decision or calibrate node: once entered it can never be left.`, () => first.fieldPos.next)
     }
   }
 
@@ -171,39 +181,45 @@ function checkExpressions(root: string, graph: ProcessGraph): GraphFinding[] {
   const defined = (name: string) => resolved.values.has(name) || graph.vars.has(name)
 
   for (const n of graph.nodes) {
-    const check = (source: string, where: string, pos: Position | undefined, role: 'metric' | 'decision' | 'review' | 'policy') => {
+    const check = (source: string, where: string, posOf: () => Position | undefined, role: 'metric' | 'decision' | 'review' | 'policy') => {
       let expr: Expression
       try {
         expr = parseExpression(source)
       } catch (error) {
         if (!(error instanceof ExpressionError)) throw error
+        const pos = posOf()
         findings.push({ severity: 'error', code: 'expression', node: n.id, file: graph.file, line: pos?.line ?? 1, col: (pos?.col ?? 1) + error.offset, message: `node "${n.id}" ${where}: ${error.message} in "${source}".` })
         return
       }
-      const at = { file: graph.file, line: pos?.line ?? 1, col: pos?.col ?? 1, node: n.id }
+      let located: { file: string; line: number; col: number; node: string } | undefined
+      const at = () => {
+        const pos = posOf()
+        located ??= { file: graph.file, line: pos?.line ?? 1, col: pos?.col ?? 1, node: n.id }
+        return located
+      }
       for (const name of expr.identifiers) {
         const c = classifyName(name)
         if (c.kind === 'unknown-metric') {
-          findings.push({ ...at, severity: 'error', code: 'unknown-metric', message: `node "${n.id}" ${where}: unknown metric "${name}"${c.suggestion ? `; did you mean "${c.suggestion}"?` : ''} (see the metric namespace in the README).` })
+          findings.push({ ...at(), severity: 'error', code: 'unknown-metric', message: `node "${n.id}" ${where}: unknown metric "${name}"${c.suggestion ? `; did you mean "${c.suggestion}"?` : ''} (see the metric namespace in the README).` })
         } else if (c.kind === 'free' && !defined(name) && role !== 'review') {
-          findings.push({ ...at, severity: 'warning', code: 'undefined-name', message: `node "${n.id}" ${where}: "${name}" is undefined; give it a value under vars: or imports: (check-gates fails on it while it has none).` })
+          findings.push({ ...at(), severity: 'warning', code: 'undefined-name', message: `node "${n.id}" ${where}: "${name}" is undefined; give it a value under vars: or imports: (check-gates fails on it while it has none).` })
         }
       }
       for (const msg of typeCheck(expr, typeOf, { requireBoolean: true })) {
-        findings.push({ ...at, severity: 'error', code: 'expression-type', message: `node "${n.id}" ${where}: ${msg} in "${source}".` })
+        findings.push({ ...at(), severity: 'error', code: 'expression-type', message: `node "${n.id}" ${where}: ${msg} in "${source}".` })
       }
       for (const cmp of comparisons(expr)) {
         if (PERCENT_METRICS.has(cmp.name) && (cmp.op === '>=' || cmp.op === '>') && cmp.value > 0 && cmp.value <= 1) {
-          findings.push({ ...at, severity: 'warning', code: 'unit', message: `node "${n.id}" ${where}: ${cmp.name} is a percentage from 0 to 100, so "${cmp.op} ${cmp.value}" is almost always true; did you mean ${cmp.value * 100}?` })
+          findings.push({ ...at(), severity: 'warning', code: 'unit', message: `node "${n.id}" ${where}: ${cmp.name} is a percentage from 0 to 100, so "${cmp.op} ${cmp.value}" is almost always true; did you mean ${cmp.value * 100}?` })
         }
       }
     }
     n.branches?.forEach((b) => {
-      if (!b.isElse) check(b.when, `branch to "${b.node}"`, b.pos, 'decision')
+      if (!b.isElse) check(b.when, `branch to "${b.node}"`, () => b.pos, 'decision')
     })
     n.requires?.forEach((r, i) => {
       const where = `requirement ${r.id}`
-      const pos = r.pos
+      const pos = () => r.pos
       if (r.type === 'metric') {
         check(r.expr, where, pos, 'metric')
         for (const [stage, e] of Object.entries(r.byStage ?? {})) check(e, `${where} (stage ${stage})`, pos, 'metric')
@@ -220,63 +236,62 @@ function checkFiles(root: string, graph: ProcessGraph): GraphFinding[] {
   for (const n of graph.nodes) {
     for (const r of n.requires ?? []) {
       if (r.type !== 'artifact') continue
-      const at = { file: graph.file, line: r.pos?.line ?? 1, col: r.pos?.col ?? 1, node: n.id }
+      const at = () => ({ file: graph.file, line: r.pos?.line ?? 1, col: r.pos?.col ?? 1, node: n.id })
       try {
         const matches = globFiles(root, r.path)
         if (matches.length === 0) {
-          findings.push({ ...at, severity: 'error', code: 'artifact-missing', message: `node "${n.id}" requirement ${r.id}: artifact "${r.path}" ${isGlob(r.path) ? 'matches no file' : 'does not exist'}; create it or fix the path.` })
+          findings.push({ ...at(), severity: 'error', code: 'artifact-missing', message: `node "${n.id}" requirement ${r.id}: artifact "${r.path}" ${isGlob(r.path) ? 'matches no file' : 'does not exist'}; create it or fix the path.` })
         }
         if (r.template && !existsSync(resolveInWorkspace(root, r.template, 'template'))) {
-          findings.push({ ...at, severity: 'error', code: 'template-missing', message: `node "${n.id}" requirement ${r.id}: template "${r.template}" does not exist.` })
+          findings.push({ ...at(), severity: 'error', code: 'template-missing', message: `node "${n.id}" requirement ${r.id}: template "${r.template}" does not exist.` })
         }
       } catch (error) {
-        findings.push({ ...at, severity: 'error', code: 'artifact-path', message: `node "${n.id}" requirement ${r.id}: ${errorMessage(error)}` })
+        findings.push({ ...at(), severity: 'error', code: 'artifact-path', message: `node "${n.id}" requirement ${r.id}: ${errorMessage(error)}` })
       }
     }
   }
   return findings
 }
 
-/** Tarjan's algorithm, iterative so that long chains cannot overflow the stack. */
-function stronglyConnected(graph: ProcessGraph, edges: Map<string, string[]>): string[][] {
-  const index = new Map<string, number>()
-  const low = new Map<string, number>()
-  const onStack = new Set<string>()
-  const stack: string[] = []
-  const result: string[][] = []
+/** Tarjan's algorithm over numbered nodes, iterative so that long chains cannot overflow the stack. */
+function stronglyConnected(edges: number[][]): number[][] {
+  const n = edges.length
+  const index = new Int32Array(n).fill(-1)
+  const low = new Int32Array(n)
+  const onStack = new Uint8Array(n)
+  const stack: number[] = []
+  const result: number[][] = []
+  const work: number[] = []
+  const cursor = new Int32Array(n)
   let counter = 0
-  for (const start of graph.byId.keys()) {
-    if (index.has(start)) continue
-    const work: Array<[string, number]> = [[start, 0]]
+  for (let start = 0; start < n; start++) {
+    if (index[start] !== -1) continue
+    work.push(start)
     while (work.length > 0) {
-      const frame = work[work.length - 1]
-      const [v, i] = frame
-      if (i === 0) {
-        index.set(v, counter)
-        low.set(v, counter)
-        counter++
+      const v = work[work.length - 1]
+      if (index[v] === -1) {
+        index[v] = low[v] = counter++
         stack.push(v)
-        onStack.add(v)
+        onStack[v] = 1
       }
-      const out = edges.get(v) ?? []
-      if (i < out.length) {
-        frame[1] = i + 1
-        const w = out[i]
-        if (!index.has(w)) work.push([w, 0])
-        else if (onStack.has(w)) low.set(v, Math.min(low.get(v) as number, index.get(w) as number))
+      const out = edges[v]
+      if (cursor[v] < out.length) {
+        const w = out[cursor[v]++]
+        if (index[w] === -1) work.push(w)
+        else if (onStack[w]) low[v] = Math.min(low[v], index[w])
         continue
       }
       work.pop()
       if (work.length > 0) {
-        const parent = work[work.length - 1][0]
-        low.set(parent, Math.min(low.get(parent) as number, low.get(v) as number))
+        const parent = work[work.length - 1]
+        low[parent] = Math.min(low[parent], low[v])
       }
-      if (low.get(v) === index.get(v)) {
-        const comp: string[] = []
-        let w: string
+      if (low[v] === index[v]) {
+        const comp: number[] = []
+        let w: number
         do {
-          w = stack.pop() as string
-          onStack.delete(w)
+          w = stack.pop() as number
+          onStack[w] = 0
           comp.push(w)
         } while (w !== v)
         result.push(comp.reverse())
