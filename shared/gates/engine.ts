@@ -106,7 +106,7 @@ export async function evaluateGatesWith(port: EvidencePort, opts: EvaluateGatesO
   const expressionCtx: ExpressionContext = {
     scope,
     explainMissing: (names) => explainMissing(names, missingCtx),
-    evidenceFor: (names) => evidenceFiles(names, evidence, baseline.origin)
+    evidenceFor: (names) => [...evidenceFiles(names, evidence, baseline.origin), ...valueFiles(names, graph)]
   }
   const describeApiError = opts.describeApiError ?? errorMessage
   const facts = opts.pullRequest ? new PullRequestFacts(opts.pullRequest, opts.github) : undefined
@@ -432,6 +432,18 @@ function evidenceFiles(names: readonly string[], evidence: { sources: Map<string
     for (const ns of namespacesOf(name)) {
       for (const s of evidence.sets) if (s.declaration.name === ns) s.files.forEach((f) => out.add(f.file))
     }
+  }
+  return [...out]
+}
+
+/** Files that named values come from: an import's file, or the file a var points into. */
+function valueFiles(names: readonly string[], graph: ProcessGraph): string[] {
+  const out = new Set<string>()
+  for (const name of names) {
+    const v = graph.vars.get(name)
+    if (v && typeof v === 'object') out.add(v.file)
+    const ns = graph.imports.get(name.split('.')[0])
+    if (ns && name.includes('.')) out.add(ns)
   }
   return [...out]
 }

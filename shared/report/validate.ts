@@ -8,7 +8,7 @@ let compiled: ValidateFunction | undefined
 
 function validator(): ValidateFunction {
   if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true })
+    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true })
     // Only the two formats the schema uses; ajv-formats would add weight for nothing.
     ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/)
     ajv.addFormat('date-time', (s: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)))

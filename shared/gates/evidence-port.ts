@@ -1,0 +1,45 @@
+import { readFileSync, statSync } from 'node:fs'
+import { collectEvidence } from '../evidence/collect.js'
+import { loadEvidenceDeclarations, mergeEvidenceDeclarations, parseEvidenceOverrides } from '../evidence/declarations.js'
+import { parseFrontmatter } from '../evidence/documents/frontmatter.js'
+import { errorMessage } from '../errors.js'
+import { resolveInWorkspace } from '../safe-path.js'
+import { checkArtifactFiles } from './check-artifact.js'
+import type { CollectedEvidence, EvidencePort } from './ports.js'
+
+const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
+
+/** The real evidence readers of shared/evidence, behind the engine's port. */
+export const evidencePort: EvidencePort = {
+  async collect({ root, graphDeclarations, overrides, now, changedLines, maxFindings }): Promise<CollectedEvidence> {
+    const base = loadEvidenceDeclarations(root, graphDeclarations)
+    const decls = overrides && overrides.trim() !== '' ? mergeEvidenceDeclarations(base, parseEvidenceOverrides(overrides)) : base
+    const c = await collectEvidence(decls, { root, now, changedLines, maxFindings })
+    const problem = (e: { file: string; problem: string; message: string; line?: number }) => ({ file: e.file, problem: e.problem, message: e.message, ...(e.line ? { line: e.line } : {}) })
+    return {
+      metrics: c.metrics,
+      sources: c.sources,
+      sets: c.sets.map((s) => ({ declaration: s.declaration, files: s.files, errors: s.errors.map(problem) })),
+      errors: c.errors.map(problem),
+      findings: c.findings,
+      findingsTotal: c.findingsTotal
+    }
+  },
+  checkArtifact: checkArtifactFiles,
+  readFrontmatter(root, file) {
+    try {
+      const abs = resolveInWorkspace(root, file, 'sign-off file')
+      let size: number
+      try {
+        size = statSync(abs).size
+      } catch {
+        return { problem: `${file} does not exist; record the sign-off there (frontmatter between --- lines).` }
+      }
+      if (size > MAX_DOCUMENT_BYTES) return { problem: `${file} is ${size} bytes, over the ${MAX_DOCUMENT_BYTES}-byte limit.` }
+      const { data } = parseFrontmatter(readFileSync(abs, 'utf8'), file)
+      return data ? { data } : { problem: `${file} has no YAML frontmatter; start it with --- lines holding the sign-off keys.` }
+    } catch (error) {
+      return { problem: errorMessage(error) }
+    }
+  }
+}

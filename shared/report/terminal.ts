@@ -1,0 +1,81 @@
+import { isUnmet } from './build.js'
+import type { FlowReport, GateStatus, RequirementStatus } from './types.js'
+
+export interface TerminalOptions {
+  /** ANSI colours; only for a TTY (the CLI passes process.stdout.isTTY and honours NO_COLOR). */
+  color?: boolean
+  /** Findings listed before "N more" (the rest are in the report). */
+  maxFindings?: number
+}
+
+const MARK: Record<GateStatus | RequirementStatus, string> = {
+  passed: 'PASS',
+  failed: 'FAIL',
+  waived: 'WAIVED',
+  warned: 'WARN',
+  'not-evaluated': 'SKIP',
+  error: 'ERROR',
+  'missing-evidence': 'MISSING',
+  skipped: 'SKIP'
+}
+const COLOUR: Record<string, string> = { PASS: '32', FAIL: '31', ERROR: '31', MISSING: '31', WAIVED: '33', WARN: '33', SKIP: '90' }
+
+/**
+ * A plain-text report for `flow gates`: verdict, then each gate with its requirements and the
+ * reason for every one that is not met. User text is stripped of control characters so evidence
+ * cannot move the cursor or forge terminal escapes.
+ */
+export function renderTerminalReport(report: FlowReport, opts: TerminalOptions = {}): string {
+  const paint = (mark: string) => (opts.color && COLOUR[mark] ? `\u001b[${COLOUR[mark]}m${mark}\u001b[0m` : mark)
+  const lines: string[] = []
+  const stage = report.run.stage ? ` for stage ${clean(report.run.stage)}` : ''
+  lines.push(`${paint(report.verdict === 'passed' ? 'PASS' : 'FAIL')} gates ${report.verdict}${stage}`)
+  const t = report.totals
+  if (t) {
+    const g = Object.entries(t.gates).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ')
+    const r = Object.entries(t.requirements).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ')
+    lines.push(`  gates: ${g || 'none'}; requirements: ${r || 'none'}`)
+  }
+  for (const gate of report.gates ?? []) {
+    lines.push('')
+    lines.push(`${paint(MARK[gate.status])} ${clean(gate.id)}`)
+    for (const r of gate.requirements) {
+      lines.push(`  ${paint(MARK[r.status])} ${clean(r.check || r.id)}${r.severity === 'warn' ? ' (warn)' : ''}`)
+      if (isUnmet(r) || r.status === 'waived' || r.status === 'skipped') {
+        lines.push(`      ${clean(r.message, 600)}`)
+        if (r.evidence.length > 0) lines.push(`      evidence: ${r.evidence.slice(0, 5).map((f) => clean(f)).join(', ')}`)
+      }
+    }
+  }
+  const expiring = (report.waivers ?? []).filter((w) => w.state === 'expiring')
+  if (expiring.length > 0) {
+    lines.push('')
+    lines.push('Waivers expiring within 14 days:')
+    for (const w of expiring) lines.push(`  ${clean(w.gate ?? '')} / ${clean(w.requirement ?? '')}: ${clean(w.expires ?? '')} (${w.daysLeft} day(s) left, approved by ${clean(w.approver ?? '')})`)
+  }
+  const problems = report.evidence?.problems ?? []
+  if (problems.length > 0) {
+    lines.push('')
+    lines.push('Evidence that could not be used:')
+    for (const p of problems.slice(0, 20)) lines.push(`  ${clean(p.message, 400)}`)
+    if (problems.length > 20) lines.push(`  ... ${problems.length - 20} more in the report`)
+  }
+  const findings = report.findings ?? []
+  const total = Math.max(report.findingsTotal ?? 0, findings.length)
+  if (total > 0) {
+    const max = opts.maxFindings ?? 20
+    lines.push('')
+    lines.push(`Found in the evidence (${total}):`)
+    for (const f of findings.slice(0, max)) {
+      lines.push(`  ${f.severity} ${clean(f.source)}: ${clean(f.title, 200)}${f.file ? ` (${clean(f.file)}${f.line ? `:${f.line}` : ''})` : ''}`)
+    }
+    if (total > Math.min(max, findings.length)) lines.push(`  ... ${total - Math.min(max, findings.length)} more`)
+  }
+  return `${lines.join('\n')}\n`
+}
+
+function clean(text: string, max = 300): string {
+  // eslint-disable-next-line no-control-regex
+  const t = String(text).replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
+  return t.length > max ? `${t.slice(0, max)}…` : t
+}
