@@ -1,0 +1,2 @@
+import { runPost } from './post-run.js'
+await runPost()
