@@ -87,7 +87,7 @@ function detectJson(text: string, lowerName: string): FormatName | undefined {
   if (has(/"spdxVersion"\s*:/)) return 'spdx-json'
   if (has(/"\$schema"\s*:\s*"[^"]*sarif/i) || (has(/"version"\s*:\s*"2\.1\.0"/) && has(/"runs"\s*:/))) return 'sarif'
   if (has(/"exit_code_by_key"\s*:/) || lowerName.endsWith('.meta')) return 'mutmut-meta'
-  if (has(/"schemaVersion"\s*:/) && has(/"files"\s*:/)) return 'stryker'
+  if ((has(/"schemaVersion"\s*:/) || has(/"mutatorName"\s*:/)) && has(/"files"\s*:/)) return 'stryker'
   if (has(/"killed"\s*:/) && has(/"survived"\s*:/) && (has(/"no_tests"\s*:/) || lowerName.includes('mutmut'))) return 'mutmut-stats'
   if (has(/^\{\s*"total"\s*:\s*\{\s*"lines"\s*:/) || (has(/"lines"\s*:\s*\{\s*"total"/) && has(/"pct"\s*:/))) return 'istanbul-summary'
   if (has(/"statementMap"\s*:/)) return 'istanbul-final'

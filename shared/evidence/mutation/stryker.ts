@@ -10,8 +10,53 @@ import { STRYKER_STATUSES } from './statuses.js'
 
 let validator: ValidateFunction | undefined
 
+/** Status names of schema 0/1 drafts, renamed since: both stay outside the score either way. */
+const LEGACY_STATUS: Readonly<Record<string, MutantStatus>> = { BuildError: 'CompileError', Skipped: 'Ignored' }
+
+/**
+ * Reports written before schema 1 was enforced (still served by mutation-testing-elements and in
+ * its own test resources) leave out schemaVersion, write it as a number, or give numeric mutant
+ * ids, or use the old statuses BuildError and Skipped. Those are normalised in place (schemaVersion "1", ids as strings) before validation;
+ * every other deviation from the schema is an error. Returns what was normalised.
+ */
+export function normaliseLegacyReport(data: unknown): string[] {
+  const notes: string[] = []
+  if (!isRecord(data)) return notes
+  if (data.schemaVersion === undefined) {
+    data.schemaVersion = '1'
+    notes.push('schemaVersion missing: read as 1')
+  } else if (typeof data.schemaVersion === 'number') {
+    data.schemaVersion = String(data.schemaVersion)
+    notes.push('schemaVersion was a number')
+  }
+  if (isRecord(data.files)) {
+    let ids = false
+    let legacy = false
+    for (const [, f] of ownEntries(data.files)) {
+      if (!isRecord(f) || !Array.isArray(f.mutants)) continue
+      for (const m of f.mutants) {
+        if (!isRecord(m)) continue
+        if (typeof m.id === 'number') {
+          m.id = String(m.id)
+          ids = true
+        }
+        const renamed = typeof m.status === 'string' ? LEGACY_STATUS[m.status] : undefined
+        if (renamed) {
+          if (m.statusReason === undefined) m.statusReason = `legacy status ${m.status}`
+          m.status = renamed
+          legacy = true
+        }
+      }
+    }
+    if (ids) notes.push('numeric mutant ids read as strings')
+    if (legacy) notes.push('legacy statuses BuildError/Skipped read as CompileError/Ignored')
+  }
+  return notes
+}
+
 /** Validates against mutation-testing-report-schema (compiled once). */
 export function validateStrykerReport(data: unknown, display: string): asserts data is MutationTestResult {
+  normaliseLegacyReport(data)
   if (!validator) {
     const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: false })
     validator = ajv.compile(schema as object)
