@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, console, Buffer */
 // Parses mermaid texts with the real `mermaid` package under Node, using jsdom for the browser
 // globals mermaid expects (DOMPurify needs a window). Prints one JSON array with a result per input:
 //   [{ "input": "<path or index>", "ok": true, "type": "flowchart-v2" }, { "input": …, "ok": false, "error": "…" }]
@@ -18,10 +19,25 @@ import { JSDOM } from 'jsdom'
 
 const dom = new JSDOM('<!doctype html><html><body></body></html>', { pretendToBeVisual: true })
 const g = globalThis
-for (const key of ['window', 'document', 'navigator', 'Element', 'HTMLElement', 'SVGElement', 'Node', 'DocumentFragment', 'DOMParser', 'MutationObserver']) {
+for (const key of [
+  'window',
+  'document',
+  'navigator',
+  'Element',
+  'HTMLElement',
+  'SVGElement',
+  'Node',
+  'DocumentFragment',
+  'DOMParser',
+  'MutationObserver'
+]) {
   if (!(key in g) || g[key] === undefined) {
     try {
-      Object.defineProperty(g, key, { value: key === 'window' ? dom.window : dom.window[key], configurable: true, writable: true })
+      Object.defineProperty(g, key, {
+        value: key === 'window' ? dom.window : dom.window[key],
+        configurable: true,
+        writable: true
+      })
     } catch {
       /* some globals (navigator in Node 21+) are read-only getters: keep Node's */
     }
@@ -60,9 +76,16 @@ async function flowchartStructure(text) {
   const diagram = await mermaid.mermaidAPI.getDiagramFromText(text)
   const db = diagram.db
   return {
-    nodes: [...db.getVertices().values()].map((v) => ({ id: v.id, label: displayText(v.text), shape: v.type, classes: v.classes })),
+    nodes: [...db.getVertices().values()].map((v) => ({
+      id: v.id,
+      label: displayText(v.text),
+      shape: v.type,
+      classes: v.classes
+    })),
     edges: db.getEdges().map((e) => ({ from: e.start, to: e.end, label: displayText(e.text) })),
-    subgraphs: db.getSubGraphs().map((g) => ({ id: g.id, label: displayText(g.title), nodes: g.nodes }))
+    subgraphs: db
+      .getSubGraphs()
+      .map((g) => ({ id: g.id, label: displayText(g.title), nodes: g.nodes }))
   }
 }
 
@@ -89,7 +112,9 @@ if (args.length > 0) {
     if (/\.(md|markdown)$/i.test(file)) {
       const blocks = mermaidBlocks(text)
       if (blocks.length === 0) inputs.push({ input: file, text: '', missing: true })
-      blocks.forEach((block, i) => inputs.push({ input: blocks.length > 1 ? `${file}#${i + 1}` : file, text: block }))
+      blocks.forEach((block, i) =>
+        inputs.push({ input: blocks.length > 1 ? `${file}#${i + 1}` : file, text: block })
+      )
     } else {
       inputs.push({ input: file, text })
     }
@@ -105,7 +130,8 @@ if (args.length > 0) {
   if (!Array.isArray(parsed)) parsed = [parsed]
   parsed.forEach((item, i) => {
     if (typeof item === 'string') inputs.push({ input: String(i), text: item })
-    else if (item && typeof item.text === 'string') inputs.push({ input: String(item.name ?? i), text: item.text })
+    else if (item && typeof item.text === 'string')
+      inputs.push({ input: String(item.name ?? i), text: item.text })
     else inputs.push({ input: String(i), text: '', missing: true })
   })
 }

@@ -9,7 +9,10 @@ function workspace(graph = 'seed-template.graph.yaml'): string {
   const root = mkdtempSync(path.join(tmpdir(), 'render-diagram-e2e-'))
   mkdirSync(path.join(root, '.process'))
   copyFileSync(path.join(fixtures, graph), path.join(root, '.process', 'graph.yaml'))
-  copyFileSync(path.join(fixtures, 'seed-template.report.json'), path.join(root, 'flow-report.json'))
+  copyFileSync(
+    path.join(fixtures, 'seed-template.report.json'),
+    path.join(root, 'flow-report.json')
+  )
   return root
 }
 
@@ -36,11 +39,17 @@ describe('dist/render-diagram under Node 24', () => {
   it('check passes on the fresh file and fails on a stale one with a diff', async () => {
     const root = workspace()
     await runBundledAction('render-diagram', { workspace: root, inputs: { output: 'process.mmd' } })
-    const fresh = await runBundledAction('render-diagram', { workspace: root, inputs: { output: 'process.mmd', check: 'true' } })
+    const fresh = await runBundledAction('render-diagram', {
+      workspace: root,
+      inputs: { output: 'process.mmd', check: 'true' }
+    })
     expect(fresh.exitCode).toBe(0)
     expect(fresh.stdout).toContain('process.mmd is up to date.')
 
-    writeFileSync(path.join(root, 'process.mmd'), readFileSync(path.join(root, 'process.mmd'), 'utf8').replace('n_N_fix', 'n_N_old'))
+    writeFileSync(
+      path.join(root, 'process.mmd'),
+      readFileSync(path.join(root, 'process.mmd'), 'utf8').replace('n_N_fix', 'n_N_old')
+    )
     const stale = await runBundledAction('render-diagram', {
       workspace: root,
       inputs: { output: 'process.mmd', check: 'true', summary: 'false' }
@@ -59,17 +68,29 @@ describe('dist/render-diagram under Node 24', () => {
   it('fails cleanly on a bad report, without a stack trace', async () => {
     const root = workspace('seed-maintainpro.graph.yaml')
     writeFileSync(path.join(root, 'flow-report.json'), '{ not json')
-    const run = await runBundledAction('render-diagram', { workspace: root, inputs: { report: 'flow-report.json' } })
+    const run = await runBundledAction('render-diagram', {
+      workspace: root,
+      inputs: { report: 'flow-report.json' }
+    })
     expect(run.exitCode).toBe(1)
-    expect(run.annotations.find((a) => a.level === 'error')?.message).toMatch(/^render-diagram: The report file flow-report\.json is not valid JSON/)
+    expect(run.annotations.find((a) => a.level === 'error')?.message).toMatch(
+      /^render-diagram: The report file flow-report\.json is not valid JSON/
+    )
     expect(run.stdout + run.stderr).not.toMatch(stackTrace)
   })
 
   it('warns about the MaintAInPro phantom node and still draws it', async () => {
     const root = workspace('seed-maintainpro.graph.yaml')
-    const run = await runBundledAction('render-diagram', { workspace: root, inputs: { output: 'g.mmd' } })
+    const run = await runBundledAction('render-diagram', {
+      workspace: root,
+      inputs: { output: 'g.mmd' }
+    })
     expect(run.exitCode).toBe(0)
-    expect(run.annotations.some((a) => a.level === 'warning' && a.message.includes('not defined: requirements'))).toBe(true)
+    expect(
+      run.annotations.some(
+        (a) => a.level === 'warning' && a.message.includes('not defined: requirements')
+      )
+    ).toBe(true)
     expect(mermaidParseFiles([path.join(root, 'g.mmd')]).results[0].ok).toBe(true)
   })
 })

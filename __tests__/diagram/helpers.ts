@@ -34,17 +34,29 @@ export function mermaidParse(texts: Array<{ name: string; text: string }>): Pars
   try {
     results = JSON.parse(last) as ParseResult[]
   } catch {
-    throw new Error(`mermaid-parse printed no JSON (exit ${child.status}): ${child.stdout}\n${child.stderr}`)
+    throw new Error(
+      `mermaid-parse printed no JSON (exit ${child.status}): ${child.stdout}\n${child.stderr}`
+    )
   }
-  if (results.length !== texts.length) throw new Error(`expected ${texts.length} results, got ${results.length}`)
+  if (results.length !== texts.length)
+    throw new Error(`expected ${texts.length} results, got ${results.length}`)
   return results
 }
 
 /** Parses the files given as arguments (the script's other mode). */
-export function mermaidParseFiles(files: string[]): { status: number | null; results: ParseResult[] } {
-  const child = spawnSync(process.execPath, [parseScript, ...files], { encoding: 'utf8', timeout: 120_000 })
+export function mermaidParseFiles(files: string[]): {
+  status: number | null
+  results: ParseResult[]
+} {
+  const child = spawnSync(process.execPath, [parseScript, ...files], {
+    encoding: 'utf8',
+    timeout: 120_000
+  })
   if (child.error) throw child.error
-  return { status: child.status, results: JSON.parse(child.stdout.trim().split('\n').pop() ?? '[]') as ParseResult[] }
+  return {
+    status: child.status,
+    results: JSON.parse(child.stdout.trim().split('\n').pop() ?? '[]') as ParseResult[]
+  }
 }
 
 export interface NodeSpec {
@@ -64,7 +76,11 @@ export function makeGraph(specs: NodeSpec[], file = '.process/graph.yaml'): Proc
     if (s.description !== undefined) node.description = s.description
     if (s.next !== undefined) node.next = s.next
     if (s.branches) {
-      node.branches = s.branches.map((b): Branch => ({ when: b.when, node: b.node, isElse: b.when.trim() === 'else' }))
+      node.branches = s.branches.map((b): Branch => ({
+        when: b.when,
+        node: b.node,
+        isElse: b.when.trim() === 'else'
+      }))
     }
     if (s.pass !== undefined) node.pass = s.pass
     if (s.fail !== undefined) node.fail = s.fail

@@ -2,7 +2,12 @@ import { describe, it, expect, beforeAll } from '@jest/globals'
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { graphEdges, mermaidIds, renderMarkdown, renderMermaid } from '../../shared/diagram/mermaid.js'
+import {
+  graphEdges,
+  mermaidIds,
+  renderMarkdown,
+  renderMermaid
+} from '../../shared/diagram/mermaid.js'
 import type { GateStatus } from '../../shared/report/types.js'
 import {
   allKindsGraph,
@@ -55,7 +60,11 @@ function hostileGraph() {
     id: 'choose',
     kind: 'decision',
     next: undefined as unknown as string,
-    ...({ branches: HOSTILE.map((when, i) => ({ when, node: HOSTILE[i] })).concat([{ when: 'else', node: 'ghost "] --> x' }]) } as object)
+    ...({
+      branches: HOSTILE.map((when, i) => ({ when, node: HOSTILE[i] })).concat([
+        { when: 'else', node: 'ghost "] --> x' }
+      ])
+    } as object)
   })
   return makeGraph(nodes)
 }
@@ -73,15 +82,42 @@ beforeAll(() => {
   const seedTemplate = graphFromYamlFixture(path.join(fixtures, 'seed-template.graph.yaml'))
   const seedMaintain = graphFromYamlFixture(path.join(fixtures, 'seed-maintainpro.graph.yaml'))
   add('seed-template', renderMermaid(seedTemplate))
-  add('seed-template LR titled', renderMermaid(seedTemplate, undefined, { title: 'Seed "template" --- <x>', direction: 'LR' }))
-  add('seed-template coloured', renderMermaid(seedTemplate, makeReport([['G-design', 'passed'], ['G-verify', 'failed']])))
+  add(
+    'seed-template LR titled',
+    renderMermaid(seedTemplate, undefined, { title: 'Seed "template" --- <x>', direction: 'LR' })
+  )
+  add(
+    'seed-template coloured',
+    renderMermaid(
+      seedTemplate,
+      makeReport([
+        ['G-design', 'passed'],
+        ['G-verify', 'failed']
+      ])
+    )
+  )
   add('seed-maintainpro', renderMermaid(seedMaintain))
   add('all kinds', renderMermaid(allKindsGraph()))
   add('hostile', renderMermaid(hostileGraph()))
-  add('hostile coloured', renderMermaid(hostileGraph(), makeReport(HOSTILE.map((id, i) => [id, STATUSES[i % STATUSES.length]]))))
+  add(
+    'hostile coloured',
+    renderMermaid(
+      hostileGraph(),
+      makeReport(HOSTILE.map((id, i) => [id, STATUSES[i % STATUSES.length]]))
+    )
+  )
   add('hostile title', renderMermaid(allKindsGraph(), undefined, { title: HOSTILE.join(' ') }))
   for (const status of STATUSES) {
-    add(`all kinds, gates ${status}`, renderMermaid(allKindsGraph(), makeReport([['G-design', status], ['G-verify', status]])))
+    add(
+      `all kinds, gates ${status}`,
+      renderMermaid(
+        allKindsGraph(),
+        makeReport([
+          ['G-design', status],
+          ['G-verify', status]
+        ])
+      )
+    )
   }
   add('all kinds, gates absent from the report', renderMermaid(allKindsGraph(), makeReport([])))
   add('single node', renderMermaid(makeGraph([{ id: 'only', kind: 'gate' }])))
@@ -127,27 +163,60 @@ describe('every diagram the renderer produces parses with the real mermaid packa
       expect(drawn?.label).toBe(shown(node.id))
       expect(drawn?.classes).toEqual([node.kind])
     }
-    expect(graphNodes.find((n) => n.id === ids.get('ghost "] --> x'))).toMatchObject({ label: 'ghost "] --> x (missing)', classes: ['missing'] })
+    expect(graphNodes.find((n) => n.id === ids.get('ghost "] --> x'))).toMatchObject({
+      label: 'ghost "] --> x (missing)',
+      classes: ['missing']
+    })
     const edges = graphEdges(graph)
     expect(parsed.edges).toHaveLength(edges.length)
-    expect(parsed.edges).toEqual(edges.map((e) => ({ from: ids.get(e.from), to: ids.get(e.to), label: e.label === undefined ? '' : shown(e.label) })))
+    expect(parsed.edges).toEqual(
+      edges.map((e) => ({
+        from: ids.get(e.from),
+        to: ids.get(e.to),
+        label: e.label === undefined ? '' : shown(e.label)
+      }))
+    )
     expect(parsed.subgraphs?.map((g) => g.id)).toEqual(['legend'])
   })
 
   it('draws shapes per kind and colours gates by status as mermaid understands them', () => {
     const parsed = results.get('seed-template coloured') as ParseResult
     const byId = new Map((parsed.nodes ?? []).map((n) => [n.id, n]))
-    expect(byId.get('n_N_vision')).toMatchObject({ label: 'N-vision', shape: 'square', classes: ['activity'] })
-    expect(byId.get('n_D_arch')).toMatchObject({ label: 'D-arch', shape: 'diamond', classes: ['decision'] })
-    expect(byId.get('n_G_design')).toMatchObject({ label: 'G-design\npassed', shape: 'hexagon', classes: ['passed'] })
-    expect(byId.get('n_G_verify')).toMatchObject({ label: 'G-verify\nfailed', shape: 'hexagon', classes: ['failed'] })
+    expect(byId.get('n_N_vision')).toMatchObject({
+      label: 'N-vision',
+      shape: 'square',
+      classes: ['activity']
+    })
+    expect(byId.get('n_D_arch')).toMatchObject({
+      label: 'D-arch',
+      shape: 'diamond',
+      classes: ['decision']
+    })
+    expect(byId.get('n_G_design')).toMatchObject({
+      label: 'G-design\npassed',
+      shape: 'hexagon',
+      classes: ['passed']
+    })
+    expect(byId.get('n_G_verify')).toMatchObject({
+      label: 'G-verify\nfailed',
+      shape: 'hexagon',
+      classes: ['failed']
+    })
     const kinds = results.get('all kinds') as ParseResult
-    expect(kinds.nodes?.find((n) => n.id === 'n_recalibrate')).toMatchObject({ shape: 'stadium', classes: ['calibrate'] })
-    expect(kinds.edges).toContainEqual({ from: 'n_choose', to: 'n_G_design', label: 'risk <= medium and nfr_covered' })
+    expect(kinds.nodes?.find((n) => n.id === 'n_recalibrate')).toMatchObject({
+      shape: 'stadium',
+      classes: ['calibrate']
+    })
+    expect(kinds.edges).toContainEqual({
+      from: 'n_choose',
+      to: 'n_G_design',
+      label: 'risk <= medium and nfr_covered'
+    })
     expect(kinds.edges).toContainEqual({ from: 'n_G_design', to: 'n_choose', label: 'fail' })
     for (const status of STATUSES) {
       const coloured = results.get(`all kinds, gates ${status}`) as ParseResult
-      const cls = status === 'not-evaluated' ? 'notEvaluated' : status
+      const cls =
+        status === 'not-evaluated' ? 'notEvaluated' : status === 'error' ? 'errored' : status
       expect(coloured.nodes?.find((n) => n.id === 'n_G_design')?.classes).toEqual([cls])
       expect(coloured.nodes?.find((n) => n.id === `legend_${cls}`)?.classes).toEqual([cls])
     }
@@ -155,14 +224,19 @@ describe('every diagram the renderer produces parses with the real mermaid packa
 
   it('draws the maintainpro phantom target as a missing node', () => {
     const parsed = results.get('seed-maintainpro') as ParseResult
-    expect(parsed.nodes?.find((n) => n.id === 'n_requirements')).toMatchObject({ label: 'requirements (missing)', classes: ['missing'] })
+    expect(parsed.nodes?.find((n) => n.id === 'n_requirements')).toMatchObject({
+      label: 'requirements (missing)',
+      classes: ['missing']
+    })
     expect(parsed.edges).toContainEqual({ from: 'n_recalibrate', to: 'n_requirements', label: '' })
   })
 
   it('parses the seed template from ../shared/compat when it is present', () => {
     const file = path.join(compat, 'seed-template', '.process', 'graph.yaml')
     if (!existsSync(file)) return
-    const [result] = mermaidParse([{ name: 'compat', text: renderMermaid(graphFromYamlFixture(file)) }])
+    const [result] = mermaidParse([
+      { name: 'compat', text: renderMermaid(graphFromYamlFixture(file)) }
+    ])
     expect(result.ok).toBe(true)
   })
 })
@@ -197,7 +271,10 @@ describe('the parse script', () => {
     const md = path.join(dir, 'graph.md')
     const broken = path.join(dir, 'broken.mmd')
     writeFileSync(mmd, renderMermaid(allKindsGraph()))
-    writeFileSync(md, renderMarkdown(allKindsGraph(), makeReport([['G-design', 'failed']]), { title: 'T' }))
+    writeFileSync(
+      md,
+      renderMarkdown(allKindsGraph(), makeReport([['G-design', 'failed']]), { title: 'T' })
+    )
     writeFileSync(broken, 'flowchart TD\n  a -->|x|y| b\n')
     const good = mermaidParseFiles([mmd, md])
     expect(good.status).toBe(0)

@@ -13,7 +13,14 @@ import { allKindsGraph, makeGraph, makeReport } from './helpers.js'
 
 /** The mermaid line that declares a node, by its mermaid id. */
 function nodeLine(text: string, mermaidId: string): string {
-  const line = text.split('\n').find((l) => l.trimStart().startsWith(`${mermaidId}[`) || l.trimStart().startsWith(`${mermaidId}{`) || l.trimStart().startsWith(`${mermaidId}(`))
+  const line = text
+    .split('\n')
+    .find(
+      (l) =>
+        l.trimStart().startsWith(`${mermaidId}[`) ||
+        l.trimStart().startsWith(`${mermaidId}{`) ||
+        l.trimStart().startsWith(`${mermaidId}(`)
+    )
   if (!line) throw new Error(`no node line for ${mermaidId} in\n${text}`)
   return line.trim()
 }
@@ -30,7 +37,9 @@ describe('shapes', () => {
 
   it('starts with a flowchart header in the requested direction', () => {
     expect(text.split('\n')[0]).toBe('flowchart TD')
-    expect(renderMermaid(allKindsGraph(), undefined, { direction: 'LR' }).split('\n')[0]).toBe('flowchart LR')
+    expect(renderMermaid(allKindsGraph(), undefined, { direction: 'LR' }).split('\n')[0]).toBe(
+      'flowchart LR'
+    )
   })
 
   it('draws a rectangle, rhombus, hexagon and stadium per kind', () => {
@@ -56,7 +65,8 @@ describe('shapes', () => {
     expect(classes.get('decision')).toEqual(['n_choose'])
     expect(classes.get('gate')).toEqual(['n_G_design', 'n_G_verify'])
     expect(classes.get('calibrate')).toEqual(['n_recalibrate'])
-    for (const kind of ['activity', 'decision', 'gate', 'calibrate']) expect(text).toMatch(new RegExp(`^ {2}classDef ${kind} fill:`, 'm'))
+    for (const kind of ['activity', 'decision', 'gate', 'calibrate'])
+      expect(text).toMatch(new RegExp(`^ {2}classDef ${kind} fill:`, 'm'))
     expect(text).toContain('  subgraph legend["Legend"]\n')
     expect(text).toContain('    legend_gate{{"gate"}}:::gate\n')
     expect(text).toContain('    legend_calibrate(["calibrate"]):::calibrate\n')
@@ -65,9 +75,15 @@ describe('shapes', () => {
   })
 
   it('adds a title as mermaid front matter, escaped as a YAML string', () => {
-    const titled = renderMermaid(allKindsGraph(), undefined, { title: 'Our "process"\n---\nflowchart' })
-    expect(titled.startsWith('---\ntitle: "Our \\"process\\" --- flowchart"\n---\nflowchart TD\n')).toBe(true)
-    expect(renderMermaid(allKindsGraph(), undefined, { title: '  ' }).startsWith('flowchart TD')).toBe(true)
+    const titled = renderMermaid(allKindsGraph(), undefined, {
+      title: 'Our "process"\n---\nflowchart'
+    })
+    expect(
+      titled.startsWith('---\ntitle: "Our \\"process\\" --- flowchart"\n---\nflowchart TD\n')
+    ).toBe(true)
+    expect(
+      renderMermaid(allKindsGraph(), undefined, { title: '  ' }).startsWith('flowchart TD')
+    ).toBe(true)
   })
 })
 
@@ -100,12 +116,21 @@ describe('escaping', () => {
     const hostile = 'x"] --> evil["pwn'
     const graph = makeGraph([
       { id: hostile, kind: 'activity', next: 'end' },
-      { id: 'end', kind: 'decision', branches: [{ when: 'a | b --> c', node: hostile }, { when: 'else', node: 'end' }] }
+      {
+        id: 'end',
+        kind: 'decision',
+        branches: [
+          { when: 'a | b --> c', node: hostile },
+          { when: 'else', node: 'end' }
+        ]
+      }
     ])
     const text = renderMermaid(graph)
     const ids = mermaidIds([hostile, 'end'])
     expect(ids.get('end')).toBe('n_end')
-    expect(nodeLine(text, ids.get(hostile) as string)).toBe(`${ids.get(hostile)}["x#quot;#93; --#gt; evil#91;#quot;pwn"]`)
+    expect(nodeLine(text, ids.get(hostile) as string)).toBe(
+      `${ids.get(hostile)}["x#quot;#93; --#gt; evil#91;#quot;pwn"]`
+    )
     expect(text).toContain(`n_end -->|"a #124; b --#gt; c"| ${ids.get(hostile)}`)
     // the only quotes are the label delimiters
     for (const line of text.split('\n').filter((l) => l.includes(ids.get(hostile) as string))) {
@@ -185,7 +210,7 @@ describe('colouring by a report', () => {
     expect(classes.get('failed')).toEqual(['n_G_fail'])
     expect(classes.get('waived')).toEqual(['n_G_waived'])
     expect(classes.get('warned')).toEqual(['n_G_warned'])
-    expect(classes.get('error')).toEqual(['n_G_error'])
+    expect(classes.get('errored')).toEqual(['n_G_error'])
     expect(classes.get('notEvaluated')).toEqual(['n_G_absent', 'n_G_odd'])
     expect(classes.get('gate')).toBeUndefined()
     expect(classes.get('activity')).toEqual(['n_start'])
@@ -198,8 +223,10 @@ describe('colouring by a report', () => {
   })
 
   it('defines a distinct style per status and lists every status in the legend', () => {
-    const styles = new Map([...text.matchAll(/^ {2}classDef (\S+) (.*)$/gm)].map((m) => [m[1], m[2]]))
-    const statuses = ['passed', 'failed', 'waived', 'warned', 'error', 'notEvaluated']
+    const styles = new Map(
+      [...text.matchAll(/^ {2}classDef (\S+) (.*)$/gm)].map((m) => [m[1], m[2]])
+    )
+    const statuses = ['passed', 'failed', 'waived', 'warned', 'errored', 'notEvaluated']
     for (const s of statuses) {
       expect(styles.get(s)).toBeDefined()
       expect(text).toContain(`:::${s}\n`)
@@ -210,7 +237,10 @@ describe('colouring by a report', () => {
   })
 
   it('a waived gate is never drawn as passed', () => {
-    const only = renderMermaid(makeGraph([{ id: 'G', kind: 'gate', pass: 'G', fail: 'G' }]), makeReport([['G', 'waived']]))
+    const only = renderMermaid(
+      makeGraph([{ id: 'G', kind: 'gate', pass: 'G', fail: 'G' }]),
+      makeReport([['G', 'waived']])
+    )
     expect(classAssignments(only).get('waived')).toEqual(['n_G'])
     expect(classAssignments(only).get('passed')).toBeUndefined()
   })
@@ -222,13 +252,26 @@ describe('colouring by a report', () => {
 
   it('maps statuses and reads the first entry per gate', () => {
     expect(colourOf('passed')).toBe('passed')
+    expect(colourOf('error')).toBe('errored')
     expect(colourOf('not-evaluated')).toBe('notEvaluated')
     expect(colourOf(undefined)).toBe('notEvaluated')
     expect(colourOf('skipped')).toBe('notEvaluated')
-    const statuses = gateStatuses(makeReport([['a', 'failed'], ['a', 'passed']]))
+    const statuses = gateStatuses(
+      makeReport([
+        ['a', 'failed'],
+        ['a', 'passed']
+      ])
+    )
     expect(statuses.get('a')).toBe('failed')
     const stats = diagramStats(graph, report)
-    expect(stats.gates).toEqual({ passed: 1, failed: 1, error: 1, waived: 1, warned: 1, notEvaluated: 2 })
+    expect(stats.gates).toEqual({
+      passed: 1,
+      failed: 1,
+      errored: 1,
+      waived: 1,
+      warned: 1,
+      notEvaluated: 2
+    })
     expect(stats.unknownReportGates).toEqual(['not-in-graph'])
   })
 })
@@ -241,8 +284,14 @@ describe('determinism', () => {
   })
 
   it('does not depend on the order of report entries', () => {
-    const a = makeReport([['G-design', 'failed'], ['G-verify', 'passed']])
-    const b = makeReport([['G-verify', 'passed'], ['G-design', 'failed']])
+    const a = makeReport([
+      ['G-design', 'failed'],
+      ['G-verify', 'passed']
+    ])
+    const b = makeReport([
+      ['G-verify', 'passed'],
+      ['G-design', 'failed']
+    ])
     expect(renderMermaid(allKindsGraph(), a)).toBe(renderMermaid(allKindsGraph(), b))
   })
 
@@ -255,16 +304,30 @@ describe('determinism', () => {
     const text = renderMermaid(graph)
     expect(text.match(/^ {2}n_a[[{(]/gm)).toHaveLength(1)
     expect(nodeLine(text, 'n_a')).toBe('n_a["a"]')
-    expect(graphEdges(graph).map((e) => `${e.from}>${e.to}:${e.label ?? ''}`)).toEqual(['a>b:', 'b>a:', 'a>b:pass', 'a>b:fail'])
+    expect(graphEdges(graph).map((e) => `${e.from}>${e.to}:${e.label ?? ''}`)).toEqual([
+      'a>b:',
+      'b>a:',
+      'a>b:pass',
+      'a>b:fail'
+    ])
   })
 })
 
 describe('renderMarkdown', () => {
   it('wraps the flowchart in a mermaid fence after a status line', () => {
-    const md = renderMarkdown(allKindsGraph(), makeReport([['G-design', 'passed'], ['G-verify', 'failed']]), { title: 'Process <b>' })
+    const md = renderMarkdown(
+      allKindsGraph(),
+      makeReport([
+        ['G-design', 'passed'],
+        ['G-verify', 'failed']
+      ]),
+      { title: 'Process <b>' }
+    )
     const lines = md.split('\n')
     expect(lines[0]).toBe('### Process &lt;b&gt;')
-    expect(lines[2]).toContain('**Process graph:** 7 nodes (3 activities, 1 decision, 2 gates, 1 calibrate node), 10 transitions.')
+    expect(lines[2]).toContain(
+      '**Process graph:** 7 nodes (3 activities, 1 decision, 2 gates, 1 calibrate node), 10 transitions.'
+    )
     expect(lines[2]).toContain('**Gates:** 1 passed (green) · 1 failed (red).')
     expect(md).toContain('\n```mermaid\nflowchart TD\n')
     expect(md.endsWith('```\n')).toBe(true)
@@ -274,7 +337,9 @@ describe('renderMarkdown', () => {
   it('says when no report was given and names missing nodes escaped', () => {
     const md = renderMarkdown(makeGraph([{ id: 'a', kind: 'activity', next: '<b>@team' }]))
     expect(md).toContain('Gates are not coloured: no flow report was given.')
-    expect(md).toContain('**Missing:** 1 node referenced but not defined: <code>&lt;b&gt;@\u200dteam</code>')
+    expect(md).toContain(
+      '**Missing:** 1 node referenced but not defined: <code>&lt;b&gt;@\u200dteam</code>'
+    )
     expect(md).not.toContain('<b>')
   })
 })

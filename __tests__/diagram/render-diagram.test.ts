@@ -1,5 +1,12 @@
 import { describe, it, expect } from '@jest/globals'
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { run } from '../../actions/render-diagram/main.js'
@@ -10,12 +17,18 @@ import { FakeIO } from './fake-io.js'
 import { fixtures, mermaidParse, mermaidParseFiles } from './helpers.js'
 
 /** A fresh workspace with a graph (default: the all-kinds fixture) at .process/graph.yaml. */
-function workspace(graphFixture = 'all-kinds.graph.yaml', files: Record<string, string> = {}): string {
+function workspace(
+  graphFixture = 'all-kinds.graph.yaml',
+  files: Record<string, string> = {}
+): string {
   const root = mkdtempSync(path.join(tmpdir(), 'render-diagram-'))
   mkdirSync(path.join(root, '.process'))
   copyFileSync(path.join(fixtures, graphFixture), path.join(root, '.process', 'graph.yaml'))
   copyFileSync(path.join(fixtures, 'all-statuses.report.json'), path.join(root, 'flow-report.json'))
-  copyFileSync(path.join(fixtures, 'seed-template.report.json'), path.join(root, 'seed-report.json'))
+  copyFileSync(
+    path.join(fixtures, 'seed-template.report.json'),
+    path.join(root, 'seed-report.json')
+  )
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(root, name)), { recursive: true })
     writeFileSync(path.join(root, name), text)
@@ -24,7 +37,12 @@ function workspace(graphFixture = 'all-kinds.graph.yaml', files: Record<string, 
 }
 
 async function runWith(root: string, inputs: Record<string, string>): Promise<FakeIO> {
-  const io = new FakeIO({ graph: '.process/graph.yaml', check: 'false', summary: 'true', ...inputs })
+  const io = new FakeIO({
+    graph: '.process/graph.yaml',
+    check: 'false',
+    summary: 'true',
+    ...inputs
+  })
   await run({ io, workspace: root })
   return io
 }
@@ -54,12 +72,19 @@ describe('render-diagram writes the diagram', () => {
     expect(classes.get('n_G_perf')).toEqual(['warned'])
     expect(classes.get('n_G_release')).toEqual(['notEvaluated'])
     expect(classes.get('n_recalibrate')).toEqual(['calibrate'])
-    expect(io.log.join('\n')).toContain('Gates in the report but not in the graph (not drawn): G-retired.')
+    expect(io.log.join('\n')).toContain(
+      'Gates in the report but not in the graph (not drawn): G-retired.'
+    )
   })
 
   it('writes markdown for .md, with the title as heading, and the summary holds the same diagram', async () => {
     const root = workspace('seed-template.graph.yaml')
-    const io = await runWith(root, { output: 'PROCESS.md', report: 'seed-report.json', title: 'Our process', direction: 'LR' })
+    const io = await runWith(root, {
+      output: 'PROCESS.md',
+      report: 'seed-report.json',
+      title: 'Our process',
+      direction: 'LR'
+    })
     expect(io.failure).toBeUndefined()
     const text = readFileSync(path.join(root, 'PROCESS.md'), 'utf8')
     const { graph, report } = expected(root, 'seed-report.json')
@@ -87,10 +112,18 @@ describe('render-diagram writes the diagram', () => {
     const root = workspace('seed-maintainpro.graph.yaml')
     const io = await runWith(root, { output: 'graph.mmd' })
     expect(io.failure).toBeUndefined()
-    expect(io.warnings.map((w) => w.message)).toContainEqual(expect.stringContaining('not defined: requirements'))
-    expect(io.warnings.map((w) => w.message)).toContainEqual(expect.stringContaining('1 schema error(s)'))
-    expect(readFileSync(path.join(root, 'graph.mmd'), 'utf8')).toContain('n_requirements["requirements (missing)"]')
-    expect(io.summary).toContain('**Missing:** 1 node referenced but not defined: <code>requirements</code>')
+    expect(io.warnings.map((w) => w.message)).toContainEqual(
+      expect.stringContaining('not defined: requirements')
+    )
+    expect(io.warnings.map((w) => w.message)).toContainEqual(
+      expect.stringContaining('1 schema error(s)')
+    )
+    expect(readFileSync(path.join(root, 'graph.mmd'), 'utf8')).toContain(
+      'n_requirements["requirements (missing)"]'
+    )
+    expect(io.summary).toContain(
+      '**Missing:** 1 node referenced but not defined: <code>requirements</code>'
+    )
   })
 })
 
@@ -101,7 +134,11 @@ describe('check mode', () => {
     expect(first.failure).toBeUndefined()
     const file = path.join(root, 'docs', 'process.md')
     const before = readFileSync(file, 'utf8')
-    const io = await runWith(root, { output: 'docs/process.md', report: 'flow-report.json', check: 'true' })
+    const io = await runWith(root, {
+      output: 'docs/process.md',
+      report: 'flow-report.json',
+      check: 'true'
+    })
     expect(io.failure).toBeUndefined()
     expect(io.log).toContain('docs/process.md is up to date.')
     expect(io.outputs.path).toBe(file)
@@ -122,14 +159,21 @@ describe('check mode', () => {
     await runWith(root, { output: 'process.mmd' })
     const file = path.join(root, 'process.mmd')
     const graphFile = path.join(root, '.process', 'graph.yaml')
-    writeFileSync(graphFile, readFileSync(graphFile, 'utf8').replace('when: "risk <= 2"', 'when: "risk <= 3"'))
+    writeFileSync(
+      graphFile,
+      readFileSync(graphFile, 'utf8').replace('when: "risk <= 2"', 'when: "risk <= 3"')
+    )
     const stale = readFileSync(file, 'utf8')
     const io = await runWith(root, { output: 'process.mmd', check: 'true' })
-    expect(io.failure).toMatch(/^render-diagram: process\.mmd is stale: it differs from the diagram \.process\/graph\.yaml draws now/)
+    expect(io.failure).toMatch(
+      /^render-diagram: process\.mmd is stale: it differs from the diagram \.process\/graph\.yaml draws now/
+    )
     expect(readFileSync(file, 'utf8')).toBe(stale)
     const log = io.log.join('\n')
     expect(log).toContain('--- a/process.mmd\n+++ b/process.mmd\n@@ ')
-    expect(log).toContain('\n-  n_choose -->|"risk #lt;= 2"| n_G_design\n+  n_choose -->|"risk #lt;= 3"| n_G_design\n')
+    expect(log).toContain(
+      '\n-  n_choose -->|"risk #lt;= 2"| n_G_design\n+  n_choose -->|"risk #lt;= 3"| n_G_design\n'
+    )
     // the diff is fenced from workflow commands
     const stop = io.log.find((l) => l.startsWith('::stop-commands::')) as string
     expect(io.log).toContain(`::${stop.slice('::stop-commands::'.length)}::`)
@@ -138,7 +182,11 @@ describe('check mode', () => {
   it('fails when a report changes the colours of a committed uncoloured diagram', async () => {
     const root = workspace()
     await runWith(root, { output: 'process.md' })
-    const io = await runWith(root, { output: 'process.md', report: 'flow-report.json', check: 'true' })
+    const io = await runWith(root, {
+      output: 'process.md',
+      report: 'flow-report.json',
+      check: 'true'
+    })
     expect(io.failure).toContain('process.md is stale')
     expect(io.log.join('\n')).toContain('+  class n_G_design passed')
   })
@@ -197,7 +245,8 @@ describe('bad input', () => {
 
   it('ignores __proto__ keys in a report', () => {
     const root = workspace('all-kinds.graph.yaml', {
-      'proto.json': '{"version":1,"__proto__":{"polluted":true},"gates":[{"id":"G-design","status":"passed","__proto__":{"status":"failed"}}]}'
+      'proto.json':
+        '{"version":1,"__proto__":{"polluted":true},"gates":[{"id":"G-design","status":"passed","__proto__":{"status":"failed"}}]}'
     })
     const { report } = readFlowReport(root, 'proto.json')
     expect(Object.prototype.hasOwnProperty.call(report, '__proto__')).toBe(false)
@@ -222,6 +271,8 @@ describe('bad input', () => {
     expect(text).not.toContain('click')
     const [parsed] = mermaidParse([{ name: 'h', text }])
     expect(parsed.nodes?.find((n) => n.id === 'n_G_design')?.classes).toEqual(['notEvaluated'])
-    expect(io.warnings.map((w) => w.message)).toContainEqual(expect.stringContaining('1 gate(s) have a status this version does not know (exploded)'))
+    expect(io.warnings.map((w) => w.message)).toContainEqual(
+      expect.stringContaining('1 gate(s) have a status this version does not know (exploded)')
+    )
   })
 })

@@ -1,7 +1,24 @@
 import { randomUUID } from 'node:crypto'
-import { booleanInput, choiceInput, createRunnerIO, runAction, workspaceOf, type ActionIO } from '../../shared/action.js'
-import { checkDiagram, prepareDiagram, writeDiagram, type DiagramRequest } from '../../shared/diagram/render.js'
-import { COLOUR_LABELS, GATE_COLOURS, colourOf, type Direction } from '../../shared/diagram/mermaid.js'
+import {
+  booleanInput,
+  choiceInput,
+  createRunnerIO,
+  runAction,
+  workspaceOf,
+  type ActionIO
+} from '../../shared/action.js'
+import {
+  checkDiagram,
+  prepareDiagram,
+  writeDiagram,
+  type DiagramRequest
+} from '../../shared/diagram/render.js'
+import {
+  COLOUR_LABELS,
+  GATE_COLOURS,
+  colourOf,
+  type Direction
+} from '../../shared/diagram/mermaid.js'
 import { ConfigurationError } from '../../shared/errors.js'
 import { escapeMarkdown } from '../../shared/escape.js'
 import { SUMMARY_BYTE_LIMIT } from '../../shared/summary.js'
@@ -43,7 +60,9 @@ export async function run(deps: RenderDiagramDeps = {}): Promise<void> {
   await runAction(NAME, io, async () => {
     const inputs = readInputs(io)
     if (inputs.check && !inputs.output) {
-      throw new ConfigurationError('Input "check" is true but "output" is empty: name the committed diagram file to compare (.mmd or .md).')
+      throw new ConfigurationError(
+        'Input "check" is true but "output" is empty: name the committed diagram file to compare (.mmd or .md).'
+      )
     }
     const root = deps.workspace ?? workspaceOf(io)
     const diagram = prepareDiagram({
@@ -61,8 +80,12 @@ export async function run(deps: RenderDiagramDeps = {}): Promise<void> {
       `${diagram.graph.file}: ${stats.nodes} nodes, ${stats.edges} transitions${diagram.reportFile ? `, gates coloured from ${diagram.reportFile}` : ''}.`
     )
     if (diagram.reportFile) {
-      io.info(`Gates: ${GATE_COLOURS.map((c) => `${stats.gates[c]} ${COLOUR_LABELS[c]}`).join(', ')}.`)
-      const odd = (diagram.report?.gates ?? []).filter((g) => colourOf(g.status) === 'notEvaluated' && g.status !== 'not-evaluated')
+      io.info(
+        `Gates: ${GATE_COLOURS.map((c) => `${stats.gates[c]} ${COLOUR_LABELS[c]}`).join(', ')}.`
+      )
+      const odd = (diagram.report?.gates ?? []).filter(
+        (g) => colourOf(g.status) === 'notEvaluated' && g.status !== 'not-evaluated'
+      )
       if (odd.length > 0) {
         io.warning(
           `${diagram.reportFile}: ${odd.length} gate(s) have a status this version does not know (${[...new Set(odd.map((g) => String(g.status).slice(0, 40)))].join(', ')}); they are drawn as not evaluated.`,
@@ -70,13 +93,18 @@ export async function run(deps: RenderDiagramDeps = {}): Promise<void> {
         )
       }
       if (stats.unknownReportGates.length > 0) {
-        io.info(`Gates in the report but not in the graph (not drawn): ${stats.unknownReportGates.join(', ')}.`)
+        io.info(
+          `Gates in the report but not in the graph (not drawn): ${stats.unknownReportGates.join(', ')}.`
+        )
       }
     }
     if (diagram.findings > 0) {
-      io.warning(`${diagram.graph.file} has ${diagram.findings} schema error(s); the diagram is drawn best-effort. Run validate-graph for details.`, {
-        file: diagram.graph.file
-      })
+      io.warning(
+        `${diagram.graph.file} has ${diagram.findings} schema error(s); the diagram is drawn best-effort. Run validate-graph for details.`,
+        {
+          file: diagram.graph.file
+        }
+      )
     }
     if (stats.missing.length > 0) {
       io.warning(

@@ -40,7 +40,10 @@ function myers(a: string[], b: string[]): Op[] | undefined {
   for (let d = 0; d <= maxD; d++) {
     trace.push(v.slice())
     for (let k = -d; k <= d; k += 2) {
-      let x = k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1
+      let x =
+        k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1])
+          ? v[offset + k + 1]
+          : v[offset + k - 1] + 1
       let y = x - k
       while (x < n && y < m && a[x] === b[y]) {
         x++

@@ -23,16 +23,26 @@ export interface MermaidOptions {
   direction?: Direction
 }
 
-/** The colour a gate gets; `notEvaluated` covers gates the report does not mention. */
-export type GateColour = 'passed' | 'failed' | 'waived' | 'warned' | 'error' | 'notEvaluated'
+/**
+ * The colour (and mermaid class) a gate gets: the report status, with `error` as `errored` (a
+ * plainer class name) and `notEvaluated` for gates the report does not mention.
+ */
+export type GateColour = 'passed' | 'failed' | 'waived' | 'warned' | 'errored' | 'notEvaluated'
 
 /** Report statuses in the order they are listed in legends and counts. */
-export const GATE_COLOURS: readonly GateColour[] = ['passed', 'failed', 'error', 'waived', 'warned', 'notEvaluated']
+export const GATE_COLOURS: readonly GateColour[] = [
+  'passed',
+  'failed',
+  'errored',
+  'waived',
+  'warned',
+  'notEvaluated'
+]
 
 export const COLOUR_LABELS: Record<GateColour, string> = {
   passed: 'passed',
   failed: 'failed',
-  error: 'error',
+  errored: 'error',
   waived: 'waived',
   warned: 'warned',
   notEvaluated: 'not evaluated'
@@ -42,7 +52,7 @@ export const COLOUR_LABELS: Record<GateColour, string> = {
 export const COLOUR_DESCRIPTIONS: Record<GateColour, string> = {
   passed: 'green',
   failed: 'red',
-  error: 'dark red, thick outline',
+  errored: 'dark red, thick outline',
   waived: 'orange, dashed outline',
   warned: 'yellow',
   notEvaluated: 'grey, dashed outline'
@@ -58,7 +68,7 @@ const KIND_STYLES: Record<NodeKind, string> = {
 const COLOUR_STYLES: Record<GateColour, string> = {
   passed: 'fill:#dafbe1,stroke:#1a7f37,stroke-width:2px,color:#1f2328',
   failed: 'fill:#ffebe9,stroke:#cf222e,stroke-width:2px,color:#1f2328',
-  error: 'fill:#ffcecb,stroke:#82071e,stroke-width:3px,color:#1f2328',
+  errored: 'fill:#ffcecb,stroke:#82071e,stroke-width:3px,color:#1f2328',
   waived: 'fill:#fff1e5,stroke:#bc4c00,stroke-width:2px,color:#1f2328,stroke-dasharray: 6 3',
   warned: 'fill:#fff8c5,stroke:#bf8700,stroke-width:2px,color:#1f2328',
   notEvaluated: 'fill:#eaeef2,stroke:#6e7781,color:#1f2328,stroke-dasharray: 4 3'
@@ -146,8 +156,9 @@ export function colourOf(status: GateStatus | string | undefined): GateColour {
     case 'failed':
     case 'waived':
     case 'warned':
-    case 'error':
       return status
+    case 'error':
+      return 'errored'
     default:
       return 'notEvaluated'
   }
@@ -158,7 +169,8 @@ export function gateStatuses(report: FlowReport | undefined): Map<string, GateSt
   const statuses = new Map<string, GateStatus>()
   const gates = report && Array.isArray(report.gates) ? report.gates : []
   for (const gate of gates) {
-    if (gate && typeof gate.id === 'string' && !statuses.has(gate.id)) statuses.set(gate.id, gate.status)
+    if (gate && typeof gate.id === 'string' && !statuses.has(gate.id))
+      statuses.set(gate.id, gate.status)
   }
   return statuses
 }
@@ -173,14 +185,17 @@ export interface Edge {
 export function graphEdges(graph: ProcessGraph): Edge[] {
   const edges: Edge[] = []
   for (const node of graph.nodes) {
-    if (typeof node.next === 'string' && node.next !== '') edges.push({ from: node.id, to: node.next })
+    if (typeof node.next === 'string' && node.next !== '')
+      edges.push({ from: node.id, to: node.next })
     for (const branch of node.branches ?? []) {
       if (typeof branch.node !== 'string' || branch.node === '') continue
       const when = branch.isElse ? 'else' : String(branch.when ?? '')
       edges.push({ from: node.id, to: branch.node, label: when })
     }
-    if (typeof node.pass === 'string' && node.pass !== '') edges.push({ from: node.id, to: node.pass, label: 'pass' })
-    if (typeof node.fail === 'string' && node.fail !== '') edges.push({ from: node.id, to: node.fail, label: 'fail' })
+    if (typeof node.pass === 'string' && node.pass !== '')
+      edges.push({ from: node.id, to: node.pass, label: 'pass' })
+    if (typeof node.fail === 'string' && node.fail !== '')
+      edges.push({ from: node.id, to: node.fail, label: 'fail' })
   }
   return edges
 }
@@ -221,10 +236,22 @@ export function diagramStats(graph: ProcessGraph, report?: FlowReport): DiagramS
     if (node.kind in kinds) kinds[node.kind]++
     if (report && node.kind === 'gate') gates[colourOf(statuses.get(node.id))]++
   }
-  const missing = [...new Set(edges.map((e) => e.to).filter((id) => !defined.has(id)))].sort(compareStrings)
+  const missing = [...new Set(edges.map((e) => e.to).filter((id) => !defined.has(id)))].sort(
+    compareStrings
+  )
   const gateIds = new Set(nodes.filter((n) => n.kind === 'gate').map((n) => n.id))
-  const unknownReportGates = [...statuses.keys()].filter((id) => !gateIds.has(id)).sort(compareStrings)
-  return { nodes: nodes.length, edges: edges.length, kinds, gates, missing, unknownReportGates, reportGiven: report !== undefined }
+  const unknownReportGates = [...statuses.keys()]
+    .filter((id) => !gateIds.has(id))
+    .sort(compareStrings)
+  return {
+    nodes: nodes.length,
+    edges: edges.length,
+    kinds,
+    gates,
+    missing,
+    unknownReportGates,
+    reportGiven: report !== undefined
+  }
 }
 
 function shape(kind: NodeKind | 'missing', id: string, label: string): string {
@@ -243,7 +270,8 @@ function shape(kind: NodeKind | 'missing', id: string, label: string): string {
 function titleFrontMatter(title: string | undefined): string[] {
   if (title === undefined) return []
   // eslint-disable-next-line no-control-regex
-  let t = String(title).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim()
+  const controls = /[\u0000-\u001f\u007f\u2028\u2029]+/g
+  let t = String(title).replace(controls, ' ').trim()
   const chars = Array.from(t)
   if (chars.length > MAX_TITLE) t = `${chars.slice(0, MAX_TITLE - 1).join('')}…`
   if (t === '') return []
@@ -252,12 +280,18 @@ function titleFrontMatter(title: string | undefined): string[] {
 }
 
 /** The mermaid flowchart text for a graph, optionally coloured by a flow report. Ends with a newline. */
-export function renderMermaid(graph: ProcessGraph, report?: FlowReport, opts: MermaidOptions = {}): string {
+export function renderMermaid(
+  graph: ProcessGraph,
+  report?: FlowReport,
+  opts: MermaidOptions = {}
+): string {
   const direction: Direction = opts.direction === 'LR' ? 'LR' : 'TD'
   const nodes = distinctNodes(graph)
   const defined = new Set(nodes.map((n) => n.id))
   const edges = graphEdges(graph)
-  const missing = [...new Set(edges.map((e) => e.to).filter((id) => !defined.has(id)))].sort(compareStrings)
+  const missing = [...new Set(edges.map((e) => e.to).filter((id) => !defined.has(id)))].sort(
+    compareStrings
+  )
   const ids = mermaidIds([...defined, ...missing])
   const statuses = gateStatuses(report)
   const withReport = report !== undefined
@@ -302,10 +336,13 @@ export function renderMermaid(graph: ProcessGraph, report?: FlowReport, opts: Me
   }
   if (withReport) {
     for (const colour of GATE_COLOURS) {
-      lines.push(`    ${shape('gate', `legend_${colour}`, `gate ${COLOUR_LABELS[colour]}`)}:::${colour}`)
+      lines.push(
+        `    ${shape('gate', `legend_${colour}`, `gate ${COLOUR_LABELS[colour]}`)}:::${colour}`
+      )
     }
   }
-  if (missing.length > 0) lines.push(`    ${shape('missing', 'legend_missing', 'missing node')}:::missing`)
+  if (missing.length > 0)
+    lines.push(`    ${shape('missing', 'legend_missing', 'missing node')}:::missing`)
   lines.push('  end')
 
   const used = new Set<string>(['activity', 'decision', 'gate', 'calibrate'])
@@ -314,7 +351,8 @@ export function renderMermaid(graph: ProcessGraph, report?: FlowReport, opts: Me
   for (const kind of ['activity', 'decision', 'gate', 'calibrate'] as const) {
     lines.push(`  classDef ${kind} ${KIND_STYLES[kind]}`)
   }
-  if (withReport) for (const colour of GATE_COLOURS) lines.push(`  classDef ${colour} ${COLOUR_STYLES[colour]}`)
+  if (withReport)
+    for (const colour of GATE_COLOURS) lines.push(`  classDef ${colour} ${COLOUR_STYLES[colour]}`)
   if (missing.length > 0) lines.push(`  classDef missing ${MISSING_STYLE}`)
   for (const cls of [...used]) {
     const members = classes.get(cls)
@@ -350,7 +388,9 @@ export function statusLine(stats: DiagramStats): string {
     )
   }
   if (stats.unknownReportGates.length > 0) {
-    parts.push(`${plural(stats.unknownReportGates.length, 'gate')} in the report ${stats.unknownReportGates.length === 1 ? 'is' : 'are'} not in the graph.`)
+    parts.push(
+      `${plural(stats.unknownReportGates.length, 'gate')} in the report ${stats.unknownReportGates.length === 1 ? 'is' : 'are'} not in the graph.`
+    )
   }
   return parts.join(' ')
 }
@@ -359,7 +399,11 @@ export function statusLine(stats: DiagramStats): string {
  * The diagram as markdown for a job summary or a committed .md file: a status line that works as
  * the legend, then the flowchart in a ```mermaid block (GitHub renders it). Ends with a newline.
  */
-export function renderMarkdown(graph: ProcessGraph, report?: FlowReport, opts: MermaidOptions = {}): string {
+export function renderMarkdown(
+  graph: ProcessGraph,
+  report?: FlowReport,
+  opts: MermaidOptions = {}
+): string {
   const stats = diagramStats(graph, report)
   const heading = opts.title ? `### ${escapeMarkdown(opts.title, 200)}\n\n` : ''
   // The title is the markdown heading here, not repeated inside the diagram.

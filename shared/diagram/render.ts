@@ -6,7 +6,13 @@ import type { ProcessGraph } from '../graph/model.js'
 import type { FlowReport } from '../report/types.js'
 import { resolveInWorkspace, workspaceRelative } from '../safe-path.js'
 import { splitLines, unifiedDiff } from './diff.js'
-import { diagramStats, renderMarkdown, renderMermaid, type DiagramStats, type Direction } from './mermaid.js'
+import {
+  diagramStats,
+  renderMarkdown,
+  renderMermaid,
+  type DiagramStats,
+  type Direction
+} from './mermaid.js'
 import { readFlowReport } from './report-file.js'
 
 /** mermaid's own defaults: larger diagrams are refused by the renderer (GitHub shows an error). */
@@ -39,7 +45,10 @@ export interface DiagramRequest {
   title?: string
   direction?: Direction
   /** Injected graph loader (defaults to shared/graph's loadGraph). */
-  loadGraph?: (root: string, graphPath: string) => { graph: ProcessGraph; findings: Array<{ severity: string }> }
+  loadGraph?: (
+    root: string,
+    graphPath: string
+  ) => { graph: ProcessGraph; findings: Array<{ severity: string }> }
 }
 
 export interface PreparedDiagram {
@@ -83,12 +92,26 @@ export function prepareDiagram(req: DiagramRequest): PreparedDiagram {
   const stats = diagramStats(graph, report)
   const limits: string[] = []
   if (mermaid.length > MERMAID_MAX_TEXT) {
-    limits.push(`the diagram is ${mermaid.length} characters, over mermaid's default limit of ${MERMAID_MAX_TEXT}`)
+    limits.push(
+      `the diagram is ${mermaid.length} characters, over mermaid's default limit of ${MERMAID_MAX_TEXT}`
+    )
   }
   if (stats.edges > MERMAID_MAX_EDGES) {
-    limits.push(`the diagram has ${stats.edges} transitions, over mermaid's default limit of ${MERMAID_MAX_EDGES} edges`)
+    limits.push(
+      `the diagram has ${stats.edges} transitions, over mermaid's default limit of ${MERMAID_MAX_EDGES} edges`
+    )
   }
-  return { graph, report, reportFile, findings: findings.filter((f) => f.severity === 'error').length, stats, mermaid, markdown, output, limits }
+  return {
+    graph,
+    report,
+    reportFile,
+    findings: findings.filter((f) => f.severity === 'error').length,
+    stats,
+    mermaid,
+    markdown,
+    output,
+    limits
+  }
 }
 
 export function writeDiagram(output: NonNullable<PreparedDiagram['output']>): void {
@@ -96,7 +119,10 @@ export function writeDiagram(output: NonNullable<PreparedDiagram['output']>): vo
     mkdirSync(path.dirname(output.absolute), { recursive: true })
     writeFileSync(output.absolute, output.text, 'utf8')
   } catch (error) {
-    throw new ConfigurationError(`Cannot write the diagram to ${output.relative}: ${errorMessage(error)}.`, { file: output.relative })
+    throw new ConfigurationError(
+      `Cannot write the diagram to ${output.relative}: ${errorMessage(error)}.`,
+      { file: output.relative }
+    )
   }
 }
 
@@ -115,23 +141,44 @@ export function checkDiagram(output: NonNullable<PreparedDiagram['output']>): Ch
   let committed: string
   try {
     const st = statSync(output.absolute)
-    if (!st.isFile()) throw new ConfigurationError(`The output ${output.relative} is not a regular file.`, { file: output.relative })
+    if (!st.isFile())
+      throw new ConfigurationError(`The output ${output.relative} is not a regular file.`, {
+        file: output.relative
+      })
     if (st.size > MAX_COMMITTED_BYTES) {
-      return { upToDate: false, exists: true, diff: `${output.relative} is ${st.size} bytes; a fresh diagram is ${Buffer.byteLength(output.text)} bytes.\n` }
+      return {
+        upToDate: false,
+        exists: true,
+        diff: `${output.relative} is ${st.size} bytes; a fresh diagram is ${Buffer.byteLength(output.text)} bytes.\n`
+      }
     }
     committed = readFileSync(output.absolute, 'utf8')
   } catch (error) {
     if (error instanceof ConfigurationError) throw error
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      return { upToDate: false, exists: false, diff: unifiedDiff('', output.text, { fromFile: '/dev/null', toFile: `b/${output.relative}` }) }
+      return {
+        upToDate: false,
+        exists: false,
+        diff: unifiedDiff('', output.text, {
+          fromFile: '/dev/null',
+          toFile: `b/${output.relative}`
+        })
+      }
     }
-    throw new ConfigurationError(`Cannot read ${output.relative} to check it: ${errorMessage(error)}.`, { file: output.relative })
+    throw new ConfigurationError(
+      `Cannot read ${output.relative} to check it: ${errorMessage(error)}.`,
+      { file: output.relative }
+    )
   }
-  const same = splitLines(committed.replace(/^\uFEFF/, '')).join('\n') === splitLines(output.text).join('\n')
+  const same =
+    splitLines(committed.replace(/^\uFEFF/, '')).join('\n') === splitLines(output.text).join('\n')
   if (same) return { upToDate: true, exists: true, diff: '' }
   return {
     upToDate: false,
     exists: true,
-    diff: unifiedDiff(committed, output.text, { fromFile: `a/${output.relative}`, toFile: `b/${output.relative}` })
+    diff: unifiedDiff(committed, output.text, {
+      fromFile: `a/${output.relative}`,
+      toFile: `b/${output.relative}`
+    })
   }
 }

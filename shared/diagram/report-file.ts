@@ -13,13 +13,17 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
  * the workspace, the size is capped, prototype-reaching keys are dropped, and anything that is not
  * a report (bad JSON, wrong shape, another version) is a ConfigurationError naming the file.
  */
-export function readFlowReport(root: string, userPath: string): { report: FlowReport; file: string } {
+export function readFlowReport(
+  root: string,
+  userPath: string
+): { report: FlowReport; file: string } {
   const absolute = resolveInWorkspace(root, userPath, 'report file')
   const file = workspaceRelative(root, absolute)
   let size: number
   try {
     const st = statSync(absolute)
-    if (!st.isFile()) throw new ConfigurationError(`The report file ${file} is not a regular file.`, { file })
+    if (!st.isFile())
+      throw new ConfigurationError(`The report file ${file} is not a regular file.`, { file })
     size = st.size
   } catch (error) {
     if (error instanceof ConfigurationError) throw error
@@ -29,7 +33,10 @@ export function readFlowReport(root: string, userPath: string): { report: FlowRe
     )
   }
   if (size > MAX_REPORT_BYTES) {
-    throw new ConfigurationError(`The report file ${file} is ${size} bytes, more than the ${MAX_REPORT_BYTES} a flow report may have.`, { file })
+    throw new ConfigurationError(
+      `The report file ${file} is ${size} bytes, more than the ${MAX_REPORT_BYTES} a flow report may have.`,
+      { file }
+    )
   }
   const text = readFileSync(absolute, 'utf8').replace(/^\uFEFF/, '')
   return { report: parseFlowReport(text, file), file }
@@ -41,10 +48,16 @@ export function parseFlowReport(text: string, file: string): FlowReport {
   try {
     value = JSON.parse(text, (key, v: unknown) => (FORBIDDEN_KEYS.has(key) ? undefined : v))
   } catch (error) {
-    throw new ConfigurationError(`The report file ${file} is not valid JSON: ${printable(errorMessage(error))}.`, { file })
+    throw new ConfigurationError(
+      `The report file ${file} is not valid JSON: ${printable(errorMessage(error))}.`,
+      { file }
+    )
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfigurationError(`The report file ${file} must hold a JSON object (a flow report), not ${describe(value)}.`, { file })
+    throw new ConfigurationError(
+      `The report file ${file} must hold a JSON object (a flow report), not ${describe(value)}.`,
+      { file }
+    )
   }
   const report = value as Record<string, unknown>
   if (report.version !== REPORT_VERSION) {
@@ -55,12 +68,24 @@ export function parseFlowReport(text: string, file: string): FlowReport {
   }
   if (report.gates !== undefined) {
     if (!Array.isArray(report.gates)) {
-      throw new ConfigurationError(`The report file ${file}: "gates" must be a list, not ${describe(report.gates)}.`, { file })
+      throw new ConfigurationError(
+        `The report file ${file}: "gates" must be a list, not ${describe(report.gates)}.`,
+        { file }
+      )
     }
     report.gates.forEach((gate: unknown, i: number) => {
       const g = gate as Record<string, unknown> | null
-      if (g === null || typeof g !== 'object' || Array.isArray(g) || typeof g.id !== 'string' || typeof g.status !== 'string') {
-        throw new ConfigurationError(`The report file ${file}: gates[${i}] must be an object with a string "id" and "status".`, { file })
+      if (
+        g === null ||
+        typeof g !== 'object' ||
+        Array.isArray(g) ||
+        typeof g.id !== 'string' ||
+        typeof g.status !== 'string'
+      ) {
+        throw new ConfigurationError(
+          `The report file ${file}: gates[${i}] must be an object with a string "id" and "status".`,
+          { file }
+        )
       }
     })
   }
