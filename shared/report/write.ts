@@ -15,7 +15,11 @@ export const MAX_REPORT_BYTES = 64 * 1024 * 1024
  * returned for the caller to surface.
  */
 export function writeReport(root: string, userPath: string, report: FlowReport): { path: string; schemaErrors: string[] } {
-  const target = resolveInWorkspace(root, userPath, 'report path')
+  return writeReportFile(resolveInWorkspace(root, userPath, 'report path'), report)
+}
+
+/** Writes a report to a path the action chose itself (e.g. under RUNNER_TEMP). */
+export function writeReportFile(target: string, report: FlowReport): { path: string; schemaErrors: string[] } {
   const check = validateReport(report)
   mkdirSync(path.dirname(target), { recursive: true })
   writeFileSync(target, `${JSON.stringify(report, null, 2)}\n`, 'utf8')

@@ -1,0 +1,64 @@
+import { readFileSync, statSync } from 'node:fs'
+import type { PullRequestContext } from '../../shared/gates/index.js'
+
+const MAX_EVENT_BYTES = 32 * 1024 * 1024
+
+export interface ChangeContext {
+  pullRequest?: PullRequestContext
+  /** A push's commit messages, for trace requirements. */
+  commits?: string[]
+}
+
+/**
+ * What the triggering event says about the change: the pull request (number, title, body,
+ * author, labels, fork) for pull_request-like events, or the commit messages of a push. A payload
+ * that cannot be read yields nothing, and requirements that need it then fail closed.
+ */
+export function changeFromEvent(env: Readonly<Record<string, string | undefined>>): ChangeContext {
+  const file = env.GITHUB_EVENT_PATH
+  const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/')
+  if (!file) return {}
+  let payload: Record<string, unknown>
+  try {
+    if (statSync(file).size > MAX_EVENT_BYTES) return {}
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'))
+    if (!parsed || typeof parsed !== 'object') return {}
+    payload = parsed as Record<string, unknown>
+  } catch {
+    return {}
+  }
+  const pr = (payload.pull_request ?? undefined) as
+    | {
+        number?: number
+        title?: string
+        body?: string | null
+        user?: { login?: string }
+        labels?: Array<{ name?: string }>
+        head?: { sha?: string; repo?: { full_name?: string } | null }
+        base?: { repo?: { full_name?: string } }
+      }
+    | undefined
+  if (pr && typeof pr.number === 'number' && owner && repo) {
+    const headRepo = pr.head?.repo?.full_name
+    const baseRepo = pr.base?.repo?.full_name ?? `${owner}/${repo}`
+    return {
+      pullRequest: {
+        owner,
+        repo,
+        number: pr.number,
+        ...(typeof pr.title === 'string' ? { title: pr.title } : {}),
+        ...(typeof pr.body === 'string' ? { body: pr.body } : {}),
+        ...(pr.user?.login ? { author: pr.user.login } : {}),
+        ...(Array.isArray(pr.labels) ? { labels: pr.labels.map((l) => String(l?.name ?? '')).filter(Boolean) } : {}),
+        ...(pr.head?.sha ? { headSha: pr.head.sha } : {}),
+        // A deleted fork has no head repo: treat it as a fork, the token is read-only either way.
+        fork: headRepo === undefined || headRepo === null ? true : headRepo !== baseRepo
+      }
+    }
+  }
+  const commits = payload.commits
+  if (Array.isArray(commits)) {
+    return { commits: commits.map((c) => String((c as { message?: unknown })?.message ?? '')).filter(Boolean) }
+  }
+  return {}
+}

@@ -1,0 +1,248 @@
+import { createHash, randomUUID } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { booleanInput, choiceInput, createRunnerIO, runAction, workspaceOf, type ActionIO } from '../../shared/action.js'
+import { outputDir } from '../../shared/context.js'
+import { ConfigurationError, errorMessage } from '../../shared/errors.js'
+import { escapeMarkdown, safeOutput } from '../../shared/escape.js'
+import { evaluateGates, renderGatesSummary, renderTerminalReport, type GitHubRequester } from '../../shared/gates/index.js'
+import type { GitHubClient } from '../../shared/github/index.js'
+import { failingGates, type FailOn } from '../../shared/report/build.js'
+import { writeReport, writeReportFile } from '../../shared/report/write.js'
+import { changeFromEvent } from './event.js'
+
+export interface CheckGatesInputs {
+  graph: string
+  stage: string
+  gates: string[]
+  evidence: string
+  waivers: string
+  baseline: string[]
+  report: string
+  uploadReport: boolean
+  comment: boolean
+  token: string
+  failOn: FailOn
+}
+
+export function readInputs(io: ActionIO): CheckGatesInputs {
+  const stage = io.getInput('stage')
+  if (stage === '') throw new ConfigurationError('Input "stage" is required: name the target stage, e.g. dev, staging or production.')
+  return {
+    graph: io.getInput('graph') || '.process/graph.yaml',
+    stage,
+    gates: io.getInput('gates').split(/[\n,]/).map((g) => g.trim()).filter(Boolean),
+    evidence: io.getInput('evidence'),
+    waivers: io.getInput('waivers'),
+    baseline: io.getInput('baseline').split(/\r?\n/).map((b) => b.trim()).filter(Boolean),
+    report: io.getInput('report'),
+    uploadReport: booleanInput(io, 'upload-report', true),
+    comment: booleanInput(io, 'comment', false),
+    token: io.getInput('token'),
+    failOn: choiceInput(io, 'fail-on', ['error', 'warn', 'never'] as const, 'error')
+  }
+}
+
+/** Uploads one file as a workflow artifact. */
+export type ArtifactUploader = (name: string, file: string, rootDirectory: string) => Promise<void>
+export type GitHubFactory = (token: string, log: (msg: string) => void) => Promise<GitHubClient>
+
+export interface CheckGatesDeps {
+  io?: ActionIO
+  now?: () => Date
+  /** The workspace root; default GITHUB_WORKSPACE. */
+  root?: string
+  github?: GitHubFactory
+  upload?: ArtifactUploader
+}
+
+// The GitHub client and the artifact client are loaded only when used, so a run without a pull
+// request or upload starts as fast as the bundle can.
+const defaultGitHub: GitHubFactory = async (token, log) => {
+  const { createGitHubClient } = await import('../../shared/github/index.js')
+  return createGitHubClient({ token, baseUrl: process.env.GITHUB_API_URL, log })
+}
+const defaultUpload: ArtifactUploader = async (name, file, rootDirectory) => {
+  const { DefaultArtifactClient } = await import('@actions/artifact')
+  await new DefaultArtifactClient().uploadArtifact(name, [file], rootDirectory)
+}
+
+export async function run(deps: CheckGatesDeps = {}): Promise<void> {
+  const io = deps.io ?? createRunnerIO()
+  const now = deps.now ?? (() => new Date())
+  await runAction('check-gates', io, async () => {
+    try {
+      await checkGates(io, now(), deps)
+    } catch (error) {
+      // The outputs and summary still say what happened, so a later step never reads a stale pass.
+      io.setOutput('passed', false)
+      io.appendSummary(`## 💥 check-gates could not evaluate the gates\n\n${escapeMarkdown(errorMessage(error), 2000)}\n`)
+      throw error
+    }
+  })
+}
+
+async function checkGates(io: ActionIO, now: Date, deps: CheckGatesDeps): Promise<void> {
+  const inputs = readInputs(io)
+  const root = deps.root ?? workspaceOf(io)
+  const change = changeFromEvent(io.env)
+  const event = io.env.GITHUB_EVENT_NAME ?? ''
+  if (event === 'pull_request_target' || event === 'workflow_run') {
+    io.warning(
+      `check-gates runs on ${event} with the base repository's token: if this job checked out the pull request's code, its graph and evidence are untrusted. Evaluate gates in a pull_request workflow instead.`
+    )
+  }
+
+  let client: GitHubClient | undefined
+  const getClient = async () => (client ??= await (deps.github ?? defaultGitHub)(inputs.token, (m) => io.info(m)))
+  const describeApiError = async (error: unknown) => {
+    const { classifyGitHubError } = await import('../../shared/github/index.js')
+    return classifyGitHubError(error, { fork: change.pullRequest?.fork }).message
+  }
+  const apiMessages = new WeakMap<object, string>()
+  const requester: GitHubRequester = {
+    request: async (route, params) => {
+      try {
+        const c = await getClient()
+        const r = await c.octokit.request(route as never, params as never)
+        return r as { data: unknown }
+      } catch (error) {
+        if (error && typeof error === 'object') apiMessages.set(error, await describeApiError(error))
+        throw error
+      }
+    }
+  }
+
+  const { report, annotations, graph } = await evaluateGates({
+    root,
+    graphPath: inputs.graph,
+    stage: inputs.stage,
+    gates: inputs.gates,
+    evidenceOverrides: inputs.evidence,
+    waiversPath: inputs.waivers,
+    baselinePath: inputs.baseline,
+    now,
+    pullRequest: change.pullRequest,
+    commits: change.commits,
+    github: change.pullRequest && inputs.token ? requester : undefined,
+    failOn: inputs.failOn,
+    run: runMetadata(io.env),
+    describeApiError: (e) => (e !== null && typeof e === 'object' ? apiMessages.get(e) : undefined) ?? errorMessage(e)
+  })
+
+  const stageSlug = slug(inputs.stage)
+  const written = inputs.report
+    ? writeReport(root, inputs.report, report)
+    : writeReportFile(path.join(outputDir(io.env), `flow-report-${stageSlug}.json`), report)
+  if (written.schemaErrors.length > 0) {
+    io.warning(`The report does not match its published schema (a flow-actions bug; please report it): ${written.schemaErrors.slice(0, 3).join('; ')}`)
+  }
+  const artifactName = artifactNameFor(io.env, inputs)
+  const reportHint = inputs.uploadReport ? `the ${artifactName} artifact` : path.basename(written.path)
+  const summary = renderGatesSummary(report, graph, { reportHint })
+  const summaryPath = path.join(outputDir(io.env), `check-gates-${stageSlug}-summary.md`)
+  writeFileSync(summaryPath, summary, 'utf8')
+  io.appendSummary(summary)
+  io.annotate(annotations)
+  logReport(io, renderTerminalReport(report))
+
+  const failing = failingGates(report)
+  io.setOutput('passed', report.verdict === 'passed')
+  io.setOutput('failed-gates', safeOutput(failing.join(',')))
+  io.setOutput('report', written.path)
+  io.setOutput('summary-path', summaryPath)
+
+  if (inputs.uploadReport) {
+    try {
+      await (deps.upload ?? defaultUpload)(artifactName, written.path, path.dirname(written.path))
+      io.info(`Uploaded the report as the artifact ${artifactName}.`)
+    } catch (error) {
+      io.warning(`Could not upload the report as an artifact (${errorMessage(error).slice(0, 300)}); the verdict is unchanged and the report is at ${written.path}.`)
+    }
+  }
+  if (inputs.comment) await postComment(io, inputs, change.pullRequest, report.run.workflow, () => renderGatesSummary(report, graph, { reportHint, limit: 60_000 }), getClient)
+
+  if (report.verdict === 'failed' && inputs.failOn !== 'never') {
+    io.setFailed(
+      `check-gates: ${failing.length} gate(s) failed for stage ${inputs.stage}: ${failing.join(', ')}. The job summary lists what to fix, with actual and expected values and the files.`
+    )
+  } else if (report.verdict === 'failed') {
+    io.warning(`Gates failed for stage ${inputs.stage} (${failing.join(', ')}), but fail-on is "never", so the step passes.`)
+  }
+}
+
+async function postComment(
+  io: ActionIO,
+  inputs: CheckGatesInputs,
+  pr: ReturnType<typeof changeFromEvent>['pullRequest'],
+  workflow: string | undefined,
+  body: () => string,
+  getClient: () => Promise<GitHubClient>
+): Promise<void> {
+  if (!pr) {
+    io.info('comment is on, but this run is not for a pull request; no comment posted.')
+    return
+  }
+  if (!inputs.token) {
+    io.warning('comment is on, but no token was given; the result is in the job summary only.')
+    return
+  }
+  const marker = `<!-- flow-actions:check-gates:${markerPart(workflow ?? 'workflow')}:${markerPart(inputs.stage)} -->`
+  try {
+    const { upsertComment } = await import('../../shared/github/index.js')
+    const result = await upsertComment(await getClient(), { owner: pr.owner, repo: pr.repo, issueNumber: pr.number, marker, body: body() })
+    io.info(`Pull request comment ${result.action}${result.url ? `: ${result.url}` : ''}.`)
+  } catch (error) {
+    const { classifyGitHubError } = await import('../../shared/github/index.js')
+    const c = classifyGitHubError(error, { fork: pr.fork })
+    const why =
+      c.kind === 'forbidden-fork'
+        ? 'the token of a pull request from a fork is read-only, so it cannot comment'
+        : c.kind === 'unauthorized' || /permission|not accessible/i.test(c.message)
+          ? 'the token lacks pull-requests: write (or issues: write) permission'
+          : c.message
+    io.warning(`Could not post the pull request comment: ${why}. The result is in the job summary; the verdict is unchanged.`)
+  }
+}
+
+function runMetadata(env: Readonly<Record<string, string | undefined>>) {
+  const pick = (v: string | undefined) => (v ? v : undefined)
+  const run = {
+    repository: pick(env.GITHUB_REPOSITORY),
+    sha: pick(env.GITHUB_SHA),
+    ref: pick(env.GITHUB_REF),
+    event: pick(env.GITHUB_EVENT_NAME),
+    runId: pick(env.GITHUB_RUN_ID),
+    runAttempt: pick(env.GITHUB_RUN_ATTEMPT),
+    workflow: pick(env.GITHUB_WORKFLOW)
+  }
+  return Object.fromEntries(Object.entries(run).filter(([, v]) => v !== undefined)) as Partial<Record<keyof typeof run, string>>
+}
+
+/**
+ * Artifact names must be unique within a run (a clash is a non-retryable 409): the stage, the run
+ * attempt, the job and a hash of the inputs that distinguish matrix legs.
+ */
+export function artifactNameFor(env: Readonly<Record<string, string | undefined>>, inputs: Pick<CheckGatesInputs, 'stage' | 'graph' | 'gates' | 'evidence'>): string {
+  const legs = createHash('sha256').update(JSON.stringify([inputs.graph, inputs.gates, inputs.evidence])).digest('hex').slice(0, 8)
+  const attempt = env.GITHUB_RUN_ATTEMPT || '1'
+  const job = env.GITHUB_JOB ? `-${slug(env.GITHUB_JOB)}` : ''
+  const unique = env.GITHUB_RUN_ID ? '' : `-${randomUUID().slice(0, 8)}`
+  return `flow-report-${slug(inputs.stage)}${job}-${legs}-attempt-${slug(attempt)}${unique}`.slice(0, 200)
+}
+
+function slug(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 64) || 'x'
+}
+
+function markerPart(text: string): string {
+  return text.replace(/[^A-Za-z0-9 ._/-]+/g, '_').replace(/-{2,}/g, '-').slice(0, 60)
+}
+
+/** The readable report in the log, with workflow commands off so evidence text stays inert. */
+function logReport(io: ActionIO, text: string): void {
+  const token = randomUUID().replace(/-/g, '')
+  io.info(`::stop-commands::${token}`)
+  io.info(text.replace(/\n$/, ''))
+  io.info(`::${token}::`)
+}
