@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util'
 import { ConfigurationError, errorMessage } from '../shared/errors.js'
 import { TOOL_VERSION } from '../shared/context.js'
+import { demoCommand, DEMO_HELP } from './demo.js'
+import { gatesCommand, GATES_HELP } from './gates.js'
+import { renderCommand, RENDER_HELP } from './render.js'
 import { validateCommand, VALIDATE_HELP } from './validate.js'
 
 export interface CommandContext {
@@ -16,7 +19,10 @@ export type Command = { help: string; run: (ctx: CommandContext) => number | Pro
 
 /** Commands register here; each module owns its flags and help. */
 export const COMMANDS: Record<string, Command> = {
-  validate: { help: VALIDATE_HELP, run: validateCommand }
+  validate: { help: VALIDATE_HELP, run: validateCommand },
+  gates: { help: GATES_HELP, run: gatesCommand },
+  render: { help: RENDER_HELP, run: renderCommand },
+  demo: { help: DEMO_HELP, run: demoCommand }
 }
 
 const FLAG_OPTIONS = {

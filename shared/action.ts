@@ -141,3 +141,42 @@ export function choiceInput<T extends string>(io: ActionIO, name: string, allowe
 export function workspaceOf(io: ActionIO): string {
   return io.env.GITHUB_WORKSPACE || process.cwd()
 }
+
+/**
+ * A view of an ActionIO for one stage of a pipeline: inputs come from `inputs` (by the stage's
+ * own input names), outputs are renamed or dropped through `outputs`, everything else is shared.
+ * The root action runs validate-graph, check-gates and render-diagram through such views.
+ */
+export function stageIO(
+  io: ActionIO,
+  inputs: Record<string, string>,
+  outputs: Record<string, string | null> = {},
+  onOutput?: (name: string, value: string) => void
+): ActionIO {
+  let failed = false
+  return {
+    env: io.env,
+    get failed() {
+      return failed
+    },
+    getInput: (name) => (inputs[name] ?? '').trim(),
+    setOutput: (name, value) => {
+      onOutput?.(name, String(value))
+      const target = name in outputs ? outputs[name] : name
+      if (target) io.setOutput(target, value)
+    },
+    saveState: (n, v) => io.saveState(n, v),
+    getState: (n) => io.getState(n),
+    appendSummary: (m) => io.appendSummary(m),
+    info: (l) => io.info(l),
+    warning: (m, p) => io.warning(m, p),
+    debug: (m) => io.debug(m),
+    group: (t, b) => io.group(t, b),
+    annotate: (a) => io.annotate(a),
+    setSecret: (v) => io.setSecret(v),
+    setFailed: (m) => {
+      failed = true
+      io.setFailed(m)
+    }
+  }
+}

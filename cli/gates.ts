@@ -1,0 +1,35 @@
+import { writeFileSync } from 'node:fs'
+import { ConfigurationError } from '../shared/errors.js'
+import { evaluateGates, renderGatesSummary, renderTerminalReport } from '../shared/gates/index.js'
+import { writeReport } from '../shared/report/write.js'
+import { resolveInWorkspace } from '../shared/safe-path.js'
+import type { CommandContext } from './main.js'
+
+export const GATES_HELP = `flow gates --stage STAGE [--graph .process/graph.yaml] [--gates G1,G2] [--evidence "name: glob"]
+           [--waivers FILE] [--baseline FILE] [--report flow-report.json] [--summary summary.md]
+           [--fail-on error|warn|never] [--json]
+  Evaluates every gate for a stage against the evidence on disk, like the check-gates action.
+  Exit 0 when the gates pass, 1 when one fails, 2 on a configuration error.`
+
+export async function gatesCommand(ctx: CommandContext): Promise<number> {
+  const stage = ctx.flags.stage
+  if (!stage) throw new ConfigurationError('--stage is required: name the target stage, e.g. dev, staging or production.')
+  const failOn = ctx.flags['fail-on'] ?? 'error'
+  if (!['error', 'warn', 'never'].includes(failOn)) throw new ConfigurationError(`--fail-on must be error, warn or never; got "${failOn}".`)
+  const { report, graph } = await evaluateGates({
+    root: ctx.root,
+    graphPath: ctx.flags.graph ?? '.process/graph.yaml',
+    stage,
+    gates: ctx.flags.gates?.split(',').map((g) => g.trim()).filter(Boolean),
+    evidenceOverrides: ctx.flags.evidence,
+    waiversPath: ctx.flags.waivers,
+    baselinePath: ctx.flags.baseline,
+    now: ctx.now(),
+    failOn: failOn as 'error' | 'warn' | 'never'
+  })
+  if (ctx.flags.report) writeReport(ctx.root, ctx.flags.report, report)
+  if (ctx.flags.summary) writeFileSync(resolveInWorkspace(ctx.root, ctx.flags.summary, 'summary file'), renderGatesSummary(report, graph))
+  if (ctx.flags.json === 'true') ctx.out(JSON.stringify(report, null, 2))
+  else ctx.out(renderTerminalReport(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }))
+  return report.verdict === 'passed' ? 0 : 1
+}
