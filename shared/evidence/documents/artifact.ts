@@ -1,4 +1,5 @@
 import path from 'node:path'
+import picomatch from 'picomatch'
 import type { ArtifactRequirement, FrontmatterRules } from '../../graph/model.js'
 import { EvidenceError, errorMessage } from '../../errors.js'
 import { openEvidence, readWholeText } from '../evidence-file.js'
@@ -42,7 +43,8 @@ async function loadDoc(root: string, file: string, maxBytes: number): Promise<Lo
  * Checks a document artifact: enough files match its path or glob, each one's frontmatter follows
  * the rules, no placeholders are left (adr-XXXX, YYYY-MM-DD, [date], TODO), it is not a copy of
  * its template nor keeps the template's paragraphs, and it is recent enough (git history, else
- * mtime). Files named like templates are not counted as artifacts but compared against.
+ * mtime). Files named like templates (ADR_TEMPLATE.md), in the matches or in the artifacts'
+ * folder, are not counted as artifacts but compared against, as are `template` and templatePaths.
  */
 export async function checkArtifact(req: ArtifactRequirement, opts: EvidenceOptions & { templatePaths?: string[] }): Promise<ArtifactCheck> {
   const maxBytes = Math.min(opts.maxBytes ?? DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_DOCUMENT_BYTES)
@@ -58,6 +60,13 @@ export async function checkArtifact(req: ArtifactRequirement, opts: EvidenceOpti
   }
   const templateFiles = new Set<string>([...(req.template ? [normalisePattern(req.template)] : []), ...(opts.templatePaths ?? []).map(normalisePattern)])
   for (const m of matched) if (isTemplateName(m)) templateFiles.add(m)
+  // Templates beside the artifacts (artifacts/adr/ADR_TEMPLATE.md next to artifacts/adr/ADR-*.md).
+  const folder = isGlob(pattern) ? picomatch.scan(pattern).base : path.posix.dirname(pattern)
+  try {
+    for (const f of glob.match(folder === '' || folder === '.' ? '*' : `${folder}/*`)) if (isTemplateName(f)) templateFiles.add(f)
+  } catch {
+    /* a folder outside the workspace was already reported through the artifact path */
+  }
   const candidates = matched.filter((m) => !isTemplateName(m) && !templateFiles.has(m))
 
   const docs: LoadedDoc[] = []

@@ -7,7 +7,7 @@ const PATTERNS: ReadonlyArray<RegExp> = [
   /(?<![A-Za-z0-9])X{3,}(?![A-Za-z0-9])/g,
   /YYYY-MM-DD/g,
   /YYYYMMDD/g,
-  /\[(?:date|name|owner|author|title|description|team|link|url|version|todo|tbd|insert[^\]]{0,40}|your[^\]]{0,40})\]/gi,
+  /\[(?:date|name|owner|author|title|description|team|link|url|version|todo|tbd|insert[^\]]{0,40}|your[^\]]{0,40})\](?!\()/gi,
   /<(?:date|name|owner|author|insert[^>]{0,40}|your[^>]{0,40})>/gi,
   /(?<![A-Za-z0-9_])(?:TODO|TBD|FIXME)(?![A-Za-z0-9_])/g
 ]
