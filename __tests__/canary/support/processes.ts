@@ -128,7 +128,8 @@ export async function startPrometheus(targets: RunningService[]): Promise<Runnin
     },
     async value(query: string) {
       const r = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query })}`)
-      const body = (await r.json()) as { data: { result: Array<{ value: [number, string] }> } }
+      const body = (await r.json()) as { error?: string; data?: { result: Array<{ value: [number, string] }> } }
+      if (!body.data) throw new Error(`query failed: ${body.error}`)
       const v = body.data.result[0]?.value[1]
       return v === undefined || v === 'NaN' ? undefined : Number(v)
     }
