@@ -1,3 +1,4 @@
+import { constants, promises as fsp } from 'node:fs'
 import { SaxesParser, type SaxesTagPlain } from 'saxes'
 import { EvidenceError, errorMessage } from '../errors.js'
 import { printable } from '../safe-path.js'
@@ -8,7 +9,7 @@ export const MAX_XML_DEPTH = 256
 export interface XmlHandlers {
   open(tag: SaxesTagPlain, depth: number): void
   close(name: string, depth: number): void
-  /** Text and CDATA; only called while `wantText()` says so (keeps big files cheap). */
+  /** Text and CDATA; only called while `wantText()` (checked after each tag) says so. */
   text?(text: string): void
   wantText?(): boolean
 }
@@ -27,51 +28,93 @@ export async function streamXml(
   maxDepth = MAX_XML_DEPTH
 ): Promise<{ root?: string }> {
   const display = opened.display
-  const parser = new SaxesParser({ xmlns: false, position: true })
+  // Position tracking costs about a quarter of the parse; a broken file is parsed a second time
+  // with it on to name the line (see locateXmlError), so the common path runs without it.
+  const parser = new SaxesParser({ xmlns: false, position: false })
   let depth = 0
   let root: string | undefined
   let sawRoot = false
   parser.on('doctype', (doctype) => {
     if (/<!ENTITY/i.test(doctype)) {
-      throw new EvidenceError(display, 'malformed', 'declares XML entities in its DOCTYPE; entities are never expanded, so the file is refused.', parser.line)
+      throw new EvidenceError(display, 'malformed', 'declares XML entities in its DOCTYPE; entities are never expanded, so the file is refused.')
     }
   })
+  // Text handlers are attached only while a reader wants text: saxes then skips emitting the
+  // whitespace between the 100,000 elements of a big report.
+  const onText = handlers.text
+  const want = handlers.wantText ?? (() => true)
+  let capturing = false
+  const syncText = (): void => {
+    if (!onText) return
+    const w = want()
+    if (w === capturing) return
+    capturing = w
+    if (w) {
+      parser.on('text', onText)
+      parser.on('cdata', onText)
+    } else {
+      parser.off('text')
+      parser.off('cdata')
+    }
+  }
   parser.on('opentag', (tag) => {
     depth++
     if (depth > maxDepth) {
-      throw new EvidenceError(display, 'malformed', `nests elements deeper than ${maxDepth} levels.`, parser.line)
+      throw new EvidenceError(display, 'malformed', `nests elements deeper than ${maxDepth} levels.`)
     }
     if (!sawRoot) {
       sawRoot = true
       root = tag.name
     }
     handlers.open(tag, depth)
+    syncText()
   })
   parser.on('closetag', (tag) => {
     handlers.close(tag.name, depth)
     depth--
+    syncText()
   })
-  if (handlers.text) {
-    const onText = handlers.text
-    const want = handlers.wantText ?? (() => true)
-    parser.on('text', (t) => {
-      if (want()) onText(t)
-    })
-    parser.on('cdata', (t) => {
-      if (want()) onText(t)
-    })
-  }
+  syncText()
   try {
     for await (const chunk of streamText(opened, maxBytes)) parser.write(chunk)
     parser.close()
   } catch (error) {
     if (error instanceof EvidenceError) throw error
-    // saxes messages start with "file:line:col: "; keep our own file name in front.
-    const message = errorMessage(error).replace(/^[^:]*:(\d+):(\d+): /, 'line $1, column $2: ')
-    throw new EvidenceError(display, 'malformed', `is not well-formed XML (${printable(message, 300)}).`, parser.line)
+    const located = await locateXmlError(opened.absolute, maxBytes)
+    const message = located?.message ?? errorMessage(error)
+    throw new EvidenceError(display, 'malformed', `is not well-formed XML (${printable(message, 300)}).`, located?.line)
   }
   if (!sawRoot) throw new EvidenceError(display, 'malformed', 'holds no XML element.')
   return { root }
+}
+
+/**
+ * Re-parses a file that failed, with position tracking, to name the line and column of the first
+ * error. Opened without following symlinks; any failure here just means no line in the message.
+ */
+async function locateXmlError(absolute: string, maxBytes: number): Promise<{ message: string; line?: number } | undefined> {
+  try {
+    const handle = await fsp.open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW)
+    const parser = new SaxesParser({ xmlns: false, position: true })
+    let read = 0
+    try {
+      for await (const chunk of handle.createReadStream({ encoding: 'utf8', highWaterMark: 256 * 1024 }) as AsyncIterable<string>) {
+        read += chunk.length
+        if (read > maxBytes) return undefined
+        parser.write(chunk)
+      }
+      parser.close()
+    } catch (error) {
+      const m = /^(?:[^:]*:)?(\d+):(\d+): (.*)$/s.exec(errorMessage(error))
+      if (m) return { message: `line ${m[1]}, column ${m[2]}: ${m[3]}`, line: Number(m[1]) }
+      return { message: errorMessage(error) }
+    } finally {
+      await handle.close().catch(() => undefined)
+    }
+  } catch {
+    return undefined
+  }
+  return undefined
 }
 
 /** Reads an attribute as a number; undefined when absent or not finite. */

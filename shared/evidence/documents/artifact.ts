@@ -117,7 +117,7 @@ export async function checkArtifact(req: ArtifactRequirement, opts: EvidenceOpti
 function checkDocument(doc: LoadedDoc, rules: FrontmatterRules | undefined, templates: LoadedDoc[]): string[] {
   const problems: string[] = []
   let data: Record<string, unknown> | undefined
-  let body = doc.text
+  let body: string
   try {
     const fm = parseFrontmatter(doc.text, doc.file)
     data = fm.data

@@ -12,7 +12,7 @@ const MAX_INSTRUCTION_BYTES = 1024 * 1024
  */
 export async function checkInstructionFile(file: string, opts: EvidenceOptions): Promise<string[]> {
   let text: string
-  let display = file
+  let display: string
   try {
     const opened = await openEvidence(opts.root, file, Math.min(opts.maxBytes ?? MAX_INSTRUCTION_BYTES, MAX_INSTRUCTION_BYTES))
     display = opened.display
