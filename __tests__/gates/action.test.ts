@@ -81,7 +81,8 @@ describe('check-gates run()', () => {
   })
 
   it('refuses bad inputs as configuration errors, still setting passed=false', async () => {
-    for (const inputs of [{ stage: '' }, { stage: 'staging', 'fail-on': 'sometimes' }, { stage: 'qa' }, { stage: 'staging', 'upload-report': 'yes' }]) {
+    const cases: Array<Record<string, string>> = [{ stage: '' }, { stage: 'staging', 'fail-on': 'sometimes' }, { stage: 'qa' }, { stage: 'staging', 'upload-report': 'yes' }]
+    for (const inputs of cases) {
       const { io, deps } = setup(inputs)
       await run(deps)
       expect(io.failure).toMatch(/^check-gates: /)

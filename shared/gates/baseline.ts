@@ -58,7 +58,7 @@ function readBaselineFile(absolute: string, file: string): Map<string, number> {
   try {
     data = JSON.parse(readFileSync(absolute, 'utf8'))
   } catch (error) {
-    throw new Error(`${file}: not valid JSON (${errorMessage(error)}).`)
+    throw new Error(`${file}: not valid JSON (${errorMessage(error)}).`, { cause: error })
   }
   if (!isRecord(data)) throw new Error(`${file}: expected an object with "metrics".`)
   // A flow report carries its metrics at the top level; a baseline file under "metrics" too.
