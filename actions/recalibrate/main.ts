@@ -1,0 +1,197 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { booleanInput, createRunnerIO, runAction, workspaceOf, type ActionIO } from '../../shared/action.js'
+import { outputDir } from '../../shared/context.js'
+import { ConfigurationError, errorMessage } from '../../shared/errors.js'
+import type { GitHubClient } from '../../shared/github/index.js'
+import { resolveInWorkspace } from '../../shared/safe-path.js'
+import {
+  computeRecalibration,
+  parseMargin,
+  readHistoryFolder,
+  renderPullRequestBody,
+  renderSummary,
+  writeOutputs,
+  type HistoryEntry,
+  type HistoryProblem,
+  type PullRecord
+} from '../../shared/recalibrate/index.js'
+import { defaultBranch, fetchHistory, fetchPullRecords, upsertPullRequest, type PullRequestOutcome } from '../../shared/recalibrate/github.js'
+
+export type GitHubFactory = (token: string, log: (msg: string) => void) => Promise<GitHubClient>
+export type ArtifactUploader = (name: string, files: string[], rootDirectory: string) => Promise<void>
+
+export interface RecalibrateDeps {
+  io?: ActionIO
+  now?: () => Date
+  github?: GitHubFactory
+  upload?: ArtifactUploader
+  /** Waits between retried writes; tests pass one that does not wait. */
+  sleep?: (ms: number) => Promise<void>
+}
+
+// Loaded only when used, so the bundle starts fast.
+const defaultGitHub: GitHubFactory = async (token, log) => {
+  const { createGitHubClient } = await import('../../shared/github/index.js')
+  return createGitHubClient({ token, baseUrl: process.env.GITHUB_API_URL, log })
+}
+const defaultUpload: ArtifactUploader = async (name, files, rootDirectory) => {
+  const { DefaultArtifactClient } = await import('@actions/artifact')
+  await new DefaultArtifactClient().uploadArtifact(name, files, rootDirectory)
+}
+
+function intInput(io: ActionIO, name: string, fallback: number, min: number, max: number): number {
+  const raw = io.getInput(name)
+  if (raw === '') return fallback
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigurationError(`Input "${name}" must be a whole number from ${min} to ${max}, not "${raw.slice(0, 40)}".`)
+  }
+  return Number(raw)
+}
+
+function repository(io: ActionIO): { owner: string; repo: string } {
+  const full = io.env.GITHUB_REPOSITORY ?? ''
+  const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(full)
+  if (!m) throw new ConfigurationError('GITHUB_REPOSITORY is not set to owner/name; run this action in a GitHub Actions workflow.')
+  return { owner: m[1], repo: m[2] }
+}
+
+function slug(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 64) || 'x'
+}
+
+export async function run(deps: RecalibrateDeps = {}): Promise<void> {
+  const io = deps.io ?? createRunnerIO()
+  await runAction('recalibrate', io, async () => {
+    const now = (deps.now ?? (() => new Date()))()
+    const root = workspaceOf(io)
+    const graphPath = io.getInput('graph') || '.process/graph.yaml'
+    const baselinePath = io.getInput('baseline') || undefined
+    const waiversPath = io.getInput('waivers') || undefined
+    const dryRun = booleanInput(io, 'dry-run', false)
+    const withEngineering = booleanInput(io, 'engineering-metrics', true)
+    const uploadDashboard = booleanInput(io, 'upload-dashboard', true)
+    const margin = parseMargin(io.getInput('margin') || '1%')
+    const maxRuns = intInput(io, 'max-runs', 30, 1, 500)
+    const minRuns = intInput(io, 'min-runs', 5, 1, 500)
+    const windowDays = intInput(io, 'window-days', 30, 1, 366)
+    const expiringDays = intInput(io, 'expiring-days', 14, 0, 366)
+    const maxAge = intInput(io, 'max-calibration-age-days', 35, 1, 3660)
+    const maxPulls = intInput(io, 'max-pull-requests', 50, 1, 1000)
+    const prBranch = io.getInput('pr-branch') || 'flow-actions/recalibrate'
+    if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,200}$/.test(prBranch) || prBranch.includes('..')) {
+      throw new ConfigurationError(`Input "pr-branch" is not a valid branch name: "${prBranch.slice(0, 60)}".`)
+    }
+    const patterns = io
+      .getInput('artifact-pattern')
+      .split(/\r?\n|,/)
+      .map((s) => s.trim())
+      .filter(Boolean)
+    const progressPath = io.getInput('progress') || 'PROGRESS.md'
+    resolveInWorkspace(root, progressPath, 'progress file')
+    const token = io.getInput('token')
+    if (token) io.setSecret(token)
+    const ref = repository(io)
+    const client = await (deps.github ?? defaultGitHub)(token, (m) => io.info(m))
+
+    const branch = io.getInput('branch') || (await defaultBranch(client, ref))
+    const entries: HistoryEntry[] = []
+    const problems: HistoryProblem[] = []
+    const fetched = await io.group(`Reading flow reports from runs on ${branch}`, async () => {
+      const h = await fetchHistory(client, { ...ref, branch, workflow: io.getInput('workflow') || undefined, maxRuns, patterns })
+      io.info(`${h.entries.length} report(s) from ${h.artifacts} artifact(s) of ${h.runs} run(s).`)
+      return h
+    })
+    entries.push(...fetched.entries)
+    problems.push(...fetched.problems)
+    const localHistory = io.getInput('history-path')
+    if (localHistory) {
+      const local = readHistoryFolder(root, localHistory)
+      io.info(`${local.entries.length} report(s) from ${localHistory}.`)
+      entries.push(...local.entries)
+      problems.push(...local.problems)
+    }
+    for (const p of problems.slice(0, 20)) io.info(`Skipped ${p.source}: ${p.message}`)
+
+    let pulls: { pulls: PullRecord[]; problems: string[] } | undefined
+    if (withEngineering) {
+      try {
+        pulls = await io.group('Reading merged pull requests', () =>
+          fetchPullRecords(client, { ...ref, base: branch, since: new Date(now.getTime() - windowDays * 86_400_000), maxPulls })
+        )
+      } catch (error) {
+        io.warning(`Lead time and review turnaround were not measured: ${errorMessage(error)}`)
+      }
+    }
+
+    const result = computeRecalibration({
+      root,
+      graphPath,
+      baselinePath,
+      waiversPath,
+      entries,
+      problems,
+      now,
+      minRuns,
+      margin,
+      windowDays,
+      expiringWithinDays: expiringDays,
+      maxCalibrationAgeDays: maxAge,
+      ...(pulls ? { pulls } : {}),
+      repository: `${ref.owner}/${ref.repo}`
+    })
+    const runId = io.env.GITHUB_RUN_ID ?? String(now.getTime())
+    const attempt = io.env.GITHUB_RUN_ATTEMPT ?? '1'
+    const outDir = path.join(outputDir(io.env), `recalibrate-${slug(runId)}-${slug(attempt)}`)
+    const written = writeOutputs(result, { root, outDir, graphPath, baselinePath, progressPath, dryRun })
+
+    const artifactName = `flow-recalibration-${slug(runId)}-attempt-${slug(attempt)}`
+    let pr: PullRequestOutcome | undefined
+    let prError: unknown
+    const writable = result.proposals.filter((p) => p.writable)
+    if (!dryRun && writable.length > 0) {
+      try {
+        const files = written.changed.map((file) => ({ path: file, content: readFileSync(resolveInWorkspace(root, file, 'changed file'), 'utf8') }))
+        const runUrl = io.env.GITHUB_SERVER_URL && io.env.GITHUB_RUN_ID ? `${io.env.GITHUB_SERVER_URL}/${ref.owner}/${ref.repo}/actions/runs/${io.env.GITHUB_RUN_ID}` : undefined
+        pr = await upsertPullRequest(client, {
+          ...ref,
+          base: branch,
+          branch: prBranch,
+          title: `flow-actions: tighten ${writable.length} threshold${writable.length === 1 ? '' : 's'} and baselines`,
+          body: renderPullRequestBody(result, { runUrl }),
+          commitMessage: `Recalibrate: tighten ${writable.map((p) => p.metric).join(', ')}`.slice(0, 300),
+          files,
+          sleep: deps.sleep
+        })
+        io.info(`Pull request #${pr.number} ${pr.action}: ${pr.url}`)
+      } catch (error) {
+        prError = error
+      }
+    }
+
+    io.appendSummary(
+      renderSummary(result, {
+        dryRun,
+        ...(pr ? { pullRequest: pr } : {}),
+        dashboardHint: uploadDashboard ? `The trend dashboard (dashboard.html), PROGRESS.md and recalibration.json are in the ${artifactName} artifact.` : undefined
+      })
+    )
+    if (uploadDashboard) {
+      try {
+        await (deps.upload ?? defaultUpload)(artifactName, [written.dashboard, written.progress, written.json], outDir)
+        io.info(`Uploaded the dashboard as the artifact ${artifactName}.`)
+      } catch (error) {
+        io.warning(`The dashboard could not be uploaded as an artifact: ${errorMessage(error)}`)
+      }
+    }
+    io.setOutput('proposals', result.proposals.length)
+    io.setOutput('pull-request', pr?.url ?? '')
+    io.setOutput('pull-request-number', pr ? String(pr.number) : '')
+    io.setOutput('dashboard', written.dashboard)
+    io.setOutput('progress', written.progress)
+    io.setOutput('report', written.json)
+    io.setOutput('flaky-tests', result.flaky.length)
+    io.setOutput('concerns', result.concerns.length)
+    if (prError) throw new ConfigurationError(`the proposal could not be opened as a pull request: ${errorMessage(prError)}. The job needs contents: write and pull-requests: write.`)
+  })
+}
