@@ -363,3 +363,18 @@ describe('performance', () => {
     expect(Object.fromEntries(c.metrics)).toEqual({ 'perf.api.p50': 12, 'perf.api.p95': 100, 'perf.api.p99': 350, 'perf.api.rps': 90 })
   })
 })
+
+describe('Stryker uniqueItems, checked in linear time', () => {
+  const mutant = (id: string, line: number) => ({ id, mutatorName: 'x', status: 'Killed', location: { start: { line, column: 1 }, end: { line, column: 2 } } })
+  const report = (mutants: unknown[]) => JSON.stringify({ schemaVersion: '2', thresholds: { high: 80, low: 60 }, files: { 'a.js': { language: 'js', source: '', mutants } } })
+
+  it('refuses two identical mutants, as the schema does', async () => {
+    const root = workspace({ 'm.json': report([mutant('1', 1), mutant('1', 1)]) })
+    await expect(readMutationReport('m.json', { root })).rejects.toMatchObject({ problem: 'malformed', message: expect.stringContaining('duplicate items') })
+  })
+
+  it('accepts mutants that share an id but differ, as the schema does', async () => {
+    const root = workspace({ 'm.json': report([mutant('1', 1), mutant('1', 2)]) })
+    expect((await readMutationReport('m.json', { root })).metrics.get('mutation.total')).toBe(2)
+  })
+})

@@ -57,8 +57,11 @@ export async function readJUnit(opened: OpenedEvidence, ctx: ReadContext): Promi
     }
     if (name === 'testcase') {
       if (current) return // a testcase inside a testcase is not a test of its own
-      const time = numAttr(tag, 'time')
-      if (time !== undefined && time > 0) caseTime += time
+      // Test case times only matter when the root gives no total (most writers give one).
+      if (rootTime === undefined) {
+        const time = numAttr(tag, 'time')
+        if (time !== undefined && time > 0) caseTime += time
+      }
       const a = tag.attributes
       const status = (a.status ?? '').toLowerCase()
       const result = (a.result ?? '').toLowerCase()
