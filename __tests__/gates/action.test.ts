@@ -12,7 +12,11 @@ const API = 'https://api.github.com'
 const now = () => new Date('2026-11-01T12:00:00Z')
 
 beforeAll(() => nock.disableNetConnect())
-afterAll(() => nock.enableNetConnect())
+afterAll(() => {
+  // Jest may run the next test file in this process with a fresh nock: give the interceptor back.
+  nock.enableNetConnect()
+  nock.restore()
+})
 afterEach(() => nock.cleanAll())
 
 function prEvent(fork: boolean) {

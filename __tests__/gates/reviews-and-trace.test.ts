@@ -11,7 +11,11 @@ const now = new Date('2026-11-01T12:00:00Z')
 const shopGraph = readFileSync(path.join(gateFixtures, 'shop', '.process', 'graph.yaml'), 'utf8')
 
 beforeAll(() => nock.disableNetConnect())
-afterAll(() => nock.enableNetConnect())
+afterAll(() => {
+  // Jest may run the next test file in this process with a fresh nock: give the interceptor back.
+  nock.enableNetConnect()
+  nock.restore()
+})
 afterEach(() => nock.cleanAll())
 
 function client() {
