@@ -54,7 +54,7 @@ interface FileReading {
  */
 export async function readEvidenceFile(
   file: string,
-  decl: Pick<EvidenceDeclaration, 'name' | 'format' | 'maxAgeHours'>,
+  decl: Pick<EvidenceDeclaration, 'name' | 'format' | 'maxAgeHours' | 'denyLicenses'>,
   opts: EvidenceOptions,
   findings: FindingSink
 ): Promise<FileReading> {
@@ -90,7 +90,7 @@ export async function readEvidenceFile(
       maxBytes: opts.maxBytes ?? (XML_OR_LINES.has(format) ? DEFAULT_MAX_STREAM_BYTES : DEFAULT_MAX_JSON_BYTES),
       findings,
       changedLines: opts.changedLines,
-      deniedLicenses: opts.deniedLicenses
+      deniedLicenses: decl.denyLicenses ?? opts.deniedLicenses
     }
     const output = await guardReader(opened.display, () => READERS[format](opened, ctx))
     const metrics: Record<string, number> = {}

@@ -7,7 +7,7 @@ import { normaliseFormat } from './detect.js'
 
 export const DEFAULT_EVIDENCE_FILE = '.process/evidence.yaml'
 const NAME = /^[A-Za-z][A-Za-z0-9_-]*$/
-const ENTRY_KEYS = new Set(['name', 'path', 'paths', 'format', 'max_age_hours', 'maxAgeHours'])
+const ENTRY_KEYS = new Set(['name', 'path', 'paths', 'format', 'max_age_hours', 'maxAgeHours', 'deny_licenses'])
 
 /**
  * Evidence declarations from the graph's `evidence:` and an optional `.process/evidence.yaml`.
@@ -75,7 +75,7 @@ function entryToDeclaration(name: string, entry: unknown, file: string, pos?: { 
   } else if (typeof entry === 'object' && entry !== null) {
     const e = entry as Record<string, unknown>
     const unknown = Object.keys(e).find((k) => !ENTRY_KEYS.has(k))
-    if (unknown) throw new ConfigurationError(`${where}: evidence "${name}" has an unknown key "${unknown}" (allowed: paths, format, max_age_hours).`, { file, line: pos?.line })
+    if (unknown) throw new ConfigurationError(`${where}: evidence "${name}" has an unknown key "${unknown}" (allowed: paths, format, max_age_hours, deny_licenses).`, { file, line: pos?.line })
     const raw = e.paths ?? e.path
     if (raw === undefined) throw new ConfigurationError(`${where}: evidence "${name}" needs "paths".`, { file, line: pos?.line })
     const age = e.max_age_hours ?? e.maxAgeHours
@@ -84,12 +84,20 @@ function entryToDeclaration(name: string, entry: unknown, file: string, pos?: { 
       paths: toPaths(raw, where, name),
       format: typeof e.format === 'string' ? e.format : e.format === undefined ? undefined : String(e.format),
       maxAgeHours: age === undefined ? undefined : (age as number),
+      ...(e.deny_licenses !== undefined ? { denyLicenses: toLicences(e.deny_licenses, where, name) } : {}),
       pos
     }
   } else {
     throw new ConfigurationError(`${where}: evidence "${name}" must be a path, a list of paths or a mapping.`, { file, line: pos?.line })
   }
   return validateDeclaration(decl, where)
+}
+
+function toLicences(raw: unknown, where: string, name: string): string[] {
+  if (!Array.isArray(raw) || raw.some((l) => typeof l !== 'string' || l.trim() === '')) {
+    throw new ConfigurationError(`${where}: evidence "${name}" deny_licenses must be a list of SPDX licence ids.`)
+  }
+  return raw.map((l: string) => l.trim())
 }
 
 function toPaths(raw: unknown, where: string, name: string): string[] {

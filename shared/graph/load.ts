@@ -113,7 +113,8 @@ export function normalise(doc: LoadedYaml, file: string): ProcessGraph {
           name,
           paths,
           format: str(v.format),
-          maxAgeHours: typeof v.max_age_hours === 'number' ? v.max_age_hours : undefined
+          maxAgeHours: typeof v.max_age_hours === 'number' ? v.max_age_hours : undefined,
+          denyLicenses: strings(v.deny_licenses)
         }
         evidence.push(lazy(decl, doc, at))
       }

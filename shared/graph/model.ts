@@ -132,6 +132,8 @@ export interface EvidenceDeclaration extends Located {
   format?: string
   /** Evidence older than this many hours is stale. */
   maxAgeHours?: number
+  /** SBOM evidence: SPDX licence ids that count towards sbom.licenses.denied. */
+  denyLicenses?: string[]
 }
 
 export interface VarRef {
