@@ -14,13 +14,22 @@ export const MAX_REPORT_BYTES = 64 * 1024 * 1024
  * schema is a bug in flow-actions: it is still written, so nothing is lost, and the problem is
  * returned for the caller to surface.
  */
-export function writeReport(root: string, userPath: string, report: FlowReport): { path: string; schemaErrors: string[] } {
-  return writeReportFile(resolveInWorkspace(root, userPath, 'report path'), report)
+export function writeReport(root: string, userPath: string, report: FlowReport, opts: WriteOptions = {}): { path: string; schemaErrors: string[] } {
+  return writeReportFile(resolveInWorkspace(root, userPath, 'report path'), report, opts)
+}
+
+export interface WriteOptions {
+  /**
+   * Check the report against the schema before writing (default true). Actions may turn it off to
+   * keep start-up fast: compiling the schema costs tens of milliseconds, and every test that
+   * writes a report validates it.
+   */
+  validate?: boolean
 }
 
 /** Writes a report to a path the action chose itself (e.g. under RUNNER_TEMP). */
-export function writeReportFile(target: string, report: FlowReport): { path: string; schemaErrors: string[] } {
-  const check = validateReport(report)
+export function writeReportFile(target: string, report: FlowReport, opts: WriteOptions = {}): { path: string; schemaErrors: string[] } {
+  const check = opts.validate === false ? ({ valid: true } as const) : validateReport(report)
   mkdirSync(path.dirname(target), { recursive: true })
   writeFileSync(target, `${JSON.stringify(report, null, 2)}\n`, 'utf8')
   return { path: target, schemaErrors: check.valid ? [] : check.errors }
