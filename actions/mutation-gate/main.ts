@@ -1,0 +1,253 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import type { MutationTestResult } from 'mutation-testing-report-schema'
+import { booleanInput, choiceInput, createRunnerIO, runAction, workspaceOf, type ActionIO } from '../../shared/action.js'
+import { outputDir, runInfoFromEnv } from '../../shared/context.js'
+import { ConfigurationError, EvidenceError } from '../../shared/errors.js'
+import { escapeMarkdown } from '../../shared/escape.js'
+import { referenceScore, strykerMutants } from '../../shared/evidence/mutation/stryker.js'
+import { globFiles, isGlob } from '../../shared/glob.js'
+import {
+  buildMutationFlowReport,
+  changedLinesFromGit,
+  evaluateMutants,
+  formatScore,
+  incrementalFile,
+  incrementalKeys,
+  loadMutationBaseline,
+  loadMutationReports,
+  mergeShardReports,
+  parseShardSpec,
+  pullRequestCommits,
+  readEvent,
+  readStrykerFile,
+  renderSummary,
+  reportSchemaErrors,
+  restoreIncremental,
+  saveIncremental,
+  stampShard,
+  survivorAnnotations,
+  TOOLS,
+  formatTarget,
+  type CacheClient,
+  type GateSettings,
+  type GitRunner,
+  type ShardIdentity,
+  type ToolChoice
+} from '../../shared/mutation/index.js'
+import type { NormalisedMutant } from '../../shared/evidence/index.js'
+import { printable, resolveInWorkspace, workspaceRelative } from '../../shared/safe-path.js'
+
+const NAME = 'mutation-gate'
+
+export interface MutationGateInputs {
+  report: string
+  tool: ToolChoice
+  threshold?: number
+  baseline: string
+  maxDrop: number
+  changedOnly: boolean
+  incremental?: string
+  shard?: ShardIdentity
+  merge: string
+}
+
+function percentInput(io: ActionIO, name: string): number | undefined {
+  const raw = io.getInput(name)
+  if (raw === '') return undefined
+  if (!/^\d+(\.\d+)?$/.test(raw) || Number(raw) > 100) {
+    throw new ConfigurationError(`Input "${name}" must be a number from 0 to 100 (percentage points), not "${printable(raw, 40)}".`)
+  }
+  return Number(raw)
+}
+
+export function readInputs(io: ActionIO): MutationGateInputs {
+  const shardRaw = io.getInput('shard')
+  const inputs: MutationGateInputs = {
+    report: io.getInput('report'),
+    tool: choiceInput(io, 'tool', TOOLS, 'auto'),
+    threshold: percentInput(io, 'threshold'),
+    baseline: io.getInput('baseline'),
+    maxDrop: percentInput(io, 'max-drop') ?? 0,
+    changedOnly: booleanInput(io, 'changed-only', false),
+    incremental: incrementalFile(io.getInput('incremental')),
+    shard: shardRaw === '' ? undefined : parseShardSpec(shardRaw),
+    merge: io.getInput('merge')
+  }
+  if (inputs.shard && inputs.merge) throw new ConfigurationError('Inputs "shard" and "merge" are both set: a shard job runs and records one shard; the merge job combines them. Set one.')
+  if (!inputs.merge && inputs.report === '') throw new ConfigurationError('Input "report" is empty: give the path or glob of the mutation report (e.g. reports/mutation/mutation.json).')
+  return inputs
+}
+
+export interface MutationGateDeps {
+  io?: ActionIO
+  workspace?: string
+  now?: () => Date
+  /** @actions/cache, loaded lazily by default. */
+  loadCache?: () => Promise<CacheClient>
+  git?: GitRunner
+}
+
+export async function run(deps: MutationGateDeps = {}): Promise<void> {
+  const io = deps.io ?? createRunnerIO()
+  await runAction(NAME, io, async () => {
+    const phase = io.env.FLOW_MUTATION_PHASE === 'prepare' ? 'prepare' : 'evaluate'
+    try {
+      if (phase === 'prepare') await prepare(io, deps)
+      else await evaluate(io, deps)
+    } catch (error) {
+      if (!(error instanceof EvidenceError) && !(error instanceof ConfigurationError)) throw error
+      // The run fails closed with a clear message, and the summary says why.
+      io.setOutput('passed', 'false')
+      io.appendSummary(`## Mutation gate failed\n\n${escapeMarkdown(error.message, 2000)}\n`)
+      if (error instanceof ConfigurationError) throw error
+      io.setFailed(`${NAME}: ${error.message}`)
+    }
+  })
+}
+
+function shardScope(shard: ShardIdentity | undefined): string {
+  return shard ? `shard-${shard.shard}-of-${shard.of}` : 'all'
+}
+
+/** Before the mutation command: hands the shard's targets to the command and restores the incremental cache. */
+async function prepare(io: ActionIO, deps: MutationGateDeps): Promise<void> {
+  const inputs = readInputs(io)
+  const root = deps.workspace ?? workspaceOf(io)
+  const mutate = inputs.shard ? inputs.shard.targets.map(formatTarget).join(',') : ''
+  io.setOutput('mutate', mutate)
+  if (inputs.shard) io.info(`Shard ${inputs.shard.shard} of ${inputs.shard.of}: ${mutate || '(no targets given; the command chooses)'}`)
+  if (inputs.incremental) {
+    const keys = incrementalKeys(io.env, readEvent(io.env), shardScope(inputs.shard))
+    await restoreIncremental(root, inputs.incremental, keys, { info: (l) => io.info(l), warning: (m) => io.warning(m) }, deps.loadCache)
+  }
+}
+
+interface Loaded {
+  tool: string
+  sources: string[]
+  mutants: NormalisedMutant[]
+  referenceScore?: number
+  report: MutationTestResult
+  mergedShards?: number
+  notes: string[]
+}
+
+async function loadMerged(root: string, pattern: string, io: ActionIO): Promise<Loaded> {
+  const files = isGlob(pattern) ? globFiles(root, pattern) : [pattern]
+  if (files.length === 0) throw new EvidenceError(printable(pattern), 'missing', 'no shard report matches this pattern: did the shard jobs upload their reports, and did the download step run?')
+  const shards = []
+  for (const f of files) shards.push(await readStrykerFile(root, f))
+  const merged = mergeShardReports(shards)
+  io.info(`Merged ${merged.of} shard report(s)${merged.splitFiles.length > 0 ? `; ${merged.splitFiles.length} file(s) were split across shards by line ranges` : ''}.`)
+  return {
+    tool: 'stryker',
+    sources: shards.map((s) => s.file),
+    mutants: strykerMutants(merged.report),
+    referenceScore: referenceScore(merged.report),
+    report: merged.report,
+    mergedShards: merged.of,
+    notes: merged.notes
+  }
+}
+
+function writeJson(file: string, data: unknown): void {
+  mkdirSync(path.dirname(file), { recursive: true })
+  writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`, 'utf8')
+}
+
+/** After the mutation command: reads (or merges) the report, gates it, writes summary, report and outputs. */
+async function evaluate(io: ActionIO, deps: MutationGateDeps): Promise<void> {
+  const inputs = readInputs(io)
+  const root = deps.workspace ?? workspaceOf(io)
+  const now = deps.now ?? (() => new Date())
+  const event = readEvent(io.env)
+  const log = { info: (l: string) => io.info(l), warning: (m: string) => io.warning(m) }
+  if (inputs.incremental) await saveIncremental(root, inputs.incremental, incrementalKeys(io.env, event, shardScope(inputs.shard)), log, deps.loadCache)
+
+  const outDir = path.join(outputDir(io.env), 'mutation')
+  let loaded: Loaded
+  let mutationReport: string | undefined
+  if (inputs.merge) {
+    loaded = await loadMerged(root, inputs.merge, io)
+    mutationReport = path.join(outDir, 'merged-mutation.json')
+    writeJson(mutationReport, loaded.report)
+    if (inputs.report) {
+      const target = resolveInWorkspace(root, inputs.report, 'report path')
+      writeJson(target, loaded.report)
+      io.info(`Wrote the merged report to ${workspaceRelative(root, target)}.`)
+    }
+  } else {
+    const r = await loadMutationReports(root, inputs.report, inputs.tool)
+    loaded = { tool: r.tool, sources: r.files, mutants: r.mutants, referenceScore: r.referenceScore, report: r.report, notes: [] }
+  }
+
+  const settings: GateSettings = { threshold: inputs.threshold, maxDrop: inputs.maxDrop, shard: inputs.shard !== undefined }
+  if (inputs.changedOnly) {
+    const commits = pullRequestCommits(event)
+    if (commits) {
+      settings.changedLines = await changedLinesFromGit(root, commits, deps.git)
+      io.info(`changed-only: ${settings.changedLines.size} file(s) changed between ${commits.base.slice(0, 12)} and ${commits.head.slice(0, 12)}.`)
+    } else {
+      loaded.notes.push(`changed-only is on, but this is a ${event.name || 'non-pull-request'} event: the whole score is gated.`)
+    }
+  }
+  if (!inputs.shard) settings.baseline = await loadMutationBaseline(root, inputs.baseline)
+  if (inputs.maxDrop > 0 && !inputs.baseline) io.warning('Input "max-drop" is set but "baseline" is empty: there is nothing to ratchet against.')
+
+  const evaluation = evaluateMutants(loaded.mutants, settings, root, loaded.referenceScore)
+
+  if (inputs.shard) {
+    mutationReport = path.join(outDir, `shard-${inputs.shard.shard}-of-${inputs.shard.of}.json`)
+    writeJson(mutationReport, stampShard(loaded.report, inputs.shard))
+  }
+  const flow = buildMutationFlowReport({
+    run: runInfoFromEnv(io.env, now()),
+    tool: loaded.tool,
+    sources: loaded.sources,
+    evaluation,
+    settings,
+    mutationReport,
+    shard: inputs.shard ? { shard: inputs.shard.shard, of: inputs.shard.of, mutate: inputs.shard.targets.map(formatTarget) } : undefined,
+    mergedShards: loaded.mergedShards
+  })
+  const flowPath = path.join(outDir, inputs.shard ? `mutation-report-shard-${inputs.shard.shard}.json` : 'mutation-report.json')
+  writeJson(flowPath, flow)
+  const schemaErrors = reportSchemaErrors(flow)
+  if (schemaErrors.length > 0) io.warning(`The mutation report does not match its published schema (a flow-actions bug; please report it): ${schemaErrors.slice(0, 3).join('; ')}`)
+
+  const reportOutput = inputs.shard ? (mutationReport as string) : flowPath
+  io.appendSummary(
+    renderSummary(evaluation, settings, {
+      tool: loaded.tool,
+      sources: loaded.sources,
+      shardLabel: inputs.shard ? `shard ${inputs.shard.shard} of ${inputs.shard.of}` : undefined,
+      mergedShards: loaded.mergedShards,
+      reportPath: reportOutput,
+      notes: loaded.notes
+    })
+  )
+  const annotations = survivorAnnotations(evaluation)
+  io.annotate(annotations)
+  if (evaluation.surviving.length > annotations.length) {
+    io.info(`${evaluation.surviving.length - annotations.length} more surviving mutant(s) are not annotated (GitHub shows ${annotations.length} per step): see the job summary and the report.`)
+  }
+
+  const m = evaluation.metrics
+  io.setOutput('score', evaluation.score === undefined ? '' : formatScore(evaluation.score))
+  io.setOutput('changed-score', evaluation.changedScore === undefined ? '' : formatScore(evaluation.changedScore))
+  io.setOutput('killed', m.get('mutation.killed') ?? 0)
+  io.setOutput('survived', m.get('mutation.survived') ?? 0)
+  io.setOutput('no-coverage', m.get('mutation.no_coverage') ?? 0)
+  io.setOutput('timeout', m.get('mutation.timeout') ?? 0)
+  io.setOutput('total', m.get('mutation.total') ?? 0)
+  io.setOutput('passed', evaluation.passed ? 'true' : 'false')
+  io.setOutput('report', reportOutput)
+
+  const score = evaluation.score === undefined ? 'undefined' : `${formatScore(evaluation.score)}%`
+  io.info(`Mutation score ${score}${evaluation.changedScore !== undefined ? `, changed lines ${formatScore(evaluation.changedScore)}%` : ''} (${loaded.sources.join(', ')}).`)
+  for (const note of loaded.notes) io.info(note)
+  if (!evaluation.passed) {
+    io.setFailed(`${NAME}: ${evaluation.checks.filter((c) => c.status !== 'passed').map((c) => c.message).join(' ')}`)
+  }
+}
