@@ -51,10 +51,17 @@ function setup(inputs: Record<string, string>, event: unknown = {}, files: Recor
   return { io, deps, root, sleeps }
 }
 
+/** Runs the action and validates any report it wrote against the published schema. */
+async function runChecked(deps: CheckGatesDeps): Promise<void> {
+  await run(deps)
+  const io = deps.io as FakeIO
+  if (io.outputs.report) expectValidReport(JSON.parse(readFileSync(io.outputs.report, 'utf8')))
+}
+
 describe('check-gates run()', () => {
   it('passes, writes a schema-valid report and the summary, and sets the outputs', async () => {
     const { io, deps } = setup({ stage: 'staging' })
-    await run(deps)
+    await runChecked(deps)
     expect(io.failure).toBeUndefined()
     expect(io.outputs.passed).toBe('true')
     expect(io.outputs['failed-gates']).toBe('')
@@ -69,7 +76,7 @@ describe('check-gates run()', () => {
 
   it('fails for production with the failing gates in the outputs and message', async () => {
     const { io, deps } = setup({ stage: 'production' })
-    await run(deps)
+    await runChecked(deps)
     expect(io.outputs.passed).toBe('false')
     expect(io.outputs['failed-gates']).toBe('G-quality')
     expect(io.failure).toContain('1 gate(s) failed for stage production: G-quality')
@@ -78,7 +85,7 @@ describe('check-gates run()', () => {
 
   it('with fail-on never, reports the failure but does not fail the step', async () => {
     const { io, deps } = setup({ stage: 'production', 'fail-on': 'never' })
-    await run(deps)
+    await runChecked(deps)
     expect(io.failure).toBeUndefined()
     expect(io.outputs.passed).toBe('false')
     expect(io.warnings.some((w) => w.message.includes('fail-on is "never"'))).toBe(true)
@@ -88,7 +95,7 @@ describe('check-gates run()', () => {
     const cases: Array<Record<string, string>> = [{ stage: '' }, { stage: 'staging', 'fail-on': 'sometimes' }, { stage: 'qa' }, { stage: 'staging', 'upload-report': 'yes' }]
     for (const inputs of cases) {
       const { io, deps } = setup(inputs)
-      await run(deps)
+      await runChecked(deps)
       expect(io.failure).toMatch(/^check-gates: /)
       expect(io.outputs.passed).toBe('false')
       expect(io.summary).toContain('could not evaluate the gates')
@@ -98,10 +105,10 @@ describe('check-gates run()', () => {
   it('uploads the report under a unique name; a failing upload only warns', async () => {
     const uploads: string[] = []
     const ok = setup({ stage: 'staging', 'upload-report': 'true' })
-    await run({ ...ok.deps, upload: async (name, file) => void uploads.push(`${name} ${path.basename(file)}`) })
+    await runChecked({ ...ok.deps, upload: async (name, file) => void uploads.push(`${name} ${path.basename(file)}`) })
     expect(uploads).toEqual([expect.stringMatching(/^flow-report-staging-gates-[0-9a-f]{8}-attempt-2 flow-report-staging.json$/)])
     const bad = setup({ stage: 'staging', 'upload-report': 'true' })
-    await run({ ...bad.deps, upload: async () => { throw new Error('(409) Conflict: an artifact with this name already exists') } })
+    await runChecked({ ...bad.deps, upload: async () => { throw new Error('(409) Conflict: an artifact with this name already exists') } })
     expect(bad.io.failure).toBeUndefined()
     expect(bad.io.outputs.passed).toBe('true')
     expect(bad.io.warnings[0].message).toContain('Could not upload the report as an artifact ((409) Conflict')
@@ -124,7 +131,7 @@ describe('check-gates run()', () => {
       .get('/repos/o/r/issues/7/comments').query(true).reply(200, [])
       .post('/repos/o/r/issues/7/comments', (b: { body: string }) => ((posted = b.body), true))
       .reply(201, { id: 1, html_url: 'https://github.com/o/r/pull/7#issuecomment-1' })
-    await run(deps)
+    await runChecked(deps)
     expect(nock.isDone()).toBe(true)
     expect(posted.startsWith('<!-- flow-actions:check-gates:CI:staging -->\n## ✅ Gates passed')).toBe(true)
     expect(io.log.join('\n')).toContain('Pull request comment created')
@@ -145,7 +152,7 @@ describe('check-gates run()', () => {
     nock(API).get('/repos/o/r/issues/7/comments').query(true).reply(200, () => [{ id: 5, body: stored, html_url: 'u5', user: { login: 'github-actions[bot]', type: 'Bot' } }])
     // A second create would consume this; it must stay unused.
     const duplicate = nock(API).post('/repos/o/r/issues/7/comments').reply(201, { id: 6 })
-    await run(deps)
+    await runChecked(deps)
     expect(create.isDone()).toBe(true)
     expect(duplicate.isDone()).toBe(false)
     expect(stored.startsWith(marker)).toBe(true)
@@ -160,7 +167,7 @@ describe('check-gates run()', () => {
       .get('/user').reply(403, { message: 'Resource not accessible by integration' })
       .get('/repos/o/r/issues/7/comments').query(true).reply(200, [])
       .post('/repos/o/r/issues/7/comments').reply(403, { message: 'Resource not accessible by integration' })
-    await run(deps)
+    await runChecked(deps)
     expect(io.failure).toBeUndefined()
     expect(io.outputs.passed).toBe('false')
     expect(io.warnings.some((w) => w.message.includes('fork is read-only') && w.message.includes('verdict is unchanged'))).toBe(true)
@@ -172,14 +179,14 @@ describe('check-gates run()', () => {
       .get('/user').reply(403, { message: 'Resource not accessible by integration' })
       .get('/repos/o/r/issues/7/comments').query(true).reply(200, [])
       .post('/repos/o/r/issues/7/comments').reply(403, { message: 'Resource not accessible by integration' })
-    await run(deps)
+    await runChecked(deps)
     expect(io.outputs.passed).toBe('true')
     expect(io.failure).toBeUndefined()
   })
 
   it('keeps evidence text out of workflow commands in the log', async () => {
     const { io, deps } = setup({ stage: 'staging' }, {}, { 'reports/junit.xml': junit(3, 1, () => 'x\n::error::forged\n::add-mask::secret') })
-    await run(deps)
+    await runChecked(deps)
     const log = io.log.join('\n')
     const start = io.log.findIndex((l) => l.startsWith('::stop-commands::'))
     const token = io.log[start].slice('::stop-commands::'.length)

@@ -21,7 +21,7 @@ afterEach(() => nock.cleanAll())
 function client() {
   const sleeps: number[] = []
   const c = createGitHubClient({ token: 'ghs_TESTtokenTESTtokenTESTtoken1234567', baseUrl: API, sleep: async (ms) => void sleeps.push(ms), maxWaitSeconds: 60 })
-  return { requester: { request: (route: string, params?: Record<string, unknown>) => c.octokit.request(route as never, params as never) as Promise<{ data: unknown }> }, sleeps }
+  return { requester: { request: (route: string, params?: Record<string, unknown>) => c.octokit.request(route as never, params as never) as Promise<{ data: unknown }> }, sleeps, client: c }
 }
 
 /** The shop graph with G-release's requirements replaced. */
@@ -199,8 +199,8 @@ describe('trace requirements', () => {
 })
 
 describe('small-change exemption from the pull request files', () => {
-  it('counts added lines through the API', async () => {
-    const { requester } = client()
+  it('counts added lines through the API (given the shared GitHubClient itself)', async () => {
+    const { client: requester } = client()
     nock(API).get('/repos/o/r/pulls/7/files').query(true).reply(200, [{ filename: 'src/a.ts', additions: 4, deletions: 10 }, { filename: 'src/b.ts', additions: 3, deletions: 0 }])
     const root = repo({}, 'shop')
     const { report } = await evaluateGates({ root, graphPath: '.process/graph.yaml', stage: 'production', gates: ['G-quality'], now, pullRequest: pr, github: requester })

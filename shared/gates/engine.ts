@@ -38,7 +38,8 @@ export interface EvaluateGatesOptions {
   pullRequest?: PullRequestContext
   /** Commit messages of a push, for trace requirements when there is no pull request. */
   commits?: string[]
-  github?: GitHubRequester
+  /** A GitHubClient from shared/github (its octokit is used) or anything with Octokit's request(). */
+  github?: GitHubRequester | { octokit: GitHubRequester }
   failOn?: FailOn
   /** Run metadata (repository, sha, ...); time and tool are filled in. */
   run?: Partial<RunInfo>
@@ -109,7 +110,8 @@ export async function evaluateGatesWith(port: EvidencePort, opts: EvaluateGatesO
     evidenceFor: (names) => [...evidenceFiles(names, evidence, baseline.origin), ...valueFiles(names, graph)]
   }
   const describeApiError = opts.describeApiError ?? errorMessage
-  const facts = opts.pullRequest ? new PullRequestFacts(opts.pullRequest, opts.github) : undefined
+  const github = opts.github && 'octokit' in opts.github ? opts.github.octokit : opts.github
+  const facts = opts.pullRequest ? new PullRequestFacts(opts.pullRequest, github) : undefined
   const changedLineCount = memoise(() => countChangedLines(opts.changedLines, facts))
 
   const gates: GateResult[] = []
