@@ -77,6 +77,15 @@ describe('metric requirements', () => {
     }
   })
 
+  it('report stale evidence as missing evidence, naming the file', async () => {
+    const graph = shopGraph.replace('  tests: reports/junit.xml\n', '  tests: { paths: [reports/junit.xml], max_age_hours: 24 }\n')
+    const { report } = await evaluate({ '.process/graph.yaml': graph }, { now: new Date(Date.now() + 3 * 86_400_000) })
+    const r = requirement(report, 'G-quality', 'tests_pass')
+    expect(r.status).toBe('missing-evidence')
+    expect(r.message).toContain('reports/junit.xml')
+    expect(report.evidence?.problems.find((p) => p.file === 'reports/junit.xml')?.problem).toBe('stale')
+  })
+
   it('name an undefined name and say how to define it (vars or imports)', async () => {
     const { report } = await evaluate({ '.process/graph.yaml': graphWith('      - id: latency\n        metric: coverage.lines <= target\n') })
     const r = requirement(report, 'G-quality', 'latency')
