@@ -1,0 +1,70 @@
+import { cpSync, mkdtempSync, realpathSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import type { ActionIO } from '../../shared/action.js'
+import type { Annotation } from '../../shared/annotations.js'
+
+export const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..')
+export const fixtures = path.join(repoRoot, '__tests__', 'fixtures', 'mutation')
+export const evidenceFixtures = path.join(repoRoot, '__tests__', 'fixtures', 'evidence')
+
+/** A fresh workspace folder (real path) with the given fixture folders copied in. */
+export function workspace(...copy: Array<[from: string, to: string]>): string {
+  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), 'flow-mutation-')))
+  for (const [from, to] of copy) cpSync(from, path.join(dir, to), { recursive: true })
+  return dir
+}
+
+export interface FakeIO extends ActionIO {
+  outputs: Record<string, string>
+  summary: string
+  lines: string[]
+  warnings: string[]
+  annotations: Annotation[]
+  failures: string[]
+}
+
+/** An in-memory ActionIO: inputs by action.yml name, everything written is recorded. */
+export function fakeIO(inputs: Record<string, string>, env: Record<string, string | undefined> = {}): FakeIO {
+  const fullEnv: Record<string, string | undefined> = { ...env }
+  for (const [k, v] of Object.entries(inputs)) fullEnv[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v
+  let failed = false
+  const io: FakeIO = {
+    env: fullEnv,
+    outputs: {},
+    summary: '',
+    lines: [],
+    warnings: [],
+    annotations: [],
+    failures: [],
+    get failed() {
+      return failed
+    },
+    getInput: (name) => (fullEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim(),
+    setOutput(name, value) {
+      io.outputs[name] = String(value)
+    },
+    saveState: () => undefined,
+    getState: () => '',
+    appendSummary(markdown) {
+      io.summary += markdown
+    },
+    info(line) {
+      io.lines.push(line)
+    },
+    warning(message) {
+      io.warnings.push(message)
+    },
+    debug: () => undefined,
+    group: async (_title, body) => body(),
+    annotate(a) {
+      io.annotations.push(...a)
+    },
+    setSecret: () => undefined,
+    setFailed(message) {
+      failed = true
+      io.failures.push(message)
+    }
+  }
+  return io
+}
