@@ -1,23 +1,10 @@
 import { describe, expect, it, jest } from '@jest/globals'
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import type { MutationTestResult } from 'mutation-testing-report-schema'
 import { run } from '../../actions/mutation-gate/main.js'
 import { validateReport } from '../../shared/report/validate.js'
 import { stampShard, parseTargets, type CacheClient } from '../../shared/mutation/index.js'
-import { fakeIO, fixtures, workspace } from './helpers.js'
-
-type Status = MutationTestResult['files'][string]['mutants'][number]['status']
-
-/** A small schema-valid Stryker report: one mutant per [file, line, status]. */
-export function strykerReport(mutants: Array<[string, number, Status]>): MutationTestResult {
-  const files: MutationTestResult['files'] = {}
-  mutants.forEach(([file, line, status], i) => {
-    files[file] ??= { language: 'javascript', source: 'x\n'.repeat(60), mutants: [] }
-    files[file].mutants.push({ id: String(i + 1), mutatorName: 'ConditionalExpression', replacement: `r${i}`, status, location: { start: { line, column: 3 }, end: { line, column: 9 } } })
-  })
-  return { schemaVersion: '2', thresholds: { high: 80, low: 60 }, files }
-}
+import { fakeIO, fixtures, strykerReport, workspace, type Status } from './helpers.js'
 
 function write(root: string, rel: string, data: unknown): void {
   mkdirSync(path.dirname(path.join(root, rel)), { recursive: true })

@@ -1,6 +1,7 @@
 import { cpSync, mkdtempSync, realpathSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import type { MutationTestResult } from 'mutation-testing-report-schema'
 import type { ActionIO } from '../../shared/action.js'
 import type { Annotation } from '../../shared/annotations.js'
 
@@ -68,3 +69,16 @@ export function fakeIO(inputs: Record<string, string>, env: Record<string, strin
   }
   return io
 }
+
+export type Status = MutationTestResult['files'][string]['mutants'][number]['status']
+
+/** A small schema-valid Stryker report: one mutant per [file, line, status]. */
+export function strykerReport(mutants: Array<[string, number, Status]>): MutationTestResult {
+  const files: MutationTestResult['files'] = {}
+  mutants.forEach(([file, line, status], i) => {
+    files[file] ??= { language: 'javascript', source: 'x\n'.repeat(60), mutants: [] }
+    files[file].mutants.push({ id: String(i + 1), mutatorName: 'ConditionalExpression', replacement: `r${i}`, status, location: { start: { line, column: 3 }, end: { line, column: 9 } } })
+  })
+  return { schemaVersion: '2', thresholds: { high: 80, low: 60 }, files }
+}
+
