@@ -1,0 +1,63 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { resolveInWorkspace } from '../safe-path.js'
+import { ADR_TEMPLATE, firstAdr, POSTMORTEM_TEMPLATE, RFC_TEMPLATE, RUN_PLAN_TEMPLATE, THREAT_MODEL_TEMPLATE } from './templates/artifacts.js'
+import { BASELINE_JSON, GRAPH_YAML, WAIVERS_YAML } from './templates/process.js'
+import { RECALIBRATE_STARTER, VERIFY_STARTER } from './templates/workflows.js'
+
+export interface ScaffoldFile {
+  path: string
+  content: string
+  what: string
+}
+
+/** Every file `flow init` writes, relative to the repository root. */
+export function scaffoldFiles(today: string): ScaffoldFile[] {
+  return [
+    { path: '.process/graph.yaml', content: GRAPH_YAML, what: 'the process graph (all four node kinds, stage thresholds, evidence)' },
+    { path: '.process/waivers.yaml', content: WAIVERS_YAML, what: 'waivers (none yet)' },
+    { path: '.process/baseline.json', content: BASELINE_JSON, what: 'baselines for ratchets (recalibration tightens them)' },
+    { path: 'docs/templates/ADR_TEMPLATE.md', content: ADR_TEMPLATE, what: 'ADR template' },
+    { path: 'docs/templates/RFC_TEMPLATE.md', content: RFC_TEMPLATE, what: 'RFC template' },
+    { path: 'docs/templates/THREAT_MODEL_TEMPLATE.md', content: THREAT_MODEL_TEMPLATE, what: 'threat model template' },
+    { path: 'docs/templates/RUN_PLAN_TEMPLATE.md', content: RUN_PLAN_TEMPLATE, what: 'run plan template' },
+    { path: 'docs/templates/POSTMORTEM_TEMPLATE.md', content: POSTMORTEM_TEMPLATE, what: 'postmortem template' },
+    { path: 'docs/adr/ADR-0001-process-as-code.md', content: firstAdr(today), what: 'the first ADR (adopting flow-actions)' },
+    { path: '.github/workflows/flow-verify.yml', content: VERIFY_STARTER, what: 'verify on pull requests' },
+    { path: '.github/workflows/flow-recalibrate.yml', content: RECALIBRATE_STARTER, what: 'recalibrate weekly' }
+  ]
+}
+
+export type ScaffoldAction = 'created' | 'overwritten' | 'unchanged' | 'kept'
+
+export interface ScaffoldResult {
+  files: Array<{ path: string; action: ScaffoldAction; what: string }>
+}
+
+/**
+ * Writes the scaffold into root. Idempotent: a file whose content is already the same is left
+ * alone; a file that exists with other content is kept unless `force` is set. Nothing outside
+ * root is written (every path is confined to the workspace).
+ */
+export function scaffold(root: string, opts: { today: string; force: boolean }): ScaffoldResult {
+  const files: ScaffoldResult['files'] = []
+  for (const f of scaffoldFiles(opts.today)) {
+    const target = resolveInWorkspace(root, f.path, 'scaffold file')
+    let action: ScaffoldAction
+    if (existsSync(target)) {
+      const current = readFileSync(target, 'utf8')
+      if (current === f.content) action = 'unchanged'
+      else if (!opts.force) action = 'kept'
+      else {
+        writeFileSync(target, f.content, 'utf8')
+        action = 'overwritten'
+      }
+    } else {
+      mkdirSync(path.dirname(target), { recursive: true })
+      writeFileSync(target, f.content, 'utf8')
+      action = 'created'
+    }
+    files.push({ path: f.path, action, what: f.what })
+  }
+  return { files }
+}

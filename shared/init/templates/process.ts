@@ -1,0 +1,101 @@
+/** The starter process: all four node kinds, stage-specific thresholds, evidence declarations. */
+export const GRAPH_YAML = `# The process as code: flow-actions validates this graph, checks its gates against real evidence
+# and recalibrates its thresholds from history. Start here and change it to fit your team.
+# Expressions: docs of flow-actions, "Expressions". Stages run from dev to production.
+version: 1
+name: Delivery process
+stages: [dev, staging, production]
+
+vars:
+  # How risky the current change is (low, medium or high); high routes through a threat model.
+  risk: low
+
+# Which files feed which metrics. Make your test run write these (see the verify workflow).
+evidence:
+  tests: reports/junit.xml
+  coverage: coverage/lcov.info
+
+nodes:
+  - id: design
+    kind: activity
+    description: Decide how to build the change and record the decision as an ADR.
+    produces: [docs/adr/]
+    next: D-risk
+
+  - id: D-risk
+    kind: decision
+    description: High-risk changes get a threat model before the design gate.
+    next:
+      - when: risk == "high"
+        node: threat-model
+      - when: else
+        node: G-design
+
+  - id: threat-model
+    kind: activity
+    description: Model threats and mitigations (docs/templates/THREAT_MODEL_TEMPLATE.md).
+    produces: [docs/threat-models/]
+    next: G-design
+
+  - id: G-design
+    kind: gate
+    description: The design is recorded before building.
+    requires:
+      - id: adr
+        artifact: docs/adr/ADR-*.md
+        template: docs/templates/ADR_TEMPLATE.md
+        frontmatter:
+          required: [title, status, date]
+          allowed:
+            status: [proposed, accepted, superseded]
+          dates: [date]
+    pass: build
+    fail: design
+
+  - id: build
+    kind: activity
+    description: Implement, test and measure.
+    next: G-verify
+
+  - id: G-verify
+    kind: gate
+    description: Tests pass and coverage holds, stricter closer to production.
+    requires:
+      - id: tests
+        metric: tests.failed == 0 && tests.total > 0
+      - id: coverage
+        metric: coverage.lines >= 60
+        by_stage:
+          staging: coverage.lines >= 70
+          production: coverage.lines >= 80
+    pass: release
+    fail: build
+
+  - id: release
+    kind: activity
+    description: Roll out progressively by a run plan (docs/templates/RUN_PLAN_TEMPLATE.md); write a postmortem for any incident.
+    produces: [docs/run-plans/, docs/postmortems/]
+    next: recalibrate
+
+  - id: recalibrate
+    kind: calibrate
+    description: Weekly, flow-actions proposes tighter thresholds from the history of runs.
+    schedule: "17 6 * * 1"
+    triggers: [release, incident]
+    next: design
+`
+
+export const WAIVERS_YAML = `# Waivers excuse one unmet requirement of one gate for a while. Each needs a reason, an approver
+# and an expiry date (at most a year away); expired or open-ended waivers fail the gates.
+#
+# waivers:
+#   - gate: G-verify
+#     requirement: coverage
+#     reason: Legacy module being rewritten (ADR-0002)
+#     approver: your-login
+#     expires: "2030-01-31"
+version: 1
+waivers: []
+`
+
+export const BASELINE_JSON = `${JSON.stringify({ version: 1, metrics: {} }, null, 2)}\n`
