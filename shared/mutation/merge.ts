@@ -4,7 +4,7 @@ import { DEFAULT_MAX_JSON_BYTES, guardReader, openEvidence } from '../evidence/e
 import { isRecord, ownEntries, readJson } from '../evidence/json-file.js'
 import { validateStrykerReport } from '../evidence/mutation/stryker.js'
 import { printable } from '../safe-path.js'
-import { formatTarget, insideTargets, parseTargets, targetsOverlap, type ShardTarget } from './targets.js'
+import { formatTarget, parseTargets, sameFile, targetsOverlap, type ShardTarget } from './targets.js'
 
 /** Where a shard's identity is kept inside its report: Stryker's free-form `config` object. */
 export const SHARD_CONFIG_KEY = 'flowActionsShard'
@@ -126,15 +126,17 @@ export function mergeShardReports(shards: ShardReport[], opts: { expectedShards?
   }
   const ordered = [...byShard.values()].sort((a, b) => a.id.shard - b.id.shard)
 
-  // Planned targets must not overlap between shards.
-  for (let i = 0; i < ordered.length; i++) {
-    for (let j = i + 1; j < ordered.length; j++) {
-      for (const a of ordered[i].id.targets) {
-        const b = ordered[j].id.targets.find((t) => targetsOverlap(a, t))
-        if (b) {
-          throw new EvidenceError(ordered[j].s.file, 'malformed', `shards ${ordered[i].id.shard} and ${ordered[j].id.shard} both cover ${a.file} (${formatTarget(a)} in shard ${ordered[i].id.shard}, ${formatTarget(b)} in shard ${ordered[j].id.shard}); each line must belong to exactly one shard.`)
-        }
+  // Planned targets must not overlap between shards (indexed by file: plans have thousands of targets).
+  const byTargetFile = new Map<string, Array<{ shard: number; file: string; target: ShardTarget }>>()
+  for (const { s, id } of ordered) {
+    for (const t of id.targets) {
+      const list = byTargetFile.get(t.file) ?? []
+      const clash = list.find((o) => o.shard !== id.shard && targetsOverlap(o.target, t))
+      if (clash) {
+        throw new EvidenceError(s.file, 'malformed', `shards ${clash.shard} and ${id.shard} both cover ${t.file} (${formatTarget(clash.target)} in shard ${clash.shard}, ${formatTarget(t)} in shard ${id.shard}); each line must belong to exactly one shard.`)
       }
+      list.push({ shard: id.shard, file: s.file, target: t })
+      byTargetFile.set(t.file, list)
     }
   }
 
@@ -177,8 +179,12 @@ export function mergeShardReports(shards: ShardReport[], opts: { expectedShards?
         testRename.set(t.id, newId)
       }
     }
+    const targetIndex = new Map<string, ShardTarget[]>()
+    for (const t of id.targets) targetIndex.set(t.file, [...(targetIndex.get(t.file) ?? []), t])
     for (const [name, fr] of ownEntries(report.files as unknown as Record<string, unknown>)) {
       const result = fr as MutationTestResult['files'][string]
+      // This file's targets: the exact name, else one that names it by a suffix path.
+      const fileTargets = id.targets.length === 0 ? [] : (targetIndex.get(name.replace(/\\/g, '/').replace(/^\.\//, '')) ?? id.targets.filter((t) => sameFile(name, t.file)))
       let target = files[name]
       if (target) {
         if (target.source !== result.source) {
@@ -192,7 +198,7 @@ export function mergeShardReports(shards: ShardReport[], opts: { expectedShards?
       }
       for (const m of result.mutants) {
         const loc = m.location
-        if (id.targets.length > 0 && !insideTargets(id.targets, name, loc.start.line, loc.end.line)) {
+        if (id.targets.length > 0 && !fileTargets.some((t) => t.from === undefined || (loc.start.line >= t.from && loc.end.line <= (t.to as number)))) {
           throw new EvidenceError(s.file, 'malformed', `shard ${id.shard} reports a mutant at ${printable(name, 120)}:${loc.start.line}, outside its targets (${id.targets.map(formatTarget).join(', ')}): the mutation command did not use the shard's targets ($FLOW_MUTATE).`)
         }
         const key = mutantKey(name, m)
@@ -229,10 +235,10 @@ export function mergeShardReports(shards: ShardReport[], opts: { expectedShards?
     ...(first.system !== undefined ? { system: first.system } : {}),
     config
   }
-  // What we write must be schema-valid, like every shard was.
-  const plain = JSON.parse(JSON.stringify(merged)) as unknown
-  validateStrykerReport(plain, 'the merged report')
-  return { report: plain, of, splitFiles: [...splitFiles].sort(), notes }
+  // What we write must be schema-valid, like every shard was. (Every part came from parsed JSON, so
+  // the object holds no undefined values or functions and validates as it will be written.)
+  validateStrykerReport(merged, 'the merged report')
+  return { report: merged, of, splitFiles: [...splitFiles].sort(), notes }
 }
 
 function mutantKey(file: string, m: MutantJson): string {
