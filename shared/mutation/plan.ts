@@ -155,11 +155,13 @@ export function expandMutatePatterns(root: string, patterns: string[]): string[]
   if (include.length === 0) throw new ConfigurationError('Every mutate pattern is an exclusion (starts with !); give at least one pattern of files to mutate.')
   const found = new Set<string>()
   for (const pattern of include) {
+    // eslint-disable-next-line no-control-regex
     if (/[\u0000-\u001f]/.test(pattern)) throw new ConfigurationError(`The mutate pattern "${printable(pattern, 80)}" contains control characters.`)
     if (path.isAbsolute(pattern)) throw new ConfigurationError(`The mutate pattern "${printable(pattern, 80)}" is absolute; give it relative to the project root.`)
     for (const file of globFiles(root, pattern)) if (!exclude.some((m) => m(file))) found.add(file)
   }
   for (const file of found) {
+    // eslint-disable-next-line no-control-regex
     if (/[,\u0000-\u001f]/.test(file)) {
       throw new ConfigurationError(`${printable(file, 120)}: a file name with a comma or a control character cannot be passed to Stryker's --mutate list; rename it or exclude it with "!".`)
     }
