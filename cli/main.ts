@@ -3,6 +3,9 @@ import { ConfigurationError, errorMessage } from '../shared/errors.js'
 import { TOOL_VERSION } from '../shared/context.js'
 import { demoCommand, DEMO_HELP } from './demo.js'
 import { gatesCommand, GATES_HELP } from './gates.js'
+import { initCommand, INIT_HELP } from './init.js'
+import { mutationCommand, MUTATION_HELP } from './mutation.js'
+import { recalibrateCommand, RECALIBRATE_HELP } from './recalibrate.js'
 import { renderCommand, RENDER_HELP } from './render.js'
 import { validateCommand, VALIDATE_HELP } from './validate.js'
 
@@ -22,6 +25,9 @@ export const COMMANDS: Record<string, Command> = {
   validate: { help: VALIDATE_HELP, run: validateCommand },
   gates: { help: GATES_HELP, run: gatesCommand },
   render: { help: RENDER_HELP, run: renderCommand },
+  mutation: { help: MUTATION_HELP, run: mutationCommand },
+  recalibrate: { help: RECALIBRATE_HELP, run: recalibrateCommand },
+  init: { help: INIT_HELP, run: initCommand },
   demo: { help: DEMO_HELP, run: demoCommand }
 }
 
@@ -38,6 +44,8 @@ const FLAG_OPTIONS = {
   summary: { type: 'string' },
   shards: { type: 'string' },
   threshold: { type: 'string' },
+  tool: { type: 'string' },
+  'max-drop': { type: 'string' },
   history: { type: 'string' },
   'fail-on': { type: 'string' },
   'dry-run': { type: 'boolean' },

@@ -3,41 +3,37 @@
 //   actions/<name>/post.ts  -> dist/<name>/post/index.js
 //   cli/index.ts            -> dist/cli/index.js
 // Output is deterministic so `npm run bundle && git diff --exit-code dist/` works as check-dist.
+// Bundling only transpiles (actions/tsconfig.json, cli/tsconfig.json); `npm run typecheck` checks
+// types once for the whole project. Each entry is bundled in its own process (ncc keeps a whole webpack compilation in memory),
+// two at a time. `node scripts/bundle.mjs NAME...` rebuilds only those entries.
+import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 
-const require = createRequire(import.meta.url)
-const ncc = require('@vercel/ncc')
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
-const only = process.argv.slice(2)
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
-const entries = []
-for (const name of readdirSync(path.join(root, 'actions')).sort()) {
-  for (const [file, out] of [['index.ts', name], ['post.ts', `${name}/post`]]) {
-    const entry = path.join(root, 'actions', name, file)
-    if (existsSync(entry)) entries.push({ entry, out })
+function discover() {
+  const entries = []
+  for (const name of readdirSync(path.join(root, 'actions')).sort()) {
+    for (const [file, out] of [['index.ts', name], ['post.ts', `${name}/post`]]) {
+      const entry = path.join(root, 'actions', name, file)
+      if (existsSync(entry)) entries.push({ entry, out })
+    }
   }
+  entries.push({ entry: path.join(root, 'cli', 'index.ts'), out: 'cli' })
+  return entries
 }
-entries.push({ entry: path.join(root, 'cli', 'index.ts'), out: 'cli' })
 
-if (only.length === 0) rmSync(path.join(root, 'dist'), { recursive: true, force: true })
-for (const { entry, out } of entries) {
-  if (only.length > 0 && !only.includes(out)) continue
+async function bundleOne(entry, out) {
+  const require = createRequire(import.meta.url)
+  const ncc = require('@vercel/ncc')
   const started = Date.now()
-  const { code, assets } = await ncc(entry, {
-    cache: false,
-    minify: false,
-    sourceMap: false,
-    sourceMapRegister: false,
-    quiet: true,
-    // Types are checked once by `npm run typecheck`; bundling only transpiles, so one bad test file
-    // elsewhere cannot stop a bundle.
-    transpileOnly: true,
-    target: 'es2023'
-  })
+  const { code, assets } = await ncc(entry, { cache: false, minify: process.env.FLOW_BUNDLE_MINIFY !== '0', sourceMap: false, sourceMapRegister: false, quiet: true, target: 'es2023', transpileOnly: true })
   const dir = path.join(root, 'dist', out)
-  if (only.length > 0) rmSync(path.join(dir, 'index.js'), { force: true })
+  rmSync(path.join(dir, 'index.js'), { force: true })
   mkdirSync(dir, { recursive: true })
   const banner = out === 'cli' ? '#!/usr/bin/env node\n' : ''
   writeFileSync(path.join(dir, 'index.js'), banner + code.replace(/^#!.*\n/, ''))
@@ -50,4 +46,37 @@ for (const { entry, out } of entries) {
   }
   writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}\n')
   console.log(`bundled ${path.relative(root, entry)} -> dist/${out}/index.js (${Math.round(code.length / 1024)} KiB, ${Date.now() - started} ms)`)
+}
+
+function child(entry, out) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [fileURLToPath(import.meta.url), '--one', entry, out], { stdio: 'inherit' })
+    p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`bundling ${out} failed (exit ${code})`))))
+  })
+}
+
+const args = process.argv.slice(2)
+if (args[0] === '--one') {
+  await bundleOne(args[1], args[2])
+} else {
+  const all = discover()
+  const chosen = args.length > 0 ? all.filter((e) => args.includes(e.out)) : all
+  if (args.length > 0 && chosen.length !== args.length) {
+    console.error(`unknown entries: ${args.filter((a) => !all.some((e) => e.out === a)).join(', ')}`)
+    process.exit(2)
+  }
+  if (args.length === 0) rmSync(path.join(root, 'dist'), { recursive: true, force: true })
+  const queue = [...chosen]
+  const workers = Array.from({ length: Math.min(2, cpus().length, queue.length) }, async () => {
+    while (queue.length > 0) {
+      const { entry, out } = queue.shift()
+      await child(entry, out)
+    }
+  })
+  try {
+    await Promise.all(workers)
+  } catch (error) {
+    console.error(String(error.message ?? error))
+    process.exit(1)
+  }
 }

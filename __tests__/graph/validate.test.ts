@@ -138,3 +138,14 @@ describe('decision exhaustiveness', () => {
     expect(branchesAreExhaustive(['lift >= min and burn_rate <= max', 'burn_rate > max'])).toBe(false)
   })
 })
+
+describe('artifacts needed only for some stages', () => {
+  it('warns instead of failing when a stage-limited artifact does not exist yet', () => {
+    const yaml = 'nodes:\n  - id: g\n    kind: gate\n    requires:\n      - artifact: plans/rollout.md\n        only: [production]\n    pass: g\n    fail: g\n'
+    const r = validateGraphFile(workspaceWith(yaml), '.process/graph.yaml')
+    const f = r.findings.find((x) => x.code === 'artifact-missing')
+    expect(f?.severity).toBe('warning')
+    expect(f?.message).toContain('needed for production')
+    expect(r.valid).toBe(true)
+  })
+})

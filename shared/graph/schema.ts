@@ -1,17 +1,8 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import type { ErrorObject } from 'ajv'
 import graphSchema from '../../schemas/graph.schema.json' with { type: 'json' }
+import { validate as validateGraphSchema } from './graph-schema.validator.js'
 import type { LoadedYaml } from '../yaml.js'
 import type { GraphFinding } from './findings.js'
-
-let compiled: ValidateFunction | undefined
-
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true })
-    compiled = ajv.compile(graphSchema)
-  }
-  return compiled
-}
 
 /** The published JSON Schema of graph.yaml, as an object. */
 export const GRAPH_SCHEMA = graphSchema
@@ -22,9 +13,8 @@ export const GRAPH_SCHEMA = graphSchema
  * naming the node. `oneOf` noise is reduced to the branch that matches the value's shape.
  */
 export function schemaFindings(doc: LoadedYaml): GraphFinding[] {
-  const validate = validator()
-  if (validate(doc.value)) return []
-  const errors = reduceOneOf(validate.errors ?? [], doc.value)
+  if (validateGraphSchema(doc.value)) return []
+  const errors = reduceOneOf(validateGraphSchema.errors ?? [], doc.value)
   const seen = new Set<string>()
   const findings: GraphFinding[] = []
   for (const e of errors) {

@@ -240,7 +240,14 @@ function checkFiles(root: string, graph: ProcessGraph): GraphFinding[] {
       try {
         const matches = globFiles(root, r.path)
         if (matches.length === 0) {
-          findings.push({ ...at(), severity: 'error', code: 'artifact-missing', message: `node "${n.id}" requirement ${r.id}: artifact "${r.path}" ${isGlob(r.path) ? 'matches no file' : 'does not exist'}; create it or fix the path.` })
+          // A requirement for later stages only (e.g. a production rollout plan) may not exist yet.
+          const later = r.stages !== undefined && r.stages.length > 0
+          findings.push({
+            ...at(),
+            severity: later ? 'warning' : 'error',
+            code: 'artifact-missing',
+            message: `node "${n.id}" requirement ${r.id}: artifact "${r.path}" ${isGlob(r.path) ? 'matches no file' : 'does not exist'}${later ? ` yet (needed for ${r.stages?.join(', ')})` : ''}; create it or fix the path.`
+          })
         }
         if (r.template && !existsSync(resolveInWorkspace(root, r.template, 'template'))) {
           findings.push({ ...at(), severity: 'error', code: 'template-missing', message: `node "${n.id}" requirement ${r.id}: template "${r.template}" does not exist.` })

@@ -1,0 +1,55 @@
+import { spawnSync } from 'node:child_process'
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import type { BenchRow } from './types.js'
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
+
+/** Wall time of one process run, in ms. */
+function wall(args: string[], env: NodeJS.ProcessEnv, cwd: string): number {
+  const started = process.hrtime.bigint()
+  const r = spawnSync(process.execPath, args, { env, cwd, stdio: 'ignore' })
+  if (r.error) throw r.error
+  return Number(process.hrtime.bigint() - started) / 1e6
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b)
+  return s[Math.floor(s.length / 2)]
+}
+
+/**
+ * Cold start of each bundle on the small example repository, against `node -e 0` measured in
+ * the same run, interleaved so machine load affects both alike. Bar: at most 2.5x.
+ */
+export async function benchColdStart(runs = 9): Promise<BenchRow[]> {
+  const workspace = mkdtempSync(path.join(tmpdir(), 'flow-bench-cold-'))
+  cpSync(path.join(root, 'examples'), workspace, { recursive: true })
+  const temp = mkdtempSync(path.join(tmpdir(), 'flow-bench-runner-'))
+  const files = { GITHUB_OUTPUT: path.join(temp, 'out'), GITHUB_STEP_SUMMARY: path.join(temp, 'summary'), GITHUB_STATE: path.join(temp, 'state') }
+  for (const f of Object.values(files)) writeFileSync(f, '')
+  const base: NodeJS.ProcessEnv = { PATH: process.env.PATH, GITHUB_WORKSPACE: workspace, RUNNER_TEMP: temp, GITHUB_EVENT_NAME: 'push', ...files }
+  const actions: Array<[string, Record<string, string>]> = [
+    ['validate-graph', { INPUT_GRAPH: '.process/graph.yaml', INPUT_STRICT: 'false' }],
+    ['render-diagram', { INPUT_GRAPH: '.process/graph.yaml', INPUT_SUMMARY: 'true', INPUT_CHECK: 'false', INPUT_DIRECTION: 'TD' }],
+    ['check-gates', { INPUT_GRAPH: '.process/graph.yaml', INPUT_STAGE: 'staging', 'INPUT_UPLOAD-REPORT': 'false', INPUT_COMMENT: 'false', 'INPUT_FAIL-ON': 'error' }],
+    ['verify', { INPUT_GRAPH: '.process/graph.yaml', INPUT_STAGE: 'staging', 'INPUT_UPLOAD-REPORT': 'false', INPUT_COMMENT: 'false', 'INPUT_FAIL-ON': 'error', INPUT_STRICT: 'false' }]
+  ]
+  const baseline: number[] = []
+  const times = new Map<string, number[]>(actions.map(([n]) => [n, []]))
+  wall(['-e', '0'], base, workspace)
+  for (let i = 0; i < runs; i++) {
+    baseline.push(wall(['-e', '0'], base, workspace))
+    for (const [name, inputs] of actions) {
+      times.get(name)?.push(wall([path.join(root, 'dist', name, 'index.js')], { ...base, ...inputs }, workspace))
+    }
+  }
+  const nodeMs = median(baseline)
+  const rows: BenchRow[] = [{ name: 'cold start: node -e 0 (reference)', value: nodeMs, unit: 'ms', bar: '—', ok: true }]
+  for (const [name] of actions) {
+    const ratio = median(times.get(name) ?? []) / nodeMs
+    rows.push({ name: `cold start: dist/${name} on the example / node -e 0`, value: ratio, unit: 'x', bar: '<= 2.5x', ok: ratio <= 2.5 })
+  }
+  return rows
+}
