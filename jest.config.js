@@ -9,5 +9,11 @@ export default {
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/__tests__/fixtures/'],
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/__tests__/fixtures/'],
-  testTimeout: 60000
+  testTimeout: 60000,
+  // Coverage (npm run test:ci) of the code the tests load in-process; bundles run as child
+  // processes are exercised end to end but not counted here.
+  coverageProvider: 'v8',
+  collectCoverageFrom: ['shared/**/*.ts', 'actions/**/*.ts', 'cli/**/*.ts', '!**/index.ts'],
+  coverageReporters: ['lcov', 'text-summary'],
+  coverageDirectory: 'coverage'
 }

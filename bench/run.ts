@@ -1,0 +1,83 @@
+// `npm run bench`: every performance bar of DESIGN.md section 8 and the issues, each measured as a
+// ratio or a time in this same run, printed as a table and written to BENCHMARKS.md.
+// `npm run bench -- graph readers` runs only the named groups.
+import { execFileSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { BenchRow } from './types.js'
+
+type Group = { name: string; title: string; load: () => Promise<() => Promise<BenchRow[]>> }
+
+const GROUPS: Group[] = [
+  { name: 'graph', title: 'Graph validation', load: async () => (await import('./graph.js')).benchGraph },
+  { name: 'readers', title: 'Evidence readers', load: async () => (await import('./readers.js')).benchReaders },
+  { name: 'mutation', title: 'Mutation reports', load: async () => (await import('./mutation.js')).benchMutation },
+  { name: 'expr', title: 'Expressions', load: async () => (await import('./expr.js')).benchExpr },
+  { name: 'peers', title: "Peers' parsers on the same inputs", load: async () => (await import('./peers.js')).benchPeers },
+  { name: 'cold-start', title: 'Cold start of the bundles', load: async () => (await import('./cold-start.js')).benchColdStart }
+]
+
+function format(row: BenchRow): string[] {
+  const value = row.unit === 'x' ? `${row.value.toFixed(2)}x` : row.unit === 'ms' ? `${row.value.toFixed(0)} ms` : `${row.value.toFixed(1)} ${row.unit}`
+  return [row.name, value, row.bar, row.ok ? 'met' : 'NOT met']
+}
+
+function table(rows: string[][]): string {
+  const head = ['Measurement', 'Value', 'Bar', 'Result']
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`
+  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n')
+}
+
+function machine(): string {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
+  let commit = 'unknown'
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()
+  } catch {
+    /* not a git checkout */
+  }
+  return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.versions.node}, commit ${commit}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} at start`
+}
+
+const wanted = process.argv.slice(2)
+const groups = wanted.length > 0 ? GROUPS.filter((g) => wanted.includes(g.name)) : GROUPS
+const sections: string[] = []
+const all: BenchRow[] = []
+const started = new Date()
+const header = machine()
+for (const group of groups) {
+  process.stdout.write(`\n${group.title}\n`)
+  let rows: BenchRow[]
+  try {
+    rows = await (await group.load())()
+  } catch (error) {
+    rows = [{ name: `${group.title}: could not run (${error instanceof Error ? error.message : String(error)})`, value: Number.NaN, unit: '', bar: 'runs', ok: false }]
+  }
+  all.push(...rows)
+  const t = table(rows.map(format))
+  process.stdout.write(`${t}\n`)
+  sections.push(`## ${group.title}\n\n${t}\n`)
+}
+const failed = all.filter((r) => !r.ok)
+const verdict = failed.length === 0 ? 'Every bar is met.' : `${failed.length} bar(s) not met: ${failed.map((r) => r.name).join('; ')}.`
+process.stdout.write(`\n${verdict}\n`)
+if (wanted.length === 0) {
+  const doc = [
+    '# Benchmarks',
+    '',
+    'Written by `npm run bench` (bench/run.ts). Every row is measured in the same run as its',
+    'comparison: ratios against a bare saxes tokenisation, the peers\' parsers, or `node -e 0`,',
+    'so the machine\'s speed cancels out. Times are medians or bests of several runs; peak memory is',
+    'measured in child processes. Reproduce with `npm ci && npm run bundle && npm run bench`.',
+    '',
+    `Machine: ${header}. Run: ${started.toISOString()}.`,
+    '',
+    `**${verdict}**`,
+    '',
+    ...sections
+  ].join('\n')
+  writeFileSync(path.resolve('BENCHMARKS.md'), `${doc}\n`)
+  process.stdout.write('wrote BENCHMARKS.md\n')
+}
