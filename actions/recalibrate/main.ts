@@ -89,8 +89,13 @@ export async function run(deps: RecalibrateDeps = {}): Promise<void> {
       .filter(Boolean)
     const progressPath = io.getInput('progress') || 'PROGRESS.md'
     resolveInWorkspace(root, progressPath, 'progress file')
+    // Checked before any request, so a bad path is a configuration error and not a network wait.
+    if (io.getInput('history-path')) resolveInWorkspace(root, io.getInput('history-path'), 'history path')
     const token = io.getInput('token')
-    if (token) io.setSecret(token)
+    if (!token) {
+      throw new ConfigurationError('Input "token" is empty: recalibrate reads workflow runs and artifacts through the GitHub API; pass a token (the default is the workflow token, github.token).')
+    }
+    io.setSecret(token)
     const ref = repository(io)
     const client = await (deps.github ?? defaultGitHub)(token, (m) => io.info(m))
 
