@@ -89,7 +89,7 @@ describe('checkArtifact', () => {
     expect(r.status).toBe('failed')
     expect(r.problems).toEqual([
       'artifacts/adr/ADR-0002.md: frontmatter key "owners" is missing or empty; fill it in.',
-      'artifacts/adr/ADR-0002.md: frontmatter "status" is "proposed"; allowed: accepted, superseded.',
+      'artifacts/adr/ADR-0002.md: frontmatter "status" is "proposed"; allowed: "accepted", "superseded".',
       'artifacts/adr/ADR-0002.md: frontmatter "date" is "2025-02-30", not a real date (YYYY-MM-DD).'
     ])
   })

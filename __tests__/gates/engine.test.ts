@@ -158,7 +158,7 @@ describe('artifact requirements', () => {
     const { report } = await evaluate({ 'artifacts/adr/ADR-0007.md': ADR_TEMPLATE.replace('status: proposed', 'status: accepted') + 'owners: [x]\n' })
     const r = requirement(report, 'G-release', 'adr')
     expect(r.status).toBe('failed')
-    expect(r.message).toContain('unfilled template')
+    expect(r.message).toContain('still holds template placeholders')
     expect(r.message).toMatch(/XXXX|YYYY-MM-DD/)
   })
 
@@ -170,7 +170,7 @@ describe('artifact requirements', () => {
     expect(r.status).toBe('failed')
     expect(r.message).toContain('"status" is "proposed"; allowed: "accepted"')
     expect(r.message).toContain('"owners" is missing')
-    expect(r.message).toContain('"date" is "2026-13-01", not a date')
+    expect(r.message).toContain('"date" is "2026-13-01", not a real date')
   })
 
   it('report a missing artifact as missing evidence and never count the template', async () => {
@@ -180,7 +180,7 @@ describe('artifact requirements', () => {
     const { report } = await evaluateGates({ root, graphPath: '.process/graph.yaml', stage: 'staging', now })
     const r = requirement(report, 'G-release', 'adr')
     expect(r.status).toBe('missing-evidence')
-    expect(r.message).toContain('create it from artifacts/adr/ADR_TEMPLATE.md')
+    expect(r.message).toContain('Create it from artifacts/adr/ADR_TEMPLATE.md')
   })
 
   it('fail an artifact older than max_age_days', async () => {

@@ -51,7 +51,7 @@ describe('the seed template graph', () => {
     const report = await seed({ 'artifacts/adr/ADR-0001.md': adr })
     const r = requirement(report, 'G-design', 'artifact-2')
     expect(r.status).toBe('failed')
-    expect(r.message).toContain('artifacts/adr/ADR-0001.md is an unfilled template')
+    expect(r.message).toContain('artifacts/adr/ADR-0001.md still holds template placeholders')
     expect(report.gates?.[0].status).toBe('failed')
   })
 

@@ -4,7 +4,7 @@ import { loadEvidenceDeclarations, mergeEvidenceDeclarations, parseEvidenceOverr
 import { parseFrontmatter } from '../evidence/documents/frontmatter.js'
 import { errorMessage } from '../errors.js'
 import { resolveInWorkspace } from '../safe-path.js'
-import { checkArtifactFiles } from './check-artifact.js'
+import { checkArtifact } from '../evidence/documents/artifact.js'
 import type { CollectedEvidence, EvidencePort } from './ports.js'
 
 const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
@@ -25,7 +25,7 @@ export const evidencePort: EvidencePort = {
       findingsTotal: c.findingsTotal
     }
   },
-  checkArtifact: checkArtifactFiles,
+  checkArtifact: (req, opts) => checkArtifact(req, { root: opts.root, now: opts.now, templatePaths: opts.templatePaths }),
   readFrontmatter(root, file) {
     try {
       const abs = resolveInWorkspace(root, file, 'sign-off file')

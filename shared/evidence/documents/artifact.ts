@@ -3,7 +3,7 @@ import picomatch from 'picomatch'
 import type { ArtifactRequirement, FrontmatterRules } from '../../graph/model.js'
 import { EvidenceError, errorMessage } from '../../errors.js'
 import { openEvidence, readWholeText } from '../evidence-file.js'
-import { isGlob, normalisePattern, WorkspaceGlob } from '../glob.js'
+import { isGlob, normalisePattern, WorkspaceGlob } from '../../glob.js'
 import type { EvidenceOptions } from '../types.js'
 import { parseFrontmatter } from './frontmatter.js'
 import { lastChanged } from './git-age.js'
@@ -80,7 +80,9 @@ export async function checkArtifact(req: ArtifactRequirement, opts: EvidenceOpti
   }
   if (docs.length < min) {
     const what = isGlob(pattern) ? `${req.path} matches ${docs.length} document${docs.length === 1 ? '' : 's'}` : `${req.path} does not exist`
-    problems.unshift(`${what}; at least ${min} needed${templateFiles.size > 0 && isGlob(pattern) ? ' (templates do not count)' : ''}. Create it from its template and fill it in.`)
+    const template = [...templateFiles].sort()[0]
+    const how = template ? `Create it from ${template} and fill it in.` : 'Create it and fill it in.'
+    problems.unshift(`${what}; at least ${min} needed${templateFiles.size > 0 && isGlob(pattern) ? ' (templates do not count)' : ''}. ${how}`)
     return { status: 'missing', files: docs.map((d) => d.file), problems }
   }
 
@@ -135,7 +137,7 @@ function checkDocument(doc: LoadedDoc, rules: FrontmatterRules | undefined, temp
       const value = data[key]
       if (value === undefined) continue
       if (!allowed.some((a) => String(a).toLowerCase() === String(value).toLowerCase())) {
-        problems.push(`${doc.file}: frontmatter "${key}" is "${String(value)}"; allowed: ${allowed.map(String).join(', ')}.`)
+        problems.push(`${doc.file}: frontmatter "${key}" is "${String(value)}"; allowed: ${allowed.map((a) => JSON.stringify(a)).join(', ')}.`)
       }
     }
     for (const key of rules.dates ?? []) {
