@@ -162,12 +162,18 @@ describe('documentation', () => {
 /** The markdown section (from its heading to the next heading of the same level) that names the file in its heading. */
 function sectionAbout(text: string, name: string): string | undefined {
   const lines = text.split('\n')
-  const start = lines.findIndex((l) => /^#{2,4} /.test(l) && l.includes(name))
+  // Lines inside fenced code blocks (shell comments, YAML comments) are not headings.
+  let fenced = false
+  const heading = lines.map((l) => {
+    if (/^(```|~~~)/.test(l)) fenced = !fenced
+    return !fenced && /^#{1,6} /.test(l)
+  })
+  const start = lines.findIndex((l, i) => heading[i] && /^#{2,4} /.test(l) && l.includes(name))
   if (start < 0) return undefined
   const level = /^(#+)/.exec(lines[start])![1].length
   let end = lines.length
   for (let i = start + 1; i < lines.length; i++) {
-    const m = /^(#+) /.exec(lines[i])
+    const m = heading[i] ? /^(#+) /.exec(lines[i]) : null
     if (m && m[1].length <= level) {
       end = i
       break
