@@ -14,6 +14,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+// FLOW_DIST_DIR writes the bundles elsewhere (the check-dist test compares them with dist/).
+const distDir = process.env.FLOW_DIST_DIR ? path.resolve(process.env.FLOW_DIST_DIR) : path.join(root, 'dist')
 
 function discover() {
   const entries = []
@@ -32,7 +34,7 @@ async function bundleOne(entry, out) {
   const ncc = require('@vercel/ncc')
   const started = Date.now()
   const { code, assets } = await ncc(entry, { cache: false, minify: process.env.FLOW_BUNDLE_MINIFY !== '0', sourceMap: false, sourceMapRegister: false, quiet: true, target: 'es2023', transpileOnly: true })
-  const dir = path.join(root, 'dist', out)
+  const dir = path.join(distDir, out)
   rmSync(path.join(dir, 'index.js'), { force: true })
   mkdirSync(dir, { recursive: true })
   const banner = out === 'cli' ? '#!/usr/bin/env node\n' : ''
@@ -45,7 +47,7 @@ async function bundleOne(entry, out) {
     writeFileSync(target, asset.source)
   }
   writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}\n')
-  console.log(`bundled ${path.relative(root, entry)} -> dist/${out}/index.js (${Math.round(code.length / 1024)} KiB, ${Date.now() - started} ms)`)
+  console.log(`bundled ${path.relative(root, entry)} -> ${path.relative(root, dir)}/index.js (${Math.round(code.length / 1024)} KiB, ${Date.now() - started} ms)`)
 }
 
 function child(entry, out) {
@@ -65,7 +67,7 @@ if (args[0] === '--one') {
     console.error(`unknown entries: ${args.filter((a) => !all.some((e) => e.out === a)).join(', ')}`)
     process.exit(2)
   }
-  if (args.length === 0) rmSync(path.join(root, 'dist'), { recursive: true, force: true })
+  if (args.length === 0) rmSync(distDir, { recursive: true, force: true })
   const queue = [...chosen]
   const workers = Array.from({ length: Math.min(2, cpus().length, queue.length) }, async () => {
     while (queue.length > 0) {
