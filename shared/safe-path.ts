@@ -71,3 +71,29 @@ export function printable(text: string, max = 200): string {
   const clean = text.replace(/[\u0000-\u001f\u007f]/g, '?')
   return clean.length > max ? `${clean.slice(0, max)}…` : clean
 }
+
+/**
+ * Like resolveInWorkspace, but an absolute path may also lie inside one of `alsoInside`: folders
+ * flow-actions itself writes to (its folder under RUNNER_TEMP), so one step can read the report
+ * another wrote. Anything else outside the workspace is refused as before.
+ */
+export function resolveInWorkspaceOr(root: string, userPath: string, what: string, alsoInside: string[]): string {
+  try {
+    return resolveInWorkspace(root, userPath, what)
+  } catch (error) {
+    if (!path.isAbsolute(userPath)) throw error
+    for (const allowed of alsoInside) {
+      let realAllowed: string
+      try {
+        realAllowed = realpathSync(allowed)
+      } catch {
+        continue
+      }
+      if (isInside(realAllowed, path.resolve(userPath))) {
+        const real = realpathOfExistingPrefix(path.resolve(userPath))
+        if (isInside(realAllowed, real)) return real
+      }
+    }
+    throw error
+  }
+}

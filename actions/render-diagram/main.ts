@@ -19,6 +19,7 @@ import {
   colourOf,
   type Direction
 } from '../../shared/diagram/mermaid.js'
+import { outputDir } from '../../shared/context.js'
 import { ConfigurationError } from '../../shared/errors.js'
 import { escapeMarkdown } from '../../shared/escape.js'
 import { SUMMARY_BYTE_LIMIT } from '../../shared/summary.js'
@@ -69,6 +70,7 @@ export async function run(deps: RenderDiagramDeps = {}): Promise<void> {
       root,
       graph: inputs.graph,
       report: inputs.report,
+      reportRoots: [outputDir(io.env)],
       output: inputs.output,
       title: inputs.title,
       direction: inputs.direction,

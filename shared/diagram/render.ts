@@ -40,6 +40,8 @@ export interface DiagramRequest {
   graph: string
   /** Path of a flow-report.json; empty or undefined for an uncoloured diagram. */
   report?: string
+  /** Folders outside the workspace a report may also come from (flow-actions' own output folder). */
+  reportRoots?: string[]
   /** Path of the file to write or check; empty or undefined for none. */
   output?: string
   title?: string
@@ -74,7 +76,7 @@ export function prepareDiagram(req: DiagramRequest): PreparedDiagram {
   const { graph, findings } = load(req.root, req.graph)
   let report: FlowReport | undefined
   let reportFile: string | undefined
-  if (req.report) ({ report, file: reportFile } = readFlowReport(req.root, req.report))
+  if (req.report) ({ report, file: reportFile } = readFlowReport(req.root, req.report, req.reportRoots ?? []))
   const opts = { title: req.title || undefined, direction: req.direction }
   const mermaid = renderMermaid(graph, report, opts)
   const markdown = renderMarkdown(graph, report, opts)

@@ -1,6 +1,6 @@
-import { readFileSync, statSync } from 'node:fs'
+import { readFileSync, realpathSync, statSync } from 'node:fs'
 import { ConfigurationError, errorMessage } from '../errors.js'
-import { printable, resolveInWorkspace, workspaceRelative } from '../safe-path.js'
+import { isInside, printable, resolveInWorkspaceOr, workspaceRelative } from '../safe-path.js'
 import { REPORT_VERSION, type FlowReport } from '../report/types.js'
 
 /** A flow report is small; anything bigger than this is not one. */
@@ -15,10 +15,11 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
  */
 export function readFlowReport(
   root: string,
-  userPath: string
+  userPath: string,
+  alsoInside: string[] = []
 ): { report: FlowReport; file: string } {
-  const absolute = resolveInWorkspace(root, userPath, 'report file')
-  const file = workspaceRelative(root, absolute)
+  const absolute = resolveInWorkspaceOr(root, userPath, 'report file', alsoInside)
+  const file = isInside(realpathSync(root), absolute) ? workspaceRelative(root, absolute) : absolute
   let size: number
   try {
     const st = statSync(absolute)
