@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { runBundledAction } from '../helpers/run-action.js'
-import { fixtures, workspaceWith } from '../graph/fixtures.js'
+import { ERROR_CASES, fixtures, workspaceWith } from '../graph/fixtures.js'
 
 describe('dist/validate-graph under Node 24', () => {
   it('passes the seed template with warnings and a summary table', async () => {
@@ -58,5 +58,19 @@ describe('dist/validate-graph under Node 24', () => {
     expect(run.stdout).toMatch(/::error title=validate-graph%3A missing-target,file=\.process\/graph\.yaml,line=4,col=5::node "a" \(next\) points at "nowhere"/)
     const report = JSON.parse(readFileSync(run.outputs.report, 'utf8'))
     expect(report.validation.findings[0]).toMatchObject({ code: 'missing-target', line: 4, col: 5, node: 'a' })
+  })
+})
+
+describe('dist/validate-graph: one fixture per error class', () => {
+  it.each(ERROR_CASES)('%s: an ::error annotation at file, line and col, and the finding in the JSON report', async (_name, yaml, code) => {
+    const run = await runBundledAction('validate-graph', { workspace: workspaceWith(yaml, { 'README.md': '# hi\n' }) })
+    expect(run.exitCode).toBe(1)
+    const line = run.stdout.split('\n').find((l) => l.startsWith(`::error title=validate-graph%3A ${code},`))
+    expect(line).toMatch(new RegExp(`^::error title=validate-graph%3A ${code},file=\\.process/graph\\.yaml,line=\\d+,col=\\d+::.+`))
+    const report = JSON.parse(readFileSync(run.outputs.report, 'utf8'))
+    const finding = report.validation.findings.find((f: { code: string }) => f.code === code)
+    expect(finding).toMatchObject({ severity: 'error', file: '.process/graph.yaml' })
+    expect(finding.line).toBeGreaterThanOrEqual(1)
+    expect(finding.col).toBeGreaterThanOrEqual(1)
   })
 })

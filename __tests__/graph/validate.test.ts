@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import path from 'node:path'
 import { validateGraphFile } from '../../shared/graph/index.js'
-import { fixtures, SOUND, workspaceWith } from './fixtures.js'
+import { ERROR_CASES, fixtures, SOUND, workspaceWith } from './fixtures.js'
 
 const codes = (root: string) => validateGraphFile(root, '.process/graph.yaml').findings.map((f) => f.code)
 
@@ -39,24 +39,7 @@ describe('validateGraphFile', () => {
     }
   })
 
-  const cases: Array<[string, string, string]> = [
-    ['yaml syntax error', 'nodes:\n  - id: a\n    kind: [activity\n', 'yaml'],
-    ['schema violation', 'nodes:\n  - id: a\n    kind: actvity\n', 'schema'],
-    ['unknown key', 'nodes:\n  - id: a\n    kind: activity\n    nxt: b\n', 'schema'],
-    ['duplicate id', 'nodes:\n  - id: a\n    kind: activity\n    next: a2\n  - id: a2\n    kind: activity\n  - id: a\n    kind: activity\n', 'duplicate-id'],
-    ['missing target', 'nodes:\n  - id: a\n    kind: activity\n    next: nowhere\n', 'missing-target'],
-    ['unreachable node', 'nodes:\n  - id: a\n    kind: activity\n  - id: island\n    kind: activity\n', 'unreachable'],
-    ['trap cycle', 'nodes:\n  - id: a\n    kind: activity\n    next: b\n  - id: b\n    kind: activity\n    next: a\n', 'trap-cycle'],
-    ['decision without else', 'nodes:\n  - id: d\n    kind: decision\n    next:\n      - when: x > 1\n        node: e\n  - id: e\n    kind: activity\nvars:\n  x: 2\n', 'decision-no-else'],
-    ['gate without pass', 'nodes:\n  - id: g\n    kind: gate\n    requires:\n      - metric: tests.failed == 0\n    fail: g\n', 'gate-no-pass'],
-    ['gate without fail', 'nodes:\n  - id: g\n    kind: gate\n    requires:\n      - metric: tests.failed == 0\n    pass: g\n', 'gate-no-fail'],
-    ['unparseable expression', 'nodes:\n  - id: g\n    kind: gate\n    requires:\n      - metric: "tests.failed >= "\n    pass: g\n    fail: g\n', 'expression'],
-    ['ill-typed expression', 'nodes:\n  - id: g\n    kind: gate\n    requires:\n      - metric: tests.failed + 1\n    pass: g\n    fail: g\n', 'expression-type'],
-    ['unknown metric', 'nodes:\n  - id: g\n    kind: gate\n    requires:\n      - metric: tests.pas_rate >= 99\n    pass: g\n    fail: g\n', 'unknown-metric'],
-    ['missing artifact', 'nodes:\n  - id: g\n    kind: gate\n    requires:\n      - artifact: docs/adr/*.md\n    pass: g\n    fail: g\n', 'artifact-missing'],
-    ['missing template', 'nodes:\n  - id: g\n    kind: gate\n    requires:\n      - artifact: README.md\n        template: docs/TEMPLATE.md\n    pass: g\n    fail: g\n', 'template-missing'],
-    ['calibrate without schedule', 'nodes:\n  - id: c\n    kind: calibrate\n    next: c\n', 'calibrate-no-schedule']
-  ]
+  const cases = ERROR_CASES
   it.each(cases)('reports a %s as an error with a location', (_name, yaml, code) => {
     const root = workspaceWith(yaml, { 'README.md': '# hi\n' })
     const r = validateGraphFile(root, '.process/graph.yaml')
