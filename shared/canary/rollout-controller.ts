@@ -4,6 +4,7 @@ import type { CommandName, CommandResult } from './platform-command.js'
 import type { CheckRecord, CommandRecord, Decision, RolloutOutcome, StepRecord } from './rollout-record.js'
 import { retryWithBackoff } from './rollback-retry.js'
 import type { RolloutSettings } from './settings.js'
+import { safeOutput } from '../escape.js'
 
 export type MeasuredCheck = Omit<Measurement, 'at' | 'step'>
 
@@ -104,7 +105,8 @@ export async function runRollout(deps: RolloutDeps): Promise<RolloutOutcome> {
 
   const decide = (action: RolloutOutcome['decisions'][number]['action'], weight: number, reason: string) => {
     outcome.decisions.push({ at: since(), step: currentStep, weight, action, reason })
-    log.info(`decision at step ${currentStep} (${weight}%): ${action}${reason ? ` - ${reason}` : ''}`)
+    // The reason carries check names and probe responses: one line, so none of it can start a workflow command.
+    log.info(`decision at step ${currentStep} (${weight}%): ${action}${reason ? ` - ${safeOutput(reason, 2000)}` : ''}`)
   }
 
   const save = (phase: ProgressState['phase']) =>
