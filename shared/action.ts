@@ -2,7 +2,8 @@ import { appendFileSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import { ConfigurationError, errorMessage } from './errors.js'
 import { escapeCommandData } from './escape.js'
-import { emitAnnotations, type Annotation } from './annotations.js'
+import { ANNOTATIONS_PER_LEVEL, capAnnotations, formatAnnotation, type Annotation } from './annotations.js'
+import { redact } from './github/redact.js'
 
 /**
  * Everything an action does to talk to the runner, behind one interface so `run()` can be tested
@@ -45,7 +46,29 @@ export function createRunnerIO(
   write: (text: string) => void = (t) => process.stdout.write(t)
 ): ActionIO {
   let failed = false
-  const line = (t: string) => write(`${t}\n`)
+  // Secrets never reach the log, the summary or the outputs: values registered with setSecret,
+  // token inputs, and anything shaped like a GitHub token (an error message may quote one).
+  const secrets = Object.entries(env)
+    .filter(([k, v]) => /^INPUT_.*TOKEN$/i.test(k) && v)
+    .map(([, v]) => (v as string).trim())
+  const clean = (t: string) => redact(t, secrets)
+  const line = (t: string) => write(`${clean(t)}\n`)
+  // GitHub shows 10 annotations per level per step: count them over the whole step, and keep one
+  // error for the step's own failure message, which must never be the one dropped.
+  const used = { error: 0, warning: 0, notice: 0 }
+  const emit = (all: Annotation[]) => {
+    for (const level of ['error', 'warning', 'notice'] as const) {
+      const ofLevel = all.filter((a) => a.level === level)
+      if (ofLevel.length === 0) continue
+      const budget = Math.max(0, ANNOTATIONS_PER_LEVEL - used[level] - (level === 'error' ? 1 : 0))
+      const { kept, omitted } = capAnnotations(ofLevel, budget)
+      for (const a of kept) line(formatAnnotation(a))
+      used[level] += kept.length
+      if (omitted[level] > 0) {
+        line(`${omitted[level]} more ${level} annotation(s) not shown: GitHub shows ${ANNOTATIONS_PER_LEVEL} per step; see the job summary and the report.`)
+      }
+    }
+  }
   const appendTo = (variable: string, text: string, fallback: () => void) => {
     const file = env[variable]
     if (file) appendFileSync(file, text, 'utf8')
@@ -60,7 +83,8 @@ export function createRunnerIO(
       return (env[inputEnvName(name)] ?? '').trim()
     },
     setOutput(name, value) {
-      appendTo('GITHUB_OUTPUT', fileCommandBlock(name, String(value)), () => line(`${name}=${String(value)}`))
+      const text = clean(String(value))
+      appendTo('GITHUB_OUTPUT', fileCommandBlock(name, text), () => line(`${name}=${escapeCommandData(text)}`))
     },
     saveState(name, value) {
       appendTo('GITHUB_STATE', fileCommandBlock(name, value), () => undefined)
@@ -69,13 +93,14 @@ export function createRunnerIO(
       return env[`STATE_${name}`] ?? ''
     },
     appendSummary(markdown) {
-      appendTo('GITHUB_STEP_SUMMARY', markdown.endsWith('\n') ? markdown : `${markdown}\n`, () => undefined)
+      const text = clean(markdown)
+      appendTo('GITHUB_STEP_SUMMARY', text.endsWith('\n') ? text : `${text}\n`, () => undefined)
     },
     info(text) {
       line(text)
     },
     warning(message, props) {
-      emitAnnotations([{ level: 'warning', message, ...props }], line)
+      emit([{ level: 'warning', message, ...props }])
     },
     debug(message) {
       line(`::debug::${escapeCommandData(message)}`)
@@ -89,10 +114,13 @@ export function createRunnerIO(
       }
     },
     annotate(annotations) {
-      emitAnnotations(annotations, line)
+      emit(annotations)
     },
     setSecret(value) {
-      if (value) line(`::add-mask::${escapeCommandData(value)}`)
+      if (!value) return
+      // The one line that must carry the raw value: the runner masks it from here on.
+      write(`::add-mask::${escapeCommandData(value)}\n`)
+      secrets.push(value)
     },
     setFailed(message) {
       failed = true

@@ -14,6 +14,7 @@ import { buildRolloutReport } from '../../shared/canary/rollout-report.js'
 import { renderRolloutSummary } from '../../shared/canary/rollout-summary.js'
 import { runRollout, systemClock, type Clock, type MeasuredCheck } from '../../shared/canary/rollout-controller.js'
 import { STATE } from './state-keys.js'
+import { redact } from '../../shared/github/redact.js'
 
 export const ACTION_NAME = 'canary-rollout'
 const TOOL_VERSION = '1.0.0'
@@ -114,7 +115,7 @@ async function rollout(deps: RunDeps): Promise<void> {
 
   const report = buildRolloutReport(outcome, settings, runInfo(io, deps.now()))
   mkdirSync(path.dirname(reportFile), { recursive: true })
-  writeFileSync(reportFile, `${JSON.stringify(report, null, 2)}\n`)
+  writeFileSync(reportFile, redact(`${JSON.stringify(report, null, 2)}\n`, token ? [token] : []))
   const reportRel = workspaceRelative(workspace, reportFile)
   io.appendSummary(renderRolloutSummary(outcome, { reportPath: reportRel }))
   io.setOutput('decision', outcome.decision)

@@ -10,6 +10,7 @@ import type { GitHubClient } from '../../shared/github/index.js'
 import { failingGates, type FailOn } from '../../shared/report/build.js'
 import { writeReport, writeReportFile } from '../../shared/report/write.js'
 import { changeFromEvent } from './event.js'
+import { redact } from '../../shared/github/redact.js'
 
 export interface CheckGatesInputs {
   graph: string
@@ -142,7 +143,7 @@ async function checkGates(io: ActionIO, now: Date, deps: CheckGatesDeps): Promis
   const reportHint = inputs.uploadReport ? `the ${artifactName} artifact` : path.basename(written.path)
   const summary = renderGatesSummary(report, graph, { reportHint })
   const summaryPath = path.join(outputDir(io.env), `check-gates-${stageSlug}-summary.md`)
-  writeFileSync(summaryPath, summary, 'utf8')
+  writeFileSync(summaryPath, redact(summary, [inputs.token]), 'utf8')
   io.appendSummary(summary)
   io.annotate(annotations)
   logReport(io, renderTerminalReport(report))

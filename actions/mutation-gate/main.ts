@@ -37,6 +37,7 @@ import {
 } from '../../shared/mutation/index.js'
 import type { NormalisedMutant } from '../../shared/evidence/index.js'
 import { printable, resolveInWorkspace, workspaceRelative } from '../../shared/safe-path.js'
+import { redact } from '../../shared/github/redact.js'
 
 const NAME = 'mutation-gate'
 
@@ -153,7 +154,7 @@ async function loadMerged(root: string, pattern: string, io: ActionIO): Promise<
 
 function writeJson(file: string, data: unknown): void {
   mkdirSync(path.dirname(file), { recursive: true })
-  writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`, 'utf8')
+  writeFileSync(file, redact(`${JSON.stringify(data, null, 2)}\n`), 'utf8')
 }
 
 /** After the mutation command: reads (or merges) the report, gates it, writes summary, report and outputs. */

@@ -5,6 +5,7 @@ import { outputDir } from '../../shared/context.js'
 import { validationReport, validationSummary, findingAnnotations } from '../../shared/graph/report.js'
 import { validateGraphFile } from '../../shared/graph/index.js'
 import { resolveInWorkspace } from '../../shared/safe-path.js'
+import { redact } from '../../shared/github/redact.js'
 
 export interface ValidateGraphInputs {
   graph: string
@@ -37,7 +38,7 @@ export async function run(deps: ValidateGraphDeps = {}): Promise<void> {
       ? resolveInWorkspace(root, inputs.report, 'report path')
       : path.join(outputDir(io.env), 'validation-report.json')
     const report = validationReport(result, { env: io.env, now: now(), graph: inputs.graph, strict: inputs.strict })
-    writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`)
+    writeFileSync(reportPath, redact(`${JSON.stringify(report, null, 2)}\n`))
     io.annotate(findingAnnotations(result.findings, inputs.strict))
     io.appendSummary(validationSummary(result, { graph: inputs.graph, strict: inputs.strict }))
     io.setOutput('valid', valid)

@@ -4,6 +4,7 @@ import { ConfigurationError, EvidenceError, errorMessage } from '../errors.js'
 import { resolveInWorkspace } from '../safe-path.js'
 import type { FlowReport } from './types.js'
 import { validateReport } from './validate.js'
+import { redact } from '../github/redact.js'
 
 /** Reports are small; one far larger than this is not a report we wrote. */
 export const MAX_REPORT_BYTES = 64 * 1024 * 1024
@@ -31,7 +32,8 @@ export interface WriteOptions {
 export function writeReportFile(target: string, report: FlowReport, opts: WriteOptions = {}): { path: string; schemaErrors: string[] } {
   const check = opts.validate === false ? ({ valid: true } as const) : validateReport(report)
   mkdirSync(path.dirname(target), { recursive: true })
-  writeFileSync(target, `${JSON.stringify(report, null, 2)}\n`, 'utf8')
+  // Token-shaped text (an error message quoting a token) never reaches a file that is uploaded.
+  writeFileSync(target, redact(`${JSON.stringify(report, null, 2)}\n`), 'utf8')
   return { path: target, schemaErrors: check.valid ? [] : check.errors }
 }
 
