@@ -53,7 +53,8 @@ export interface HostileRun extends ActionRun {
 export async function runHostile(entry: string, opts: RunOptions): Promise<HostileRun> {
   const run = await runBundledAction(entry, { timeoutMs: 60_000, ...opts, env: { GITHUB_TOKEN: FAKE_TOKEN, ...(opts.env ?? {}) } })
   const reportPath = run.outputs.report
-  const reportText = reportPath && existsSync(reportPath) ? readFileSync(reportPath, 'utf8') : ''
+  const reportFile = reportPath ? path.resolve(opts.workspace, reportPath) : ''
+  const reportText = reportFile && existsSync(reportFile) ? readFileSync(reportFile, 'utf8') : ''
   expectNoStack(run.stdout + run.stderr)
   expectNoSecret([run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n'), run.stderr, run.summary, JSON.stringify(run.outputs), reportText])
   expectNothingExecuted(opts.workspace)
