@@ -146,7 +146,7 @@ function interleaved(tasks: [Task, Task], file: string, runs: number): [ChildRes
   return out
 }
 
-async function writeLines(file: string, lines: Iterable<string>): Promise<void> {
+export async function writeLines(file: string, lines: Iterable<string>): Promise<void> {
   const out = createWriteStream(file)
   let buffer = ''
   for (const line of lines) {
@@ -160,7 +160,7 @@ async function writeLines(file: string, lines: Iterable<string>): Promise<void> 
   await once(out, 'finish')
 }
 
-function* junitLines(cases: number): Generator<string> {
+export function* junitLines(cases: number): Generator<string> {
   yield `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="bench" tests="${cases}">\n`
   const perSuite = 1000
   for (let s = 0; s < cases / perSuite; s++) {
@@ -190,7 +190,7 @@ function* sarifLines(results: number): Generator<string> {
   yield ']}]}\n'
 }
 
-function* lcovLines(files: number): Generator<string> {
+export function* lcovLines(files: number): Generator<string> {
   for (let f = 0; f < files; f++) {
     let s = `TN:\nSF:src/module${f}/file${f}.js\nFN:1,f${f}\nFNDA:1,f${f}\nFNF:1\nFNH:1\n`
     for (let l = 1; l <= 40; l++) s += `DA:${l},${l % 4}\n`
@@ -261,7 +261,7 @@ export async function benchReaders(): Promise<BenchRow[]> {
   }
 }
 
-function round(n: number, digits = 0): number {
+export function round(n: number, digits = 0): number {
   const f = 10 ** digits
   return Math.round(n * f) / f
 }

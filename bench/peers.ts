@@ -1,0 +1,213 @@
+/**
+ * The peers' own parsers on the same inputs as our readers (DESIGN.md section 8, issue 8 item 3):
+ * - xml-js, as mikepenz/action-junit-report uses it (xml2json compact, then JSON.parse);
+ * - xml2js, as dorny/test-reporter (JUnit) and 5monkeys/cobertura-action (Cobertura) use it
+ *   (parseStringPromise on the whole file);
+ * - lcov-parse, as romeovs/lcov-reporter-action uses it (the whole file's text).
+ * Each is a ratio against our reader on the same generated file, with the parse's peak memory
+ * (max RSS above the RSS after loading modules), each measurement in its own child process.
+ * Then a whole check-gates run on examples/ (the bundle, as the runner starts it) against running
+ * those peer parsers alone on the example's evidence files, both as wall time of a fresh process.
+ *
+ *   npx tsx bench/peers.ts          prints the table
+ *   benchPeers()                    returns the rows for bench/run.ts
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { junitLines, lcovLines, round, writeLines, type BenchRow } from './readers.js'
+
+const THIS_FILE = fileURLToPath(import.meta.url)
+const ROOT = path.resolve(path.dirname(THIS_FILE), '..')
+
+type Task = 'junit-ours' | 'junit-xml-js' | 'junit-xml2js' | 'cobertura-ours' | 'cobertura-xml2js' | 'lcov-ours' | 'lcov-parse' | 'example-peers'
+
+let baselineRss = 0
+const markBaseline = () => void (baselineRss = process.memoryUsage().rss)
+
+async function lcovParse(text: string): Promise<unknown> {
+  // lcov-parse is CommonJS without type declarations.
+  const parse = createRequire(import.meta.url)('lcov-parse') as (s: string, cb: (err: unknown, data: unknown) => void) => void
+  return new Promise((resolve, reject) => parse(text, (err, data) => (err ? reject(new Error(String(err))) : resolve(data))))
+}
+
+/** One task in this process; returns the milliseconds of the parse alone. */
+async function runTask(task: Task, file: string): Promise<number> {
+  const dir = path.dirname(file)
+  const rel = path.basename(file)
+  switch (task) {
+    case 'junit-ours':
+    case 'cobertura-ours':
+    case 'lcov-ours': {
+      const { collectEvidence } = await import('../shared/evidence/index.js')
+      const name = task === 'junit-ours' ? 'tests' : 'coverage'
+      markBaseline()
+      const t0 = performance.now()
+      const c = await collectEvidence([{ name, paths: [rel] }], { root: dir })
+      if (c.errors.length > 0) throw new Error(c.errors[0].message)
+      return performance.now() - t0
+    }
+    case 'junit-xml-js': {
+      const { xml2json } = await import('xml-js')
+      markBaseline()
+      const t0 = performance.now()
+      const doc = JSON.parse(xml2json(readFileSync(file, 'utf8'), { compact: true })) as unknown
+      if (!doc) throw new Error('empty')
+      return performance.now() - t0
+    }
+    case 'junit-xml2js':
+    case 'cobertura-xml2js': {
+      const { parseStringPromise } = await import('xml2js')
+      markBaseline()
+      const t0 = performance.now()
+      await parseStringPromise(readFileSync(file, 'utf8'))
+      return performance.now() - t0
+    }
+    case 'lcov-parse': {
+      await lcovParse('SF:a\nDA:1,1\nend_of_record\n')
+      markBaseline()
+      const t0 = performance.now()
+      await lcovParse(readFileSync(file, 'utf8'))
+      return performance.now() - t0
+    }
+    case 'example-peers': {
+      // What the three peer actions would parse on the example repository, and nothing else.
+      const t0 = performance.now()
+      const { xml2json } = await import('xml-js')
+      const { parseStringPromise } = await import('xml2js')
+      const junit = readFileSync(path.join(file, 'reports', 'junit.xml'), 'utf8')
+      JSON.parse(xml2json(junit, { compact: true }))
+      await parseStringPromise(junit)
+      await parseStringPromise(readFileSync(path.join(file, 'reports', 'cobertura-coverage.xml'), 'utf8'))
+      await lcovParse(readFileSync(path.join(file, 'reports', 'lcov.info'), 'utf8'))
+      return performance.now() - t0
+    }
+  }
+}
+
+interface ChildResult {
+  ms: number
+  wallMs: number
+  maxRssMb: number
+  parseMb: number
+}
+
+function inChild(task: Task, file: string): ChildResult {
+  const started = performance.now()
+  const out = execFileSync(process.execPath, ['--import', 'tsx', THIS_FILE, '--child', task, file], {
+    encoding: 'utf8',
+    maxBuffer: 1024 * 1024,
+    env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=8192' }
+  })
+  const wallMs = performance.now() - started
+  return { ...(JSON.parse(out.trim().split('\n').pop() as string) as Omit<ChildResult, 'wallMs'>), wallMs }
+}
+
+function best(task: Task, file: string, runs: number): ChildResult {
+  const all = Array.from({ length: runs }, () => inChild(task, file))
+  return { ms: Math.min(...all.map((r) => r.ms)), wallMs: Math.min(...all.map((r) => r.wallMs)), maxRssMb: Math.max(...all.map((r) => r.maxRssMb)), parseMb: Math.max(...all.map((r) => r.parseMb)) }
+}
+
+/** A Cobertura report of `classes` files with 40 lines each, as coverage.py and Istanbul write it. */
+function* coberturaLines(classes: number): Generator<string> {
+  yield `<?xml version="1.0" ?>\n<coverage version="7.4" timestamp="1700000000" lines-valid="${classes * 40}" lines-covered="${classes * 30}" line-rate="0.75" branches-valid="0" branches-covered="0" branch-rate="0" complexity="0">\n<sources><source>/src</source></sources>\n<packages>\n`
+  const perPackage = 100
+  for (let p = 0; p < classes / perPackage; p++) {
+    yield `<package name="pkg${p}" line-rate="0.75" branch-rate="0" complexity="0"><classes>\n`
+    for (let c = 0; c < perPackage; c++) {
+      const n = p * perPackage + c
+      let s = `<class name="mod${n}.py" filename="pkg${p}/mod${n}.py" complexity="0" line-rate="0.75" branch-rate="0"><methods/><lines>`
+      for (let l = 1; l <= 40; l++) s += `<line number="${l}" hits="${l % 4}"/>`
+      yield `${s}</lines></class>\n`
+    }
+    yield '</classes></package>\n'
+  }
+  yield '</packages>\n</coverage>\n'
+}
+
+/** Wall time of the bundled check-gates on examples/ at staging, started as the runner starts it. */
+function checkGatesRun(): number {
+  const bundle = path.join(ROOT, 'dist', 'check-gates', 'index.js')
+  const examples = path.join(ROOT, 'examples')
+  const temp = mkdtempSync(path.join(tmpdir(), 'bench-gates-'))
+  try {
+    const started = performance.now()
+    try {
+      execFileSync(process.execPath, [bundle], {
+        cwd: examples,
+        stdio: 'ignore',
+        env: { PATH: process.env.PATH, GITHUB_WORKSPACE: examples, RUNNER_TEMP: temp, INPUT_STAGE: 'staging', 'INPUT_UPLOAD-REPORT': 'false', GITHUB_EVENT_NAME: 'push' }
+      })
+    } catch (error) {
+      // A failing verdict exits 1; the measurement is of the whole run either way.
+      if ((error as { status?: number }).status !== 1) throw error
+    }
+    return performance.now() - started
+  } finally {
+    rmSync(temp, { recursive: true, force: true })
+  }
+}
+
+export async function benchPeers(): Promise<BenchRow[]> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-peers-'))
+  try {
+    const junit = path.join(dir, 'junit-100k.xml')
+    const cobertura = path.join(dir, 'cobertura.xml')
+    const lcov = path.join(dir, 'lcov.info')
+    await writeLines(junit, junitLines(100_000))
+    await writeLines(cobertura, coberturaLines(10_000))
+    await writeLines(lcov, lcovLines(10_000))
+
+    const rows: BenchRow[] = []
+    const pairs: Array<[string, Task, Task, string, string]> = [
+      ['JUnit 100k', 'junit-ours', 'junit-xml-js', 'xml-js (mikepenz/action-junit-report)', junit],
+      ['JUnit 100k', 'junit-ours', 'junit-xml2js', 'xml2js (dorny/test-reporter)', junit],
+      ['Cobertura 10k classes', 'cobertura-ours', 'cobertura-xml2js', 'xml2js (5monkeys/cobertura-action)', cobertura],
+      ['lcov 10k files', 'lcov-ours', 'lcov-parse', 'lcov-parse (romeovs/lcov-reporter-action)', lcov]
+    ]
+    const oursCache = new Map<string, ChildResult>()
+    for (const [label, oursTask, peerTask, peer, file] of pairs) {
+      const ours = oursCache.get(oursTask) ?? best(oursTask, file, 3)
+      oursCache.set(oursTask, ours)
+      const theirs = best(peerTask, file, 2)
+      rows.push({ name: `${label}: ${peer} time / ours`, value: round(theirs.ms / ours.ms, 2), unit: 'x', bar: label.startsWith('JUnit') ? '>= 3' : 'info (> 1 is faster)', ok: label.startsWith('JUnit') ? theirs.ms / ours.ms >= 3 : true })
+      rows.push({ name: `${label}: ${peer} parse memory / ours`, value: round(theirs.parseMb / Math.max(ours.parseMb, 1), 2), unit: 'x', bar: label.startsWith('JUnit') ? '>= 3' : 'info', ok: label.startsWith('JUnit') ? theirs.parseMb / Math.max(ours.parseMb, 1) >= 3 : true })
+      if (!rows.some((r) => r.name === `${label}: our reader`)) {
+        rows.push({ name: `${label}: our reader`, value: round(ours.ms), unit: 'ms', bar: 'info', ok: true })
+        rows.push({ name: `${label}: our reader parse memory`, value: round(ours.parseMb), unit: 'MB', bar: 'info', ok: true })
+      }
+      rows.push({ name: `${label}: ${peer}`, value: round(theirs.ms), unit: 'ms', bar: 'info', ok: true })
+      rows.push({ name: `${label}: ${peer} parse memory`, value: round(theirs.parseMb), unit: 'MB', bar: 'info', ok: true })
+    }
+
+    // A whole check-gates run (graph, every evidence file, gates, report, summary) against only
+    // parsing the example's JUnit, Cobertura and lcov files with the peers' parsers, both in fresh processes.
+    const examples = path.join(ROOT, 'examples')
+    const gates = Math.min(...Array.from({ length: 5 }, () => checkGatesRun()))
+    const peersAlone = best('example-peers', examples, 5)
+    rows.push({ name: 'examples/: whole check-gates run (bundle, staging)', value: round(gates), unit: 'ms', bar: 'info', ok: true })
+    rows.push({ name: "examples/: the peers' parsers alone on its JUnit, Cobertura and lcov (fresh process)", value: round(peersAlone.wallMs), unit: 'ms', bar: 'info', ok: true })
+    rows.push({ name: "examples/: whole check-gates run / peers' parsers alone", value: round(gates / peersAlone.wallMs, 2), unit: 'x', bar: 'info', ok: true })
+    return rows
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+async function main(): Promise<void> {
+  const i = process.argv.indexOf('--child')
+  if (i >= 0) {
+    const ms = await runTask(process.argv[i + 1] as Task, process.argv[i + 2])
+    const maxRssMb = process.resourceUsage().maxRSS / 1024
+    process.stdout.write(`${JSON.stringify({ ms, maxRssMb, parseMb: maxRssMb - baselineRss / (1024 * 1024) })}\n`)
+    return
+  }
+  const rows = await benchPeers()
+  for (const r of rows) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(78)} ${String(r.value).padStart(9)} ${r.unit.padEnd(5)} (bar ${r.bar})`)
+  if (rows.some((r) => !r.ok)) process.exitCode = 1
+}
+
+if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) await main()
