@@ -17,8 +17,14 @@ const root = workspace({}, 'gates/shop')
 mkdirSync(path.join(root, '.process'), { recursive: true })
 const SEEDS = [
   readFileSync(path.join(repoRoot, 'examples', '.process', 'graph.yaml'), 'utf8'),
-  readFileSync(path.join(repoRoot, '__tests__', 'fixtures', 'gates', 'shop', '.process', 'graph.yaml'), 'utf8'),
-  readFileSync(path.join(repoRoot, '__tests__', 'fixtures', 'hostile', 'repo', '.process', 'graph.yaml'), 'utf8')
+  readFileSync(
+    path.join(repoRoot, '__tests__', 'fixtures', 'gates', 'shop', '.process', 'graph.yaml'),
+    'utf8'
+  ),
+  readFileSync(
+    path.join(repoRoot, '__tests__', 'fixtures', 'hostile', 'repo', '.process', 'graph.yaml'),
+    'utf8'
+  )
 ]
 
 function check(text: string): void {
@@ -41,26 +47,96 @@ function check(text: string): void {
 }
 
 const damaged = fc
-  .tuple(fc.constantFrom(...SEEDS), fc.nat(), fc.nat(), fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('&a ', '*a', '<<: *a', '!!js/function', '---\n', '\t', ': ', '- ', '[', '{', '"', "'", '\n  ', 'kind: gate', 'next: N-build', 'when: else', '__proto__: 1', '~')), fc.constantFrom('cut', 'splice', 'dup'))
+  .tuple(
+    fc.constantFrom(...SEEDS),
+    fc.nat(),
+    fc.nat(),
+    fc.oneof(
+      fc.string({ maxLength: 20 }),
+      fc.constantFrom(
+        '&a ',
+        '*a',
+        '<<: *a',
+        '!!js/function',
+        '---\n',
+        '\t',
+        ': ',
+        '- ',
+        '[',
+        '{',
+        '"',
+        "'",
+        '\n  ',
+        'kind: gate',
+        'next: N-build',
+        'when: else',
+        '__proto__: 1',
+        '~'
+      )
+    ),
+    fc.constantFrom('cut', 'splice', 'dup')
+  )
   .map(([seed, a, b, junk, how]) => {
     const x = a % (seed.length + 1)
     const y = b % (seed.length + 1)
     const [lo, hi] = x < y ? [x, y] : [y, x]
-    return how === 'cut' ? seed.slice(0, lo) : how === 'splice' ? seed.slice(0, lo) + junk + seed.slice(hi) : seed.slice(0, hi) + seed.slice(lo)
+    return how === 'cut'
+      ? seed.slice(0, lo)
+      : how === 'splice'
+        ? seed.slice(0, lo) + junk + seed.slice(hi)
+        : seed.slice(0, hi) + seed.slice(lo)
   })
 
-const ids = fc.constantFrom('N-a', 'N-b', 'G-x', 'D-y', 'C-z', '__proto__', 'constructor', '', 'x y', 'G-x')
-const scalar = fc.oneof(fc.string({ maxLength: 10 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null))
-const expr = fc.constantFrom('tests.failed == 0', 'coverage.lines >= 80', 'a and', '(((', 'nfr.x == true', 'else', '1/0 > 1', '"x" > 1', 'size([1,2]) == 2')
+const ids = fc.constantFrom(
+  'N-a',
+  'N-b',
+  'G-x',
+  'D-y',
+  'C-z',
+  '__proto__',
+  'constructor',
+  '',
+  'x y',
+  'G-x'
+)
+const scalar = fc.oneof(
+  fc.string({ maxLength: 10 }),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null)
+)
+const expr = fc.constantFrom(
+  'tests.failed == 0',
+  'coverage.lines >= 80',
+  'a and',
+  '(((',
+  'nfr.x == true',
+  'else',
+  '1/0 > 1',
+  '"x" > 1',
+  'size([1,2]) == 2'
+)
 const requirement = fc.record(
-  { id: fc.oneof(fc.string({ maxLength: 6 }), scalar), metric: expr, artifact: fc.constantFrom('artifacts/*.md', '../x', '/etc/passwd', '**'), review: expr, by_stage: fc.dictionary(fc.constantFrom('dev', 'prod', 'staging'), expr), only: fc.array(fc.string({ maxLength: 5 })) },
+  {
+    id: fc.oneof(fc.string({ maxLength: 6 }), scalar),
+    metric: expr,
+    artifact: fc.constantFrom('artifacts/*.md', '../x', '/etc/passwd', '**'),
+    review: expr,
+    by_stage: fc.dictionary(fc.constantFrom('dev', 'prod', 'staging'), expr),
+    only: fc.array(fc.string({ maxLength: 5 }))
+  },
   { requiredKeys: [] }
 )
 const node = fc.record(
   {
     id: ids,
     kind: fc.oneof(fc.constantFrom('activity', 'decision', 'gate', 'calibrate'), scalar),
-    next: fc.oneof(ids, fc.array(fc.record({ when: expr, node: ids }, { requiredKeys: [] }), { maxLength: 3 }), scalar),
+    next: fc.oneof(
+      ids,
+      fc.array(fc.record({ when: expr, node: ids }, { requiredKeys: [] }), { maxLength: 3 }),
+      scalar
+    ),
     pass: ids,
     fail: ids,
     requires: fc.oneof(fc.array(requirement, { maxLength: 3 }), scalar),
@@ -72,10 +148,21 @@ const generated = fc
   .record(
     {
       version: fc.oneof(fc.constant(1), scalar),
-      stages: fc.oneof(fc.array(fc.constantFrom('dev', 'staging', 'production', ''), { maxLength: 4 }), scalar),
+      stages: fc.oneof(
+        fc.array(fc.constantFrom('dev', 'staging', 'production', ''), { maxLength: 4 }),
+        scalar
+      ),
       vars: fc.dictionary(fc.string({ maxLength: 6 }), scalar, { maxKeys: 3 }),
-      evidence: fc.dictionary(fc.constantFrom('tests', 'coverage', 'x', '__proto__'), fc.oneof(fc.string({ maxLength: 12 }), scalar), { maxKeys: 3 }),
-      imports: fc.dictionary(fc.string({ maxLength: 4 }), fc.constantFrom('requirements/nfr.yml', '../x.yml', '/etc/passwd'), { maxKeys: 2 }),
+      evidence: fc.dictionary(
+        fc.constantFrom('tests', 'coverage', 'x', '__proto__'),
+        fc.oneof(fc.string({ maxLength: 12 }), scalar),
+        { maxKeys: 3 }
+      ),
+      imports: fc.dictionary(
+        fc.string({ maxLength: 4 }),
+        fc.constantFrom('requirements/nfr.yml', '../x.yml', '/etc/passwd'),
+        { maxKeys: 2 }
+      ),
       nodes: fc.oneof(fc.array(node, { maxLength: 8 }), scalar)
     },
     { requiredKeys: [] }
@@ -83,7 +170,9 @@ const generated = fc
   .map((v) => JSON.stringify(v, null, 1))
 
 afterAll(() => {
-  console.log(`fuzz graph: ${RUNS} runs per target; slowest input ${slowest.ms.toFixed(1)} ms (bound ${PER_INPUT_MS} ms)`)
+  console.log(
+    `fuzz graph: ${RUNS} runs per target; slowest input ${slowest.ms.toFixed(1)} ms (bound ${PER_INPUT_MS} ms)`
+  )
 })
 
 describe('the graph loader and validator', () => {
@@ -91,15 +180,36 @@ describe('the graph loader and validator', () => {
     for (const seed of SEEDS) check(seed)
   })
 
-  it('damaged real graphs: findings only, ConfigurationError only, bounded time', () => {
-    fc.assert(fc.property(damaged, (text) => check(text)), { numRuns: RUNS })
-  }, TARGET_TIMEOUT)
+  it(
+    'damaged real graphs: findings only, ConfigurationError only, bounded time',
+    () => {
+      fc.assert(
+        fc.property(damaged, (text) => check(text)),
+        { numRuns: RUNS }
+      )
+    },
+    TARGET_TIMEOUT
+  )
 
-  it('generated graph-shaped documents: findings only, ConfigurationError only, bounded time', () => {
-    fc.assert(fc.property(generated, (text) => check(text)), { numRuns: RUNS })
-  }, TARGET_TIMEOUT)
+  it(
+    'generated graph-shaped documents: findings only, ConfigurationError only, bounded time',
+    () => {
+      fc.assert(
+        fc.property(generated, (text) => check(text)),
+        { numRuns: RUNS }
+      )
+    },
+    TARGET_TIMEOUT
+  )
 
-  it('arbitrary text: findings only, bounded time', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 300 }), (text) => check(text)), { numRuns: RUNS })
-  }, TARGET_TIMEOUT)
+  it(
+    'arbitrary text: findings only, bounded time',
+    () => {
+      fc.assert(
+        fc.property(fc.string({ maxLength: 300 }), (text) => check(text)),
+        { numRuns: RUNS }
+      )
+    },
+    TARGET_TIMEOUT
+  )
 })

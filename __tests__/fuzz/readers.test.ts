@@ -18,25 +18,75 @@ const fixture = (f: string) => readFileSync(path.join(FIXTURES, f), 'utf8')
 
 const JACOCO = `<?xml version="1.0" encoding="UTF-8"?><report name="demo"><package name="com/acme"><class name="com/acme/Foo" sourcefilename="Foo.java"><method name="a" desc="()V" line="3"><counter type="LINE" missed="0" covered="2"/></method></class><sourcefile name="Foo.java"><line nr="3" mi="0" ci="2" mb="0" cb="0"/><line nr="4" mi="3" ci="0" mb="1" cb="1"/><counter type="LINE" missed="1" covered="1"/><counter type="BRANCH" missed="1" covered="1"/></sourcefile><counter type="LINE" missed="1" covered="1"/></package><counter type="LINE" missed="1" covered="1"/></report>`
 const PIT = `<?xml version="1.0" encoding="UTF-8"?><mutations><mutation detected='true' status='KILLED' numberOfTestsRun='2'><sourceFile>Foo.java</sourceFile><mutatedClass>com.acme.Foo</mutatedClass><mutatedMethod>a</mutatedMethod><methodDescription>()V</methodDescription><lineNumber>10</lineNumber><mutator>org.pitest.mutationtest.engine.gregor.mutators.MathMutator</mutator><indexes><index>1</index></indexes><blocks><block>0</block></blocks><killingTest>t</killingTest><description>Replaced integer addition with subtraction</description></mutation><mutation detected='false' status='SURVIVED'><sourceFile>Foo.java</sourceFile><mutatedClass>com.acme.Foo</mutatedClass><mutatedMethod>b</mutatedMethod><lineNumber>12</lineNumber><mutator>M</mutator><description>d</description></mutation></mutations>`
-const SPDX = JSON.stringify({ spdxVersion: 'SPDX-2.3', SPDXID: 'SPDXRef-DOCUMENT', packages: [{ name: 'x', versionInfo: '1', licenseConcluded: 'NOASSERTION', licenseDeclared: 'Apache-2.0' }, { name: 'y', versionInfo: '2', licenseConcluded: 'MIT' }] })
-const K6 = JSON.stringify({ root_group: { name: '', checks: {} }, metrics: { http_req_duration: { avg: 120.5, min: 10, med: 100, max: 900, 'p(90)': 200, 'p(95)': 250.25 }, http_req_failed: { passes: 0, fails: 100, value: 0 } } })
+const SPDX = JSON.stringify({
+  spdxVersion: 'SPDX-2.3',
+  SPDXID: 'SPDXRef-DOCUMENT',
+  packages: [
+    { name: 'x', versionInfo: '1', licenseConcluded: 'NOASSERTION', licenseDeclared: 'Apache-2.0' },
+    { name: 'y', versionInfo: '2', licenseConcluded: 'MIT' }
+  ]
+})
+const K6 = JSON.stringify({
+  root_group: { name: '', checks: {} },
+  metrics: {
+    http_req_duration: { avg: 120.5, min: 10, med: 100, max: 900, 'p(90)': 200, 'p(95)': 250.25 },
+    http_req_failed: { passes: 0, fails: 100, value: 0 }
+  }
+})
 const PERF = JSON.stringify({ metrics: { api: { p95: 120, p99: 300, rps: 50 } } })
-const MUTMUT_STATS = JSON.stringify({ killed: 5, survived: 1, total: 8, no_tests: 1, skipped: 0, suspicious: 0, timeout: 1, check_was_interrupted_by_user: 0, segfault: 0 })
-const MUTMUT_META = JSON.stringify({ exit_code_by_key: { 'pkg.mod.x_f__mutmut_1': 1, 'pkg.mod.x_f__mutmut_2': 0, 'pkg.mod.x_f__mutmut_3': 33, 'pkg.mod.x_f__mutmut_4': null } })
+const MUTMUT_STATS = JSON.stringify({
+  killed: 5,
+  survived: 1,
+  total: 8,
+  no_tests: 1,
+  skipped: 0,
+  suspicious: 0,
+  timeout: 1,
+  check_was_interrupted_by_user: 0,
+  segfault: 0
+})
+const MUTMUT_META = JSON.stringify({
+  exit_code_by_key: {
+    'pkg.mod.x_f__mutmut_1': 1,
+    'pkg.mod.x_f__mutmut_2': 0,
+    'pkg.mod.x_f__mutmut_3': 33,
+    'pkg.mod.x_f__mutmut_4': null
+  }
+})
 
 /** Each reader: a seed file, the file name it is read as, and the format to force. */
 const TARGETS: Array<{ format: string; file: string; seed: string }> = [
-  { format: 'junit', file: 'junit.xml', seed: fixture('compat-junit/external_java_junit4-complete.xml') },
+  {
+    format: 'junit',
+    file: 'junit.xml',
+    seed: fixture('compat-junit/external_java_junit4-complete.xml')
+  },
   { format: 'lcov', file: 'lcov.info', seed: fixture('real-tools/lcov.info') },
-  { format: 'cobertura', file: 'cobertura-coverage.xml', seed: fixture('real-tools/cobertura-coverage.xml') },
+  {
+    format: 'cobertura',
+    file: 'cobertura-coverage.xml',
+    seed: fixture('real-tools/cobertura-coverage.xml')
+  },
   { format: 'jacoco', file: 'jacoco.xml', seed: JACOCO },
-  { format: 'istanbul-summary', file: 'coverage-summary.json', seed: fixture('real-tools/coverage-summary.json') },
-  { format: 'istanbul-final', file: 'coverage-final.json', seed: fixture('real-tools/coverage-final.json') },
+  {
+    format: 'istanbul-summary',
+    file: 'coverage-summary.json',
+    seed: fixture('real-tools/coverage-summary.json')
+  },
+  {
+    format: 'istanbul-final',
+    file: 'coverage-final.json',
+    seed: fixture('real-tools/coverage-final.json')
+  },
   { format: 'sarif', file: 'x.sarif', seed: fixture('real-tools/eslint.sarif') },
   { format: 'cyclonedx-json', file: 'bom.cdx.json', seed: fixture('real-tools/bom.cdx.json') },
   { format: 'cyclonedx-xml', file: 'bom.cdx.xml', seed: fixture('real-tools/bom.cdx.xml') },
   { format: 'spdx-json', file: 'sbom.spdx.json', seed: SPDX },
-  { format: 'stryker', file: 'mutation.json', seed: fixture('compat-mutation/simple-example_mutation-report.json') },
+  {
+    format: 'stryker',
+    file: 'mutation.json',
+    seed: fixture('compat-mutation/simple-example_mutation-report.json')
+  },
   { format: 'pit', file: 'mutations.xml', seed: PIT },
   { format: 'mutmut-stats', file: 'mutants/mutmut-cicd-stats.json', seed: MUTMUT_STATS },
   { format: 'mutmut-meta', file: 'mutants/src/x.py.meta', seed: MUTMUT_META },
@@ -45,16 +95,67 @@ const TARGETS: Array<{ format: string; file: string; seed: string }> = [
 ]
 
 const NAMESPACE: Record<string, string> = {
-  junit: 'tests', lcov: 'coverage', cobertura: 'coverage', jacoco: 'coverage', 'istanbul-summary': 'coverage', 'istanbul-final': 'coverage',
-  sarif: 'sarif', 'cyclonedx-json': 'sbom', 'cyclonedx-xml': 'sbom', 'spdx-json': 'sbom', stryker: 'mutation', pit: 'mutation',
-  'mutmut-stats': 'mutation', 'mutmut-meta': 'mutation', k6: 'perf', 'perf-json': 'perf'
+  junit: 'tests',
+  lcov: 'coverage',
+  cobertura: 'coverage',
+  jacoco: 'coverage',
+  'istanbul-summary': 'coverage',
+  'istanbul-final': 'coverage',
+  sarif: 'sarif',
+  'cyclonedx-json': 'sbom',
+  'cyclonedx-xml': 'sbom',
+  'spdx-json': 'sbom',
+  stryker: 'mutation',
+  pit: 'mutation',
+  'mutmut-stats': 'mutation',
+  'mutmut-meta': 'mutation',
+  k6: 'perf',
+  'perf-json': 'perf'
 }
 
 /** A seed damaged at random: cut, spliced with junk or a hostile token, a slice duplicated, a number replaced. */
 function damaged(seed: string) {
-  const tokens = ['<', '>', '</', '"', "'", '&', '&amp;', '&#0;', '&#xFFFFFF;', '<!DOCTYPE a [<!ENTITY e "x">]>', '<![CDATA[', ']]>', '{', '}', '[', ']', ',', ':', 'null', '-1', 'NaN', '1e400', '-0', '"__proto__"', '\u0000', '\uFFFF', '\ud800', '\n', 'end_of_record\n', 'DA:', 'LH:', 'SF:']
+  const tokens = [
+    '<',
+    '>',
+    '</',
+    '"',
+    "'",
+    '&',
+    '&amp;',
+    '&#0;',
+    '&#xFFFFFF;',
+    '<!DOCTYPE a [<!ENTITY e "x">]>',
+    '<![CDATA[',
+    ']]>',
+    '{',
+    '}',
+    '[',
+    ']',
+    ',',
+    ':',
+    'null',
+    '-1',
+    'NaN',
+    '1e400',
+    '-0',
+    '"__proto__"',
+    '\u0000',
+    '\uFFFF',
+    '\ud800',
+    '\n',
+    'end_of_record\n',
+    'DA:',
+    'LH:',
+    'SF:'
+  ]
   return fc
-    .tuple(fc.nat(), fc.nat(), fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom(...tokens)), fc.constantFrom('cut', 'splice', 'dup', 'number'))
+    .tuple(
+      fc.nat(),
+      fc.nat(),
+      fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom(...tokens)),
+      fc.constantFrom('cut', 'splice', 'dup', 'number')
+    )
     .map(([a, b, junk, how]) => {
       const x = a % (seed.length + 1)
       const y = b % (seed.length + 1)
@@ -72,7 +173,12 @@ function reshaped(seed: string) {
   let keys: string[] = []
   try {
     const walk = (v: unknown): void => {
-      if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) keys.push(k), walk(x)
+      if (v && typeof v === 'object') {
+        for (const [k, x] of Object.entries(v)) {
+          keys.push(k)
+          walk(x)
+        }
+      }
     }
     walk(JSON.parse(seed))
   } catch {
@@ -82,7 +188,13 @@ function reshaped(seed: string) {
   const value = fc.letrec<{ v: unknown }>((tie) => ({
     v: fc.oneof(
       { depthSize: 'small', maxDepth: 5 },
-      fc.oneof(fc.integer(), fc.double(), fc.string({ maxLength: 8 }), fc.boolean(), fc.constant(null)),
+      fc.oneof(
+        fc.integer(),
+        fc.double(),
+        fc.string({ maxLength: 8 }),
+        fc.boolean(),
+        fc.constant(null)
+      ),
       fc.array(tie('v'), { maxLength: 4 }),
       fc.dictionary(fc.constantFrom(...keys), tie('v'), { maxKeys: 6 })
     )
@@ -92,14 +204,19 @@ function reshaped(seed: string) {
 
 async function readAs(file: string, text: string, format: string | undefined) {
   writeFileSync(path.join(root, path.basename(file)), text === '' ? ' ' : text)
-  const c = await collectEvidence([{ name: NAMESPACE[format ?? 'junit'], paths: [path.basename(file)], format }], { root, maxFindings: 5 })
+  const c = await collectEvidence(
+    [{ name: NAMESPACE[format ?? 'junit'], paths: [path.basename(file)], format }],
+    { root, maxFindings: 5 }
+  )
   for (const e of c.errors) expectTyped(e, EvidenceError)
   for (const [k, v] of c.metrics) expect(Number.isFinite(v) ? k : `${k} = ${v}`).toBe(k)
   return c
 }
 
 afterAll(() => {
-  console.log(`fuzz readers: ${RUNS} runs per target; slowest input ${slowest.ms.toFixed(1)} ms (bound ${PER_INPUT_MS} ms)`)
+  console.log(
+    `fuzz readers: ${RUNS} runs per target; slowest input ${slowest.ms.toFixed(1)} ms (bound ${PER_INPUT_MS} ms)`
+  )
 })
 
 describe.each(TARGETS)('the $format reader', ({ format, file, seed }) => {
@@ -147,21 +264,24 @@ describe.each(TARGETS)('the $format reader', ({ format, file, seed }) => {
       'readMutationReport rejects only with EvidenceError',
       async () => {
         await fc.assert(
-          fc.asyncProperty(fc.oneof(damaged(seed), seed.startsWith('{') ? reshaped(seed) : damaged(seed)), async (text) => {
-            const rel = file.includes('/') ? file : `m-${file}`
-            const abs = path.join(root, rel)
-            const { mkdirSync } = await import('node:fs')
-            mkdirSync(path.dirname(abs), { recursive: true })
-            writeFileSync(abs, text || ' ')
-            await timed(text, async () => {
-              try {
-                const r = await readMutationReport(rel, { root })
-                for (const v of r.metrics.values()) expect(Number.isFinite(v)).toBe(true)
-              } catch (error) {
-                expectTyped(error, EvidenceError)
-              }
-            })
-          }),
+          fc.asyncProperty(
+            fc.oneof(damaged(seed), seed.startsWith('{') ? reshaped(seed) : damaged(seed)),
+            async (text) => {
+              const rel = file.includes('/') ? file : `m-${file}`
+              const abs = path.join(root, rel)
+              const { mkdirSync } = await import('node:fs')
+              mkdirSync(path.dirname(abs), { recursive: true })
+              writeFileSync(abs, text || ' ')
+              await timed(text, async () => {
+                try {
+                  const r = await readMutationReport(rel, { root })
+                  for (const v of r.metrics.values()) expect(Number.isFinite(v)).toBe(true)
+                } catch (error) {
+                  expectTyped(error, EvidenceError)
+                }
+              })
+            }
+          ),
           { numRuns: RUNS }
         )
       },

@@ -19,12 +19,23 @@ export async function timed<T>(input: string, fn: () => Promise<T> | T): Promise
   const result = await fn()
   const ms = performance.now() - started
   if (ms > slowest.ms) Object.assign(slowest, { ms, input: input.slice(0, 200) })
-  expect(ms < PER_INPUT_MS ? 'in time' : `took ${Math.round(ms)} ms on ${JSON.stringify(input.slice(0, 200))}`).toBe('in time')
+  expect(
+    ms < PER_INPUT_MS
+      ? 'in time'
+      : `took ${Math.round(ms)} ms on ${JSON.stringify(input.slice(0, 200))}`
+  ).toBe('in time')
   return result
 }
 
 /** A thrown value must be one of the typed errors; anything else (TypeError, RangeError) fails. */
-export function expectTyped(error: unknown, ...types: Array<new (...args: never[]) => Error>): void {
+export function expectTyped(
+  error: unknown,
+  ...types: Array<new (...args: never[]) => Error>
+): void {
   const ok = types.some((t) => error instanceof t)
-  expect(ok ? 'typed' : `untyped ${(error as Error)?.name}: ${(error as Error)?.message}\n${(error as Error)?.stack ?? ''}`).toBe('typed')
+  expect(
+    ok
+      ? 'typed'
+      : `untyped ${(error as Error)?.name}: ${(error as Error)?.message}\n${(error as Error)?.stack ?? ''}`
+  ).toBe('typed')
 }

@@ -20,14 +20,25 @@ interface Requirement {
   message?: string
 }
 
-async function gates(files: Record<string, string>, inputs: Record<string, string> = {}): Promise<HostileRun & { requirements: Map<string, Requirement> }> {
-  const run = await runHostile('check-gates', { workspace: repo(files), inputs: { stage: 'staging', 'upload-report': 'false', ...inputs } })
+async function gates(
+  files: Record<string, string>,
+  inputs: Record<string, string> = {}
+): Promise<HostileRun & { requirements: Map<string, Requirement> }> {
+  const run = await runHostile('check-gates', {
+    workspace: repo(files),
+    inputs: { stage: 'staging', 'upload-report': 'false', ...inputs }
+  })
   const report = JSON.parse(run.reportText) as { gates: Array<{ requirements: Requirement[] }> }
   return { ...run, requirements: new Map(report.gates[0].requirements.map((r) => [r.id, r])) }
 }
 
 /** The gate failed on `id` alone, as missing evidence naming `file`; the summary says so too. */
-function expectFailsClosed(run: Awaited<ReturnType<typeof gates>>, id: string, file: string, reason: RegExp): void {
+function expectFailsClosed(
+  run: Awaited<ReturnType<typeof gates>>,
+  id: string,
+  file: string,
+  reason: RegExp
+): void {
   expect(run.exitCode).toBe(1)
   expect(run.outputs.passed).toBe('false')
   expect(run.outputs['failed-gates']).toBe('G-verify')
@@ -45,20 +56,38 @@ describe('XML attacks in evidence', () => {
   it('check-gates refuses JUnit with an XXE entity and never reads the named file', async () => {
     const secret = workspace({ 'secret.txt': CANARY })
     const xml = `<?xml version="1.0"?>\n<!DOCTYPE t [<!ENTITY xxe SYSTEM "file://${path.join(secret, 'secret.txt')}">]>\n<testsuite tests="1"><testcase name="&xxe;"/></testsuite>`
-    expectFailsClosed(await gates({ 'reports/junit.xml': xml }), 'tests_pass', 'reports/junit.xml', /entit/i)
+    expectFailsClosed(
+      await gates({ 'reports/junit.xml': xml }),
+      'tests_pass',
+      'reports/junit.xml',
+      /entit/i
+    )
   })
 
   it('check-gates refuses billion laughs in JUnit quickly without expanding it', async () => {
-    const decls = ['<!ENTITY lol "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`)].join('\n')
+    const decls = [
+      '<!ENTITY lol "lol">',
+      ...Array.from(
+        { length: 9 },
+        (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`
+      )
+    ].join('\n')
     const started = Date.now()
-    const run = await gates({ 'reports/junit.xml': `<?xml version="1.0"?>\n<!DOCTYPE lolz [\n${decls}\n]>\n<testsuite><testcase name="&lol9;"/></testsuite>` })
+    const run = await gates({
+      'reports/junit.xml': `<?xml version="1.0"?>\n<!DOCTYPE lolz [\n${decls}\n]>\n<testsuite><testcase name="&lol9;"/></testsuite>`
+    })
     expect(Date.now() - started).toBeLessThan(10_000)
     expectFailsClosed(run, 'tests_pass', 'reports/junit.xml', /entit/i)
   })
 
   it('check-gates refuses 10,000-deep XML nesting', async () => {
     const xml = `<testsuites>${'<testsuite>'.repeat(10_000)}${'</testsuite>'.repeat(10_000)}</testsuites>`
-    expectFailsClosed(await gates({ 'reports/junit.xml': xml }), 'tests_pass', 'reports/junit.xml', /deeper than/)
+    expectFailsClosed(
+      await gates({ 'reports/junit.xml': xml }),
+      'tests_pass',
+      'reports/junit.xml',
+      /deeper than/
+    )
   })
 
   it.each([
@@ -84,7 +113,10 @@ describe('XML attacks in evidence', () => {
   it('mutation-gate refuses a PIT mutations.xml with an XXE entity, naming the file', async () => {
     const secret = workspace({ 'secret.txt': CANARY })
     const xml = `<?xml version="1.0"?>\n<!DOCTYPE m [<!ENTITY xxe SYSTEM "file://${path.join(secret, 'secret.txt')}">]>\n<mutations><mutation detected="true" status="KILLED"><sourceFile>&xxe;</sourceFile></mutation></mutations>`
-    const run = await runHostile('mutation-gate', { workspace: workspace({ 'target/pit-reports/mutations.xml': xml }), inputs: { report: 'target/pit-reports/mutations.xml', threshold: '0' } })
+    const run = await runHostile('mutation-gate', {
+      workspace: workspace({ 'target/pit-reports/mutations.xml': xml }),
+      inputs: { report: 'target/pit-reports/mutations.xml', threshold: '0' }
+    })
     expect(run.exitCode).toBe(1)
     expect(run.outputs.passed).not.toBe('true')
     expect(run.stdout).toContain('mutations.xml')
@@ -102,28 +134,63 @@ describe('impossible counts fail closed', () => {
     expect(run.requirements.get('coverage')?.status).toBe('passed')
   })
 
-  it.each(['-1', 'NaN', '1e400', 'Infinity'])('check-gates fails a JUnit suite with tests="%s" as not a count', async (v) => {
-    expectFailsClosed(await gates({ 'reports/junit.xml': `<testsuite tests="${v}"><testcase name="a"/></testsuite>` }), 'tests_pass', 'reports/junit.xml', /not a count/)
-  })
+  it.each(['-1', 'NaN', '1e400', 'Infinity'])(
+    'check-gates fails a JUnit suite with tests="%s" as not a count',
+    async (v) => {
+      expectFailsClosed(
+        await gates({
+          'reports/junit.xml': `<testsuite tests="${v}"><testcase name="a"/></testsuite>`
+        }),
+        'tests_pass',
+        'reports/junit.xml',
+        /not a count/
+      )
+    }
+  )
 
   it('check-gates fails a JUnit suite whose failures count is negative', async () => {
-    expectFailsClosed(await gates({ 'reports/junit.xml': '<testsuite tests="1" failures="-5"><testcase name="a"/></testsuite>' }), 'tests_pass', 'reports/junit.xml', /not a count/)
+    expectFailsClosed(
+      await gates({
+        'reports/junit.xml': '<testsuite tests="1" failures="-5"><testcase name="a"/></testsuite>'
+      }),
+      'tests_pass',
+      'reports/junit.xml',
+      /not a count/
+    )
   })
 
   it('check-gates fails a SARIF log with no runs: an analysis that did not run is no evidence', async () => {
-    expectFailsClosed(await gates({ 'reports/scan.sarif': JSON.stringify({ version: '2.1.0', runs: [] }) }), 'no_errors', 'reports/scan.sarif', /run/i)
+    expectFailsClosed(
+      await gates({ 'reports/scan.sarif': JSON.stringify({ version: '2.1.0', runs: [] }) }),
+      'no_errors',
+      'reports/scan.sarif',
+      /run/i
+    )
   })
 
   it('check-gates fails lcov with more lines hit than found', async () => {
-    expectFailsClosed(await gates({ 'reports/lcov.info': 'TN:\nSF:src/a.js\nDA:1,1\nLF:1\nLH:5\nend_of_record\n' }), 'coverage', 'reports/lcov.info', /5 lines hit but only 1 found/)
+    expectFailsClosed(
+      await gates({ 'reports/lcov.info': 'TN:\nSF:src/a.js\nDA:1,1\nLF:1\nLH:5\nend_of_record\n' }),
+      'coverage',
+      'reports/lcov.info',
+      /5 lines hit but only 1 found/
+    )
   })
 
   it('check-gates fails an empty evidence file, naming it', async () => {
-    expectFailsClosed(await gates({ 'reports/junit.xml': '' }), 'tests_pass', 'reports/junit.xml', /empty/)
+    expectFailsClosed(
+      await gates({ 'reports/junit.xml': '' }),
+      'tests_pass',
+      'reports/junit.xml',
+      /empty/
+    )
   })
 
   it('flow gates exits 1 on a JUnit suite with tests="NaN"', () => {
-    const r = runCli(['gates', '--stage', 'staging'], repo({ 'reports/junit.xml': '<testsuite tests="NaN"><testcase name="a"/></testsuite>' }))
+    const r = runCli(
+      ['gates', '--stage', 'staging'],
+      repo({ 'reports/junit.xml': '<testsuite tests="NaN"><testcase name="a"/></testsuite>' })
+    )
     expect(r.status).toBe(1)
     expect(r.stdout).toMatch(/reports\/junit\.xml: <testsuite tests="NaN">: not a count/)
   })
@@ -136,10 +203,16 @@ describe('__proto__, constructor and prototype keys in JSON evidence', () => {
     `"src/a.ts":{"lines":{"total":10,"covered":${pct / 10},"skipped":0,"pct":${pct}}}}`
 
   it('check-gates reads them as inert data: the verdict is what the real numbers say', async () => {
-    const low = await gates({ 'coverage/coverage-summary.json': summary(30) }, { evidence: 'coverage: coverage/coverage-summary.json' })
+    const low = await gates(
+      { 'coverage/coverage-summary.json': summary(30) },
+      { evidence: 'coverage: coverage/coverage-summary.json' }
+    )
     expect(low.requirements.get('coverage')?.status).toBe('failed')
     expect(low.outputs.passed).toBe('false')
-    const high = await gates({ 'coverage/coverage-summary.json': summary(90) }, { evidence: 'coverage: coverage/coverage-summary.json' })
+    const high = await gates(
+      { 'coverage/coverage-summary.json': summary(90) },
+      { evidence: 'coverage: coverage/coverage-summary.json' }
+    )
     expect(high.requirements.get('coverage')?.status).toBe('passed')
     expect(high.outputs.passed).toBe('true')
     expect(high.reportText).not.toContain('polluted')
@@ -168,12 +241,18 @@ describe('__proto__, constructor and prototype keys in JSON evidence', () => {
   })
 
   it('render-diagram colours only real gates from a report full of prototype keys', async () => {
-    const ws = workspace({
-      'report.json':
-        '{"version":1,"__proto__":{"verdict":"passed"},"gates":[{"id":"__proto__","status":"passed"},{"id":"constructor","status":"passed"},{"id":"G-verify","status":"failed","__proto__":{"status":"passed"}}]}'
-    }, 'hostile/repo')
+    const ws = workspace(
+      {
+        'report.json':
+          '{"version":1,"__proto__":{"verdict":"passed"},"gates":[{"id":"__proto__","status":"passed"},{"id":"constructor","status":"passed"},{"id":"G-verify","status":"failed","__proto__":{"status":"passed"}}]}'
+      },
+      'hostile/repo'
+    )
     writeFileSync(path.join(ws, 'keep'), '')
-    const run = await runHostile('render-diagram', { workspace: ws, inputs: { report: 'report.json', output: 'process.mmd' } })
+    const run = await runHostile('render-diagram', {
+      workspace: ws,
+      inputs: { report: 'report.json', output: 'process.mmd' }
+    })
     expect(run.exitCode).toBe(0)
     expect(run.summary).toMatch(/G-verify/)
     expect(run.summary).toMatch(/failed/)

@@ -4,7 +4,14 @@
  * RUNNER_TEMP are refused before anything is opened or written, and nothing from them is echoed.
  */
 import { describe, expect, it } from '@jest/globals'
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { FAKE_TOKEN, failureOf, listFiles, runCli, runHostile, shop, workspace } from './support.js'
@@ -21,35 +28,55 @@ function withHugeFile(rel: string, from?: string): string {
   return ws
 }
 
-const canaryInputs = { steps: '50,100', 'set-weight-command': 'true', 'promote-command': 'true', 'rollback-command': 'true', 'dry-run': 'true' }
+const canaryInputs = {
+  steps: '50,100',
+  'set-weight-command': 'true',
+  'promote-command': 'true',
+  'rollback-command': 'true',
+  'dry-run': 'true'
+}
 
 describe('a 2 GiB file is refused by the size cap, quickly', () => {
   it('check-gates: 2 GiB JUnit evidence is too-large missing evidence; the other requirements still pass', async () => {
     const ws = withHugeFile('reports/junit.xml', 'hostile/repo')
     const started = Date.now()
-    const run = await runHostile('check-gates', { workspace: ws, inputs: { stage: 'staging', 'upload-report': 'false' } })
+    const run = await runHostile('check-gates', {
+      workspace: ws,
+      inputs: { stage: 'staging', 'upload-report': 'false' }
+    })
     expect(Date.now() - started).toBeLessThan(10_000)
     expect(run.exitCode).toBe(1)
     expect(run.outputs.passed).toBe('false')
-    const report = JSON.parse(run.reportText) as { gates: Array<{ requirements: Array<{ id: string; status: string; message?: string }> }> }
+    const report = JSON.parse(run.reportText) as {
+      gates: Array<{ requirements: Array<{ id: string; status: string; message?: string }> }>
+    }
     const tests = report.gates[0].requirements.find((r) => r.id === 'tests_pass')
     expect(tests?.status).toBe('missing-evidence')
     expect(tests?.message).toMatch(/reports\/junit\.xml: .*2147483648 bytes.*limit/)
-    expect(report.gates[0].requirements.filter((r) => r.id !== 'tests_pass').map((r) => r.status)).toEqual(['passed', 'passed'])
+    expect(
+      report.gates[0].requirements.filter((r) => r.id !== 'tests_pass').map((r) => r.status)
+    ).toEqual(['passed', 'passed'])
   })
 
   it('validate-graph: a 2 GiB graph file is refused with its size and the limit', async () => {
     const started = Date.now()
-    const run = await runHostile('validate-graph', { workspace: withHugeFile('.process/graph.yaml') })
+    const run = await runHostile('validate-graph', {
+      workspace: withHugeFile('.process/graph.yaml')
+    })
     expect(Date.now() - started).toBeLessThan(10_000)
     expect(run.exitCode).toBe(1)
     expect(run.outputs.valid).toBe('false')
-    expect(run.stdout).toMatch(/\.process\/graph\.yaml is 2147483648 bytes, over the \d+-byte limit/)
+    expect(run.stdout).toMatch(
+      /\.process\/graph\.yaml is 2147483648 bytes, over the \d+-byte limit/
+    )
   })
 
   it('render-diagram: a 2 GiB report file is refused', async () => {
     const ws = withHugeFile('report.json', 'hostile/repo')
-    const run = await runHostile('render-diagram', { workspace: ws, inputs: { report: 'report.json' } })
+    const run = await runHostile('render-diagram', {
+      workspace: ws,
+      inputs: { report: 'report.json' }
+    })
     expect(run.exitCode).toBe(1)
     expect(failureOf(run)).toMatch(/^render-diagram: .*report\.json.*(2147483648|too large|limit)/)
   })
@@ -65,40 +92,62 @@ describe('a 2 GiB file is refused by the size cap, quickly', () => {
   })
 
   it('canary-rollout: a 2 GiB probes file is refused before any step', async () => {
-    const run = await runHostile('canary-rollout', { workspace: withHugeFile('probes.yml'), inputs: { ...canaryInputs, 'probes-file': 'probes.yml' } })
+    const run = await runHostile('canary-rollout', {
+      workspace: withHugeFile('probes.yml'),
+      inputs: { ...canaryInputs, 'probes-file': 'probes.yml' }
+    })
     expect(run.exitCode).toBe(1)
     expect(failureOf(run)).toMatch(/probes\.yml is 2147483648 bytes, over the \d+-byte limit/)
   })
 
   it('flow gates: 2 GiB JUnit evidence fails the gate with exit 1', () => {
-    const r = runCli(['gates', '--stage', 'staging'], withHugeFile('reports/junit.xml', 'hostile/repo'))
+    const r = runCli(
+      ['gates', '--stage', 'staging'],
+      withHugeFile('reports/junit.xml', 'hostile/repo')
+    )
     expect(r.status).toBe(1)
     expect(r.stdout).toMatch(/reports\/junit\.xml: .*2147483648 bytes/)
   })
 })
 
 describe('paths outside the workspace', () => {
-  it.each(['../outside.yaml', '/etc/passwd', 'a/../../../etc/passwd'])('validate-graph, check-gates and render-diagram refuse graph %s', async (graph) => {
-    for (const [entry, inputs] of [
-      ['validate-graph', { graph }],
-      ['check-gates', { graph, stage: 'staging', 'upload-report': 'false' }],
-      ['render-diagram', { graph }]
-    ] as const) {
-      const run = await runHostile(entry, { workspace: shop(), inputs })
-      expect(run.exitCode).toBe(1)
-      expect(run.stdout).toMatch(/outside the workspace/)
-      expect(run.stdout).not.toContain('root:x:0:0')
+  it.each(['../outside.yaml', '/etc/passwd', 'a/../../../etc/passwd'])(
+    'validate-graph, check-gates and render-diagram refuse graph %s',
+    async (graph) => {
+      for (const [entry, inputs] of [
+        ['validate-graph', { graph }],
+        ['check-gates', { graph, stage: 'staging', 'upload-report': 'false' }],
+        ['render-diagram', { graph }]
+      ] as const) {
+        const run = await runHostile(entry, { workspace: shop(), inputs })
+        expect(run.exitCode).toBe(1)
+        expect(run.stdout).toMatch(/outside the workspace/)
+        expect(run.stdout).not.toContain('root:x:0:0')
+      }
     }
-  })
+  )
 
   it('check-gates refuses evidence paths with .., absolute paths and /proc/self/environ, echoing nothing', async () => {
     const ws = workspace({}, 'hostile/repo')
     symlinkSync('/proc/self/environ', path.join(ws, 'reports', 'environ.xml'))
-    for (const evidence of ['tests: ../../etc/passwd', 'tests: /proc/self/environ', 'tests: reports/environ.xml', 'tests: reports/*.xml\ncoverage: ..\\..\\etc\\passwd']) {
-      const run = await runHostile('check-gates', { workspace: ws, inputs: { stage: 'staging', 'upload-report': 'false', evidence }, env: { HOSTILE_CANARY: CANARY } })
+    for (const evidence of [
+      'tests: ../../etc/passwd',
+      'tests: /proc/self/environ',
+      'tests: reports/environ.xml',
+      'tests: reports/*.xml\ncoverage: ..\\..\\etc\\passwd'
+    ]) {
+      const run = await runHostile('check-gates', {
+        workspace: ws,
+        inputs: { stage: 'staging', 'upload-report': 'false', evidence },
+        env: { HOSTILE_CANARY: CANARY }
+      })
       expect(run.exitCode).toBe(1)
       expect(run.outputs.passed).toBe('false')
-      const tests = (JSON.parse(run.reportText) as { gates: Array<{ requirements: Array<{ id: string; status: string; message?: string }> }> }).gates[0].requirements[0]
+      const tests = (
+        JSON.parse(run.reportText) as {
+          gates: Array<{ requirements: Array<{ id: string; status: string; message?: string }> }>
+        }
+      ).gates[0].requirements[0]
       expect(tests.status).toBe('missing-evidence')
       expect(run.stdout + run.summary + run.reportText).not.toContain(CANARY)
       expect(run.stdout + run.summary + run.reportText).not.toContain('root:x:0:0')
@@ -107,10 +156,17 @@ describe('paths outside the workspace', () => {
 
   it('check-gates refuses evidence symlinked into RUNNER_TEMP (where checkout keeps credentials)', async () => {
     const runnerTemp = mkdtempSync(path.join(tmpdir(), 'runner-temp-'))
-    writeFileSync(path.join(runnerTemp, 'git-credentials.xml'), `<testsuite><testcase name="${CANARY}"/></testsuite>`)
+    writeFileSync(
+      path.join(runnerTemp, 'git-credentials.xml'),
+      `<testsuite><testcase name="${CANARY}"/></testsuite>`
+    )
     const ws = workspace({}, 'hostile/repo')
     symlinkSync(path.join(runnerTemp, 'git-credentials.xml'), path.join(ws, 'reports', 'creds.xml'))
-    const run = await runHostile('check-gates', { workspace: ws, inputs: { stage: 'staging', 'upload-report': 'false', evidence: 'tests: reports/creds.xml' }, env: { RUNNER_TEMP: runnerTemp } })
+    const run = await runHostile('check-gates', {
+      workspace: ws,
+      inputs: { stage: 'staging', 'upload-report': 'false', evidence: 'tests: reports/creds.xml' },
+      env: { RUNNER_TEMP: runnerTemp }
+    })
     expect(run.exitCode).toBe(1)
     expect(run.reportText).toMatch(/reports\/creds\.xml[^"]*outside the workspace|symbolic link/)
     expect(run.stdout + run.summary + run.reportText).not.toContain(CANARY)
@@ -120,7 +176,10 @@ describe('paths outside the workspace', () => {
     const ws = workspace()
     mkdirSync(path.join(ws, '.process'))
     symlinkSync('/proc/self/environ', path.join(ws, '.process', 'graph.yaml'))
-    const run = await runHostile('validate-graph', { workspace: ws, env: { HOSTILE_CANARY: CANARY } })
+    const run = await runHostile('validate-graph', {
+      workspace: ws,
+      env: { HOSTILE_CANARY: CANARY }
+    })
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toMatch(/outside the workspace|symbolic link/)
     expect(run.stdout + run.summary + run.reportText).not.toContain(CANARY)
@@ -149,7 +208,11 @@ describe('paths outside the workspace', () => {
     const ws = workspace()
     symlinkSync('/proc/self/environ', path.join(ws, 'environ.json'))
     for (const report of ['../mutation.json', '/etc/passwd', 'environ.json']) {
-      const run = await runHostile('mutation-gate', { workspace: ws, inputs: { report, threshold: '0' }, env: { HOSTILE_CANARY: CANARY } })
+      const run = await runHostile('mutation-gate', {
+        workspace: ws,
+        inputs: { report, threshold: '0' },
+        env: { HOSTILE_CANARY: CANARY }
+      })
       expect(run.exitCode).toBe(1)
       expect(run.outputs.passed).not.toBe('true')
       expect(run.stdout).toMatch(/outside the workspace|symbolic link/)
@@ -158,10 +221,19 @@ describe('paths outside the workspace', () => {
   })
 
   it('canary-rollout refuses a probes file outside the workspace and a report path outside it', async () => {
-    const ws = workspace({ 'probes.yml': 'probes:\n  - name: home\n    url: http://127.0.0.1:9/\n' })
+    const ws = workspace({
+      'probes.yml': 'probes:\n  - name: home\n    url: http://127.0.0.1:9/\n'
+    })
     const outside = mkdtempSync(path.join(tmpdir(), 'outside-'))
-    for (const extra of [{ 'probes-file': '../probes.yml' } as Record<string, string>, { 'probes-file': '/etc/passwd' }, { 'probes-file': 'probes.yml', 'report-path': path.join(outside, 'r.json') }]) {
-      const run = await runHostile('canary-rollout', { workspace: ws, inputs: { ...canaryInputs, ...extra } })
+    for (const extra of [
+      { 'probes-file': '../probes.yml' } as Record<string, string>,
+      { 'probes-file': '/etc/passwd' },
+      { 'probes-file': 'probes.yml', 'report-path': path.join(outside, 'r.json') }
+    ]) {
+      const run = await runHostile('canary-rollout', {
+        workspace: ws,
+        inputs: { ...canaryInputs, ...extra }
+      })
       expect(run.exitCode).toBe(1)
       expect(failureOf(run)).toMatch(/outside the workspace/)
       expect(run.outputs.decision).not.toBe('promoted')
@@ -173,7 +245,12 @@ describe('paths outside the workspace', () => {
     for (const history of ['../../etc', '/etc']) {
       const run = await runHostile('recalibrate', {
         workspace: workspace({}, 'recalibrate/repo'),
-        inputs: { 'history-path': history, 'dry-run': 'true', 'upload-dashboard': 'false', token: FAKE_TOKEN },
+        inputs: {
+          'history-path': history,
+          'dry-run': 'true',
+          'upload-dashboard': 'false',
+          token: FAKE_TOKEN
+        },
         env: { GITHUB_API_URL: 'http://127.0.0.1:9' }
       })
       expect(run.exitCode).toBe(1)
@@ -183,14 +260,20 @@ describe('paths outside the workspace', () => {
   })
 
   it('recalibrate without a token is a configuration error, not an unexpected failure', async () => {
-    const run = await runHostile('recalibrate', { workspace: workspace({}, 'recalibrate/repo'), inputs: { 'dry-run': 'true', 'upload-dashboard': 'false' } })
+    const run = await runHostile('recalibrate', {
+      workspace: workspace({}, 'recalibrate/repo'),
+      inputs: { 'dry-run': 'true', 'upload-dashboard': 'false' }
+    })
     expect(run.exitCode).toBe(1)
     expect(failureOf(run)).toMatch(/^recalibrate: Input "token" is empty/)
   })
 
   it('flow validate and flow gates refuse a graph outside the root with exit 2', () => {
     const ws = shop()
-    for (const args of [['validate', '--graph', '../../etc/passwd'], ['gates', '--stage', 'staging', '--graph', '/etc/passwd']]) {
+    for (const args of [
+      ['validate', '--graph', '../../etc/passwd'],
+      ['gates', '--stage', 'staging', '--graph', '/etc/passwd']
+    ]) {
       const r = runCli(args, ws)
       expect(r.status).not.toBe(0)
       expect(r.stdout + r.stderr).toMatch(/outside the workspace/)

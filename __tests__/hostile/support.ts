@@ -4,10 +4,23 @@
  */
 import { expect } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { repoRoot, runBundledAction, type ActionRun, type RunOptions } from '../helpers/run-action.js'
+import {
+  repoRoot,
+  runBundledAction,
+  type ActionRun,
+  type RunOptions
+} from '../helpers/run-action.js'
 
 export { repoRoot }
 
@@ -15,7 +28,13 @@ export { repoRoot }
 export const FAKE_TOKEN = 'ghs_HOSTILEtokenHOSTILEtoken0123456789'
 
 /** Strings that would run a command if they ever reached a shell unquoted. Each would create `pwned`. */
-export const INJECTIONS = ['"; touch ./pwned #', "$(touch ./pwned)", '`touch ./pwned`', "'; touch ./pwned; echo '", '$(id)']
+export const INJECTIONS = [
+  '"; touch ./pwned #',
+  '$(touch ./pwned)',
+  '`touch ./pwned`',
+  "'; touch ./pwned; echo '",
+  '$(id)'
+]
 
 export const FIXTURES = path.join(repoRoot, '__tests__', 'fixtures')
 export const HOSTILE_FIXTURES = path.join(FIXTURES, 'hostile')
@@ -51,12 +70,25 @@ export interface HostileRun extends ActionRun {
  * (except the line that registers it for masking), and nothing executed (`pwned` nowhere).
  */
 export async function runHostile(entry: string, opts: RunOptions): Promise<HostileRun> {
-  const run = await runBundledAction(entry, { timeoutMs: 60_000, ...opts, env: { GITHUB_TOKEN: FAKE_TOKEN, ...(opts.env ?? {}) } })
+  const run = await runBundledAction(entry, {
+    timeoutMs: 60_000,
+    ...opts,
+    env: { GITHUB_TOKEN: FAKE_TOKEN, ...(opts.env ?? {}) }
+  })
   const reportPath = run.outputs.report
   const reportFile = reportPath ? path.resolve(opts.workspace, reportPath) : ''
   const reportText = reportFile && existsSync(reportFile) ? readFileSync(reportFile, 'utf8') : ''
   expectNoStack(run.stdout + run.stderr)
-  expectNoSecret([run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n'), run.stderr, run.summary, JSON.stringify(run.outputs), reportText])
+  expectNoSecret([
+    run.stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n'),
+    run.stderr,
+    run.summary,
+    JSON.stringify(run.outputs),
+    reportText
+  ])
   expectNothingExecuted(opts.workspace)
   return { ...run, workspace: opts.workspace, reportText }
 }
@@ -72,7 +104,8 @@ export function expectNoSecret(texts: string[], secret = FAKE_TOKEN): void {
 
 /** No `pwned` file in the workspace, its parent, the temp folder or the current folder. */
 export function expectNothingExecuted(...dirs: string[]): void {
-  for (const d of [...dirs, ...dirs.map((x) => path.dirname(x)), tmpdir(), process.cwd()]) expect(existsSync(path.join(d, 'pwned'))).toBe(false)
+  for (const d of [...dirs, ...dirs.map((x) => path.dirname(x)), tmpdir(), process.cwd()])
+    expect(existsSync(path.join(d, 'pwned'))).toBe(false)
 }
 
 /** The annotations a step printed, by level. */
@@ -125,11 +158,20 @@ export function listFiles(dir: string): string[] {
 
 /** A JUnit file with the given failing test names and one failure message for all of them. */
 export function junitWith(names: string[], message = 'expected 1 to be 2', passed = 2): string {
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\n/g, '&#10;')
+  const esc = (s: string) =>
+    s
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/\n/g, '&#10;')
   const cases: string[] = []
-  for (let i = 0; i < passed; i++) cases.push(`<testcase classname="suite" name="passes ${i}" time="0.001"/>`)
+  for (let i = 0; i < passed; i++)
+    cases.push(`<testcase classname="suite" name="passes ${i}" time="0.001"/>`)
   names.forEach((n, i) =>
-    cases.push(`<testcase classname="suite" name="${esc(n)}" file="src/app.test.ts" line="${i + 1}" time="0.001"><failure message="${esc(message)}">${esc(message)}</failure></testcase>`)
+    cases.push(
+      `<testcase classname="suite" name="${esc(n)}" file="src/app.test.ts" line="${i + 1}" time="0.001"><failure message="${esc(message)}">${esc(message)}</failure></testcase>`
+    )
   )
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites><testsuite name="suite" tests="${passed + names.length}" failures="${names.length}" errors="0" skipped="0">\n${cases.join('\n')}\n</testsuite></testsuites>\n`
 }
@@ -141,9 +183,17 @@ export const ALIAS_BOMB =
 export function hostileYaml(key: string): Array<[string, string, RegExp]> {
   return [
     ['an alias bomb', `${ALIAS_BOMB}${key}: *g\n`, /alias/i],
-    ['10,000-deep nesting', `${key}: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`, /nest|deep|depth/i],
+    [
+      '10,000-deep nesting',
+      `${key}: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`,
+      /nest|deep|depth/i
+    ],
     ['duplicate keys', `${key}: []\n${key}: []\n`, /duplicate/i],
-    ['a !!js/function tag', `${key}: !!js/function "function(){ require('child_process').execSync('touch pwned') }"\n`, /tag|js\/function/i],
+    [
+      'a !!js/function tag',
+      `${key}: !!js/function "function(){ require('child_process').execSync('touch pwned') }"\n`,
+      /tag|js\/function/i
+    ],
     ['multiple documents', `${key}: []\n---\n${key}: []\n`, /more than one YAML document/]
   ]
 }

@@ -17,16 +17,31 @@ const limits = { maxEntries: 10, maxEntryBytes: 1e6, maxTotalBytes: 1e7, wanted:
 describe('zip entries escaping the folder (recalibrate artifact history)', () => {
   it('never reads a ../ entry, stops at it with a problem, and writes nothing anywhere', async () => {
     const before = listFiles(tmpdir()).length
-    const read = await readZipTexts(makeZip([{ name: 'ok.json', data: REPORT }, { name: '../../escaped.json', data: REPORT }, { name: 'after.json', data: REPORT }]), limits)
+    const read = await readZipTexts(
+      makeZip([
+        { name: 'ok.json', data: REPORT },
+        { name: '../../escaped.json', data: REPORT },
+        { name: 'after.json', data: REPORT }
+      ]),
+      limits
+    )
     // Entries are read in memory, never extracted: the one before the bad entry is kept, nothing after it.
     expect(read.files.map((f) => f.name)).toEqual(['ok.json'])
-    expect(read.problems.join('\n')).toMatch(/could not be read safely: .*(invalid relative path|\.\.)/)
+    expect(read.problems.join('\n')).toMatch(
+      /could not be read safely: .*(invalid relative path|\.\.)/
+    )
     expect(existsSync(path.join(tmpdir(), 'escaped.json'))).toBe(false)
     expect(listFiles(tmpdir()).length).toBeLessThanOrEqual(before + 1)
   })
 
   it('skips a symlink entry (to /proc/self/environ) with a problem and reads the rest', async () => {
-    const read = await readZipTexts(makeZip([{ name: 'link.json', data: '/proc/self/environ', symlink: true }, { name: 'ok.json', data: REPORT }]), limits)
+    const read = await readZipTexts(
+      makeZip([
+        { name: 'link.json', data: '/proc/self/environ', symlink: true },
+        { name: 'ok.json', data: REPORT }
+      ]),
+      limits
+    )
     expect(read.files.map((f) => f.name)).toEqual(['ok.json'])
     expect(read.problems).toEqual(['link.json: a symbolic link; not read'])
     expect(JSON.stringify(read)).not.toMatch(/PATH=|HOME=/)
@@ -35,7 +50,9 @@ describe('zip entries escaping the folder (recalibrate artifact history)', () =>
   it('refuses an absolute entry name', async () => {
     const read = await readZipTexts(makeZip([{ name: '/tmp/abs.json', data: REPORT }]), limits)
     expect(read.files).toEqual([])
-    expect(existsSync('/tmp/abs.json') && readFileSync('/tmp/abs.json', 'utf8') === REPORT).toBe(false)
+    expect(existsSync('/tmp/abs.json') && readFileSync('/tmp/abs.json', 'utf8') === REPORT).toBe(
+      false
+    )
   })
 })
 
@@ -50,7 +67,10 @@ describe('SIGINT and SIGTERM in the middle of a canary step', () => {
 
   it('SIGINT, then SIGTERM 1 s later (as the runner cancels): rolled back once, within 7.5 s, never promoted, state recorded', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'hostile-canary-'))
-    writeFileSync(path.join(dir, 'probes.yml'), `probes:\n  - name: home\n    url: ${service.url}/\n    timeout: 1s\n    expect: { status: [200] }\n`)
+    writeFileSync(
+      path.join(dir, 'probes.yml'),
+      `probes:\n  - name: home\n    url: ${service.url}/\n    timeout: 1s\n    expect: { status: [200] }\n`
+    )
     let signalledAt = 0
     const run = await runHostile('canary-rollout', {
       workspace: dir,
@@ -64,7 +84,12 @@ describe('SIGINT and SIGTERM in the middle of a canary step', () => {
         'rollback-command': `date +%s%3N >> "${dir}/rollback.log"; sleep 0.5`
       },
       onSpawn: (child) => {
-        void waitFor('step 1', async () => (existsSync(path.join(dir, 'weights.log')) ? true : undefined), 20_000, 50).then(async () => {
+        void waitFor(
+          'step 1',
+          async () => (existsSync(path.join(dir, 'weights.log')) ? true : undefined),
+          20_000,
+          50
+        ).then(async () => {
           await new Promise((res) => setTimeout(res, 500))
           signalledAt = Date.now()
           child.kill('SIGINT')
