@@ -74,7 +74,7 @@ describe('dist/check-gates under Node 24', () => {
     const run = await gates({ 'artifacts/adr/ADR-0007.md': ADR_TEMPLATE }, { stage: 'staging' })
     expect(run.exitCode).toBe(1)
     expect(run.outputs['failed-gates']).toBe('G-release')
-    expect(run.summary).toContain('artifacts/adr/ADR\\-0007\\.md is an unfilled template')
+    expect(run.summary).toContain('artifacts/adr/ADR\\-0007\\.md still holds template placeholders')
   })
 
   it('fails on missing evidence, naming the file in the message', async () => {
