@@ -1,6 +1,5 @@
 import { readFileSync, statSync } from 'node:fs'
 import * as jsyaml from 'js-yaml'
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml'
 import { ConfigurationError, errorMessage } from './errors.js'
 
 /** Keys that could reach an object's prototype if parsed data were ever merged into an object. */
@@ -163,40 +162,71 @@ function expandedSize(root: unknown): number {
   return typeof root === 'object' && root !== null ? (size.get(root) ?? 1) : 1
 }
 
-/** Builds the `yaml` document model once, for positions of values and keys by path. */
+/**
+ * Positions of values and keys by path, from js-yaml's event stream (built once, on first use):
+ * a walk that tracks the path of every collection, key and value by its start offset.
+ */
 function positionIndex(text: string): (path: ReadonlyArray<string | number>, key: boolean) => Position | undefined {
-  const lineCounter = new LineCounter()
-  let doc: Document.Parsed | undefined
-  try {
-    doc = parseDocument(text, { lineCounter, version: '1.2', merge: false, uniqueKeys: false }) as Document.Parsed
-  } catch {
-    doc = undefined
-  }
-  return (path, wantKey) => {
-    if (!doc) return undefined
-    const node = nodeAt(doc, path, wantKey)
-    if (!node?.range) return undefined
-    const p = lineCounter.linePos(node.range[0])
-    return { line: p.line, col: p.col }
-  }
-}
-
-function nodeAt(doc: Document.Parsed, path: ReadonlyArray<string | number>, wantKey: boolean): YamlNode | undefined {
-  let node: unknown = doc.contents
-  let keyNode: unknown
-  for (const segment of path) {
-    keyNode = undefined
-    if (isAlias(node)) node = node.resolve(doc)
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment))
-      if (!pair) return undefined
-      keyNode = pair.key
-      node = pair.value
-    } else if (isSeq(node) && typeof segment === 'number') {
-      node = node.items[segment]
-    } else {
+  const values = new Map<string, number>()
+  const keys = new Map<string, number>()
+  type Frame = { kind: 'map' | 'seq'; path: string; index: number; key?: string; keyStart?: number }
+  const stack: Frame[] = []
+  const child = (frame: Frame, segment: string | number) => (frame.path === '' ? JSON.stringify(segment) : `${frame.path},${JSON.stringify(segment)}`)
+  /** Where a node that starts at `offset` sits; undefined when it is a mapping key. */
+  const place = (offset: number, keyText?: string): string | undefined => {
+    const frame = stack[stack.length - 1]
+    if (!frame) {
+      values.set('', offset)
+      return ''
+    }
+    if (frame.kind === 'seq') {
+      const p = child(frame, frame.index++)
+      values.set(p, offset)
+      return p
+    }
+    if (frame.key === undefined) {
+      frame.key = keyText ?? ''
+      frame.keyStart = offset
       return undefined
     }
+    const p = child(frame, frame.key)
+    values.set(p, offset)
+    keys.set(p, frame.keyStart as number)
+    frame.key = undefined
+    return p
   }
-  return ((wantKey && keyNode) || node) as YamlNode | undefined
+  try {
+    for (const e of jsyaml.parseEvents(text, {}) as Iterable<Record<string, number>>) {
+      if (e.type === jsyaml.EVENT_ID.SEQUENCE || e.type === jsyaml.EVENT_ID.MAPPING) {
+        const start = e.anchorStart >= 0 ? e.anchorStart - 1 : e.start
+        const p = place(start)
+        stack.push({ kind: e.type === jsyaml.EVENT_ID.SEQUENCE ? 'seq' : 'map', path: p ?? '\u0000key', index: 0 })
+      } else if (e.type === jsyaml.EVENT_ID.SCALAR) {
+        place(e.valueStart, text.slice(e.valueStart, e.valueEnd))
+      } else if (e.type === jsyaml.EVENT_ID.ALIAS) {
+        place(e.anchorStart - 1)
+      } else if (e.type === jsyaml.EVENT_ID.POP) {
+        stack.pop()
+      }
+    }
+  } catch {
+    /* the value was already loaded; a stream we cannot walk just has no positions */
+  }
+  const lineStarts = [0]
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1)
+  const toPosition = (offset: number): Position => {
+    let lo = 0
+    let hi = lineStarts.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if (lineStarts[mid] <= offset) lo = mid
+      else hi = mid - 1
+    }
+    return { line: lo + 1, col: offset - lineStarts[lo] + 1 }
+  }
+  return (path, wantKey) => {
+    const p = path.map((seg) => JSON.stringify(seg)).join(',')
+    const offset = (wantKey ? keys.get(p) : undefined) ?? values.get(p)
+    return offset === undefined ? undefined : toPosition(offset)
+  }
 }

@@ -1,5 +1,6 @@
-import { Ajv, type ValidateFunction } from 'ajv'
-import { schema } from 'mutation-testing-report-schema'
+// mutation-testing-report-schema, compiled ahead of time by scripts/compile-schemas.mjs with the
+// mutants' quadratic uniqueItems left to duplicateMutant below.
+import { validate as validator } from './stryker-schema.validator.js'
 import { calculateMutationTestMetrics } from 'mutation-testing-metrics'
 import type { MutationTestResult } from 'mutation-testing-report-schema'
 import { EvidenceError } from '../../errors.js'
@@ -7,8 +8,6 @@ import { printable } from '../../safe-path.js'
 import { finiteNumber, isRecord, ownEntries } from '../json-file.js'
 import type { MutantStatus, NormalisedMutant } from '../types.js'
 import { STRYKER_STATUSES } from './statuses.js'
-
-let validator: ValidateFunction | undefined
 
 /** Status names of schema 0/1 drafts, renamed since: both stay outside the score either way. */
 const LEGACY_STATUS: Readonly<Record<string, MutantStatus>> = { BuildError: 'CompileError', Skipped: 'Ignored' }
@@ -57,10 +56,6 @@ export function normaliseLegacyReport(data: unknown): string[] {
 /** Validates against mutation-testing-report-schema (compiled once). */
 export function validateStrykerReport(data: unknown, display: string): asserts data is MutationTestResult {
   normaliseLegacyReport(data)
-  if (!validator) {
-    const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: false })
-    validator = ajv.compile(withoutMutantUniqueItems(schema))
-  }
   if (!validator(data)) {
     const e = validator.errors?.[0]
     const where = e?.instancePath ? `at ${e.instancePath}` : 'at the top level'
@@ -71,16 +66,10 @@ export function validateStrykerReport(data: unknown, display: string): asserts d
 }
 
 /**
- * The schema's `uniqueItems` on each file's mutants makes ajv compare every pair of mutants: 100k
- * mutants took over a second. The same rule is checked in linear time instead: two mutants can
- * only be deep-equal if their ids are equal, so only mutants sharing an id are compared.
+ * The schema's `uniqueItems` on each file's mutants makes ajv compare every pair of mutants (over a
+ * second for 100k), so the compiled validator leaves it out and the same rule is checked here in
+ * linear time: two mutants can only be deep-equal if their ids are equal.
  */
-function withoutMutantUniqueItems(source: unknown): object {
-  const copy = JSON.parse(JSON.stringify(source)) as { properties: { files: { additionalProperties: { properties: { mutants: { uniqueItems?: boolean } } } } } }
-  delete copy.properties.files.additionalProperties.properties.mutants.uniqueItems
-  return copy
-}
-
 /** The first file holding two deep-equal mutants, or undefined. */
 function duplicateMutant(report: MutationTestResult): string | undefined {
   for (const [file, result] of ownEntries(report.files as unknown as Record<string, unknown>)) {
