@@ -3,6 +3,7 @@ import { ConfigurationError, errorMessage } from '../errors.js'
 import { comparisons, type Expression } from '../expr/index.js'
 import { resolveInWorkspace, workspaceRelative } from '../safe-path.js'
 import type { BaselineCandidate, EvidenceProblemRecord } from '../report/types.js'
+import { byText } from '../compare.js'
 
 export const DEFAULT_BASELINE_PATH = '.process/baseline.json'
 export const BASELINE_PREFIX = 'baseline.'
@@ -99,7 +100,7 @@ export function baselineCandidates(
       found.set(metric, { metric, current: value, ...(base !== undefined ? { baseline: base } : {}), better, improved })
     }
   }
-  return [...found.values()].sort((a, b) => a.metric.localeCompare(b.metric))
+  return [...found.values()].sort((a, b) => byText(a.metric, b.metric))
 }
 
 /** Metrics compared against their own baseline in an expression, with the better direction. */

@@ -20,6 +20,7 @@ import type { EvidencePort } from './ports.js'
 import { PullRequestFacts, type GitHubRequester, type PullRequestContext } from './pull-request.js'
 import { loadSignoffs } from './signoffs.js'
 import { loadWaivers, waiverCoversStage, waiverTargets, type Waiver } from './waivers.js'
+import { byText } from '../compare.js'
 
 export interface EvaluateGatesOptions {
   root: string
@@ -173,7 +174,7 @@ export async function evaluateGatesWith(port: EvidencePort, opts: EvaluateGatesO
     gates,
     metrics: finiteMetrics(metrics),
     evidence: {
-      sources: Object.fromEntries([...evidence.sources].sort(([a], [b]) => a.localeCompare(b))),
+      sources: Object.fromEntries([...evidence.sources].sort(([a], [b]) => byText(a, b))),
       problems: [...evidence.errors, ...baseline.problems].map((p) => ({ file: p.file, problem: p.problem, message: p.message, ...(p.line ? { line: p.line } : {}) }))
     },
     findings: evidence.findings.map(toFindingRecord),
@@ -474,7 +475,7 @@ function memoise<T>(fn: () => Promise<T>): () => Promise<T> {
 
 function finiteMetrics(metrics: Map<string, number>): Record<string, number> {
   const out: Record<string, number> = {}
-  for (const [k, v] of [...metrics].sort(([a], [b]) => a.localeCompare(b))) if (Number.isFinite(v)) out[k] = v
+  for (const [k, v] of [...metrics].sort(([a], [b]) => byText(a, b))) if (Number.isFinite(v)) out[k] = v
   return out
 }
 

@@ -1,4 +1,5 @@
 import type { SourceLocation } from '../errors.js'
+import { byText } from '../compare.js'
 
 export type FindingSeverity = 'error' | 'warning'
 
@@ -17,6 +18,6 @@ export function sortFindings(findings: GraphFinding[]): GraphFinding[] {
       (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) ||
       (a.line ?? 0) - (b.line ?? 0) ||
       (a.col ?? 0) - (b.col ?? 0) ||
-      a.code.localeCompare(b.code)
+      byText(a.code, b.code)
   )
 }

@@ -1,6 +1,7 @@
 import { percentile } from '../canary/stats/percentile.js'
 import type { FlowReport, GateStatus } from '../report/types.js'
 import { reportSha, reportTime, type HistoryEntry } from './history.js'
+import { byText } from '../compare.js'
 
 /** Which way a metric is better, when a gate or ratchet says so. */
 export type Better = 'higher' | 'lower'
@@ -105,7 +106,7 @@ export function metricTrends(entries: HistoryEntry[], directions: Map<string, Be
   const out: MetricTrend[] = []
   for (const [metric, points] of metricSeries(entries)) out.push(trendOf(metric, points, directions.get(metric)))
   // Gated metrics (a known direction) first, then by name.
-  return out.sort((a, b) => Number(!a.better) - Number(!b.better) || a.metric.localeCompare(b.metric))
+  return out.sort((a, b) => Number(!a.better) - Number(!b.better) || byText(a.metric, b.metric))
 }
 
 // ---------------------------------------------------------------- flaky tests
@@ -205,7 +206,7 @@ export function flakyTests(entries: HistoryEntry[]): FlakyTest[] {
       out.push({ test, sha, failedIn, passedIn, basis: recorded.length > 0 ? 'recorded' : 'inferred' })
     }
   }
-  return out.sort((a, b) => a.test.localeCompare(b.test) || a.sha.localeCompare(b.sha))
+  return out.sort((a, b) => byText(a.test, b.test) || byText(a.sha, b.sha))
 }
 
 // ---------------------------------------------------------------- gates

@@ -5,6 +5,7 @@ import { MAX_REPORT_BYTES } from '../report/write.js'
 import type { FlowReport } from '../report/types.js'
 import { validateReport } from '../report/validate.js'
 import { resolveInWorkspace, workspaceRelative } from '../safe-path.js'
+import { byText } from '../compare.js'
 
 /** One report of the history, with where it came from (a file or an artifact of a run). */
 export interface HistoryEntry {
@@ -123,7 +124,7 @@ export function reportSha(e: HistoryEntry): string | undefined {
 export function normaliseHistory(entries: HistoryEntry[]): HistoryEntry[] {
   const seen = new Set<string>()
   const out: HistoryEntry[] = []
-  for (const e of [...entries].sort((a, b) => reportTime(a) - reportTime(b) || a.source.localeCompare(b.source))) {
+  for (const e of [...entries].sort((a, b) => reportTime(a) - reportTime(b) || byText(a.source, b.source))) {
     const r = e.report
     const key = JSON.stringify([r.kind, r.run.time, r.run.runId ?? e.runId, r.run.runAttempt ?? e.runAttempt, r.run.stage, r.run.sha ?? e.sha, r.verdict])
     if (seen.has(key)) continue

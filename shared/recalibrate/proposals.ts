@@ -8,6 +8,7 @@ import { loadGraph } from '../graph/index.js'
 import { resolveInWorkspace, workspaceRelative } from '../safe-path.js'
 import { parseYaml, type LoadedYaml } from '../yaml.js'
 import type { Better, TrendPoint } from './analysis.js'
+import { byText } from '../compare.js'
 
 /** How far above (or below) a threshold the last runs must all stay before it is tightened. */
 export interface Margin {
@@ -273,7 +274,7 @@ export function proposeChanges(opts: ProposalOptions): ProposalResult {
   const baselineFile = opts.baselinePath && opts.baselinePath.trim() !== '' ? opts.baselinePath : DEFAULT_BASELINE_PATH
   const baseline = readBaselineValues(opts.root, baselineFile)
   const missingBaselines: string[] = []
-  for (const [metric, better] of [...ratcheted].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [metric, better] of [...ratcheted].sort(([a], [b]) => byText(a, b))) {
     const old = baseline?.metrics.get(metric)
     if (old === undefined) {
       missingBaselines.push(metric)
@@ -457,7 +458,7 @@ export function stampCalibration(root: string, baselinePath: string | undefined,
 }
 
 function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)))
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => byText(a, b)))
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
