@@ -83,7 +83,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       let current = ''
       try {
         current = readFileSync(file, 'utf8')
-      } catch {}
+      } catch {
+        // a missing validator is stale too
+      }
       if (current !== text) {
         console.error(`${t.out} is stale: run node scripts/compile-schemas.mjs`)
         stale++

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, console, Buffer */
 // Parses mermaid texts with the real `mermaid` package under Node, using jsdom for the browser
 // globals mermaid expects (DOMPurify needs a window). Prints one JSON array with a result per input:
 //   [{ "input": "<path or index>", "ok": true, "type": "flowchart-v2" }, { "input": …, "ok": false, "error": "…" }]
