@@ -14,7 +14,7 @@ import {
   typeCheck,
   type Value
 } from '../../shared/expr/index.js'
-import { expectTyped, PER_INPUT_MS, RUNS, slowest, TARGET_TIMEOUT, timed } from './support.js'
+import { expectTyped, PER_INPUT_MS, RUNS, slowest, TARGET_TIMEOUT, timedSync } from './support.js'
 import '../expr/property.test.js'
 
 jest.setTimeout(TARGET_TIMEOUT)
@@ -127,7 +127,7 @@ const soup = fc
   .map((parts) => parts.join(''))
 
 function run(source: string, values: Record<string, Value>): void {
-  timed(source, () => {
+  timedSync(source, () => {
     let parsed
     try {
       parsed = parseExpression(source)

@@ -11,7 +11,7 @@ import { ConfigurationError } from '../../shared/errors.js'
 import { loadGraph } from '../../shared/graph/load.js'
 import { validateGraphFile } from '../../shared/graph/validate.js'
 import { repoRoot, workspace } from '../hostile/support.js'
-import { expectTyped, PER_INPUT_MS, RUNS, slowest, TARGET_TIMEOUT, timed } from './support.js'
+import { expectTyped, PER_INPUT_MS, RUNS, slowest, TARGET_TIMEOUT, timedSync } from './support.js'
 
 const root = workspace({}, 'gates/shop')
 mkdirSync(path.join(root, '.process'), { recursive: true })
@@ -29,7 +29,7 @@ const SEEDS = [
 
 function check(text: string): void {
   writeFileSync(path.join(root, '.process', 'graph.yaml'), text)
-  timed(text, () => {
+  timedSync(text, () => {
     const r = validateGraphFile(root, '.process/graph.yaml')
     expect(r.valid).toBe(r.errors === 0)
     for (const f of r.findings) {

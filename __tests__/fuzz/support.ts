@@ -27,6 +27,17 @@ export async function timed<T>(input: string, fn: () => Promise<T> | T): Promise
   return result
 }
 
+/** The same for synchronous work (fast-check's sync properties). */
+export function timedSync<T>(input: string, fn: () => T): T {
+  const started = performance.now()
+  const result = fn()
+  const ms = performance.now() - started
+  if (ms > slowest.ms) Object.assign(slowest, { ms, input: input.slice(0, 200) })
+  if (ms >= PER_INPUT_MS) process.stderr.write(`slow input (${Math.round(ms)} ms): ${JSON.stringify(input)}\n`)
+  expect(ms < PER_INPUT_MS ? 'in time' : `took ${Math.round(ms)} ms on ${JSON.stringify(input.slice(0, 200))}`).toBe('in time')
+  return result
+}
+
 /** A thrown value must be one of the typed errors; anything else (TypeError, RangeError) fails. */
 export function expectTyped(
   error: unknown,
