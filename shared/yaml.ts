@@ -43,7 +43,8 @@ export function parseYaml(text: string, file: string): LoadedYaml {
     positions ??= positionIndex(text)
     return positions(path, opts?.key === true)
   }
-  rejectForbiddenKeys(value, file, locate)
+  // Without an anchor no two places can share an object, so the walk needs no visited set.
+  rejectForbiddenKeys(value, file, locate, text.includes('&'))
   return { file, value, locate }
 }
 
@@ -90,7 +91,8 @@ function firstLine(message: string): string {
 function rejectForbiddenKeys(
   root: unknown,
   file: string,
-  locate: (path: ReadonlyArray<string | number>, opts?: { key?: boolean }) => Position | undefined
+  locate: (path: ReadonlyArray<string | number>, opts?: { key?: boolean }) => Position | undefined,
+  mayShare = true
 ): void {
   // Iterative, and each object visited once: aliases share objects, and deep input must not
   // overflow the stack.
@@ -106,11 +108,13 @@ function rejectForbiddenKeys(
   while (stack.length > 0) {
     const [value, link] = stack.pop() as [unknown, Link | undefined]
     if (value === null || typeof value !== 'object') continue
-    if (seen.has(value)) {
-      shared = true
-      continue
+    if (mayShare) {
+      if (seen.has(value)) {
+        shared = true
+        continue
+      }
+      seen.add(value)
     }
-    seen.add(value)
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) if (typeof value[i] === 'object') stack.push([value[i], { parent: link, key: i }])
       continue

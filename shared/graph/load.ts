@@ -61,7 +61,6 @@ export function normalise(doc: LoadedYaml, file: string): ProcessGraph {
     const node: GraphNode = lazy({
       id: raw.id,
       kind,
-      fieldPos: fieldPositions(doc, index),
       description: str(raw.description),
       produces: strings(raw.produces),
       consumes: strings(raw.consumes),
@@ -141,23 +140,25 @@ export function normalise(doc: LoadedYaml, file: string): ProcessGraph {
  */
 const LOCATOR = Symbol('locator')
 type Locator = { doc: LoadedYaml; path: Array<string | number> }
+type Positioned = { [LOCATOR]: Locator }
 const positionedProto = {
   get pos(): Position | undefined {
-    const l = (this as unknown as Record<symbol, Locator>)[LOCATOR]
+    const l = (this as unknown as Positioned)[LOCATOR]
     return l.doc.locate(l.path)
+  },
+  /** `node.fieldPos.next`: the position of one of a node's keys, looked up on access. */
+  get fieldPos(): Record<string, Position | undefined> {
+    const l = (this as unknown as Positioned)[LOCATOR]
+    return new Proxy({} as Record<string, Position | undefined>, {
+      get: (_target, key) => (typeof key === 'string' ? l.doc.locate([...l.path, key], { key: true }) : undefined)
+    })
   }
 }
 function lazy<T extends object>(target: T, doc: LoadedYaml, path: Array<string | number>): T {
-  const obj = Object.create(positionedProto) as T & Record<symbol, Locator>
-  Object.defineProperty(obj, LOCATOR, { value: { doc, path }, enumerable: false })
+  const obj = Object.create(positionedProto) as T & Positioned
+  // A symbol key: invisible to JSON.stringify and Object.keys, cheaper than defineProperty.
+  obj[LOCATOR] = { doc, path }
   return Object.assign(obj, target)
-}
-
-/** `node.fieldPos.next`: the position of a node's key, looked up on access. */
-function fieldPositions(doc: LoadedYaml, index: number): Record<string, Position | undefined> {
-  return new Proxy({} as Record<string, Position | undefined>, {
-    get: (_target, key) => (typeof key === 'string' ? doc.locate(['nodes', index, key], { key: true }) : undefined)
-  })
 }
 
 function normaliseRequirement(r: Raw, index: number): Requirement | undefined {
