@@ -1,5 +1,4 @@
 import { appendFileSync } from 'node:fs'
-import { randomUUID } from 'node:crypto'
 import { ConfigurationError, errorMessage } from './errors.js'
 import { escapeCommandData } from './escape.js'
 import { ANNOTATIONS_PER_LEVEL, capAnnotations, formatAnnotation, type Annotation } from './annotations.js'
@@ -33,7 +32,7 @@ export function inputEnvName(name: string): string {
 }
 
 function fileCommandBlock(name: string, value: string): string {
-  const delimiter = `ghadelimiter_${randomUUID()}`
+  const delimiter = `ghadelimiter_${globalThis.crypto.randomUUID()}`
   if (name.includes(delimiter) || value.includes(delimiter)) {
     throw new Error('Unexpected delimiter clash in a file command value.')
   }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import {
   booleanInput,
   choiceInput,
@@ -146,7 +145,7 @@ export async function run(deps: RenderDiagramDeps = {}): Promise<void> {
       return
     }
     // The diff quotes file contents: stop workflow commands while it is printed.
-    const token = `render-diagram-${randomUUID()}`
+    const token = `render-diagram-${globalThis.crypto.randomUUID()}`
     await io.group(`Diff of ${output.relative} (committed -> drawn now)`, async () => {
       io.info(`::stop-commands::${token}`)
       for (const line of result.diff.replace(/\n$/, '').split('\n')) io.info(line)

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process'
 import { stat } from 'node:fs/promises'
 
 /**
@@ -6,6 +5,8 @@ import { stat } from 'node:fs/promises'
  * uncommitted, git missing) its modification time. Arguments go to git as argv, never a shell.
  */
 export async function lastChanged(root: string, relativePath: string, absolutePath: string): Promise<{ time: Date; source: 'git' | 'mtime' }> {
+  // child_process is loaded only here: most runs never ask for an artifact's age.
+  const { execFile } = await import('node:child_process')
   const fromGit = await new Promise<number | undefined>((resolve) => {
     execFile('git', ['log', '-1', '--format=%ct', '--', relativePath], { cwd: root, timeout: 10_000, maxBuffer: 64 * 1024 }, (error, stdout) => {
       if (error) return resolve(undefined)
