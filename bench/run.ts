@@ -41,6 +41,23 @@ function machine(): string {
   return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.versions.node}, commit ${commit}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} at start`
 }
 
+/**
+ * Why a bar can be missed on this kind of machine, written next to any row that misses it so the
+ * table never hides a shortfall. Matched by row name.
+ */
+const WHY: Array<[RegExp, string]> = [
+  [
+    /fast-xml-parser (time|parse memory)/,
+    "fast-xml-parser is the fastest whole-document parser here, and our reader stays within 1.3x of a bare saxes tokenisation (the other bar); saxes itself is not 3x faster than fast-xml-parser on this input, so both bars cannot hold at once with saxes. Meeting it needs a faster streaming tokeniser than saxes. Memory: fast-xml-parser keeps a compact tree for 100k testcases; ours stays flat as the file grows (see the 1M row), theirs grows with it."
+  ],
+  [
+    /cold start: dist\/(check-gates|verify)/,
+    'check-gates reads and evaluates real evidence (JUnit, lcov, SARIF, SBOM, perf, frontmatter) on a cold V8 with no code cache: about 60-90 ms of work and module compilation on top of Node\'s own start. Schemas are precompiled, heavy modules (artifact, GitHub client, child_process) load only when used; what remains is the evaluation itself.'
+  ],
+  [/cold start/, 'Ratios against `node -e 0` of a few tens of milliseconds swing by ±0.5x with machine load; rerun on a quiet machine.'],
+  [/graph validation/, 'Sensitive to machine load: the 100k-node run parses a 6.5 MB YAML file; rerun on a quiet machine.']
+]
+
 const wanted = process.argv.slice(2)
 const groups = wanted.length > 0 ? GROUPS.filter((g) => wanted.includes(g.name)) : GROUPS
 const sections: string[] = []
@@ -76,7 +93,15 @@ if (wanted.length === 0) {
     '',
     `**${verdict}**`,
     '',
-    ...sections
+    ...sections,
+    ...(failed.length > 0
+      ? [
+          '## Bars not met, and why',
+          '',
+          ...failed.map((r) => `- **${r.name}** (${format(r)[1]}, bar ${r.bar}): ${WHY.find(([re]) => re.test(r.name))?.[1] ?? 'not yet explained: investigate before release.'}`),
+          ''
+        ]
+      : [])
   ].join('\n')
   writeFileSync(path.resolve('BENCHMARKS.md'), `${doc}\n`)
   process.stdout.write('wrote BENCHMARKS.md\n')
