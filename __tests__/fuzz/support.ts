@@ -33,8 +33,13 @@ export function timedSync<T>(input: string, fn: () => T): T {
   const result = fn()
   const ms = performance.now() - started
   if (ms > slowest.ms) Object.assign(slowest, { ms, input: input.slice(0, 200) })
-  if (ms >= PER_INPUT_MS) process.stderr.write(`slow input (${Math.round(ms)} ms): ${JSON.stringify(input)}\n`)
-  expect(ms < PER_INPUT_MS ? 'in time' : `took ${Math.round(ms)} ms on ${JSON.stringify(input.slice(0, 200))}`).toBe('in time')
+  if (ms >= PER_INPUT_MS)
+    process.stderr.write(`slow input (${Math.round(ms)} ms): ${JSON.stringify(input)}\n`)
+  expect(
+    ms < PER_INPUT_MS
+      ? 'in time'
+      : `took ${Math.round(ms)} ms on ${JSON.stringify(input.slice(0, 200))}`
+  ).toBe('in time')
   return result
 }
 
