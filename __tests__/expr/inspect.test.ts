@@ -5,9 +5,9 @@ import { scopeOf } from './helpers.js'
 describe('comparisons', () => {
   it('finds simple name-versus-number comparisons and puts the name on the left', () => {
     expect(comparisons(parseExpression('tests.pass_rate >= 99 && 80 < coverage.lines || -5 >= delta'))).toEqual([
-      { name: 'tests.pass_rate', op: '>=', value: 99, offset: 0 },
-      { name: 'coverage.lines', op: '>', value: 80, offset: 25 },
-      { name: 'delta', op: '<=', value: -5, offset: 48 }
+      { name: 'tests.pass_rate', op: '>=', value: 99, offset: 0, literalStart: 19, literalEnd: 21 },
+      { name: 'coverage.lines', op: '>', value: 80, offset: 25, literalStart: 25, literalEnd: 27 },
+      { name: 'delta', op: '<=', value: -5, offset: 48, literalStart: 48, literalEnd: 50 }
     ])
   })
 

@@ -9,6 +9,9 @@ export interface Comparison {
   value: number
   /** 0-based offset of the whole comparison in the source. */
   offset: number
+  /** Offsets of the number literal in the source (end exclusive), so a tool can rewrite it. */
+  literalStart: number
+  literalEnd: number
 }
 
 const FLIPPED = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==', '!=': '!=' } as const
@@ -35,9 +38,9 @@ export function comparisons(expr: Expression): Comparison[] {
       const op = node.op as Comparison['op']
       const { left, right } = node
       if (left.type === 'ident' && right.type === 'literal' && typeof right.value === 'number') {
-        out.push({ name: left.name, op, value: right.value, offset: node.start })
+        out.push({ name: left.name, op, value: right.value, offset: node.start, literalStart: right.start, literalEnd: right.end })
       } else if (right.type === 'ident' && left.type === 'literal' && typeof left.value === 'number') {
-        out.push({ name: right.name, op: FLIPPED[op], value: left.value, offset: node.start })
+        out.push({ name: right.name, op: FLIPPED[op], value: left.value, offset: node.start, literalStart: left.start, literalEnd: left.end })
       }
     }
   }

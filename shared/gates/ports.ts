@@ -36,12 +36,9 @@ export interface CollectedEvidence {
   findingsTotal: number
 }
 
-export interface ArtifactCheck {
-  status: 'passed' | 'failed' | 'missing'
-  files: string[]
-  problems: string[]
-  ageDays?: number
-}
+import type { ArtifactCheck } from '../evidence/documents/artifact.js'
+
+export type { ArtifactCheck }
 
 export interface EvidencePort {
   collect(opts: {

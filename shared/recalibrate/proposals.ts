@@ -1,8 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { ConfigurationError, errorMessage } from '../errors.js'
-import { parseExpression, type Expression } from '../expr/index.js'
-import type { Node } from '../expr/ast.js'
-import { treeOf } from '../expr/parser.js'
+import { comparisons, parseExpression, type Expression } from '../expr/index.js'
 import { BASELINE_PREFIX, DEFAULT_BASELINE_PATH, ratchetDirections } from '../gates/baseline.js'
 import { loadGraph } from '../graph/index.js'
 import { resolveInWorkspace, workspaceRelative } from '../safe-path.js'
@@ -94,35 +92,15 @@ interface ThresholdLiteral {
   end: number
 }
 
-const FLIP = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as const
-
 /**
- * `name OP number` comparisons that decide the expression directly (through &&, || and
- * ternaries, never under a negation), with the literal's position so it can be rewritten.
+ * `name OP number` threshold comparisons that decide the expression directly (never under a
+ * negation), with the literal's position so it can be rewritten: the expression engine's own
+ * comparisons, ordering operators only.
  */
 export function thresholdLiterals(expr: Expression): ThresholdLiteral[] {
-  const out: ThresholdLiteral[] = []
-  let root: Node
-  try {
-    root = treeOf(expr)
-  } catch {
-    return out
-  }
-  const stack: Node[] = [root]
-  while (stack.length > 0) {
-    const node = stack.pop()!
-    if (node.type === 'logical') stack.push(node.right, node.left)
-    else if (node.type === 'ternary') stack.push(node.else, node.then)
-    else if (node.type === 'binary' && (node.op === '<' || node.op === '<=' || node.op === '>' || node.op === '>=')) {
-      const { left, right } = node
-      if (left.type === 'ident' && right.type === 'literal' && typeof right.value === 'number') {
-        out.push({ name: left.name, op: node.op, value: right.value, start: right.start, end: right.end })
-      } else if (right.type === 'ident' && left.type === 'literal' && typeof left.value === 'number') {
-        out.push({ name: right.name, op: FLIP[node.op], value: left.value, start: left.start, end: left.end })
-      }
-    }
-  }
-  return out
+  return comparisons(expr)
+    .filter((c): c is typeof c & { op: ThresholdLiteral['op'] } => c.op !== '==' && c.op !== '!=')
+    .map((c) => ({ name: c.name, op: c.op, value: c.value, start: c.literalStart, end: c.literalEnd }))
 }
 
 function decimalsOf(text: string): number {
