@@ -18,7 +18,9 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { junitLines, lcovLines, round, writeLines, type BenchRow } from './readers.js'
+import { bestOf, childMain, markBaseline, runChild, type ChildResult } from './child.js'
+import { junitLines, lcovLines, round, writeLines } from './readers.js'
+import type { BenchRow } from './types.js'
 
 const THIS_FILE = fileURLToPath(import.meta.url)
 const ROOT = path.resolve(path.dirname(THIS_FILE), '..')
@@ -32,8 +34,6 @@ type Task =
   | 'lcov-ours'
   | 'lcov-parse'
 
-let baselineRss = 0
-const markBaseline = () => void (baselineRss = process.memoryUsage().rss)
 
 async function lcovParse(text: string): Promise<unknown> {
   // lcov-parse is CommonJS without type declarations.
@@ -88,39 +88,8 @@ async function runTask(task: Task, file: string): Promise<number> {
   }
 }
 
-interface ChildResult {
-  ms: number
-  wallMs: number
-  maxRssMb: number
-  parseMb: number
-}
-
-function inChild(task: Task, file: string): ChildResult {
-  const started = performance.now()
-  const out = execFileSync(
-    process.execPath,
-    ['--import', 'tsx', THIS_FILE, '--child', task, file],
-    {
-      encoding: 'utf8',
-      maxBuffer: 1024 * 1024,
-      env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=8192' }
-    }
-  )
-  const wallMs = performance.now() - started
-  return {
-    ...(JSON.parse(out.trim().split('\n').pop() as string) as Omit<ChildResult, 'wallMs'>),
-    wallMs
-  }
-}
-
 function best(task: Task, file: string, runs: number): ChildResult {
-  const all = Array.from({ length: runs }, () => inChild(task, file))
-  return {
-    ms: Math.min(...all.map((r) => r.ms)),
-    wallMs: Math.min(...all.map((r) => r.wallMs)),
-    maxRssMb: Math.max(...all.map((r) => r.maxRssMb)),
-    parseMb: Math.max(...all.map((r) => r.parseMb))
-  }
+  return bestOf(runs, () => runChild(THIS_FILE, task, file))
 }
 
 /** A Cobertura report of `classes` files with 40 lines each, as coverage.py and Istanbul write it. */
@@ -304,15 +273,7 @@ export async function benchPeers(): Promise<BenchRow[]> {
 }
 
 async function main(): Promise<void> {
-  const i = process.argv.indexOf('--child')
-  if (i >= 0) {
-    const ms = await runTask(process.argv[i + 1] as Task, process.argv[i + 2])
-    const maxRssMb = process.resourceUsage().maxRSS / 1024
-    process.stdout.write(
-      `${JSON.stringify({ ms, maxRssMb, parseMb: maxRssMb - baselineRss / (1024 * 1024) })}\n`
-    )
-    return
-  }
+  if (await childMain((task, file) => runTask(task as Task, file))) return
   const rows = await benchPeers()
   for (const r of rows)
     console.log(

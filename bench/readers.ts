@@ -11,20 +11,16 @@
  *   npx tsx bench/readers.ts          prints the table
  *   benchReaders()                    returns the rows for bench/run.ts
  */
-import { execFileSync } from 'node:child_process'
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { once } from 'node:events'
+import { bestOf, childMain, markBaseline, runChild, type ChildResult } from './child.js'
+import type { BenchRow } from './types.js'
 
-export interface BenchRow {
-  name: string
-  value: number
-  unit: string
-  bar: string
-  ok: boolean
-}
+export type { BenchRow }
+
 
 const THIS_FILE = fileURLToPath(import.meta.url)
 /** A small file of the same kind, read once before the measured run so the JIT is warm for all. */
@@ -32,11 +28,6 @@ const warmUpFiles = new Map<string, string>()
 
 type Task = 'junit-ours' | 'junit-saxes' | 'junit-xml-js' | 'junit-xml2js' | 'junit-fast-xml-parser' | 'sarif-ours' | 'lcov-ours' | 'mutation-ours'
 
-/** RSS right before the measured work starts (modules loaded): the child's own baseline. */
-let baselineRss = 0
-function markBaseline(): void {
-  baselineRss = process.memoryUsage().rss
-}
 
 /** Runs one task in this process and returns elapsed milliseconds. */
 async function runTask(task: Task, file: string): Promise<number> {
@@ -99,48 +90,24 @@ async function runTask(task: Task, file: string): Promise<number> {
   return performance.now() - started
 }
 
-interface ChildResult {
-  ms: number
-  /** The child's max RSS. */
-  maxRssMb: number
-  /** Max RSS above the RSS measured after loading modules, just before parsing: the parse's own. */
-  parseMb: number
-}
-
-/** Runs a task in a fresh Node process (with tsx for TypeScript) and reads its time and max RSS. */
+/** Runs a task in a fresh process, after a warm-up on a small file of the same kind when there is one. */
 function inChild(task: Task, file: string): ChildResult {
-  const args = ['--import', 'tsx', THIS_FILE, '--child', task, file]
-  if (warmUpFiles.has(file)) args.push(warmUpFiles.get(file) as string)
-  const out = execFileSync(process.execPath, args, {
-    encoding: 'utf8',
-    maxBuffer: 1024 * 1024,
-    env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=8192' }
-  })
-  return JSON.parse(out.trim().split('\n').pop() as string) as ChildResult
+  return runChild(THIS_FILE, task, file, warmUpFiles.get(file))
 }
 
 function best(task: Task, file: string, runs: number): ChildResult {
-  let ms = Number.POSITIVE_INFINITY
-  let maxRssMb = 0
-  let parseMb = 0
-  for (let i = 0; i < runs; i++) {
-    const r = inChild(task, file)
-    ms = Math.min(ms, r.ms)
-    maxRssMb = Math.max(maxRssMb, r.maxRssMb)
-    parseMb = Math.max(parseMb, r.parseMb)
-  }
-  return { ms, maxRssMb, parseMb }
+  return bestOf(runs, () => inChild(task, file))
 }
 
 function interleaved(tasks: [Task, Task], file: string, runs: number): [ChildResult, ChildResult] {
   const out: [ChildResult, ChildResult] = [
-    { ms: Number.POSITIVE_INFINITY, maxRssMb: 0, parseMb: 0 },
-    { ms: Number.POSITIVE_INFINITY, maxRssMb: 0, parseMb: 0 }
+    { ms: Number.POSITIVE_INFINITY, wallMs: Number.POSITIVE_INFINITY, maxRssMb: 0, parseMb: 0 },
+    { ms: Number.POSITIVE_INFINITY, wallMs: Number.POSITIVE_INFINITY, maxRssMb: 0, parseMb: 0 }
   ]
   for (let i = 0; i < runs; i++) {
     tasks.forEach((task, k) => {
       const r = inChild(task, file)
-      out[k] = { ms: Math.min(out[k].ms, r.ms), maxRssMb: Math.max(out[k].maxRssMb, r.maxRssMb), parseMb: Math.max(out[k].parseMb, r.parseMb) }
+      out[k] = { ms: Math.min(out[k].ms, r.ms), wallMs: Math.min(out[k].wallMs, r.wallMs), maxRssMb: Math.max(out[k].maxRssMb, r.maxRssMb), parseMb: Math.max(out[k].parseMb, r.parseMb) }
     })
   }
   return out
@@ -267,15 +234,7 @@ export function round(n: number, digits = 0): number {
 }
 
 async function main(): Promise<void> {
-  const i = process.argv.indexOf('--child')
-  if (i >= 0) {
-    const warmUp = process.argv[i + 3]
-    if (warmUp) await runTask(process.argv[i + 1] as Task, warmUp)
-    const ms = await runTask(process.argv[i + 1] as Task, process.argv[i + 2])
-    const maxRssMb = process.resourceUsage().maxRSS / 1024
-    process.stdout.write(`${JSON.stringify({ ms, maxRssMb, parseMb: maxRssMb - baselineRss / (1024 * 1024) })}\n`)
-    return
-  }
+  if (await childMain((task, file) => runTask(task as Task, file))) return
   const rows = await benchReaders()
   for (const r of rows) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(58)} ${String(r.value).padStart(9)} ${r.unit.padEnd(5)} (bar ${r.bar})`)
   if (rows.some((r) => !r.ok)) process.exitCode = 1
