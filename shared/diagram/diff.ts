@@ -25,6 +25,15 @@ export function splitLines(text: string): string[] {
   return lines
 }
 
+/**
+ * Whether two texts hold the same lines, line endings and a final newline aside: the one notion
+ * of "unchanged" that the check and the diff share (so a diff is never printed for texts the
+ * check calls equal, e.g. an empty file and one blank line).
+ */
+export function sameLines(oldText: string, newText: string): boolean {
+  return splitLines(oldText).join('\n') === splitLines(newText).join('\n')
+}
+
 /** Edit-script entries allowed in the Myers trace (memory bound: about 32 MB of Int32). */
 const TRACE_BUDGET = 8_000_000
 
@@ -108,6 +117,7 @@ export function diffLines(a: string[], b: string[]): Op[] {
 export function unifiedDiff(oldText: string, newText: string, opts: DiffOptions = {}): string {
   const context = opts.context ?? 3
   const maxLines = opts.maxLines ?? 400
+  if (sameLines(oldText, newText)) return ''
   const a = splitLines(oldText)
   const b = splitLines(newText)
   const ops = diffLines(a, b)

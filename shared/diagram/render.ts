@@ -5,7 +5,7 @@ import { loadGraph } from '../graph/index.js'
 import type { ProcessGraph } from '../graph/model.js'
 import type { FlowReport } from '../report/types.js'
 import { resolveInWorkspace, workspaceRelative } from '../safe-path.js'
-import { splitLines, unifiedDiff } from './diff.js'
+import { sameLines, unifiedDiff } from './diff.js'
 import {
   diagramStats,
   renderMarkdown,
@@ -172,9 +172,7 @@ export function checkDiagram(output: NonNullable<PreparedDiagram['output']>): Ch
       { file: output.relative }
     )
   }
-  const same =
-    splitLines(committed.replace(/^\uFEFF/, '')).join('\n') === splitLines(output.text).join('\n')
-  if (same) return { upToDate: true, exists: true, diff: '' }
+  if (sameLines(committed.replace(/^\uFEFF/, ''), output.text)) return { upToDate: true, exists: true, diff: '' }
   return {
     upToDate: false,
     exists: true,
