@@ -9,7 +9,7 @@ import { repoRoot } from '../helpers/run-action.js'
 import { expectValidReport, FILLED_ADR, junit, lcov, repo, requirement } from './helpers.js'
 
 const doc = readFileSync(path.join(repoRoot, 'docs', 'check-gates.md'), 'utf8')
-const actionYml = parseYaml(readFileSync(path.join(repoRoot, 'actions', 'check-gates', 'action.yml'), 'utf8'), 'action.yml').value as {
+const actionYml = parseYaml(readFileSync(path.join(repoRoot, 'check-gates', 'action.yml'), 'utf8'), 'action.yml').value as {
   inputs: Record<string, { default?: string; required?: boolean }>
   outputs: Record<string, unknown>
 }
@@ -39,7 +39,7 @@ describe('docs/check-gates.md', () => {
   it('has a workflow example that uses the action with real inputs and evidence lines', () => {
     const wf = parseYaml(example('workflow'), 'workflow.yml').value as { jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, unknown> }> }> }
     const step = wf.jobs.gates.steps.find((s) => s.uses?.includes('check-gates'))
-    expect(step?.uses).toBe('org/flow-actions/actions/check-gates@v1')
+    expect(step?.uses).toBe('org/flow-actions/check-gates@v1')
     for (const key of Object.keys(step?.with ?? {})) expect(Object.keys(actionYml.inputs)).toContain(key)
     expect(parseEvidenceOverrides(String(step?.with?.evidence)).map((d) => [d.name, d.paths])).toEqual([
       ['tests', ['reports/junit/*.xml']],

@@ -122,7 +122,7 @@ export async function runBundledAction(entry: string, opts: RunOptions): Promise
   if (!existsSync(bundle)) throw new Error(`${bundle} does not exist: run npm run bundle first`)
   const actionName = entry.split('/')[0]
   const actionYml =
-    actionName === 'verify' ? path.join(repoRoot, 'action.yml') : path.join(repoRoot, 'actions', actionName, 'action.yml')
+    actionName === 'verify' ? path.join(repoRoot, 'action.yml') : path.join(repoRoot, actionName, 'action.yml')
   const defaults = existsSync(actionYml) ? actionDefaults(actionYml) : {}
   const temp = mkdtempSync(path.join(tmpdir(), 'flow-run-'))
   const files = {

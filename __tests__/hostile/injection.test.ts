@@ -53,18 +53,18 @@ const BY_DESIGN = new Set([
 ])
 
 const JS_ACTIONS: Array<[string, string, Record<string, string>]> = [
-  ['validate-graph', 'actions/validate-graph/action.yml', {}],
-  ['check-gates', 'actions/check-gates/action.yml', { stage: 'staging', 'upload-report': 'false' }],
+  ['validate-graph', 'validate-graph/action.yml', {}],
+  ['check-gates', 'check-gates/action.yml', { stage: 'staging', 'upload-report': 'false' }],
   ['verify', 'action.yml', { stage: 'staging', 'upload-report': 'false' }],
-  ['render-diagram', 'actions/render-diagram/action.yml', {}],
+  ['render-diagram', 'render-diagram/action.yml', {}],
   [
     'recalibrate',
-    'actions/recalibrate/action.yml',
+    'recalibrate/action.yml',
     { 'dry-run': 'true', 'upload-dashboard': 'false', token: 'ghs_x' }
   ],
   [
     'canary-rollout',
-    'actions/canary-rollout/action.yml',
+    'canary-rollout/action.yml',
     {
       steps: '50,100',
       'set-weight-command': 'true',
@@ -73,7 +73,7 @@ const JS_ACTIONS: Array<[string, string, Record<string, string>]> = [
       'dry-run': 'true'
     }
   ],
-  ['mutation-gate', 'actions/mutation-gate/action.yml', { threshold: '0' }]
+  ['mutation-gate', 'mutation-gate/action.yml', { threshold: '0' }]
 ]
 
 const cases = JS_ACTIONS.flatMap(([entry, yml, base]) =>
@@ -174,7 +174,7 @@ function hostileEnv(
 }
 
 describe('the composite mutation-gate', () => {
-  const action = actionYml('actions/mutation-gate/action.yml')
+  const action = actionYml('mutation-gate/action.yml')
   const steps = action.runs.steps ?? []
 
   it('expands no expression inside a run: script (inputs reach the shell only through env)', () => {
@@ -193,7 +193,7 @@ describe('the composite mutation-gate', () => {
         const env = {
           ...hostileEnv(step.env, value),
           GITHUB_OUTPUT: output,
-          GITHUB_ACTION_PATH: path.join(repoRoot, 'actions', 'mutation-gate'),
+          GITHUB_ACTION_PATH: path.join(repoRoot, 'mutation-gate'),
           GITHUB_WORKSPACE: ws
         }
         // The command step runs the user's command; here a command that records what the shard's

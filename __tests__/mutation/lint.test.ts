@@ -6,7 +6,7 @@ import path from 'node:path'
 import { parse } from 'yaml'
 import { repoRoot } from './helpers.js'
 
-const actionYml = path.join(repoRoot, 'actions', 'mutation-gate', 'action.yml')
+const actionYml = path.join(repoRoot, 'mutation-gate', 'action.yml')
 const workflow = path.join(repoRoot, '.github', 'workflows', 'mutation.yml')
 
 interface Step {

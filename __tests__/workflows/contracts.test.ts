@@ -10,13 +10,13 @@ const reusable = () => workflows().filter((w) => w.file.startsWith('.github/work
 const call = (w: WorkflowFile) => (w.doc.on as Yaml).workflow_call as Yaml
 
 describe('reusable workflows pass only inputs the actions have', () => {
-  it('maps every ./.flow-actions/actions/<name> step to an action.yml and each with: key to one of its inputs', () => {
+  it('maps every ./.flow-actions/<name> step to an action.yml and each with: key to one of its inputs', () => {
     const checked: string[] = []
     for (const w of reusable()) {
       for (const { where, step } of stepsOf(w)) {
         const uses = step.uses
         if (typeof uses !== 'string' || !uses.startsWith('./')) continue
-        const m = /^\.\/\.flow-actions\/(actions\/[A-Za-z0-9_-]+)$/.exec(uses)
+        const m = /^\.\/\.flow-actions\/([A-Za-z0-9_-]+)$/.exec(uses)
         expect({ where, uses, ok: m !== null }).toEqual({ where, uses, ok: true })
         const file = path.join(repoRoot, m![1], 'action.yml')
         expect({ where, exists: existsSync(file) }).toEqual({ where, exists: true })
@@ -30,7 +30,7 @@ describe('reusable workflows pass only inputs the actions have', () => {
         }
       }
     }
-    expect(checked).toEqual(expect.arrayContaining(['actions/check-gates:stage', 'actions/recalibrate:margin', 'actions/render-diagram:report', 'actions/validate-graph:graph']))
+    expect(checked).toEqual(expect.arrayContaining(['check-gates:stage', 'recalibrate:margin', 'render-diagram:report', 'validate-graph:graph']))
   })
 
   it('types and describes every input, secret and output of a reusable workflow', () => {
@@ -93,7 +93,7 @@ describe('verify.yml and recalibrate.yml run flow-actions at their own commit', 
       const ours = steps.filter((s) => typeof s.uses === 'string' && /flow-actions|^\.\//.test(s.uses as string))
       expect(ours.length).toBeGreaterThan(0)
       for (const s of ours) {
-        expect(s.uses).toMatch(/^\.\/\.flow-actions\/actions\/[a-z-]+$/)
+        expect(s.uses).toMatch(/^\.\/\.flow-actions\/[a-z-]+$/)
         expect(steps.indexOf(s)).toBeGreaterThan(checkoutIndex)
       }
     })

@@ -31,13 +31,18 @@ export function workflows(): WorkflowFile[] {
   return [...yamlFiles('.github/workflows'), ...yamlFiles('workflows')].map(load)
 }
 
-/** Every action metadata file: the root action.yml and actions/<name>/action.yml. */
+/** Every action metadata file: the root action.yml and <name>/action.yml for each action in actions/. */
 export function actions(): WorkflowFile[] {
+  return actionMetadataFiles().map(load)
+}
+
+/** Paths (from the repository root) of every action.yml and action.yaml anywhere in the tree. */
+export function actionMetadataFiles(): string[] {
   const files = existsSync(path.join(repoRoot, 'action.yml')) ? ['action.yml'] : []
   for (const name of readdirSync(path.join(repoRoot, 'actions')).sort()) {
-    for (const f of ['action.yml', 'action.yaml']) if (existsSync(path.join(repoRoot, 'actions', name, f))) files.push(path.join('actions', name, f))
+    for (const f of ['action.yml', 'action.yaml']) if (existsSync(path.join(repoRoot, name, f))) files.push(path.join(name, f))
   }
-  return files.map(load)
+  return files
 }
 
 export interface Step {
