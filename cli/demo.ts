@@ -13,10 +13,11 @@ export const DEMO_HELP = `flow demo [--root examples] [--output .flow-demo]
   for staging (they pass) and production (they fail, with reasons), prints a terminal report and
   writes the markdown job summary and the reports to the output folder.`
 
-/** The example repository shipped beside the CLI (dist/cli/index.js -> ../../examples). */
+/** The example repository of this checkout: examples/ in the nearest folder above this code that has one. */
 export function bundledExample(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url))
-  for (const candidate of [path.resolve(here, '../../examples'), path.resolve(here, '../examples')]) {
+  // The code sits in cli/ when run from source, and in dist/cli/ or a shared dist/chunks/ file when bundled.
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)), up = 0; up < 4; up++, dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'examples')
     if (existsSync(path.join(candidate, '.process', 'graph.yaml'))) return candidate
   }
   throw new ConfigurationError('The bundled example repository (examples/) was not found; pass --root DIR.')

@@ -1,84 +1,82 @@
-// Bundles every action entry with ncc into dist/. Entries are discovered, not listed:
+// Builds every action and the CLI in ONE esbuild pass with code splitting, so code they share is
+// emitted once, in dist/chunks/, and each entry loads only the chunks it imports (as
+// github/codeql-action's build.mjs shares one build between its actions). Entries are discovered:
 //   actions/<name>/index.ts -> dist/<name>/index.js
 //   actions/<name>/post.ts  -> dist/<name>/post/index.js
 //   cli/index.ts            -> dist/cli/index.js
-// Output is deterministic so `npm run bundle && git diff --exit-code dist/` works as check-dist.
-// Bundling only transpiles (actions/tsconfig.json, cli/tsconfig.json); `npm run typecheck` checks
-// types once for the whole project. Each entry is bundled in its own process (ncc keeps a whole webpack compilation in memory),
-// two at a time. `node scripts/bundle.mjs NAME...` rebuilds only those entries.
-import { spawn } from 'node:child_process'
-import { createRequire } from 'node:module'
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
-import { cpus } from 'node:os'
+// Output is deterministic (content-hashed chunk names, no timestamps), so scripts/check-dist.mjs
+// can compare a fresh build with the committed dist/ byte for byte. Bundling only transpiles;
+// `npm run typecheck` checks types once for the whole project. The tool version is injected from
+// package.json here, so reports name the version that was built.
+import * as esbuild from 'esbuild'
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-// FLOW_DIST_DIR writes the bundles elsewhere (the check-dist test compares them with dist/).
+// FLOW_DIST_DIR writes the bundles elsewhere (scripts/check-dist.mjs compares them with dist/).
 const distDir = process.env.FLOW_DIST_DIR ? path.resolve(process.env.FLOW_DIST_DIR) : path.join(root, 'dist')
+const version = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version
 
 function discover() {
-  const entries = []
+  const entryPoints = {}
   for (const name of readdirSync(path.join(root, 'actions')).sort()) {
-    for (const [file, out] of [['index.ts', name], ['post.ts', `${name}/post`]]) {
+    for (const [file, out] of [['index.ts', `${name}/index`], ['post.ts', `${name}/post/index`]]) {
       const entry = path.join(root, 'actions', name, file)
-      if (existsSync(entry)) entries.push({ entry, out })
+      if (existsSync(entry)) entryPoints[out] = entry
     }
   }
-  entries.push({ entry: path.join(root, 'cli', 'index.ts'), out: 'cli' })
-  return entries
+  entryPoints['cli/index'] = path.join(root, 'cli', 'index.ts')
+  return entryPoints
 }
 
-async function bundleOne(entry, out) {
-  const require = createRequire(import.meta.url)
-  const ncc = require('@vercel/ncc')
-  const started = Date.now()
-  const { code, assets } = await ncc(entry, { cache: false, minify: process.env.FLOW_BUNDLE_MINIFY !== '0', sourceMap: false, sourceMapRegister: false, quiet: true, target: 'es2023', transpileOnly: true })
-  const dir = path.join(distDir, out)
-  rmSync(path.join(dir, 'index.js'), { force: true })
-  mkdirSync(dir, { recursive: true })
-  const banner = out === 'cli' ? '#!/usr/bin/env node\n' : ''
-  writeFileSync(path.join(dir, 'index.js'), banner + code.replace(/^#!.*\n/, ''))
-  if (out === 'cli') chmodSync(path.join(dir, 'index.js'), 0o755)
-  for (const [name, asset] of Object.entries(assets)) {
-    if (name === 'package.json') continue
-    const target = path.join(dir, name)
-    mkdirSync(path.dirname(target), { recursive: true })
-    writeFileSync(target, asset.source)
-  }
-  writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}\n')
-  console.log(`bundled ${path.relative(root, entry)} -> ${path.relative(root, dir)}/index.js (${Math.round(code.length / 1024)} KiB, ${Date.now() - started} ms)`)
-}
+// CommonJS dependencies call require() and read __dirname; an ES module has neither, so every
+// output file defines them from its own URL.
+const banner = [
+  "import { createRequire as __flowCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __flowFileURLToPath } from 'node:url';",
+  'const require = __flowCreateRequire(import.meta.url);',
+  'const __filename = __flowFileURLToPath(import.meta.url);',
+  "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));"
+].join(' ')
 
-function child(entry, out) {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [fileURLToPath(import.meta.url), '--one', entry, out], { stdio: 'inherit' })
-    p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`bundling ${out} failed (exit ${code})`))))
-  })
-}
+const started = Date.now()
+rmSync(distDir, { recursive: true, force: true })
+mkdirSync(distDir, { recursive: true })
+const result = await esbuild.build({
+  entryPoints: discover(),
+  outdir: distDir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node24',
+  chunkNames: 'chunks/[name]-[hash]',
+  minify: process.env.FLOW_BUNDLE_MINIFY !== '0',
+  legalComments: 'none',
+  banner: { js: banner },
+  define: { FLOW_TOOL_VERSION: JSON.stringify(version) },
+  metafile: true,
+  logLevel: 'warning'
+})
+writeFileSync(path.join(distDir, 'package.json'), '{"type":"module"}\n')
+const cli = path.join(distDir, 'cli', 'index.js')
+writeFileSync(cli, `#!/usr/bin/env node\n${readFileSync(cli, 'utf8')}`)
+chmodSync(cli, 0o755)
 
-const args = process.argv.slice(2)
-if (args[0] === '--one') {
-  await bundleOne(args[1], args[2])
-} else {
-  const all = discover()
-  const chosen = args.length > 0 ? all.filter((e) => args.includes(e.out)) : all
-  if (args.length > 0 && chosen.length !== args.length) {
-    console.error(`unknown entries: ${args.filter((a) => !all.some((e) => e.out === a)).join(', ')}`)
-    process.exit(2)
+const outputs = Object.entries(result.metafile.outputs)
+const kib = (n) => `${Math.round(n / 1024)} KiB`
+for (const [file, out] of outputs.filter(([, o]) => o.entryPoint && !o.entryPoint.startsWith('node_modules/'))) {
+  // What an entry loads on start: itself and every chunk it imports statically, transitively.
+  const seen = new Set()
+  const visit = (f) => {
+    if (seen.has(f)) return
+    seen.add(f)
+    for (const imp of result.metafile.outputs[f]?.imports ?? []) if (imp.kind === 'import-statement' && !imp.external) visit(imp.path)
   }
-  if (args.length === 0) rmSync(distDir, { recursive: true, force: true })
-  const queue = [...chosen]
-  const workers = Array.from({ length: Math.min(2, cpus().length, queue.length) }, async () => {
-    while (queue.length > 0) {
-      const { entry, out } = queue.shift()
-      await child(entry, out)
-    }
-  })
-  try {
-    await Promise.all(workers)
-  } catch (error) {
-    console.error(String(error.message ?? error))
-    process.exit(1)
-  }
+  visit(file)
+  const loaded = [...seen].reduce((sum, f) => sum + result.metafile.outputs[f].bytes, 0)
+  console.log(`bundled ${out.entryPoint} -> ${path.relative(root, file)} (${kib(out.bytes)}, loads ${kib(loaded)} on start)`)
 }
+const total = outputs.reduce((sum, [, o]) => sum + o.bytes, 0)
+console.log(`dist: ${outputs.length} files, ${kib(total)}, in ${Date.now() - started} ms`)

@@ -1,10 +1,20 @@
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { RunInfo } from './report/types.js'
 
+// scripts/bundle.mjs replaces FLOW_TOOL_VERSION with package.json's version; run from source (tests,
+// tsx), the version is read from package.json itself.
+declare const FLOW_TOOL_VERSION: string | undefined
+
 export const TOOL_NAME = 'flow-actions'
-export const TOOL_VERSION = '1.0.0'
+export const TOOL_VERSION: string = typeof FLOW_TOOL_VERSION === 'string' ? FLOW_TOOL_VERSION : sourceVersion()
+
+function sourceVersion(): string {
+  const manifest = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'package.json')
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version
+}
 
 /** Run metadata for a report, from the runner's environment. */
 export function runInfoFromEnv(env: Readonly<Record<string, string | undefined>>, now: Date, stage?: string): RunInfo {

@@ -14,10 +14,10 @@ import { buildRolloutReport } from '../../shared/canary/rollout-report.js'
 import { renderRolloutSummary } from '../../shared/canary/rollout-summary.js'
 import { runRollout, systemClock, type Clock, type MeasuredCheck } from '../../shared/canary/rollout-controller.js'
 import { STATE } from './state-keys.js'
-import { redact } from '../../shared/github/redact.js'
+import { TOOL_VERSION } from '../../shared/context.js'
+import { redact } from '../../shared/redact.js'
 
 export const ACTION_NAME = 'canary-rollout'
-const TOOL_VERSION = '1.0.0'
 
 export interface RunDeps {
   io: ActionIO

@@ -32,7 +32,9 @@ const S_IFLNK = 0o120000
  * refuses (a name escaping the folder, a corrupt directory) is refused as a whole.
  */
 export async function readZipTexts(buffer: Buffer, limits: ZipLimits): Promise<ZipRead> {
-  const yauzl = await import('yauzl')
+  // yauzl is CommonJS: Node's own loader lifts its exports onto the namespace, a bundler's puts them on default.
+  const loaded = (await import('yauzl')) as typeof import('yauzl') & { default?: typeof import('yauzl') }
+  const yauzl = loaded.default ?? loaded
   const out: ZipRead = { files: [], problems: [] }
   let total = 0
   const zip = await new Promise<import('yauzl').ZipFile>((resolve, reject) =>
