@@ -1,6 +1,7 @@
-// Builds every action and the CLI in ONE esbuild pass with code splitting, so code they share is
-// emitted once, in dist/chunks/, and each entry loads only the chunks it imports (as
-// github/codeql-action's build.mjs shares one build between its actions). Entries are discovered:
+// Builds every action in ONE esbuild pass with code splitting, so code they share is emitted once,
+// in dist/chunks/, and each entry loads only the chunks it imports (as github/codeql-action's
+// build.mjs shares one build between its actions). The CLI is built in a second pass as one
+// self-contained file, because the npm package ships dist/cli/ alone. Entries are discovered:
 //   actions/<name>/index.ts -> dist/<name>/index.js
 //   actions/<name>/post.ts  -> dist/<name>/post/index.js
 //   cli/index.ts            -> dist/cli/index.js
@@ -26,7 +27,6 @@ function discover() {
       if (existsSync(entry)) entryPoints[out] = entry
     }
   }
-  entryPoints['cli/index'] = path.join(root, 'cli', 'index.ts')
   return entryPoints
 }
 
@@ -43,22 +43,22 @@ const banner = [
 const started = Date.now()
 rmSync(distDir, { recursive: true, force: true })
 mkdirSync(distDir, { recursive: true })
-const result = await esbuild.build({
-  entryPoints: discover(),
+const common = {
   outdir: distDir,
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node24',
-  chunkNames: 'chunks/[name]-[hash]',
   minify: process.env.FLOW_BUNDLE_MINIFY !== '0',
   legalComments: 'none',
   banner: { js: banner },
   define: { FLOW_TOOL_VERSION: JSON.stringify(version) },
   metafile: true,
   logLevel: 'warning'
-})
+}
+const actions = await esbuild.build({ ...common, entryPoints: discover(), splitting: true, chunkNames: 'chunks/[name]-[hash]' })
+const cliBuild = await esbuild.build({ ...common, entryPoints: { 'cli/index': path.join(root, 'cli', 'index.ts') }, splitting: false })
+const result = { metafile: { outputs: { ...actions.metafile.outputs, ...cliBuild.metafile.outputs } } }
 writeFileSync(path.join(distDir, 'package.json'), '{"type":"module"}\n')
 const cli = path.join(distDir, 'cli', 'index.js')
 writeFileSync(cli, `#!/usr/bin/env node\n${readFileSync(cli, 'utf8')}`)
