@@ -28,6 +28,8 @@ export type EvidenceProblem =
   | 'unsupported'
   | 'stale'
   | 'outside-workspace'
+  /** The producing tool says its run did not complete (e.g. SARIF executionSuccessful: false). */
+  | 'failed'
 
 /** Evidence that cannot be trusted. A gate that needs it fails; nothing is assumed to pass. */
 export class EvidenceError extends Error {

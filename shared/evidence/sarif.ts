@@ -27,7 +27,10 @@ interface RuleInfo {
  * "rejected") nor fixed (baselineState "absent"). Its level is its own, else its rule's
  * defaultConfiguration.level, else "warning" (the SARIF default). Its security severity is the
  * result's or the rule's properties["security-severity"]. A log without runs is refused: an
- * analysis that did not run is not evidence of zero problems.
+ * analysis that did not run is not evidence of zero problems. So is a run that says it did not
+ * complete (SARIF's rule, oasis-tcs/sarif-spec#398): an invocation with executionSuccessful false,
+ * an error-level tool execution notification, or results absent or null (§3.14.23: null means the
+ * tool failed to analyse, absent means nothing is known).
  */
 export async function readSarif(opened: OpenedEvidence, ctx: ReadContext): Promise<ReaderOutput> {
   const display = opened.display
@@ -42,8 +45,8 @@ export async function readSarif(opened: OpenedEvidence, ctx: ReadContext): Promi
   data.runs.forEach((run, runIndex) => {
     if (!isRecord(run)) throw new EvidenceError(display, 'malformed', `runs[${runIndex}] is not an object.`)
     const rules = collectRules(run)
+    checkRunCompleted(run, runIndex, display)
     const results = run.results
-    if (results === undefined || results === null) return
     if (!Array.isArray(results)) throw new EvidenceError(display, 'malformed', `runs[${runIndex}].results is not an array.`)
     for (const r of results) {
       if (!isRecord(r)) throw new EvidenceError(display, 'malformed', `runs[${runIndex}] has a result that is not an object.`)
@@ -80,6 +83,38 @@ export async function readSarif(opened: OpenedEvidence, ctx: ReadContext): Promi
     }
   })
   return { namespace: 'sarif', counts }
+}
+
+/** Throws 'failed' evidence when a run says its analysis did not complete. */
+function checkRunCompleted(run: Record<string, unknown>, runIndex: number, display: string): void {
+  const where = `runs[${runIndex}]${toolName(run)}`
+  const fail = (why: string) => {
+    throw new EvidenceError(display, 'failed', `${where}: ${why}; the analysis did not complete, so its results are not evidence of zero findings. Fix the tool's run and regenerate the file.`)
+  }
+  const invocations = Array.isArray(run.invocations) ? run.invocations : []
+  invocations.forEach((inv, i) => {
+    if (!isRecord(inv)) return
+    if (inv.executionSuccessful === false) {
+      const code = finiteNumber(inv.exitCode)
+      fail(`invocations[${i}] has executionSuccessful: false${code !== undefined ? ` (exit code ${code})` : ''}`)
+    }
+    const notes = Array.isArray(inv.toolExecutionNotifications) ? inv.toolExecutionNotifications : []
+    for (const n of notes) {
+      // A notification's level defaults to "warning" (§3.58.6); only "error" means the run failed.
+      if (isRecord(n) && n.level === 'error') {
+        const text = messageText(n.message)
+        fail(`invocations[${i}] has an error-level tool execution notification${text ? ` ("${printable(text, 200)}")` : ''}`)
+      }
+    }
+  })
+  if (run.results === undefined) fail('has no "results" array (absent means the tool did not report any)')
+  if (run.results === null) fail('has "results": null (the tool failed to analyse)')
+}
+
+function toolName(run: Record<string, unknown>): string {
+  const tool = isRecord(run.tool) ? run.tool : undefined
+  const driver = isRecord(tool?.driver) ? tool.driver : undefined
+  return typeof driver?.name === 'string' ? ` (${printable(driver.name, 60)})` : ''
 }
 
 function asLevel(v: unknown): Level | undefined {

@@ -7,6 +7,8 @@ import { CoverageAccumulator } from './accumulator.js'
 
 interface FileCoverage {
   lines: Map<number, number>
+  /** Conditions per line [found, hit], for the branches of changed lines. */
+  lineBranches: Map<number, [number, number]>
   branchesFound: number
   branchesHit: number
   functionsFound: number
@@ -18,11 +20,13 @@ interface FileCoverage {
  * split over several <class> elements; its lines are merged by line number (the highest hit count
  * wins). Only class-level <lines> count, since method-level <lines> repeat them. Branches come from
  * condition-coverage="50% (1/2)"; a method counts as covered when any of its lines ran.
+ * `<line number="0">` is not a source line and is ignored, as coveralls does.
  */
 export async function readCobertura(opened: OpenedEvidence, ctx: ReadContext): Promise<ReaderOutput> {
   const display = opened.display
   const acc = new CoverageAccumulator(display, ctx)
   acc.hasLineDetail()
+  acc.hasBranchDetail()
   const files = new Map<string, FileCoverage>()
   let checkedRoot = false
   let file: FileCoverage | undefined
@@ -42,7 +46,7 @@ export async function readCobertura(opened: OpenedEvidence, ctx: ReadContext): P
         const name = tag.attributes.filename ?? tag.attributes.name ?? '(unknown)'
         file = files.get(name)
         if (!file) {
-          file = { lines: new Map(), branchesFound: 0, branchesHit: 0, functionsFound: 0, functionsHit: 0 }
+          file = { lines: new Map(), lineBranches: new Map(), branchesFound: 0, branchesHit: 0, functionsFound: 0, functionsHit: 0 }
           files.set(name, file)
         }
         classDepth = depth
@@ -63,6 +67,9 @@ export async function readCobertura(opened: OpenedEvidence, ctx: ReadContext): P
           throw new EvidenceError(display, 'malformed', '<line> without a number or hits attribute.')
         }
         if (hits < 0) throw new EvidenceError(display, 'malformed', `<line number="${number}"> has negative hits (${hits}).`)
+        // Line numbers start at 1; some writers emit line 0 for code with no source line (module
+        // setup, generated code), which would make a file with no real lines read as 100 %.
+        if (number === 0) return
         if (inMethod) {
           if (hits > 0) methodHit = true
           return
@@ -78,6 +85,8 @@ export async function readCobertura(opened: OpenedEvidence, ctx: ReadContext): P
             if (hit > found) throw new EvidenceError(display, 'malformed', `<line number="${number}"> covers ${hit} of ${found} conditions.`)
             file.branchesFound += found
             file.branchesHit += hit
+            const prevBranches = file.lineBranches.get(number)
+            if (!prevBranches || prevBranches[1] < hit) file.lineBranches.set(number, [found, hit])
           }
         }
         return
@@ -100,7 +109,10 @@ export async function readCobertura(opened: OpenedEvidence, ctx: ReadContext): P
     let hit = 0
     for (const h of f.lines.values()) if (h > 0) hit++
     const changed = acc.changedFor(name)
-    if (changed) for (const [ln, h] of f.lines) if (changed.has(ln)) acc.changedLine(name, ln, h)
+    if (changed) {
+      for (const [ln, h] of f.lines) if (changed.has(ln)) acc.changedLine(name, ln, h)
+      for (const [ln, [found, hit]] of f.lineBranches) if (changed.has(ln)) acc.changedBranches(found, hit)
+    }
     acc.addFile(name, {
       linesFound: f.lines.size,
       linesHit: hit,

@@ -4,6 +4,7 @@ import type { NormalisedMutant } from '../types.js'
 import { MUTMUT_STATS_KEYS, mutmutStatus } from './statuses.js'
 
 const MAX_STATS_MUTANTS = 5_000_000
+const MUTMUT_STATS_REQUIRED = ['killed', 'survived', 'total'] as const
 
 /**
  * One mutmut 3 `mutants/<path>.meta` file: exit_code_by_key maps each mutant
@@ -39,6 +40,12 @@ export function mutmutMetaMutants(data: unknown, display: string): NormalisedMut
  */
 export function mutmutStatsMutants(data: unknown, display: string): NormalisedMutant[] {
   if (!isRecord(data)) throw new EvidenceError(display, 'malformed', 'is not a JSON object.')
+  // mutmut always writes these three; without them any JSON object (a mocha report) would read as
+  // 0 mutants when the format is forced, and a gate on mutation.survived == 0 would pass.
+  const lacking = MUTMUT_STATS_REQUIRED.filter((k) => data[k] === undefined)
+  if (lacking.length > 0) {
+    throw new EvidenceError(display, 'unsupported', `is not mutmut-cicd-stats.json: it lacks ${lacking.map((k) => `"${k}"`).join(', ')} (mutmut export-cicd-stats writes killed, survived and total); check "format:" on this evidence.`)
+  }
   const out: NormalisedMutant[] = []
   let listed = 0
   const counts = MUTMUT_STATS_KEYS.map(([key, status]) => [key, status, data[key] === undefined ? 0 : requireCount(data[key], display, key)] as const)

@@ -1,6 +1,6 @@
 import type { Counts } from '../namespaces.js'
 import type { ReadContext } from '../reader.js'
-import { denySet, isDenied, SEVERITY_ORDER } from './licenses.js'
+import { denySet, isDeniedAll, SEVERITY_ORDER } from './licenses.js'
 
 /**
  * Accumulates SBOM counts: components, licences (unknown when a component states none) and
@@ -26,7 +26,7 @@ export class SbomCounter {
       return
     }
     // Several licence entries on one component all apply (AND).
-    if (this.denied.size > 0 && isDenied(licences.map((l) => `(${l})`).join(' AND '), this.denied)) {
+    if (this.denied.size > 0 && isDeniedAll(licences, this.denied)) {
       this.deniedCount++
       this.finding(name, `uses a denied licence: ${licences.join(' AND ')}`, 'error', 'denied-license')
     }
