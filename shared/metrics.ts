@@ -148,7 +148,8 @@ function suggest(name: string, baseline: boolean): string | undefined {
   return baseline ? `baseline.${best}` : best
 }
 
-function distance(a: string, b: string): number {
+/** Levenshtein distance, for did-you-mean suggestions. */
+export function distance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i)
   for (let i = 1; i <= a.length; i++) {
     let prev = row[0]

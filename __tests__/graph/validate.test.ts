@@ -124,7 +124,7 @@ describe('decision exhaustiveness', () => {
 
 describe('artifacts needed only for some stages', () => {
   it('warns instead of failing when a stage-limited artifact does not exist yet', () => {
-    const yaml = 'nodes:\n  - id: g\n    kind: gate\n    requires:\n      - artifact: plans/rollout.md\n        only: [production]\n    pass: g\n    fail: g\n'
+    const yaml = 'nodes:\n  - id: g\n    kind: gate\n    requires:\n      - artifact: plans/rollout.md\n        only: [production]\n    pass: done\n    fail: g\n  - id: done\n    kind: activity\n'
     const r = validateGraphFile(workspaceWith(yaml), '.process/graph.yaml')
     const f = r.findings.find((x) => x.code === 'artifact-missing')
     expect(f?.severity).toBe('warning')

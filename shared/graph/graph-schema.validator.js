@@ -6,7 +6,7 @@ import func0_module from 'ajv/dist/runtime/equal.js'
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://flow-actions.dev/schemas/graph.schema.json","title":"flow-actions process graph (.process/graph.yaml)","description":"A decision graph of activities, decisions, gates and calibration points. A superset of the seed template's format.","type":"object","required":["nodes"],"additionalProperties":false,"properties":{"version":{"type":"integer","enum":[1],"description":"Format version; 1 when given."},"name":{"type":"string"},"description":{"type":"string"},"start":{"$ref":"#/definitions/id","description":"Entry node; defaults to the first node."},"stages":{"type":"array","items":{"$ref":"#/definitions/stage"},"uniqueItems":true,"description":"Target stages in promotion order, e.g. [dev, staging, production]."},"vars":{"type":"object","description":"Named values for expressions: a literal, or {file, key} read from a YAML/JSON file.","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"oneOf":[{"type":["number","string","boolean"]},{"type":"object","required":["file","key"],"additionalProperties":false,"properties":{"file":{"type":"string","minLength":1},"key":{"type":"string","minLength":1}}}]}},"imports":{"type":"object","description":"Namespaces loaded from YAML/JSON files: {nfr: requirements/nfr.yml} makes nfr.performance.target_p95_latency_ms usable.","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"type":"string","minLength":1}},"evidence":{"type":"object","description":"Evidence declarations: which files feed which metric namespace.","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"paths":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"format":{"type":"string"},"max_age_hours":{"type":"number","exclusiveMinimum":0},"deny_licenses":{"type":"array","items":{"type":"string","minLength":1},"description":"SBOM evidence: SPDX licence ids counted by sbom.licenses.denied (e.g. GPL-3.0-only, AGPL-3.0-only)."}}}]}},"nodes":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/node"}}},"definitions":{"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:-]*$","maxLength":200},"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"stage":{"type":"string","pattern":"^[A-Za-z0-9_-]+$"},"expression":{"type":"string","minLength":1,"maxLength":4096},"paths":{"type":"array","items":{"type":"string"}},"branch":{"type":"object","required":["when","node"],"additionalProperties":false,"properties":{"when":{"$ref":"#/definitions/expression","description":"A condition, or \"else\" for the default branch."},"node":{"$ref":"#/definitions/id"},"description":{"type":"string"}}},"requirement":{"type":"object","minProperties":1,"oneOf":[{"required":["artifact"]},{"required":["metric"]},{"required":["review"]},{"required":["policy"]},{"required":["trace"]}],"additionalProperties":false,"properties":{"id":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_-]*$","description":"Stable id within the gate, used by waivers and reports; default <type>-<index>."},"severity":{"enum":["fail","warn"]},"only":{"type":"array","items":{"$ref":"#/definitions/stage"},"minItems":1},"description":{"type":"string"},"artifact":{"type":"string","minLength":1,"description":"Path or glob that must exist and be filled in."},"min":{"type":"integer","minimum":1},"frontmatter":{"type":"object","additionalProperties":false,"properties":{"required":{"type":"array","items":{"type":"string"}},"allowed":{"type":"object","additionalProperties":{"type":"array","items":{"type":["string","number","boolean"]}}},"dates":{"type":"array","items":{"type":"string"}}}},"max_age_days":{"type":"number","exclusiveMinimum":0},"template":{"type":"string","minLength":1},"metric":{"$ref":"#/definitions/expression"},"by_stage":{"type":"object","propertyNames":{"$ref":"#/definitions/stage"},"additionalProperties":{"$ref":"#/definitions/expression"},"description":"Per-stage expressions overriding `metric` for those stages."},"min_changed_lines":{"type":"integer","minimum":1,"description":"Changes with fewer changed lines are exempt."},"review":{"oneOf":[{"$ref":"#/definitions/expression"},{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"approvals":{"type":"integer","minimum":1},"from":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"labels":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"signoff":{"type":"object","required":["path","key"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"key":{"type":"string","minLength":1},"equals":{"type":["string","number","boolean"]}}}}}]},"policy":{"$ref":"#/definitions/expression"},"trace":{"oneOf":[{"type":"boolean","const":true},{"type":"object","additionalProperties":false,"properties":{"prefixes":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z]+$"},"minItems":1},"under":{"type":"string","minLength":1}}}]}}},"node":{"type":"object","required":["id","kind"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/id"},"kind":{"enum":["activity","decision","gate","calibrate"]},"name":{"type":"string"},"description":{"type":"string"},"owner":{"type":"string"},"produces":{"$ref":"#/definitions/paths"},"consumes":{"$ref":"#/definitions/paths"},"telemetry":{"type":"array","items":{"type":"string"}},"next":{"oneOf":[{"$ref":"#/definitions/id"},{"type":"array","items":{"$ref":"#/definitions/branch"},"minItems":1}]},"pass":{"$ref":"#/definitions/id"},"fail":{"$ref":"#/definitions/id"},"requires":{"type":"array","items":{"$ref":"#/definitions/requirement"}},"schedule":{"type":"string","description":"Cron schedule (calibrate nodes)."},"triggers":{"type":"array","items":{"type":"string"},"description":"Events that start a calibration, e.g. release, incident."},"criteria":{"type":"array","items":{"type":"string"},"description":"Legacy free-text criteria: vague, prefer typed requires."},"evidence":{"type":"array","items":{"type":"string"},"description":"Legacy evidence paths: prefer artifact requirements."},"action":{"type":"array","items":{"type":"string"}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://flow-actions.dev/schemas/graph.schema.json","title":"flow-actions process graph (.process/graph.yaml)","description":"A decision graph of activities, decisions, gates and calibration points. A superset of the seed template's format.","type":"object","required":["nodes"],"additionalProperties":false,"properties":{"version":{"type":"integer","enum":[1],"description":"Format version; 1 when given."},"name":{"type":"string"},"description":{"type":"string"},"start":{"$ref":"#/definitions/id","description":"Entry node; defaults to the first node."},"stages":{"type":"array","items":{"$ref":"#/definitions/stage"},"uniqueItems":true,"description":"Target stages in promotion order, e.g. [dev, staging, production]."},"vars":{"type":"object","description":"Named values for expressions: a literal, or {file, key} read from a YAML/JSON file.","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"oneOf":[{"type":["number","string","boolean"]},{"type":"object","required":["file","key"],"additionalProperties":false,"properties":{"file":{"type":"string","minLength":1},"key":{"type":"string","minLength":1}}}]}},"imports":{"type":"object","description":"Namespaces loaded from YAML/JSON files: {nfr: requirements/nfr.yml} makes nfr.performance.target_p95_latency_ms usable.","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"type":"string","minLength":1}},"evidence":{"type":"object","description":"Evidence declarations: which files feed which metric namespace.","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"paths":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"format":{"type":"string"},"max_age_hours":{"type":"number","exclusiveMinimum":0},"deny_licenses":{"type":"array","items":{"type":"string","minLength":1},"description":"SBOM evidence: SPDX licence ids counted by sbom.licenses.denied (e.g. GPL-3.0-only, AGPL-3.0-only)."}}}]}},"nodes":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/node"}}},"definitions":{"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:-]*$","maxLength":200},"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"stage":{"type":"string","pattern":"^[A-Za-z0-9_-]+$"},"expression":{"type":"string","minLength":1,"maxLength":4096},"paths":{"type":"array","items":{"type":"string"}},"branch":{"type":"object","required":["when","node"],"additionalProperties":false,"properties":{"when":{"$ref":"#/definitions/expression","description":"A condition, or \"else\" for the default branch."},"node":{"$ref":"#/definitions/id"},"description":{"type":"string"}}},"requirement":{"type":"object","minProperties":1,"oneOf":[{"required":["artifact"]},{"required":["metric"]},{"required":["review"]},{"required":["policy"]},{"required":["trace"]}],"additionalProperties":false,"properties":{"id":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_-]*$","description":"Stable id within the gate, used by waivers and reports; default <type>-<index>."},"severity":{"enum":["fail","warn"]},"only":{"type":"array","items":{"$ref":"#/definitions/stage"},"minItems":1},"description":{"type":"string"},"artifact":{"type":"string","minLength":1,"description":"Path or glob that must exist and be filled in."},"min":{"type":"integer","minimum":1},"frontmatter":{"type":"object","additionalProperties":false,"properties":{"required":{"type":"array","items":{"type":"string"}},"allowed":{"type":"object","additionalProperties":{"type":"array","items":{"type":["string","number","boolean"]}}},"dates":{"type":"array","items":{"type":"string"}}}},"max_age_days":{"type":"number","exclusiveMinimum":0},"template":{"type":"string","minLength":1},"metric":{"$ref":"#/definitions/expression"},"by_stage":{"type":"object","propertyNames":{"$ref":"#/definitions/stage"},"additionalProperties":{"$ref":"#/definitions/expression"},"description":"Per-stage expressions overriding `metric` for those stages."},"min_changed_lines":{"type":"integer","minimum":1,"description":"Changes with fewer changed lines are exempt."},"review":{"oneOf":[{"$ref":"#/definitions/expression"},{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"approvals":{"type":"integer","minimum":1},"from":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"labels":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"signoff":{"type":"object","required":["path","key"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"key":{"type":"string","minLength":1},"equals":{"type":["string","number","boolean"]}}}}}]},"policy":{"$ref":"#/definitions/expression"},"trace":{"oneOf":[{"type":"boolean","const":true},{"type":"object","additionalProperties":false,"properties":{"prefixes":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z]+$"},"minItems":1},"under":{"type":"string","minLength":1}}}]}}},"node":{"type":"object","required":["id","kind"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/id"},"kind":{"enum":["activity","decision","gate","calibrate"]},"name":{"type":"string"},"description":{"type":"string"},"owner":{"type":"string"},"produces":{"$ref":"#/definitions/paths"},"consumes":{"$ref":"#/definitions/paths"},"telemetry":{"type":"array","items":{"type":"string"}},"next":{"oneOf":[{"$ref":"#/definitions/id"},{"type":"array","items":{"$ref":"#/definitions/branch"},"minItems":1}]},"pass":{"$ref":"#/definitions/id"},"fail":{"$ref":"#/definitions/id"},"end":{"type":"boolean","description":"This node ends the process, even if it has a successor."},"loop":{"type":"boolean","description":"This node's loop runs forever by design: validate-graph does not ask for a way out of it."},"optional":{"oneOf":[{"type":"boolean","const":true},{"type":"array","items":{"$ref":"#/definitions/stage"},"minItems":1,"uniqueItems":true}],"description":"Gates: the stages (true: every stage) where a gate whose requirements were all skipped for the stage does not fail the run."},"requires":{"type":"array","items":{"$ref":"#/definitions/requirement"}},"schedule":{"type":"string","description":"Cron schedule (calibrate nodes)."},"triggers":{"type":"array","items":{"type":"string"},"description":"Events that start a calibration, e.g. release, incident."},"criteria":{"type":"array","items":{"type":"string"},"description":"Legacy free-text criteria: vague, prefer typed requires."},"evidence":{"type":"array","items":{"type":"string"},"description":"Legacy evidence paths: prefer artifact requirements."},"action":{"type":"array","items":{"type":"string"}}}}}};
 const schema12 = {"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:-]*$","maxLength":200};
 const schema13 = {"type":"string","pattern":"^[A-Za-z0-9_-]+$"};
 const schema14 = {"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"};
@@ -16,7 +16,7 @@ const func0 = func0_module.default ?? func0_module;
 const pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.:-]*$", "u");
 const pattern1 = new RegExp("^[A-Za-z0-9_-]+$", "u");
 const pattern2 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const schema17 = {"type":"object","required":["id","kind"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/id"},"kind":{"enum":["activity","decision","gate","calibrate"]},"name":{"type":"string"},"description":{"type":"string"},"owner":{"type":"string"},"produces":{"$ref":"#/definitions/paths"},"consumes":{"$ref":"#/definitions/paths"},"telemetry":{"type":"array","items":{"type":"string"}},"next":{"oneOf":[{"$ref":"#/definitions/id"},{"type":"array","items":{"$ref":"#/definitions/branch"},"minItems":1}]},"pass":{"$ref":"#/definitions/id"},"fail":{"$ref":"#/definitions/id"},"requires":{"type":"array","items":{"$ref":"#/definitions/requirement"}},"schedule":{"type":"string","description":"Cron schedule (calibrate nodes)."},"triggers":{"type":"array","items":{"type":"string"},"description":"Events that start a calibration, e.g. release, incident."},"criteria":{"type":"array","items":{"type":"string"},"description":"Legacy free-text criteria: vague, prefer typed requires."},"evidence":{"type":"array","items":{"type":"string"},"description":"Legacy evidence paths: prefer artifact requirements."},"action":{"type":"array","items":{"type":"string"}}}};
+const schema17 = {"type":"object","required":["id","kind"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/id"},"kind":{"enum":["activity","decision","gate","calibrate"]},"name":{"type":"string"},"description":{"type":"string"},"owner":{"type":"string"},"produces":{"$ref":"#/definitions/paths"},"consumes":{"$ref":"#/definitions/paths"},"telemetry":{"type":"array","items":{"type":"string"}},"next":{"oneOf":[{"$ref":"#/definitions/id"},{"type":"array","items":{"$ref":"#/definitions/branch"},"minItems":1}]},"pass":{"$ref":"#/definitions/id"},"fail":{"$ref":"#/definitions/id"},"end":{"type":"boolean","description":"This node ends the process, even if it has a successor."},"loop":{"type":"boolean","description":"This node's loop runs forever by design: validate-graph does not ask for a way out of it."},"optional":{"oneOf":[{"type":"boolean","const":true},{"type":"array","items":{"$ref":"#/definitions/stage"},"minItems":1,"uniqueItems":true}],"description":"Gates: the stages (true: every stage) where a gate whose requirements were all skipped for the stage does not fail the run."},"requires":{"type":"array","items":{"$ref":"#/definitions/requirement"}},"schedule":{"type":"string","description":"Cron schedule (calibrate nodes)."},"triggers":{"type":"array","items":{"type":"string"},"description":"Events that start a calibration, e.g. release, incident."},"criteria":{"type":"array","items":{"type":"string"},"description":"Legacy free-text criteria: vague, prefer typed requires."},"evidence":{"type":"array","items":{"type":"string"},"description":"Legacy evidence paths: prefer artifact requirements."},"action":{"type":"array","items":{"type":"string"}}}};
 const schema19 = {"type":"array","items":{"type":"string"}};
 const schema22 = {"type":"object","required":["when","node"],"additionalProperties":false,"properties":{"when":{"$ref":"#/definitions/expression","description":"A condition, or \"else\" for the default branch."},"node":{"$ref":"#/definitions/id"},"description":{"type":"string"}}};
 const schema23 = {"type":"string","minLength":1,"maxLength":4096};
@@ -154,9 +154,9 @@ validate12.errors = vErrors;
 return errors === 0;
 }
 
-const schema27 = {"type":"object","minProperties":1,"oneOf":[{"required":["artifact"]},{"required":["metric"]},{"required":["review"]},{"required":["policy"]},{"required":["trace"]}],"additionalProperties":false,"properties":{"id":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_-]*$","description":"Stable id within the gate, used by waivers and reports; default <type>-<index>."},"severity":{"enum":["fail","warn"]},"only":{"type":"array","items":{"$ref":"#/definitions/stage"},"minItems":1},"description":{"type":"string"},"artifact":{"type":"string","minLength":1,"description":"Path or glob that must exist and be filled in."},"min":{"type":"integer","minimum":1},"frontmatter":{"type":"object","additionalProperties":false,"properties":{"required":{"type":"array","items":{"type":"string"}},"allowed":{"type":"object","additionalProperties":{"type":"array","items":{"type":["string","number","boolean"]}}},"dates":{"type":"array","items":{"type":"string"}}}},"max_age_days":{"type":"number","exclusiveMinimum":0},"template":{"type":"string","minLength":1},"metric":{"$ref":"#/definitions/expression"},"by_stage":{"type":"object","propertyNames":{"$ref":"#/definitions/stage"},"additionalProperties":{"$ref":"#/definitions/expression"},"description":"Per-stage expressions overriding `metric` for those stages."},"min_changed_lines":{"type":"integer","minimum":1,"description":"Changes with fewer changed lines are exempt."},"review":{"oneOf":[{"$ref":"#/definitions/expression"},{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"approvals":{"type":"integer","minimum":1},"from":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"labels":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"signoff":{"type":"object","required":["path","key"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"key":{"type":"string","minLength":1},"equals":{"type":["string","number","boolean"]}}}}}]},"policy":{"$ref":"#/definitions/expression"},"trace":{"oneOf":[{"type":"boolean","const":true},{"type":"object","additionalProperties":false,"properties":{"prefixes":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z]+$"},"minItems":1},"under":{"type":"string","minLength":1}}}]}}};
-const pattern10 = new RegExp("^[A-Za-z_][A-Za-z0-9_-]*$", "u");
-const pattern13 = new RegExp("^[A-Za-z]+$", "u");
+const schema28 = {"type":"object","minProperties":1,"oneOf":[{"required":["artifact"]},{"required":["metric"]},{"required":["review"]},{"required":["policy"]},{"required":["trace"]}],"additionalProperties":false,"properties":{"id":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_-]*$","description":"Stable id within the gate, used by waivers and reports; default <type>-<index>."},"severity":{"enum":["fail","warn"]},"only":{"type":"array","items":{"$ref":"#/definitions/stage"},"minItems":1},"description":{"type":"string"},"artifact":{"type":"string","minLength":1,"description":"Path or glob that must exist and be filled in."},"min":{"type":"integer","minimum":1},"frontmatter":{"type":"object","additionalProperties":false,"properties":{"required":{"type":"array","items":{"type":"string"}},"allowed":{"type":"object","additionalProperties":{"type":"array","items":{"type":["string","number","boolean"]}}},"dates":{"type":"array","items":{"type":"string"}}}},"max_age_days":{"type":"number","exclusiveMinimum":0},"template":{"type":"string","minLength":1},"metric":{"$ref":"#/definitions/expression"},"by_stage":{"type":"object","propertyNames":{"$ref":"#/definitions/stage"},"additionalProperties":{"$ref":"#/definitions/expression"},"description":"Per-stage expressions overriding `metric` for those stages."},"min_changed_lines":{"type":"integer","minimum":1,"description":"Changes with fewer changed lines are exempt."},"review":{"oneOf":[{"$ref":"#/definitions/expression"},{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"approvals":{"type":"integer","minimum":1},"from":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"labels":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"signoff":{"type":"object","required":["path","key"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"key":{"type":"string","minLength":1},"equals":{"type":["string","number","boolean"]}}}}}]},"policy":{"$ref":"#/definitions/expression"},"trace":{"oneOf":[{"type":"boolean","const":true},{"type":"object","additionalProperties":false,"properties":{"prefixes":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z]+$"},"minItems":1},"under":{"type":"string","minLength":1}}}]}}};
+const pattern11 = new RegExp("^[A-Za-z_][A-Za-z0-9_-]*$", "u");
+const pattern14 = new RegExp("^[A-Za-z]+$", "u");
 
 function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -311,7 +311,7 @@ vErrors.push(err6);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema27.properties, key0))){
+if(!(func2.call(schema28.properties, key0))){
 const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err7];
@@ -325,7 +325,7 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 if(typeof data0 === "string"){
-if(!pattern10.test(data0)){
+if(!pattern11.test(data0)){
 const err8 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\""};
 if(vErrors === null){
 vErrors = [err8];
@@ -350,7 +350,7 @@ errors++;
 if(data.severity !== undefined){
 let data1 = data.severity;
 if(!((data1 === "fail") || (data1 === "warn"))){
-const err10 = {instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/enum",keyword:"enum",params:{allowedValues: schema27.properties.severity.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/enum",keyword:"enum",params:{allowedValues: schema28.properties.severity.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -526,7 +526,7 @@ const len2 = data11.length;
 for(let i2=0; i2<len2; i2++){
 let data12 = data11[i2];
 if(((typeof data12 !== "string") && (!(typeof data12 == "number"))) && (typeof data12 !== "boolean")){
-const err23 = {instancePath:instancePath+"/frontmatter/allowed/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i2,schemaPath:"#/properties/frontmatter/properties/allowed/additionalProperties/items/type",keyword:"type",params:{type: schema27.properties.frontmatter.properties.allowed.additionalProperties.items.type},message:"must be string,number,boolean"};
+const err23 = {instancePath:instancePath+"/frontmatter/allowed/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i2,schemaPath:"#/properties/frontmatter/properties/allowed/additionalProperties/items/type",keyword:"type",params:{type: schema28.properties.frontmatter.properties.allowed.additionalProperties.items.type},message:"must be string,number,boolean"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1078,7 +1078,7 @@ errors++;
 if(data27.equals !== undefined){
 let data30 = data27.equals;
 if(((typeof data30 !== "string") && (!(typeof data30 == "number"))) && (typeof data30 !== "boolean")){
-const err67 = {instancePath:instancePath+"/review/signoff/equals",schemaPath:"#/properties/review/oneOf/1/properties/signoff/properties/equals/type",keyword:"type",params:{type: schema27.properties.review.oneOf[1].properties.signoff.properties.equals.type},message:"must be string,number,boolean"};
+const err67 = {instancePath:instancePath+"/review/signoff/equals",schemaPath:"#/properties/review/oneOf/1/properties/signoff/properties/equals/type",keyword:"type",params:{type: schema28.properties.review.oneOf[1].properties.signoff.properties.equals.type},message:"must be string,number,boolean"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -1241,7 +1241,7 @@ const len6 = data33.length;
 for(let i6=0; i6<len6; i6++){
 let data34 = data33[i6];
 if(typeof data34 === "string"){
-if(!pattern13.test(data34)){
+if(!pattern14.test(data34)){
 const err78 = {instancePath:instancePath+"/trace/prefixes/" + i6,schemaPath:"#/properties/trace/oneOf/1/properties/prefixes/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z]+$"},message:"must match pattern \""+"^[A-Za-z]+$"+"\""};
 if(vErrors === null){
 vErrors = [err78];
@@ -1740,19 +1740,9 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data.requires !== undefined){
-let data15 = data.requires;
-if(Array.isArray(data15)){
-const len4 = data15.length;
-for(let i4=0; i4<len4; i4++){
-if(!(validate14(data15[i4], {instancePath:instancePath+"/requires/" + i4,parentData:data15,parentDataProperty:i4,rootData}))){
-vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err28 = {instancePath:instancePath+"/requires",schemaPath:"#/properties/requires/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.end !== undefined){
+if(typeof data.end !== "boolean"){
+const err28 = {instancePath:instancePath+"/end",schemaPath:"#/properties/end/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1762,9 +1752,9 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data.schedule !== undefined){
-if(typeof data.schedule !== "string"){
-const err29 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.loop !== undefined){
+if(typeof data.loop !== "boolean"){
+const err29 = {instancePath:instancePath+"/loop",schemaPath:"#/properties/loop/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1774,13 +1764,14 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data.triggers !== undefined){
-let data18 = data.triggers;
-if(Array.isArray(data18)){
-const len5 = data18.length;
-for(let i5=0; i5<len5; i5++){
-if(typeof data18[i5] !== "string"){
-const err30 = {instancePath:instancePath+"/triggers/" + i5,schemaPath:"#/properties/triggers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.optional !== undefined){
+let data17 = data.optional;
+const _errs45 = errors;
+let valid16 = false;
+let passing1 = null;
+const _errs46 = errors;
+if(typeof data17 !== "boolean"){
+const err30 = {instancePath:instancePath+"/optional",schemaPath:"#/properties/optional/oneOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1789,10 +1780,8 @@ vErrors.push(err30);
 }
 errors++;
 }
-}
-}
-else {
-const err31 = {instancePath:instancePath+"/triggers",schemaPath:"#/properties/triggers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(true !== data17){
+const err31 = {instancePath:instancePath+"/optional",schemaPath:"#/properties/optional/oneOf/0/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1801,14 +1790,15 @@ vErrors.push(err31);
 }
 errors++;
 }
+var _valid1 = _errs46 === errors;
+if(_valid1){
+valid16 = true;
+passing1 = 0;
 }
-if(data.criteria !== undefined){
-let data20 = data.criteria;
-if(Array.isArray(data20)){
-const len6 = data20.length;
-for(let i6=0; i6<len6; i6++){
-if(typeof data20[i6] !== "string"){
-const err32 = {instancePath:instancePath+"/criteria/" + i6,schemaPath:"#/properties/criteria/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs48 = errors;
+if(Array.isArray(data17)){
+if(data17.length < 1){
+const err32 = {instancePath:instancePath+"/optional",schemaPath:"#/properties/optional/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1817,10 +1807,12 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-}
-else {
-const err33 = {instancePath:instancePath+"/criteria",schemaPath:"#/properties/criteria/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len4 = data17.length;
+for(let i4=0; i4<len4; i4++){
+let data18 = data17[i4];
+if(typeof data18 === "string"){
+if(!pattern1.test(data18)){
+const err33 = {instancePath:instancePath+"/optional/" + i4,schemaPath:"#/definitions/stage/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1830,13 +1822,8 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data.evidence !== undefined){
-let data22 = data.evidence;
-if(Array.isArray(data22)){
-const len7 = data22.length;
-for(let i7=0; i7<len7; i7++){
-if(typeof data22[i7] !== "string"){
-const err34 = {instancePath:instancePath+"/evidence/" + i7,schemaPath:"#/properties/evidence/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err34 = {instancePath:instancePath+"/optional/" + i4,schemaPath:"#/definitions/stage/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -1846,9 +1833,14 @@ vErrors.push(err34);
 errors++;
 }
 }
-}
-else {
-const err35 = {instancePath:instancePath+"/evidence",schemaPath:"#/properties/evidence/type",keyword:"type",params:{type: "array"},message:"must be array"};
+let i5 = data17.length;
+let j0;
+if(i5 > 1){
+outer0:
+for(;i5--;){
+for(j0 = i5; j0--;){
+if(func0(data17[i5], data17[j0])){
+const err35 = {instancePath:instancePath+"/optional",schemaPath:"#/properties/optional/oneOf/1/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i5+" are identical)"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1856,15 +1848,14 @@ else {
 vErrors.push(err35);
 }
 errors++;
+break outer0;
 }
 }
-if(data.action !== undefined){
-let data24 = data.action;
-if(Array.isArray(data24)){
-const len8 = data24.length;
-for(let i8=0; i8<len8; i8++){
-if(typeof data24[i8] !== "string"){
-const err36 = {instancePath:instancePath+"/action/" + i8,schemaPath:"#/properties/action/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/optional",schemaPath:"#/properties/optional/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -1873,10 +1864,19 @@ vErrors.push(err36);
 }
 errors++;
 }
-}
+var _valid1 = _errs48 === errors;
+if(_valid1 && valid16){
+valid16 = false;
+passing1 = [passing1, 1];
 }
 else {
-const err37 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(_valid1){
+valid16 = true;
+passing1 = 1;
+}
+}
+if(!valid16){
+const err37 = {instancePath:instancePath+"/optional",schemaPath:"#/properties/optional/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -1885,15 +1885,172 @@ vErrors.push(err37);
 }
 errors++;
 }
+else {
+errors = _errs45;
+if(vErrors !== null){
+if(_errs45){
+vErrors.length = _errs45;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.requires !== undefined){
+let data19 = data.requires;
+if(Array.isArray(data19)){
+const len5 = data19.length;
+for(let i6=0; i6<len5; i6++){
+if(!(validate14(data19[i6], {instancePath:instancePath+"/requires/" + i6,parentData:data19,parentDataProperty:i6,rootData}))){
+vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+errors = vErrors.length;
+}
 }
 }
 else {
-const err38 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err38 = {instancePath:instancePath+"/requires",schemaPath:"#/properties/requires/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err38];
 }
 else {
 vErrors.push(err38);
+}
+errors++;
+}
+}
+if(data.schedule !== undefined){
+if(typeof data.schedule !== "string"){
+const err39 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+if(data.triggers !== undefined){
+let data22 = data.triggers;
+if(Array.isArray(data22)){
+const len6 = data22.length;
+for(let i7=0; i7<len6; i7++){
+if(typeof data22[i7] !== "string"){
+const err40 = {instancePath:instancePath+"/triggers/" + i7,schemaPath:"#/properties/triggers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/triggers",schemaPath:"#/properties/triggers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+if(data.criteria !== undefined){
+let data24 = data.criteria;
+if(Array.isArray(data24)){
+const len7 = data24.length;
+for(let i8=0; i8<len7; i8++){
+if(typeof data24[i8] !== "string"){
+const err42 = {instancePath:instancePath+"/criteria/" + i8,schemaPath:"#/properties/criteria/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/criteria",schemaPath:"#/properties/criteria/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+if(data.evidence !== undefined){
+let data26 = data.evidence;
+if(Array.isArray(data26)){
+const len8 = data26.length;
+for(let i9=0; i9<len8; i9++){
+if(typeof data26[i9] !== "string"){
+const err44 = {instancePath:instancePath+"/evidence/" + i9,schemaPath:"#/properties/evidence/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/evidence",schemaPath:"#/properties/evidence/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+if(data.action !== undefined){
+let data28 = data.action;
+if(Array.isArray(data28)){
+const len9 = data28.length;
+for(let i10=0; i10<len9; i10++){
+if(typeof data28[i10] !== "string"){
+const err46 = {instancePath:instancePath+"/action/" + i10,schemaPath:"#/properties/action/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+}
+else {
+const err47 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+}
+else {
+const err48 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
 }
 errors++;
 }

@@ -78,6 +78,10 @@ export function normalise(doc: LoadedYaml, file: string): ProcessGraph {
     }
     node.pass = str(raw.pass)
     node.fail = str(raw.fail)
+    if (raw.end === true) node.end = true
+    if (raw.loop === true) node.loop = true
+    if (raw.optional === true) node.optional = true
+    else if (Array.isArray(raw.optional)) node.optional = strings(raw.optional)
     if (Array.isArray(raw.requires)) {
       node.requires = raw.requires
         .map((r, ri) => (isObject(r) ? normaliseRequirement(r, ri) : undefined))
@@ -115,6 +119,8 @@ export function normalise(doc: LoadedYaml, file: string): ProcessGraph {
           maxAgeHours: typeof v.max_age_hours === 'number' ? v.max_age_hours : undefined,
           denyLicenses: strings(v.deny_licenses)
         }
+        const pathMap = v['path-map'] ?? v.path_map
+        if (isObject(pathMap)) decl.pathMap = Object.entries(pathMap).map(([from, to]) => [from, typeof to === 'string' ? to : String(to)])
         evidence.push(lazy(decl, doc, at))
       }
     }
@@ -129,7 +135,9 @@ export function normalise(doc: LoadedYaml, file: string): ProcessGraph {
     vars,
     imports,
     evidence,
-    stages: strings(top.stages) ?? ['dev', 'staging', 'production']
+    stages: strings(top.stages) ?? ['dev', 'staging', 'production'],
+    stagesDeclared: top.stages !== undefined,
+    locate: (path, opts) => doc.locate(path, opts)
   }
 }
 

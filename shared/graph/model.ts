@@ -119,6 +119,12 @@ export interface GraphNode extends Located {
   criteria?: string[]
   /** Legacy evidence paths (MaintAInPro dialect). */
   evidence?: string[]
+  /** A process end, even when the node still has a successor (e.g. a hand-off to another process). */
+  end?: boolean
+  /** The node of a loop that runs forever by design: its loop gets no "no way out" finding. */
+  loop?: boolean
+  /** gate: stages (or every stage, true) where a gate whose requirements were all skipped does not fail the run. */
+  optional?: true | Stage[]
   /** Field positions, for findings on a specific field. */
   fieldPos: Record<string, Position | undefined>
 }
@@ -134,6 +140,8 @@ export interface EvidenceDeclaration extends Located {
   maxAgeHours?: number
   /** SBOM evidence: SPDX licence ids that count towards sbom.licenses.denied. */
   denyLicenses?: string[]
+  /** Coverage/mutation evidence: report-path prefix → repository-path prefix, tried in order. */
+  pathMap?: Array<[string, string]>
 }
 
 export interface VarRef {
@@ -153,4 +161,8 @@ export interface ProcessGraph {
   imports: Map<string, string>
   evidence: EvidenceDeclaration[]
   stages: Stage[]
+  /** Whether `stages:` was written in the file (else `stages` holds the default). */
+  stagesDeclared?: boolean
+  /** The position of a path in the graph file, e.g. ['stages'], looked up on demand. */
+  locate?: (path: Array<string | number>, opts?: { key?: boolean }) => Position | undefined
 }

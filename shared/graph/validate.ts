@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { comparisons, parseExpression, typeCheck, ExpressionError, type Expression, type TypeName } from '../expr/index.js'
 import { globFiles, isGlob } from '../glob.js'
-import { classifyName, PERCENT_METRICS } from '../metrics.js'
+import { classifyName, distance, PERCENT_METRICS } from '../metrics.js'
 import { resolveInWorkspace } from '../safe-path.js'
 import { ConfigurationError, errorMessage } from '../errors.js'
 import type { Position } from '../yaml.js'
@@ -151,20 +151,110 @@ export function checkGraph(root: string, graph: ProcessGraph, opts: ValidateOpti
     }
   }
 
-  // Loops nobody can leave: strongly connected components made only of activities
+  // Loops nobody can leave. A loop of activities alone is a trap-cycle; any other loop (through
+  // gates and decisions too) from which no terminal node can be reached is no-exit: a gate whose
+  // pass and fail both stay in the loop only looks like a way out. Loops that run forever by
+  // design (a calibrate node, or a node marked loop: true) are exempt.
+  const nodeAt = (i: number) => graph.byId.get(ids[i]) as GraphNode
+  const finishes = canFinish(edges, (i) => edges[i].length === 0 || nodeAt(i).end === true || nodeAt(i).loop === true || nodeAt(i).kind === 'calibrate')
   for (const scc of stronglyConnected(edges)) {
     const looping = scc.length > 1 || edges[scc[0]].includes(scc[0])
-    if (!looping) continue
-    const members = scc.map((i) => graph.byId.get(ids[i]) as GraphNode)
+    if (!looping || finishes[scc[0]]) continue
+    const members = scc.map(nodeAt)
+    const first = members[0]
+    const names = members.map((m) => `"${m.id}"`).join(' → ')
     if (members.every((m) => m.kind === 'activity')) {
-      const first = members[0]
-      add('error', 'trap-cycle', first, `nodes ${members.map((m) => `"${m.id}"`).join(' → ')} form a loop with no gate, decision or calibrate node: once entered it can never be left.`, () => first.fieldPos.next)
+      add('error', 'trap-cycle', first, `nodes ${names} form a loop with no gate, decision or calibrate node: once entered it can never be left. Add a way out, or mark a node loop: true if it is meant to run forever.`, () => first.fieldPos.next)
+    } else {
+      const inside = new Set(scc)
+      const closed = scc.every((i) => edges[i].every((t) => inside.has(t)))
+      // A warning, so that a continuous process written before loop: true existed (the seed
+      // template is one big loop) still validates; --strict and verify fail on it.
+      add(
+        'warning',
+        'no-exit',
+        first,
+        `nodes ${names} form a loop from which no end of the process can be reached${closed ? ' (every pass, fail and branch stays inside it)' : ' (every way out leads into another loop without an end)'}: once entered the process never finishes. Point a transition at a node with no successor (or one marked end: true), or mark a node loop: true if it is meant to run forever.`,
+        () => first.fieldPos.id
+      )
     }
   }
+
+  findings.push(...checkStages(graph))
 
   findings.push(...checkExpressions(root, graph))
   if (opts.checkFiles !== false) findings.push(...checkFiles(root, graph))
   return findings
+}
+
+/**
+ * Stage names are free text, so a typo would make a requirement apply nowhere (`only: [prod]` in a
+ * graph of `production`) and an empty `stages:` would accept any stage: both fail open.
+ */
+function checkStages(graph: ProcessGraph): GraphFinding[] {
+  const findings: GraphFinding[] = []
+  const at = (pos: Position | undefined) => ({ file: graph.file, line: pos?.line ?? 1, col: pos?.col ?? 1 })
+  if (graph.stagesDeclared && graph.stages.length === 0) {
+    findings.push({ ...at(graph.locate?.(['stages'])), severity: 'error', code: 'empty-stages', message: 'stages: is an empty list, so no stage can be checked; list the stages in promotion order (e.g. [dev, staging, production]) or remove the key for that default.' })
+  }
+  const declared = new Set(graph.stages)
+  const known = graph.stages.length > 0 ? graph.stages.join(', ') : 'none'
+  for (const n of graph.nodes) {
+    const named: Array<[string, string, Position | undefined]> = []
+    for (const r of n.requires ?? []) {
+      const fieldPos = (r as { fieldPos?: Record<string, Position | undefined> }).fieldPos
+      for (const st of r.stages ?? []) named.push([st, `requirement ${r.id} only:`, fieldPos?.only ?? r.pos])
+      if (r.type === 'metric') for (const st of Object.keys(r.byStage ?? {})) named.push([st, `requirement ${r.id} by_stage:`, fieldPos?.by_stage ?? r.pos])
+    }
+    if (Array.isArray(n.optional)) for (const st of n.optional) named.push([st, 'optional:', n.fieldPos.optional ?? n.pos])
+    for (const [st, where, pos] of named) {
+      if (declared.has(st)) continue
+      const hint = closest(st, graph.stages)
+      findings.push({
+        ...at(pos),
+        node: n.id,
+        severity: 'error',
+        code: 'undeclared-stage',
+        message: `node "${n.id}" ${where} names the stage "${st}", which the graph does not declare (stages: ${known}), so it would never apply. Use a declared stage${hint ? ` (did you mean "${hint}"?)` : ''} or add it to stages:.`
+      })
+    }
+  }
+  return findings
+}
+
+/** The declared stage a typo most likely meant: a prefix either way, or at most two edits apart. */
+function closest(name: string, stages: readonly string[]): string | undefined {
+  const lower = name.toLowerCase()
+  for (const st of stages) if (st.toLowerCase().startsWith(lower) || lower.startsWith(st.toLowerCase())) return st
+  let best: [string, number] | undefined
+  for (const st of stages) {
+    const d = distance(lower, st.toLowerCase())
+    if (d <= 2 && (!best || d < best[1])) best = [st, d]
+  }
+  return best?.[0]
+}
+
+/** Which nodes can reach a node that ends the process (backwards search from every such node). */
+function canFinish(edges: number[][], isEnd: (i: number) => boolean): Uint8Array {
+  const reverse: number[][] = edges.map(() => [])
+  edges.forEach((out, from) => out.forEach((to) => reverse[to].push(from)))
+  const done = new Uint8Array(edges.length)
+  const queue: number[] = []
+  for (let i = 0; i < edges.length; i++) {
+    if (isEnd(i)) {
+      done[i] = 1
+      queue.push(i)
+    }
+  }
+  while (queue.length > 0) {
+    for (const from of reverse[queue.pop() as number]) {
+      if (!done[from]) {
+        done[from] = 1
+        queue.push(from)
+      }
+    }
+  }
+  return done
 }
 
 function checkExpressions(root: string, graph: ProcessGraph): GraphFinding[] {
