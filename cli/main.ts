@@ -1,6 +1,9 @@
-import { parseArgs } from 'node:util'
-import { ConfigurationError, errorMessage } from '../shared/errors.js'
+import { statSync } from 'node:fs'
+import path from 'node:path'
+import { ConfigurationError, errorMessage, EvidenceError } from '../shared/errors.js'
 import { TOOL_VERSION } from '../shared/context.js'
+import { printable } from '../shared/safe-path.js'
+import { closestName } from '../shared/suggest.js'
 import { demoCommand, DEMO_HELP } from './demo.js'
 import { gatesCommand, GATES_HELP } from './gates.js'
 import { initCommand, INIT_HELP } from './init.js'
@@ -8,6 +11,12 @@ import { mutationCommand, MUTATION_HELP } from './mutation.js'
 import { recalibrateCommand, RECALIBRATE_HELP } from './recalibrate.js'
 import { renderCommand, RENDER_HELP } from './render.js'
 import { validateCommand, VALIDATE_HELP } from './validate.js'
+
+/**
+ * The exit-code contract every command follows (docs/cli.md): 0 passed, 1 a gate or check failed
+ * (bad evidence included), 2 a usage or configuration error: the command could not judge anything.
+ */
+export const EXIT = { passed: 0, failed: 1, usage: 2 } as const
 
 export interface CommandContext {
   root: string
@@ -18,20 +27,47 @@ export interface CommandContext {
   err: (line: string) => void
 }
 
-export type Command = { help: string; run: (ctx: CommandContext) => number | Promise<number> }
-
-/** Commands register here; each module owns its flags and help. */
-export const COMMANDS: Record<string, Command> = {
-  validate: { help: VALIDATE_HELP, run: validateCommand },
-  gates: { help: GATES_HELP, run: gatesCommand },
-  render: { help: RENDER_HELP, run: renderCommand },
-  mutation: { help: MUTATION_HELP, run: mutationCommand },
-  recalibrate: { help: RECALIBRATE_HELP, run: recalibrateCommand },
-  init: { help: INIT_HELP, run: initCommand },
-  demo: { help: DEMO_HELP, run: demoCommand }
+export interface Command {
+  /** One line for the command list of `flow help`. */
+  summary: string
+  /** The command's own help: `flow help NAME` and `flow NAME --help`. */
+  help: string
+  /** The options it takes besides --root and --help; each must be in FLAG_OPTIONS. */
+  flags: readonly string[]
+  /** Whether it takes positional arguments (mutation's subcommand and files); others refuse them. */
+  positionals?: boolean
+  run: (ctx: CommandContext) => number | Promise<number>
 }
 
-const FLAG_OPTIONS = {
+/** Commands register here, in the order `flow help` lists them; each module owns its help and run. */
+export const COMMANDS: Record<string, Command> = {
+  init: { summary: 'scaffold flow-actions into a repository: a starter graph, templates and workflows', help: INIT_HELP, flags: ['force', 'uses'], run: initCommand },
+  validate: { summary: 'check the process graph (schema, transitions, loops, expressions, paths)', help: VALIDATE_HELP, flags: ['graph', 'strict', 'json', 'report'], run: validateCommand },
+  gates: {
+    summary: "evaluate a stage's gates against the evidence on disk, like the check-gates action",
+    help: GATES_HELP,
+    flags: ['stage', 'graph', 'gates', 'evidence', 'waivers', 'baseline', 'report', 'summary', 'fail-on', 'json'],
+    run: gatesCommand
+  },
+  render: { summary: 'draw the graph as a mermaid diagram, or check the committed one is current', help: RENDER_HELP, flags: ['graph', 'report', 'output', 'check'], run: renderCommand },
+  mutation: {
+    summary: 'plan shards, merge shard reports and gate a mutation score',
+    help: `flow mutation plan|merge|gate [options]\n${MUTATION_HELP}`,
+    flags: ['shards', 'output', 'report', 'threshold', 'baseline', 'max-drop', 'tool', 'json'],
+    positionals: true,
+    run: mutationCommand
+  },
+  recalibrate: {
+    summary: 'read earlier reports and propose tighter thresholds and baselines',
+    help: RECALIBRATE_HELP,
+    flags: ['history', 'graph', 'baseline', 'waivers', 'output', 'dry-run', 'json'],
+    run: recalibrateCommand
+  },
+  demo: { summary: 'run validate and gates on the bundled example repository', help: DEMO_HELP, flags: ['output'], run: demoCommand }
+}
+
+/** Every option any command takes: its type decides whether the next argument is its value. */
+export const FLAG_OPTIONS: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
   root: { type: 'string' },
   graph: { type: 'string' },
   report: { type: 'string' },
@@ -53,66 +89,189 @@ const FLAG_OPTIONS = {
   check: { type: 'boolean' },
   json: { type: 'boolean' },
   force: { type: 'boolean' },
+  uses: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' }
-} as const
+}
+
+/** Options every command takes. */
+const GLOBAL_FLAGS = ['root', 'help', 'version']
 
 export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length), 4) + 2
   return [
     `flow ${TOOL_VERSION}: run flow-actions locally, with the same engine as the GitHub Actions.`,
     '',
-    'Usage: flow <command> [options]   (every command takes --root DIR, default the current folder)',
+    'Usage: flow <command> [options]',
     '',
-    ...Object.values(COMMANDS).map((c) => c.help),
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`),
+    `  ${'help'.padEnd(width)}show this list, or a command's options: flow help gates`,
     '',
-    'Exit codes: 0 success, 1 a check failed, 2 a configuration or usage error.'
+    'Every command takes --root DIR (the repository; default the current folder) and --help.',
+    'Exit codes: 0 passed, 1 a gate or check failed, 2 a usage or configuration error.',
+    'Docs: docs/cli.md'
   ].join('\n')
 }
 
-/** Runs the CLI; returns the exit code. Errors are messages, never stack traces. */
+function commandHelp(name: string): string {
+  return `${COMMANDS[name].help}\n\nEvery command also takes --root DIR (default the current folder).\nExit codes: 0 passed, 1 a gate or check failed, 2 a usage or configuration error.`
+}
+
+interface ParsedLine {
+  positionals: string[]
+  values: Record<string, string>
+  /** The first option problem, found while reading left to right. */
+  problem?: { option: string; kind: 'unknown' | 'needs-value' | 'no-value' }
+}
+
+/**
+ * Reads argv by the option table. Node's parseArgs is not used: its errors name its own API
+ * ("place it at the end of the command after '--'") and cannot suggest the option meant.
+ */
+function parseLine(argv: string[]): ParsedLine {
+  const positionals: string[] = []
+  const values: Record<string, string> = {}
+  let problem: ParsedLine['problem']
+  const note = (p: NonNullable<ParsedLine['problem']>) => {
+    problem ??= p
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1))
+      break
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      positionals.push(arg)
+      continue
+    }
+    let name: string
+    let inline: string | undefined
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=')
+      name = eq < 0 ? arg.slice(2) : arg.slice(2, eq)
+      inline = eq < 0 ? undefined : arg.slice(eq + 1)
+    } else {
+      const short = Object.entries(FLAG_OPTIONS).find(([, o]) => o.short === arg.slice(1))
+      if (!short) {
+        note({ option: arg, kind: 'unknown' })
+        continue
+      }
+      name = short[0]
+    }
+    const option = Object.hasOwn(FLAG_OPTIONS, name) ? FLAG_OPTIONS[name] : undefined
+    if (!option) {
+      note({ option: `--${name}`, kind: 'unknown' })
+      continue
+    }
+    if (option.type === 'boolean') {
+      if (inline !== undefined) note({ option: `--${name}`, kind: 'no-value' })
+      else values[name] = 'true'
+      continue
+    }
+    if (inline !== undefined) {
+      values[name] = inline
+    } else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) {
+      values[name] = argv[++i]
+    } else {
+      note({ option: `--${name}`, kind: 'needs-value' })
+    }
+  }
+  return { positionals, values, problem }
+}
+
+function didYouMean(suggestion: string | undefined): string {
+  return suggestion ? `; did you mean "${suggestion}"?` : '.'
+}
+
+/** Runs the CLI; returns the exit code (see EXIT). Errors are one-line messages, never stack traces. */
 export async function main(argv: string[], io: Partial<Pick<CommandContext, 'out' | 'err' | 'now'>> = {}): Promise<number> {
   const out = io.out ?? ((l: string) => process.stdout.write(`${l}\n`))
   const err = io.err ?? ((l: string) => process.stderr.write(`${l}\n`))
-  let parsed
-  try {
-    parsed = parseArgs({ args: argv, options: FLAG_OPTIONS, allowPositionals: true, strict: true })
-  } catch (error) {
-    err(`flow: ${errorMessage(error)}\n\n${usage()}`)
-    return 2
-  }
-  const [name, ...positionals] = parsed.positionals
+  const parsed = parseLine(argv)
+  const [first, ...rest] = parsed.positionals
   if (parsed.values.version) {
     out(TOOL_VERSION)
-    return 0
+    return EXIT.passed
   }
-  if (!name || parsed.values.help) {
-    const cmd = name ? COMMANDS[name] : undefined
-    out(cmd ? cmd.help : usage())
-    return name && !cmd ? 2 : 0
+
+  // `flow help [command]`, `flow --help`, `flow` alone.
+  const helpTopic = first === 'help' ? rest[0] : parsed.values.help ? first : undefined
+  if (first === undefined || first === 'help' || parsed.values.help) {
+    if (helpTopic === undefined) {
+      out(usage())
+      return EXIT.passed
+    }
+    if (!Object.hasOwn(COMMANDS, helpTopic)) {
+      err(`flow help: unknown command "${printable(helpTopic, 40)}"${didYouMean(closestName(helpTopic, Object.keys(COMMANDS)))}\nRun \`flow help\` for the list of commands.`)
+      return EXIT.usage
+    }
+    out(commandHelp(helpTopic))
+    return EXIT.passed
   }
+
+  if (!Object.hasOwn(COMMANDS, first)) {
+    err(`flow: unknown command "${printable(first, 40)}"${didYouMean(closestName(first, [...Object.keys(COMMANDS), 'help']))}\nRun \`flow help\` for the list of commands.`)
+    return EXIT.usage
+  }
+  const name = first
   const command = COMMANDS[name]
-  if (!command) {
-    err(`flow: unknown command "${name}".\n\n${usage()}`)
-    return 2
+  const accepted = [...command.flags, ...GLOBAL_FLAGS]
+  const seeHelp = `Run \`flow help ${name}\` for its options.`
+  if (parsed.problem) {
+    const { option, kind } = parsed.problem
+    if (kind === 'unknown') {
+      const suggestion = option.startsWith('--') ? closestName(option.slice(2), accepted) : undefined
+      err(`flow ${name}: unknown option ${printable(option, 40)}${suggestion ? `; did you mean --${suggestion}?` : '.'}\n${seeHelp}`)
+    } else if (kind === 'needs-value') {
+      err(`flow ${name}: ${option} needs a value, e.g. ${option} ${option === '--stage' ? 'dev' : 'VALUE'}.\n${seeHelp}`)
+    } else {
+      err(`flow ${name}: ${option} is a switch and takes no value; write ${option} alone.\n${seeHelp}`)
+    }
+    return EXIT.usage
   }
-  const flags: Record<string, string | undefined> = {}
-  for (const [k, v] of Object.entries(parsed.values)) flags[k] = v === undefined ? undefined : String(v)
-  const ctx: CommandContext = {
-    root: flags.root ?? process.cwd(),
-    flags,
-    positionals,
-    now: io.now ?? (() => new Date()),
-    out,
-    err
+  const foreign = Object.keys(parsed.values).find((k) => !accepted.includes(k))
+  if (foreign) {
+    const suggestion = closestName(foreign, command.flags)
+    err(`flow ${name}: ${name} does not take --${foreign}${suggestion ? `; did you mean --${suggestion}?` : '.'}\n${seeHelp}`)
+    return EXIT.usage
   }
+  if (!command.positionals && rest.length > 0) {
+    err(`flow ${name}: unexpected argument "${printable(rest[0], 80)}"; ${name} takes only options.\n${seeHelp}`)
+    return EXIT.usage
+  }
+
+  let root = process.cwd()
+  if (parsed.values.root !== undefined) {
+    root = path.resolve(parsed.values.root)
+    const problem = folderProblem(root)
+    if (problem) {
+      err(`flow ${name}: --root ${printable(parsed.values.root, 200)} ${problem}; pass the repository's folder (default: the current folder).`)
+      return EXIT.usage
+    }
+  }
+  const ctx: CommandContext = { root, flags: { ...parsed.values }, positionals: rest, now: io.now ?? (() => new Date()), out, err }
   try {
     return await command.run(ctx)
   } catch (error) {
     if (error instanceof ConfigurationError) {
       err(`flow ${name}: ${error.message}`)
-      return 2
+      return EXIT.usage
+    }
+    if (error instanceof EvidenceError) {
+      err(`flow ${name}: ${error.message}`)
+      return EXIT.failed
     }
     err(`flow ${name} failed unexpectedly: ${errorMessage(error)}`)
-    return 2
+    return EXIT.usage
+  }
+}
+
+function folderProblem(dir: string): string | undefined {
+  try {
+    return statSync(dir).isDirectory() ? undefined : 'is not a folder'
+  } catch {
+    return 'does not exist'
   }
 }

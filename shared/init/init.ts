@@ -1,8 +1,16 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { resolveInWorkspace } from '../safe-path.js'
-import { ADR_TEMPLATE, firstAdr, POSTMORTEM_TEMPLATE, RFC_TEMPLATE, RUN_PLAN_TEMPLATE, THREAT_MODEL_TEMPLATE } from './templates/artifacts.js'
-import { BASELINE_JSON, GRAPH_YAML, WAIVERS_YAML } from './templates/process.js'
+import {
+  ADR_TEMPLATE,
+  firstAdr,
+  POSTMORTEM_TEMPLATE,
+  RFC_TEMPLATE,
+  RUN_PLAN_TEMPLATE,
+  THREAT_MODEL_TEMPLATE
+} from './templates/artifacts.js'
+import type { UsesRef } from './package-info.js'
+import { BASELINE_JSON, GRAPH_YAML, waiversYaml } from './templates/process.js'
 import { RECALIBRATE_STARTER, VERIFY_STARTER } from './templates/workflows.js'
 
 export interface ScaffoldFile {
@@ -11,20 +19,75 @@ export interface ScaffoldFile {
   what: string
 }
 
+/**
+ * The starters in workflows/ call `org/flow-actions/...@v1`, a placeholder; the copy init writes
+ * calls the repository and ref the user installs from (`--uses`, default this package's own).
+ */
+export function withUses(starter: string, uses: UsesRef): string {
+  let replaced = 0
+  const out = starter.replace(
+    /^(\s*uses: )org\/flow-actions\/(\S+)@v1$/gm,
+    (_m, lead: string, rest: string) => {
+      replaced++
+      return `${lead}${uses.owner}/${uses.repo}/${rest}@${uses.ref}`
+    }
+  )
+  // The starters are ours: a starter without the placeholder is a bug in this package, not in the input.
+  if (replaced === 0)
+    throw new Error('a starter workflow has no "uses: org/flow-actions/...@v1" line to rewrite')
+  return out
+}
+
 /** Every file `flow init` writes, relative to the repository root. */
-export function scaffoldFiles(today: string): ScaffoldFile[] {
+export function scaffoldFiles(today: string, uses: UsesRef): ScaffoldFile[] {
   return [
-    { path: '.process/graph.yaml', content: GRAPH_YAML, what: 'the process graph (all four node kinds, stage thresholds, evidence)' },
-    { path: '.process/waivers.yaml', content: WAIVERS_YAML, what: 'waivers (none yet)' },
-    { path: '.process/baseline.json', content: BASELINE_JSON, what: 'baselines for ratchets (recalibration tightens them)' },
+    {
+      path: '.process/graph.yaml',
+      content: GRAPH_YAML,
+      what: 'the process graph (all four node kinds, stage thresholds, evidence)'
+    },
+    {
+      path: '.process/waivers.yaml',
+      content: waiversYaml(today),
+      what: 'waivers (none yet; an example to uncomment)'
+    },
+    {
+      path: '.process/baseline.json',
+      content: BASELINE_JSON,
+      what: 'baselines for ratchets (recalibration tightens them)'
+    },
     { path: 'docs/templates/ADR_TEMPLATE.md', content: ADR_TEMPLATE, what: 'ADR template' },
     { path: 'docs/templates/RFC_TEMPLATE.md', content: RFC_TEMPLATE, what: 'RFC template' },
-    { path: 'docs/templates/THREAT_MODEL_TEMPLATE.md', content: THREAT_MODEL_TEMPLATE, what: 'threat model template' },
-    { path: 'docs/templates/RUN_PLAN_TEMPLATE.md', content: RUN_PLAN_TEMPLATE, what: 'run plan template' },
-    { path: 'docs/templates/POSTMORTEM_TEMPLATE.md', content: POSTMORTEM_TEMPLATE, what: 'postmortem template' },
-    { path: 'docs/adr/ADR-0001-process-as-code.md', content: firstAdr(today), what: 'the first ADR (adopting flow-actions)' },
-    { path: '.github/workflows/flow-verify.yml', content: VERIFY_STARTER, what: 'verify on pull requests' },
-    { path: '.github/workflows/flow-recalibrate.yml', content: RECALIBRATE_STARTER, what: 'recalibrate weekly' }
+    {
+      path: 'docs/templates/THREAT_MODEL_TEMPLATE.md',
+      content: THREAT_MODEL_TEMPLATE,
+      what: 'threat model template'
+    },
+    {
+      path: 'docs/templates/RUN_PLAN_TEMPLATE.md',
+      content: RUN_PLAN_TEMPLATE,
+      what: 'run plan template'
+    },
+    {
+      path: 'docs/templates/POSTMORTEM_TEMPLATE.md',
+      content: POSTMORTEM_TEMPLATE,
+      what: 'postmortem template'
+    },
+    {
+      path: 'docs/adr/ADR-0001-process-as-code.md',
+      content: firstAdr(today),
+      what: 'the first ADR (adopting flow-actions)'
+    },
+    {
+      path: '.github/workflows/flow-verify.yml',
+      content: withUses(VERIFY_STARTER, uses),
+      what: 'verify on pull requests'
+    },
+    {
+      path: '.github/workflows/flow-recalibrate.yml',
+      content: withUses(RECALIBRATE_STARTER, uses),
+      what: 'recalibrate weekly'
+    }
   ]
 }
 
@@ -39,9 +102,12 @@ export interface ScaffoldResult {
  * alone; a file that exists with other content is kept unless `force` is set. Nothing outside
  * root is written (every path is confined to the workspace).
  */
-export function scaffold(root: string, opts: { today: string; force: boolean }): ScaffoldResult {
+export function scaffold(
+  root: string,
+  opts: { today: string; force: boolean; uses: UsesRef }
+): ScaffoldResult {
   const files: ScaffoldResult['files'] = []
-  for (const f of scaffoldFiles(opts.today)) {
+  for (const f of scaffoldFiles(opts.today, opts.uses)) {
     const target = resolveInWorkspace(root, f.path, 'scaffold file')
     let action: ScaffoldAction
     if (existsSync(target)) {

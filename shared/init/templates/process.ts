@@ -61,8 +61,9 @@ nodes:
     kind: gate
     description: Tests pass and coverage holds, stricter closer to production.
     requires:
+      # tests.passed > 0: a run where every test was skipped (or none ran) proves nothing.
       - id: tests
-        metric: tests.failed == 0 && tests.total > 0
+        metric: tests.failed == 0 && tests.passed > 0
       - id: coverage
         metric: coverage.lines >= 60
         by_stage:
@@ -85,17 +86,33 @@ nodes:
     next: design
 `
 
-export const WAIVERS_YAML = `# Waivers excuse one unmet requirement of one gate for a while. Each needs a reason, an approver
+/**
+ * The waivers file, with an example that is valid as soon as it is uncommented: its expiry is
+ * computed from the day init runs, inside the window waivers allow (see shared/gates/waivers.ts).
+ */
+export function waiversYaml(today: string): string {
+  return `# Waivers excuse one unmet requirement of one gate for a while. Each needs a reason, an approver
 # and an expiry date (at most a year away); expired or open-ended waivers fail the gates.
-#
-# waivers:
-#   - gate: G-verify
-#     requirement: coverage
-#     reason: Legacy module being rewritten (ADR-0002)
-#     approver: your-login
-#     expires: "2030-01-31"
+# To waive G-verify's coverage requirement, remove the "# " in front of the five example lines
+# below (keep the two leading spaces) and put your login as approver.
 version: 1
-waivers: []
+waivers:
+  # - gate: G-verify
+  #   requirement: coverage
+  #   reason: Legacy module being rewritten (ADR-0002)
+  #   approver: your-login
+  #   expires: "${addDays(today, EXAMPLE_WAIVER_DAYS)}"
 `
+}
+
+/** The example waiver's lifetime: well inside the year a waiver may last, past the 14-day warning. */
+export const EXAMPLE_WAIVER_DAYS = 90
+
+function addDays(isoDate: string, days: number): string {
+  const d = new Date(`${isoDate}T00:00:00Z`)
+  if (Number.isNaN(d.getTime())) throw new Error(`addDays: "${isoDate}" is not a YYYY-MM-DD date`)
+  d.setUTCDate(d.getUTCDate() + days)
+  return d.toISOString().slice(0, 10)
+}
 
 export const BASELINE_JSON = `${JSON.stringify({ version: 1, metrics: {} }, null, 2)}\n`
