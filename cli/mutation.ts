@@ -3,6 +3,7 @@ import path from 'node:path'
 import { ConfigurationError, EvidenceError } from '../shared/errors.js'
 import { referenceScore, strykerMutants } from '../shared/evidence/mutation/stryker.js'
 import { globFiles, isGlob } from '../shared/glob.js'
+import { parseInteger, parsePercent } from '../shared/inputs.js'
 import {
   evaluateMutants,
   formatScore,
@@ -27,21 +28,18 @@ export const MUTATION_HELP = [
   '  mutation merge --output FILE [--shards N] REPORT...',
   '                                          Merge stamped shard reports (paths or globs) into one Stryker report;',
   '                                          a missing or overlapping shard is an error naming it.',
-  '  mutation gate --report FILE [--threshold P] [--baseline SCORE|FILE] [--max-drop P]',
+  '  mutation gate --report FILE [--threshold P] [--baseline SCORE|FILE] [--max-drop P] [--tool T] [--json]',
   '                                          Score a Stryker, PIT or mutmut report; exit 1 when below the',
-  '                                          threshold, when it drops under the baseline, or when undefined.'
+  '                                          threshold, when it drops under the baseline, or when undefined.',
+  '                                          --tool auto|stryker|pit|mutmut (default auto); --json adds a JSON line.'
 ].join('\n')
 
 function positiveInt(raw: string | undefined, flag: string): number | undefined {
-  if (raw === undefined || raw === '') return undefined
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new ConfigurationError(`--${flag} must be a whole number of at least 1, not "${printable(raw, 20)}".`)
-  return Number(raw)
+  return raw === undefined || raw === '' ? undefined : parseInteger(raw, `--${flag}`, { min: 1 })
 }
 
 function percent(raw: string | undefined, flag: string): number | undefined {
-  if (raw === undefined || raw === '') return undefined
-  if (!/^\d+(\.\d+)?$/.test(raw) || Number(raw) > 100) throw new ConfigurationError(`--${flag} must be a number from 0 to 100, not "${printable(raw, 20)}".`)
-  return Number(raw)
+  return raw === undefined || raw === '' ? undefined : parsePercent(raw, `--${flag}`)
 }
 
 function writeOutput(root: string, file: string, text: string): string {

@@ -2,7 +2,7 @@ import { appendFileSync } from 'node:fs'
 import { ConfigurationError, errorMessage } from './errors.js'
 import { escapeCommandData } from './escape.js'
 import { ANNOTATIONS_PER_LEVEL, capAnnotations, formatAnnotation, type Annotation } from './annotations.js'
-import { redact } from './github/redact.js'
+import { redact, registerSecret, secretsFromEnv } from './redact.js'
 
 /**
  * Everything an action does to talk to the runner, behind one interface so `run()` can be tested
@@ -46,10 +46,17 @@ export function createRunnerIO(
 ): ActionIO {
   let failed = false
   // Secrets never reach the log, the summary or the outputs: values registered with setSecret,
-  // token inputs, and anything shaped like a GitHub token (an error message may quote one).
-  const secrets = Object.entries(env)
-    .filter(([k, v]) => /^INPUT_.*TOKEN$/i.test(k) && v)
-    .map(([, v]) => (v as string).trim())
+  // token inputs, credential-named environment variables (a workflow's `env: PLATFORM_TOKEN`) and
+  // anything shaped like a GitHub token (an error message may quote one). They are registered
+  // process-wide so escaping redacts them before it escapes; `clean` redacts the finished text
+  // again, escaped forms included.
+  const secrets = [
+    ...Object.entries(env)
+      .filter(([k, v]) => /^INPUT_.*TOKEN$/i.test(k) && v)
+      .map(([, v]) => (v as string).trim()),
+    ...secretsFromEnv(env)
+  ]
+  for (const s of secrets) registerSecret(s)
   const clean = (t: string) => redact(t, secrets)
   const line = (t: string) => write(`${clean(t)}\n`)
   // GitHub shows 10 annotations per level per step: count them over the whole step, and keep one
@@ -120,6 +127,7 @@ export function createRunnerIO(
       // The one line that must carry the raw value: the runner masks it from here on.
       write(`::add-mask::${escapeCommandData(value)}\n`)
       secrets.push(value)
+      registerSecret(value)
     },
     setFailed(message) {
       failed = true
@@ -147,22 +155,8 @@ export async function runAction(name: string, io: ActionIO, body: () => Promise<
   }
 }
 
-/** Parses a boolean input the way the YAML 1.2 core schema spells booleans. */
-export function booleanInput(io: ActionIO, name: string, fallback: boolean): boolean {
-  const raw = io.getInput(name)
-  if (raw === '') return fallback
-  if (/^(true|True|TRUE)$/.test(raw)) return true
-  if (/^(false|False|FALSE)$/.test(raw)) return false
-  throw new ConfigurationError(`Input "${name}" must be true or false, not "${raw.slice(0, 50)}".`)
-}
-
-/** A choice input, checked against the allowed values. */
-export function choiceInput<T extends string>(io: ActionIO, name: string, allowed: readonly T[], fallback: T): T {
-  const raw = io.getInput(name)
-  if (raw === '') return fallback
-  if ((allowed as readonly string[]).includes(raw)) return raw as T
-  throw new ConfigurationError(`Input "${name}" must be one of ${allowed.join(', ')}; got "${raw.slice(0, 50)}".`)
-}
+// The input readers live in shared/inputs.ts, one toolkit for actions and the CLI.
+export { booleanInput, choiceInput } from './inputs.js'
 
 /** The workspace the action works in: GITHUB_WORKSPACE, else the current directory. */
 export function workspaceOf(io: ActionIO): string {

@@ -1,7 +1,7 @@
 import { booleanInput, createRunnerIO, runAction, type ActionIO } from '../../shared/action.js'
 import { ConfigurationError } from '../../shared/errors.js'
 import { escapeMarkdown } from '../../shared/escape.js'
-import { parseDuration } from '../../shared/canary/duration.js'
+import { durationInput, integerInput } from '../../shared/inputs.js'
 import { runPlatformCommand } from '../../shared/canary/platform-command.js'
 import { retryWithBackoff } from '../../shared/canary/rollback-retry.js'
 import { systemClock, type Clock } from '../../shared/canary/rollout-controller.js'
@@ -34,9 +34,10 @@ export async function runPost(partial: Partial<PostDeps> = {}): Promise<void> {
     const step = io.getState(STATE.step) || '0'
     const command = io.getInput('rollback-command')
     if (!command) throw new ConfigurationError(`The rollout did not finish (last weight ${weight}%) and no rollback-command is set: route traffic back by hand.`)
-    const attempts = Number(io.getInput('rollback-attempts') || '3')
-    const backoffMs = parseDuration(io.getInput('rollback-backoff') || '2s', 'Input "rollback-backoff"')
-    const timeoutMs = parseDuration(io.getInput('command-timeout') || '5m', 'Input "command-timeout"')
+    // The same readers and bounds as the main step, so the post step cannot read a value the main step refused.
+    const attempts = integerInput(io, 'rollback-attempts', 3, { min: 1, max: 20 })
+    const backoffMs = durationInput(io, 'rollback-backoff', '2s', { maxMs: 600_000 })
+    const timeoutMs = durationInput(io, 'command-timeout', '5m', { maxMs: 3_600_000 })
     io.info(`The main step did not finish the rollout (state "${phase}", last weight ${weight}%): rolling back.`)
     const result = await retryWithBackoff({
       attempts: Number.isInteger(attempts) && attempts > 0 ? attempts : 3,

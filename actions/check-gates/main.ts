@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
-import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { booleanInput, choiceInput, createRunnerIO, runAction, workspaceOf, type ActionIO } from '../../shared/action.js'
+import { listInput } from '../../shared/inputs.js'
 import { outputDir } from '../../shared/context.js'
 import { ConfigurationError, errorMessage } from '../../shared/errors.js'
 import { escapeMarkdown, safeOutput } from '../../shared/escape.js'
@@ -10,7 +10,8 @@ import type { GitHubClient } from '../../shared/github/index.js'
 import { failingGates, type FailOn } from '../../shared/report/build.js'
 import { writeReport, writeReportFile } from '../../shared/report/write.js'
 import { changeFromEvent } from './event.js'
-import { redact } from '../../shared/github/redact.js'
+import { redact } from '../../shared/redact.js'
+import { writeFileInside } from '../../shared/safe-path.js'
 
 export interface CheckGatesInputs {
   graph: string
@@ -32,7 +33,7 @@ export function readInputs(io: ActionIO): CheckGatesInputs {
   return {
     graph: io.getInput('graph') || '.process/graph.yaml',
     stage,
-    gates: io.getInput('gates').split(/[\n,]/).map((g) => g.trim()).filter(Boolean),
+    gates: listInput(io, 'gates'),
     evidence: io.getInput('evidence'),
     waivers: io.getInput('waivers'),
     baseline: io.getInput('baseline').split(/\r?\n/).map((b) => b.trim()).filter(Boolean),
@@ -143,7 +144,7 @@ async function checkGates(io: ActionIO, now: Date, deps: CheckGatesDeps): Promis
   const reportHint = inputs.uploadReport ? `the ${artifactName} artifact` : path.basename(written.path)
   const summary = renderGatesSummary(report, graph, { reportHint })
   const summaryPath = path.join(outputDir(io.env), `check-gates-${stageSlug}-summary.md`)
-  writeFileSync(summaryPath, redact(summary, [inputs.token]), 'utf8')
+  writeFileInside(path.dirname(summaryPath), path.basename(summaryPath), redact(summary, [inputs.token]), 'summary file')
   io.appendSummary(summary)
   io.annotate(annotations)
   logReport(io, renderTerminalReport(report))
@@ -192,7 +193,7 @@ async function postComment(
   const marker = `<!-- flow-actions:check-gates:${markerPart(workflow ?? 'workflow')}:${markerPart(inputs.stage)} -->`
   try {
     const { upsertComment } = await import('../../shared/github/index.js')
-    const result = await upsertComment(await getClient(), { owner: pr.owner, repo: pr.repo, issueNumber: pr.number, marker, body: body() })
+    const result = await upsertComment(await getClient(), { owner: pr.owner, repo: pr.repo, issueNumber: pr.number, marker, body: redact(body(), [inputs.token]) })
     io.info(`Pull request comment ${result.action}${result.url ? `: ${result.url}` : ''}.`)
   } catch (error) {
     const { classifyGitHubError } = await import('../../shared/github/index.js')

@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import type { MutationTestResult } from 'mutation-testing-report-schema'
 import { booleanInput, choiceInput, createRunnerIO, runAction, workspaceOf, type ActionIO } from '../../shared/action.js'
 import { outputDir, runInfoFromEnv } from '../../shared/context.js'
+import { percentInput } from '../../shared/inputs.js'
 import { ConfigurationError, EvidenceError } from '../../shared/errors.js'
 import { escapeMarkdown } from '../../shared/escape.js'
 import { referenceScore, strykerMutants } from '../../shared/evidence/mutation/stryker.js'
@@ -36,8 +37,8 @@ import {
   type ToolChoice
 } from '../../shared/mutation/index.js'
 import type { NormalisedMutant } from '../../shared/evidence/index.js'
-import { printable, resolveInWorkspace, workspaceRelative } from '../../shared/safe-path.js'
-import { redact } from '../../shared/github/redact.js'
+import { printable, workspaceRelative, writeFileInside } from '../../shared/safe-path.js'
+import { redact } from '../../shared/redact.js'
 
 const NAME = 'mutation-gate'
 
@@ -51,15 +52,6 @@ export interface MutationGateInputs {
   incremental?: string
   shard?: ShardIdentity
   merge: string
-}
-
-function percentInput(io: ActionIO, name: string): number | undefined {
-  const raw = io.getInput(name)
-  if (raw === '') return undefined
-  if (!/^\d+(\.\d+)?$/.test(raw) || Number(raw) > 100) {
-    throw new ConfigurationError(`Input "${name}" must be a number from 0 to 100 (percentage points), not "${printable(raw, 40)}".`)
-  }
-  return Number(raw)
 }
 
 export function readInputs(io: ActionIO): MutationGateInputs {
@@ -152,9 +144,10 @@ async function loadMerged(root: string, pattern: string, io: ActionIO): Promise<
   }
 }
 
-function writeJson(file: string, data: unknown): void {
-  mkdirSync(path.dirname(file), { recursive: true })
-  writeFileSync(file, redact(`${JSON.stringify(data, null, 2)}\n`), 'utf8')
+// Every folder below `root` is checked: a symlink on the way is refused, never followed.
+function writeJson(file: string, data: unknown, root = path.dirname(file)): string {
+  mkdirSync(root, { recursive: true })
+  return writeFileInside(root, path.relative(root, file), redact(`${JSON.stringify(data, null, 2)}\n`), 'report path')
 }
 
 /** After the mutation command: reads (or merges) the report, gates it, writes summary, report and outputs. */
@@ -174,8 +167,7 @@ async function evaluate(io: ActionIO, deps: MutationGateDeps): Promise<void> {
     mutationReport = path.join(outDir, 'merged-mutation.json')
     writeJson(mutationReport, loaded.report)
     if (inputs.report) {
-      const target = resolveInWorkspace(root, inputs.report, 'report path')
-      writeJson(target, loaded.report)
+      const target = writeJson(path.resolve(root, inputs.report), loaded.report, root)
       io.info(`Wrote the merged report to ${workspaceRelative(root, target)}.`)
     }
   } else {

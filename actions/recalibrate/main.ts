@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { booleanInput, createRunnerIO, runAction, workspaceOf, type ActionIO } from '../../shared/action.js'
 import { outputDir } from '../../shared/context.js'
+import { integerInput } from '../../shared/inputs.js'
 import { ConfigurationError, errorMessage } from '../../shared/errors.js'
 import type { GitHubClient } from '../../shared/github/index.js'
 import { resolveInWorkspace } from '../../shared/safe-path.js'
@@ -40,15 +41,6 @@ const defaultUpload: ArtifactUploader = async (name, files, rootDirectory) => {
   await new DefaultArtifactClient().uploadArtifact(name, files, rootDirectory)
 }
 
-function intInput(io: ActionIO, name: string, fallback: number, min: number, max: number): number {
-  const raw = io.getInput(name)
-  if (raw === '') return fallback
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new ConfigurationError(`Input "${name}" must be a whole number from ${min} to ${max}, not "${raw.slice(0, 40)}".`)
-  }
-  return Number(raw)
-}
-
 function repository(io: ActionIO): { owner: string; repo: string } {
   const full = io.env.GITHUB_REPOSITORY ?? ''
   const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(full)
@@ -72,12 +64,12 @@ export async function run(deps: RecalibrateDeps = {}): Promise<void> {
     const withEngineering = booleanInput(io, 'engineering-metrics', true)
     const uploadDashboard = booleanInput(io, 'upload-dashboard', true)
     const margin = parseMargin(io.getInput('margin') || '1%')
-    const maxRuns = intInput(io, 'max-runs', 30, 1, 500)
-    const minRuns = intInput(io, 'min-runs', 5, 1, 500)
-    const windowDays = intInput(io, 'window-days', 30, 1, 366)
-    const expiringDays = intInput(io, 'expiring-days', 14, 0, 366)
-    const maxAge = intInput(io, 'max-calibration-age-days', 35, 1, 3660)
-    const maxPulls = intInput(io, 'max-pull-requests', 50, 1, 1000)
+    const maxRuns = integerInput(io, 'max-runs', 30, { min: 1, max: 500 })
+    const minRuns = integerInput(io, 'min-runs', 5, { min: 1, max: 500 })
+    const windowDays = integerInput(io, 'window-days', 30, { min: 1, max: 366 })
+    const expiringDays = integerInput(io, 'expiring-days', 14, { min: 0, max: 366 })
+    const maxAge = integerInput(io, 'max-calibration-age-days', 35, { min: 1, max: 3660 })
+    const maxPulls = integerInput(io, 'max-pull-requests', 50, { min: 1, max: 1000 })
     const prBranch = io.getInput('pr-branch') || 'flow-actions/recalibrate'
     if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,200}$/.test(prBranch) || prBranch.includes('..')) {
       throw new ConfigurationError(`Input "pr-branch" is not a valid branch name: "${prBranch.slice(0, 60)}".`)

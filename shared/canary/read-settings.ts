@@ -1,9 +1,9 @@
-import { booleanInput, choiceInput, type ActionIO } from '../action.js'
+import type { ActionIO } from '../action.js'
+import { booleanInput, choiceInput, durationInput, integerInput } from '../inputs.js'
 import { ConfigurationError } from '../errors.js'
 import { resolveInWorkspace } from '../safe-path.js'
 import { loadYamlFile } from '../yaml.js'
 import { ARGO_DEFAULT_LIMITS } from './argo-rules.js'
-import { parseDuration } from './duration.js'
 import { readMetrics } from './metric-config.js'
 import { assertProbeNamesDistinct, readProbes } from './probe-config.js'
 import type { RolloutSettings } from './settings.js'
@@ -29,19 +29,6 @@ export function parseWeights(text: string): number[] {
     if (weights[i] <= weights[i - 1]) throw new ConfigurationError(`Input "steps" must rise: ${weights[i]} follows ${weights[i - 1]}.`)
   }
   return weights
-}
-
-function integerInput(io: ActionIO, name: string, fallback: number, min: number, max: number): number {
-  const raw = io.getInput(name)
-  if (raw === '') return fallback
-  if (!/^-?\d+$/.test(raw)) throw new ConfigurationError(`Input "${name}" must be a whole number, not "${raw.slice(0, 40)}".`)
-  const n = Number(raw)
-  if (n < min || n > max) throw new ConfigurationError(`Input "${name}" must be between ${min} and ${max}.`)
-  return n
-}
-
-function durationInput(io: ActionIO, name: string, fallback: string, maxMs?: number): number {
-  return parseDuration(io.getInput(name) || fallback, `Input "${name}"`, { maxMs })
 }
 
 function commandInput(io: ActionIO, name: string): string | undefined {
@@ -99,17 +86,17 @@ export function readSettings(io: ActionIO, workspace: string): RolloutSettings {
     stepDurationMs,
     intervalMs,
     commands,
-    commandTimeoutMs: durationInput(io, 'command-timeout', '5m', 3_600_000),
+    commandTimeoutMs: durationInput(io, 'command-timeout', '5m', { maxMs: 3_600_000 }),
     limits: {
-      failureLimit: integerInput(io, 'failure-limit', ARGO_DEFAULT_LIMITS.failureLimit, -1, 10_000),
-      inconclusiveLimit: integerInput(io, 'inconclusive-limit', ARGO_DEFAULT_LIMITS.inconclusiveLimit, -1, 10_000),
-      consecutiveErrorLimit: integerInput(io, 'consecutive-error-limit', ARGO_DEFAULT_LIMITS.consecutiveErrorLimit, -1, 10_000)
+      failureLimit: integerInput(io, 'failure-limit', ARGO_DEFAULT_LIMITS.failureLimit, { min: -1, max: 10_000 }),
+      inconclusiveLimit: integerInput(io, 'inconclusive-limit', ARGO_DEFAULT_LIMITS.inconclusiveLimit, { min: -1, max: 10_000 }),
+      consecutiveErrorLimit: integerInput(io, 'consecutive-error-limit', ARGO_DEFAULT_LIMITS.consecutiveErrorLimit, { min: -1, max: 10_000 })
     },
     onInconclusive: choiceInput(io, 'on-inconclusive', ['hold', 'rollback'] as const, 'hold'),
     onError: choiceInput(io, 'on-error', ['rollback', 'inconclusive'] as const, 'rollback'),
     dryRun,
-    rollbackAttempts: integerInput(io, 'rollback-attempts', 3, 1, 20),
-    rollbackBackoffMs: durationInput(io, 'rollback-backoff', '2s', 600_000),
+    rollbackAttempts: integerInput(io, 'rollback-attempts', 3, { min: 1, max: 20 }),
+    rollbackBackoffMs: durationInput(io, 'rollback-backoff', '2s', { maxMs: 600_000 }),
     probes,
     metrics
   }
