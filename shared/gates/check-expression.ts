@@ -1,5 +1,4 @@
-import { evaluate, parseExpression, renderWithValues, ExpressionError, formatValue, type Expression, type Scope, type Value } from '../expr/index.js'
-import { treeOf } from '../expr/parser.js'
+import { evaluate, parseExpression, renderWithValues, treeOf, ExpressionError, formatValue, type Expression, type Scope, type Value } from '../expr/index.js'
 import { errorMessage } from '../errors.js'
 import type { ActualValue } from '../report/types.js'
 import type { CheckOutcome } from './outcome.js'

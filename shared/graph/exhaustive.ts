@@ -1,6 +1,4 @@
-import { parseExpression } from '../expr/index.js'
-import type { Node } from '../expr/ast.js'
-import { treeOf } from '../expr/parser.js'
+import { parseExpression, treeOf, type Node } from '../expr/index.js'
 
 /** Beyond this many distinct conditions the truth table is too big to enumerate; not proven. */
 const MAX_ATOMS = 12
