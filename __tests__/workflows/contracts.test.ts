@@ -10,13 +10,13 @@ const reusable = () => workflows().filter((w) => w.file.startsWith('.github/work
 const call = (w: WorkflowFile) => (w.doc.on as Yaml).workflow_call as Yaml
 
 describe('reusable workflows pass only inputs the actions have', () => {
-  it('maps every ./.flow-actions/<name> step to an action.yml and each with: key to one of its inputs', () => {
+  it('maps every ./.flow-actions/<name> and ./../flow-actions-judge/<name> step to an action.yml and each with: key to one of its inputs', () => {
     const checked: string[] = []
     for (const w of reusable()) {
       for (const { where, step } of stepsOf(w)) {
         const uses = step.uses
         if (typeof uses !== 'string' || !uses.startsWith('./')) continue
-        const m = /^\.\/\.flow-actions\/([A-Za-z0-9_-]+)$/.exec(uses)
+        const m = /^\.\/(?:\.flow-actions|\.\.\/flow-actions-judge)\/([A-Za-z0-9_-]+)$/.exec(uses)
         expect({ where, uses, ok: m !== null }).toEqual({ where, uses, ok: true })
         const file = path.join(repoRoot, m![1], 'action.yml')
         expect({ where, exists: existsSync(file) }).toEqual({ where, exists: true })
@@ -74,9 +74,11 @@ describe('starters call the reusable workflows correctly', () => {
 
 describe('verify.yml and recalibrate.yml run flow-actions at their own commit', () => {
   for (const file of ['.github/workflows/verify.yml', '.github/workflows/recalibrate.yml']) {
-    it(`${file}: locates itself from job.workflow_repository and job.workflow_sha and checks that out into .flow-actions`, () => {
+    it(`${file}: locates itself from job.workflow_repository and job.workflow_sha and checks that out into .flow-actions (verify.yml then moves it beside the workspace)`, () => {
       const w = workflows().find((x) => x.file === file)!
-      const steps = stepsOf(w).map((s) => s.step)
+      // The job that locates flow-actions (verify.yml also has an evidence job, which never does).
+      const job = Object.values(w.doc.jobs as Record<string, Yaml>).find((j) => ((j.steps ?? []) as Yaml[]).some((s) => s.id === 'self'))!
+      const steps = (job.steps ?? []) as Yaml[]
       const self = steps.find((s) => s.id === 'self')!
       expect((self.env as Yaml).JOB_CONTEXT).toBe('${{ toJSON(job) }}')
       expect(self.run).toContain('.workflow_repository')
@@ -86,15 +88,27 @@ describe('verify.yml and recalibrate.yml run flow-actions at their own commit', 
       expect(checkout.with).toMatchObject({ repository: '${{ steps.self.outputs.repository }}', ref: '${{ steps.self.outputs.sha }}' })
       const selfIndex = steps.indexOf(self)
       const checkoutIndex = steps.indexOf(checkout)
-      // The caller is checked out first (a later checkout at the root would wipe .flow-actions).
       const callerCheckout = steps.findIndex((s) => typeof s.uses === 'string' && s.uses.startsWith('actions/checkout@') && !(s.with as Yaml | undefined)?.path)
-      expect(callerCheckout).toBeLessThan(selfIndex)
       expect(selfIndex).toBeLessThan(checkoutIndex)
       const ours = steps.filter((s) => typeof s.uses === 'string' && /flow-actions|^\.\//.test(s.uses as string))
       expect(ours.length).toBeGreaterThan(0)
-      for (const s of ours) {
-        expect(s.uses).toMatch(/^\.\/\.flow-actions\/[a-z-]+$/)
-        expect(steps.indexOf(s)).toBeGreaterThan(checkoutIndex)
+      if (file.endsWith('verify.yml')) {
+        // The judging job checks flow-actions out first, moves it beside the workspace (out of every
+        // evidence glob), and only then checks out the caller, which would otherwise wipe it.
+        const move = steps.findIndex((s) => typeof s.run === 'string' && /mv \.flow-actions /.test(s.run))
+        expect(checkoutIndex).toBeLessThan(move)
+        expect(move).toBeLessThan(callerCheckout)
+        for (const s of ours) {
+          expect(s.uses).toMatch(/^\.\/\.\.\/flow-actions-judge\/[a-z-]+$/)
+          expect(steps.indexOf(s)).toBeGreaterThan(callerCheckout)
+        }
+      } else {
+        // The caller is checked out first (a later checkout at the root would wipe .flow-actions).
+        expect(callerCheckout).toBeLessThan(selfIndex)
+        for (const s of ours) {
+          expect(s.uses).toMatch(/^\.\/\.flow-actions\/[a-z-]+$/)
+          expect(steps.indexOf(s)).toBeGreaterThan(checkoutIndex)
+        }
       }
     })
 
