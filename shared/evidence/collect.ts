@@ -19,6 +19,8 @@ import type { FormatReader, ReadContext, ReaderOutput } from './reader.js'
 import { readSarif } from './sarif.js'
 import { readCycloneDxJson, readCycloneDxXml } from './sbom/cyclonedx.js'
 import { readSpdxJson } from './sbom/spdx.js'
+import { STREAMED_TEST_FORMATS, TEST_READERS } from './tests/index.js'
+import { MORE_COVERAGE_READERS, STREAMED_COVERAGE_FORMATS } from './coverage/more-formats.js'
 import type { EvidenceCollection, EvidenceFileResult, EvidenceOptions, EvidenceSetResult } from './types.js'
 
 export const READERS: Readonly<Record<FormatName, FormatReader>> = {
@@ -37,10 +39,12 @@ export const READERS: Readonly<Record<FormatName, FormatReader>> = {
   'cyclonedx-xml': readCycloneDxXml,
   'spdx-json': readSpdxJson,
   k6: (o, c) => readPerf(o, c, true),
-  'perf-json': (o, c) => readPerf(o, c, false)
+  'perf-json': (o, c) => readPerf(o, c, false),
+  ...TEST_READERS,
+  ...MORE_COVERAGE_READERS
 }
 
-const XML_OR_LINES = new Set<FormatName>(['junit', 'lcov', 'cobertura', 'jacoco', 'pit', 'cyclonedx-xml'])
+const XML_OR_LINES = new Set<FormatName>(['junit', 'lcov', 'cobertura', 'jacoco', 'pit', 'cyclonedx-xml', ...STREAMED_TEST_FORMATS, ...STREAMED_COVERAGE_FORMATS])
 
 interface FileReading {
   result: EvidenceFileResult

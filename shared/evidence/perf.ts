@@ -1,4 +1,5 @@
 import { EvidenceError } from '../errors.js'
+import { printable } from '../safe-path.js'
 import { PERF_STATS } from '../metrics.js'
 import type { OpenedEvidence } from './evidence-file.js'
 import { finiteNumber, isRecord, ownEntries, readJson } from './json-file.js'
@@ -20,7 +21,8 @@ export function perfName(raw: string): string {
 }
 
 /**
- * k6 `--summary-export` JSON and the generic form `{"metrics": {name: {"p50":…, "p95":…, "p99":…,
+ * k6 `--summary-export` JSON, k6 `handleSummary(data)` JSON (`JSON.stringify(data)`: statistics
+ * under each metric's "values") and the generic form `{"metrics": {name: {"p50":…, "p95":…, "p99":…,
  * "rps":…}}}` (any stat of PERF_STATS; times in milliseconds by convention, error_rate in percent).
  * k6 "rate" metrics hold a 0..1 `value`: it becomes error_rate in percent (http_req_failed's value
  * itself; for names without "fail"/"error", such as checks, its complement).
@@ -34,19 +36,26 @@ export async function readPerf(opened: OpenedEvidence, ctx: ReadContext, k6: boo
     if (!isRecord(values)) throw new EvidenceError(display, 'malformed', `metric "${rawName}" is not an object.`)
     const name = perfName(rawName)
     if (name === '') continue
-    const isRate = k6 && ('passes' in values || 'fails' in values) && finiteNumber(values.value) !== undefined
-    for (const [key, raw] of ownEntries(values)) {
+    // handleSummary(data) nests the statistics under "values", beside the metric's "type"; there a
+    // rate metric's 0..1 fraction is "rate", not a request rate.
+    const summary = k6 && isRecord(values.values) ? values.values : undefined
+    const stats = summary ?? values
+    const fraction = summary ? (values.type === 'rate' ? finiteNumber(summary.rate) : undefined) : ('passes' in values || 'fails' in values) ? finiteNumber(values.value) : undefined
+    if (summary && values.type === 'rate' && fraction === undefined) throw new EvidenceError(display, 'malformed', `metrics.${rawName}.values.rate is not a number.`)
+    const isRate = k6 && fraction !== undefined
+    for (const [key, raw] of ownEntries(stats)) {
+      if (isRate && summary && key === 'rate') continue
       const stat = k6 ? (K6_KEYS[key] ?? (PERF_STATS as readonly string[]).find((s) => s === key)) : (PERF_STATS as readonly string[]).find((s) => s === key)
       if (!stat) continue
       const value = finiteNumber(raw)
-      if (value === undefined) throw new EvidenceError(display, 'malformed', `metrics.${rawName}.${key} is ${String(raw)}, not a number.`)
+      if (value === undefined) throw new EvidenceError(display, 'malformed', `metrics.${rawName}.${summary ? 'values.' : ''}${key} is ${printable(String(raw), 40)}, not a number.`)
       if (value < 0) throw new EvidenceError(display, 'malformed', `metrics.${rawName}.${key} is negative (${value}).`)
       counts.set(`${name}.${stat}`, value)
     }
     if (isRate) {
       // k6 rate metrics count "true" samples: for http_req_failed those are failures, for checks
       // they are passes, so the error rate is the value or its complement.
-      const v = finiteNumber(values.value) ?? 0
+      const v = fraction ?? 0
       counts.set(`${name}.error_rate`, (/fail|error/i.test(rawName) ? v : 1 - v) * 100)
     }
   }

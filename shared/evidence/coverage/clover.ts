@@ -1,0 +1,103 @@
+import type { SaxesTagPlain } from 'saxes'
+import { EvidenceError } from '../../errors.js'
+import { printable } from '../../safe-path.js'
+import type { OpenedEvidence } from '../evidence-file.js'
+import type { ReadContext, ReaderOutput } from '../reader.js'
+import { countAttr, streamXml } from '../xml-stream.js'
+import { CoverageAccumulator } from './accumulator.js'
+
+interface CloverFile {
+  path: string
+  lines: Map<number, number>
+  branchesFound: number
+  branchesHit: number
+  functionsFound: number
+  functionsHit: number
+}
+
+/**
+ * Clover XML (OpenClover, PHPUnit --coverage-clover, istanbul's clover reporter, Kover). Per
+ * <file> (its `path`, else its `name`), <line type="stmt"> and <line type="cond"> are lines (a line
+ * listed twice keeps its highest count); a cond line has two branches, each hit when its
+ * truecount / falsecount is above 0; <line type="method"> is a function, hit when its count is
+ * above 0. Counts come from the lines, not from the <metrics> summaries.
+ */
+export async function readClover(opened: OpenedEvidence, ctx: ReadContext): Promise<ReaderOutput> {
+  const display = opened.display
+  const acc = new CoverageAccumulator(display, ctx)
+  acc.hasLineDetail()
+  let file: CloverFile | undefined
+  let fileDepth = 0
+  let sawProject = false
+
+  const open = (tag: SaxesTagPlain, depth: number): void => {
+    if (depth === 1) {
+      if (tag.name !== 'coverage') throw new EvidenceError(display, 'unsupported', `is not a Clover report: its root element is <${printable(tag.name, 60)}>, expected <coverage>.`)
+      return
+    }
+    if (tag.name === 'project' && depth === 2) {
+      sawProject = true
+      return
+    }
+    if (tag.name === 'file') {
+      if (file) throw new EvidenceError(display, 'malformed', `<file> "${printable(tag.attributes.name ?? '', 100)}" is nested inside another <file>.`)
+      const p = tag.attributes.path ?? tag.attributes.name
+      if (!p) throw new EvidenceError(display, 'malformed', '<file> has neither a path nor a name attribute.')
+      file = { path: p, lines: new Map(), branchesFound: 0, branchesHit: 0, functionsFound: 0, functionsHit: 0 }
+      fileDepth = depth
+      return
+    }
+    if (tag.name !== 'line' || !file) return
+    const num = countAttr(tag, 'num', display)
+    if (num === undefined || num === 0) throw new EvidenceError(display, 'malformed', `${file.path}: a <line> has no line number (num).`)
+    const count = countAttr(tag, 'count', display) ?? 0
+    switch (tag.attributes.type) {
+      case 'method':
+        file.functionsFound++
+        if (count > 0) file.functionsHit++
+        return
+      case 'cond': {
+        const t = countAttr(tag, 'truecount', display) ?? 0
+        const f = countAttr(tag, 'falsecount', display) ?? 0
+        file.branchesFound += 2
+        file.branchesHit += (t > 0 ? 1 : 0) + (f > 0 ? 1 : 0)
+        setLine(file, num, Math.max(count, t + f))
+        return
+      }
+      case 'stmt':
+      case undefined:
+        setLine(file, num, count)
+        return
+      default:
+        return
+    }
+  }
+
+  const close = (name: string, depth: number): void => {
+    if (file && name === 'file' && depth === fileDepth) {
+      const f = file
+      file = undefined
+      let hit = 0
+      for (const c of f.lines.values()) if (c > 0) hit++
+      const changed = acc.changedFor(f.path)
+      if (changed) for (const [line, c] of f.lines) if (changed.has(line)) acc.changedLine(f.path, line, c)
+      acc.addFile(f.path, {
+        linesFound: f.lines.size,
+        linesHit: hit,
+        branchesFound: f.branchesFound,
+        branchesHit: f.branchesHit,
+        functionsFound: f.functionsFound,
+        functionsHit: f.functionsHit
+      })
+    }
+  }
+
+  await streamXml(opened, ctx.maxBytes, { open, close })
+  if (!sawProject) throw new EvidenceError(display, 'unsupported', 'is not a Clover report: <coverage> holds no <project>.')
+  return acc.output()
+}
+
+function setLine(file: CloverFile, line: number, count: number): void {
+  const before = file.lines.get(line)
+  if (before === undefined || count > before) file.lines.set(line, count)
+}
