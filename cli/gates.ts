@@ -3,11 +3,14 @@ import { ConfigurationError } from '../shared/errors.js'
 import { evaluateGates, renderGatesSummary, renderTerminalReport } from '../shared/gates/index.js'
 import { writeReport } from '../shared/report/write.js'
 import { resolveInWorkspace } from '../shared/safe-path.js'
+import { changedLinesOf, changeFromGit, resolveCommit, type Change } from '../shared/change/index.js'
 import type { CommandContext } from './main.js'
 
 export const GATES_HELP = `flow gates --stage STAGE [--graph .process/graph.yaml] [--gates G1,G2] [--evidence "name: glob"]
            [--waivers FILE] [--baseline FILE] [--report flow-report.json] [--summary summary.md]
-           [--fail-on error|warn|never] [--json]
+           [--fail-on error|warn|never] [--json] [--base REF [--head REF]]
+  --base REF measures the change git diff REF...HEAD (or ...--head REF): changes.*, new-code
+  coverage (coverage.new_lines) and changed mutants (mutation.changed_score), as on a pull request.
   Evaluates every gate for a stage against the evidence on disk, like the check-gates action.
   Exit 0 when the gates pass, 1 when one fails, 2 on a configuration error.`
 
@@ -15,6 +18,7 @@ export async function gatesCommand(ctx: CommandContext): Promise<number> {
   const stage = ctx.flags.stage
   if (!stage) throw new ConfigurationError('--stage is required: name the target stage, e.g. dev, staging or production.')
   const failOn = ctx.flags['fail-on'] ?? 'error'
+  const change = await changeFromFlags(ctx)
   if (!['error', 'warn', 'never'].includes(failOn)) throw new ConfigurationError(`--fail-on must be error, warn or never; got "${failOn}".`)
   const { report, graph } = await evaluateGates({
     root: ctx.root,
@@ -24,6 +28,7 @@ export async function gatesCommand(ctx: CommandContext): Promise<number> {
     evidenceOverrides: ctx.flags.evidence,
     waiversPath: ctx.flags.waivers,
     baselinePath: ctx.flags.baseline,
+    ...(change ? { change, changedLines: changedLinesOf(change) } : {}),
     now: ctx.now(),
     failOn: failOn as 'error' | 'warn' | 'never'
   })
@@ -32,4 +37,15 @@ export async function gatesCommand(ctx: CommandContext): Promise<number> {
   if (ctx.flags.json === 'true') ctx.out(JSON.stringify(report, null, 2))
   else ctx.out(renderTerminalReport(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }))
   return report.verdict === 'passed' ? 0 : 1
+
+/** The change `--base` (and `--head`, default HEAD) names, from git in the repository. */
+async function changeFromFlags(ctx: CommandContext): Promise<Change | undefined> {
+  const { base, head } = ctx.flags
+  if (base === undefined) {
+    if (head !== undefined) throw new ConfigurationError('--head needs --base: the change is git diff BASE...HEAD.')
+    return undefined
+  }
+  const commits = { base: await resolveCommit(ctx.root, base, '--base'), head: await resolveCommit(ctx.root, head ?? 'HEAD', '--head') }
+  return changeFromGit(ctx.root, commits)
+}
 }

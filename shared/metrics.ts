@@ -7,12 +7,12 @@
 export type Metrics = Map<string, number>
 
 export const METRIC_NAMES: Readonly<Record<string, readonly string[]>> = {
-  tests: ['total', 'passed', 'failed', 'errors', 'skipped', 'flaky', 'pass_rate', 'duration_s'],
-  coverage: ['lines', 'branches', 'functions', 'new_lines', 'lines_found', 'lines_hit', 'branches_found', 'branches_hit', 'functions_found', 'functions_hit', 'new_lines_found', 'new_lines_hit'],
+  tests: ['total', 'executed', 'passed', 'failed', 'errors', 'skipped', 'flaky', 'pass_rate', 'duration_s'],
+  coverage: ['lines', 'branches', 'functions', 'new_lines', 'lines_found', 'lines_hit', 'branches_found', 'branches_hit', 'functions_found', 'functions_hit', 'new_lines_found', 'new_lines_hit', 'new_lines_total', 'new_branches', 'new_branches_found', 'new_branches_hit'],
   mutation: ['score', 'killed', 'survived', 'no_coverage', 'timeout', 'total', 'detected', 'undetected', 'ignored', 'errors', 'changed_score', 'changed_total'],
   sarif: ['errors', 'warnings', 'notes', 'critical', 'high', 'medium', 'low', 'total', 'suppressed', 'new'],
   sbom: ['components', 'vulns.critical', 'vulns.high', 'vulns.medium', 'vulns.low', 'vulns.total', 'licenses.denied', 'licenses.unknown'],
-  changes: ['lines', 'files'],
+  changes: ['lines', 'files', 'lines_added', 'lines_deleted', 'tests_touched'],
   artifacts: ['count']
 }
 
@@ -85,6 +85,7 @@ export const PERCENT_METRICS = new Set([
   'coverage.branches',
   'coverage.functions',
   'coverage.new_lines',
+  'coverage.new_branches',
   'mutation.score',
   'mutation.changed_score'
 ])

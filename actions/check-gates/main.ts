@@ -10,6 +10,8 @@ import type { GitHubClient } from '../../shared/github/index.js'
 import { failingGates, type FailOn } from '../../shared/report/build.js'
 import { writeReport, writeReportFile } from '../../shared/report/write.js'
 import { changeFromEvent } from './event.js'
+import { readPullRequestChange } from './change.js'
+import { changedLinesOf } from '../../shared/change/model.js'
 import { redact } from '../../shared/redact.js'
 import { writeFileInside } from '../../shared/safe-path.js'
 
@@ -115,6 +117,9 @@ async function checkGates(io: ActionIO, now: Date, deps: CheckGatesDeps): Promis
     }
   }
 
+  const diff = await readPullRequestChange({ root, event: change, getClient: inputs.token ? getClient : undefined, describeApiError, log: (m) => io.info(m) })
+  for (const note of diff.change?.notes ?? []) io.info(note)
+
   const { report, annotations, graph } = await evaluateGates({
     root,
     graphPath: inputs.graph,
@@ -126,6 +131,8 @@ async function checkGates(io: ActionIO, now: Date, deps: CheckGatesDeps): Promis
     now,
     pullRequest: change.pullRequest,
     commits: change.commits,
+    ...(diff.change ? { change: diff.change, changedLines: changedLinesOf(diff.change) } : {}),
+    ...(diff.problem ? { changeProblem: diff.problem } : {}),
     github: change.pullRequest && inputs.token ? requester : undefined,
     failOn: inputs.failOn,
     run: runMetadata(io.env),

@@ -94,7 +94,9 @@ export async function readEvidenceFile(
       maxBytes: opts.maxBytes ?? (XML_OR_LINES.has(format) ? DEFAULT_MAX_STREAM_BYTES : DEFAULT_MAX_JSON_BYTES),
       findings,
       changedLines: opts.changedLines,
-      deniedLicenses: decl.denyLicenses ?? opts.deniedLicenses
+      ...(decl.pathMap ? { pathMap: decl.pathMap } : {}),
+      deniedLicenses: decl.denyLicenses ?? opts.deniedLicenses,
+      ...(decl.retries ? { retries: decl.retries } : {})
     }
     const output = await guardReader(opened.display, () => READERS[format](opened, ctx))
     const metrics: Record<string, number> = {}

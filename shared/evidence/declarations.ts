@@ -7,7 +7,7 @@ import { normaliseFormat } from './detect.js'
 
 export const DEFAULT_EVIDENCE_FILE = '.process/evidence.yaml'
 const NAME = /^[A-Za-z][A-Za-z0-9_-]*$/
-const ENTRY_KEYS = new Set(['name', 'path', 'paths', 'format', 'max_age_hours', 'maxAgeHours', 'deny_licenses'])
+const ENTRY_KEYS = new Set(['name', 'path', 'paths', 'format', 'max_age_hours', 'maxAgeHours', 'deny_licenses', 'path-map', 'path_map', 'retries'])
 
 /**
  * Evidence declarations from the graph's `evidence:` and an optional `.process/evidence.yaml`.
@@ -21,6 +21,7 @@ const ENTRY_KEYS = new Set(['name', 'path', 'paths', 'format', 'max_age_hours', 
  *       paths: [reports/mutation/mutation.json]
  *       format: stryker                     # optional: detected from content otherwise
  *       max_age_hours: 24                   # optional: older evidence is stale
+ *       retries: merge                      # JUnit only: a retried test counts once (default count)
  */
 export function loadEvidenceDeclarations(root: string, graphDecls: EvidenceDeclaration[] = [], file = DEFAULT_EVIDENCE_FILE): EvidenceDeclaration[] {
   const absolute = resolveInWorkspace(root, file, 'evidence file')
@@ -75,7 +76,7 @@ function entryToDeclaration(name: string, entry: unknown, file: string, pos?: { 
   } else if (typeof entry === 'object' && entry !== null) {
     const e = entry as Record<string, unknown>
     const unknown = Object.keys(e).find((k) => !ENTRY_KEYS.has(k))
-    if (unknown) throw new ConfigurationError(`${where}: evidence "${name}" has an unknown key "${unknown}" (allowed: paths, format, max_age_hours, deny_licenses).`, { file, line: pos?.line })
+    if (unknown) throw new ConfigurationError(`${where}: evidence "${name}" has an unknown key "${unknown}" (allowed: paths, format, max_age_hours, deny_licenses, path-map, retries).`, { file, line: pos?.line })
     const raw = e.paths ?? e.path
     if (raw === undefined) throw new ConfigurationError(`${where}: evidence "${name}" needs "paths".`, { file, line: pos?.line })
     const age = e.max_age_hours ?? e.maxAgeHours
@@ -85,6 +86,8 @@ function entryToDeclaration(name: string, entry: unknown, file: string, pos?: { 
       format: typeof e.format === 'string' ? e.format : e.format === undefined ? undefined : String(e.format),
       maxAgeHours: age === undefined ? undefined : (age as number),
       ...(e.deny_licenses !== undefined ? { denyLicenses: toLicences(e.deny_licenses, where, name) } : {}),
+      ...(e.retries !== undefined ? { retries: e.retries as 'count' | 'merge' } : {}),
+      ...((e['path-map'] ?? e.path_map) !== undefined ? { pathMap: toPathMap(e['path-map'] ?? e.path_map, where, name) } : {}),
       pos
     }
   } else {
@@ -98,6 +101,14 @@ function toLicences(raw: unknown, where: string, name: string): string[] {
     throw new ConfigurationError(`${where}: evidence "${name}" deny_licenses must be a list of SPDX licence ids.`)
   }
   return raw.map((l: string) => l.trim())
+}
+
+/** `path-map: { "/app/": "", "com/": "src/main/java/com/" }`: report prefix → repository prefix. */
+function toPathMap(raw: unknown, where: string, name: string): Array<[string, string]> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigurationError(`${where}: evidence "${name}" path-map must be a mapping of report-path prefix to repository-path prefix, e.g. path-map: { "/app/": "" }.`)
+  }
+  return Object.entries(raw as Record<string, unknown>).map(([from, to]) => [from, typeof to === 'string' ? to : to === null ? '' : String(to)])
 }
 
 function toPaths(raw: unknown, where: string, name: string): string[] {
@@ -122,6 +133,16 @@ export function validateDeclaration(d: EvidenceDeclaration, where: string): Evid
   }
   if (d.maxAgeHours !== undefined && (typeof d.maxAgeHours !== 'number' || !Number.isFinite(d.maxAgeHours) || d.maxAgeHours <= 0)) {
     throw new ConfigurationError(`${where}: evidence "${d.name}" max_age_hours must be a number above 0.`)
+  }
+  if (d.retries !== undefined && d.retries !== 'count' && d.retries !== 'merge') {
+    throw new ConfigurationError(`${where}: evidence "${d.name}" retries must be "count" (every try counts, the default) or "merge" (a retried test counts once), not "${String(d.retries)}".`)
+  }
+  if (d.pathMap !== undefined) {
+    for (const [from, to] of d.pathMap) {
+      if (from === '' || /[\0\n\r]/.test(from) || /[\0\n\r]/.test(to)) {
+        throw new ConfigurationError(`${where}: evidence "${d.name}" path-map has an empty or multi-line prefix; each key is a report-path prefix such as "/app/".`)
+      }
+    }
   }
   return d
 }

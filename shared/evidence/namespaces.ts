@@ -58,7 +58,7 @@ export function finishMetrics(ns: Namespace, c: Counts): Map<string, number> {
       break
     }
     case 'coverage': {
-      for (const kind of ['lines', 'branches', 'functions', 'new_lines']) {
+      for (const kind of ['lines', 'branches', 'functions', 'new_lines', 'new_branches']) {
         const found = g(`${kind}_found`)
         const hit = g(`${kind}_hit`)
         if (found === undefined) continue
@@ -69,6 +69,8 @@ export function finishMetrics(ns: Namespace, c: Counts): Map<string, number> {
       break
     }
     case 'mutation': {
+      // Codecov's "patch" denominator: changed lines the report knows as executable.
+      setIf(out, 'coverage.new_lines_total', g('new_lines_found'))
       const killed = g('killed') ?? 0
       const timeout = g('timeout') ?? 0
       const survived = g('survived') ?? 0

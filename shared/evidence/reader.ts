@@ -10,7 +10,11 @@ export interface ReadContext {
   maxBytes: number
   findings: FindingSink
   changedLines?: ChangedLines
+  /** The declaration's path-map: report-path prefix → repository-path prefix. */
+  pathMap?: ReadonlyArray<readonly [string, string]>
   deniedLicenses?: string[]
+  /** JUnit: how repeated testcases (retries) count; default 'count'. */
+  retries?: 'count' | 'merge'
 }
 
 /** Additive counts for one namespace, plus per-source-file coverage where the format has it. */

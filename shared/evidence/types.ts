@@ -20,6 +20,8 @@ export interface EvidenceOptions {
 export interface Finding {
   file: string
   line?: number
+  /** The last line of a range (uncovered changed lines 12-14). */
+  endLine?: number
   title: string
   message: string
   level: 'error' | 'warning' | 'notice'

@@ -22,6 +22,7 @@ import { loadSignoffs } from './signoffs.js'
 import { loadWaivers, waiverCoversStage, waiverTargets, type Waiver } from './waivers.js'
 import { byText } from '../compare.js'
 
+import type { Change } from '../change/model.js'
 export interface EvaluateGatesOptions {
   root: string
   graphPath: string
@@ -38,6 +39,10 @@ export interface EvaluateGatesOptions {
   changedLines?: Map<string, Set<number>>
   pullRequest?: PullRequestContext
   /** Commit messages of a push, for trace requirements when there is no pull request. */
+  /** The change under evaluation (shared/change): feeds changes.*, new-code coverage and changed mutants. */
+  change?: Change
+  /** Why the change could not be read (no fetch-depth, API error): named when a change metric is missing. */
+  changeProblem?: string
   commits?: string[]
   /** A GitHubClient from shared/github (its octokit is used) or anything with Octokit's request(). */
   github?: GitHubRequester | { octokit: GitHubRequester }
@@ -99,6 +104,8 @@ export async function evaluateGatesWith(port: EvidencePort, opts: EvaluateGatesO
   const scope: Scope = (name) => {
     if (name.startsWith(BASELINE_PREFIX)) return baseline.values.get(name.slice(BASELINE_PREFIX.length))
     const m = metrics.get(name)
+    ...(opts.change ? { change: opts.change } : {}),
+    ...(opts.changeProblem ? { changeProblem: opts.changeProblem } : {}),
     if (m !== undefined) return m
     const v = resolved.values.get(name)
     if (v !== undefined) usedValues.set(name, Array.isArray(v) ? JSON.stringify(v) : v)
@@ -479,13 +486,14 @@ function finiteMetrics(metrics: Map<string, number>): Record<string, number> {
   return out
 }
 
-function toFindingRecord(f: { file: string; line?: number; title: string; message: string; level: 'error' | 'warning' | 'notice'; kind: string }): FindingRecord {
+function toFindingRecord(f: { file: string; line?: number; endLine?: number; title: string; message: string; level: 'error' | 'warning' | 'notice'; kind: string }): FindingRecord {
   return {
     source: f.kind,
     severity: f.level,
     title: f.title,
     ...(f.message ? { message: f.message } : {}),
     ...(f.file ? { file: f.file } : {}),
-    ...(f.line && f.line > 0 ? { line: f.line } : {})
+    ...(f.line && f.line > 0 ? { line: f.line } : {}),
+    ...(f.line && f.endLine && f.endLine > f.line ? { endLine: f.endLine } : {})
   }
 }

@@ -1,4 +1,6 @@
 import { readFileSync, statSync } from 'node:fs'
+import { changeMetrics } from '../change/metrics.js'
+import { changedLinesOf } from '../change/model.js'
 import { collectEvidence } from '../evidence/collect.js'
 import { loadEvidenceDeclarations, mergeEvidenceDeclarations, parseEvidenceOverrides } from '../evidence/declarations.js'
 import { parseFrontmatter } from '../evidence/documents/frontmatter.js'
@@ -11,10 +13,16 @@ const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
 
 /** The real evidence readers of shared/evidence, behind the engine's port. */
 export const evidencePort: EvidencePort = {
-  async collect({ root, graphDeclarations, overrides, now, changedLines, maxFindings }): Promise<CollectedEvidence> {
+  async collect({ root, graphDeclarations, overrides, now, changedLines, change, changeProblem, maxFindings }): Promise<CollectedEvidence> {
     const base = loadEvidenceDeclarations(root, graphDeclarations)
     const decls = overrides && overrides.trim() !== '' ? mergeEvidenceDeclarations(base, parseEvidenceOverrides(overrides)) : base
-    const c = await collectEvidence(decls, { root, now, changedLines, maxFindings })
+    const c = await collectEvidence(decls, { root, now, changedLines: changedLines ?? (change ? changedLinesOf(change) : undefined), maxFindings })
+    if (change) {
+      for (const [k, v] of changeMetrics(change)) {
+        c.metrics.set(k, v)
+        c.sources.set(k, [change.description])
+      }
+    }
     const problem = (e: { file: string; problem: string; message: string; line?: number }) => ({ file: e.file, problem: e.problem, message: e.message, ...(e.line ? { line: e.line } : {}) })
     return {
       metrics: c.metrics,
@@ -22,7 +30,8 @@ export const evidencePort: EvidencePort = {
       sets: c.sets.map((s) => ({ declaration: s.declaration, files: s.files, errors: s.errors.map(problem) })),
       errors: c.errors.map(problem),
       findings: c.findings,
-      findingsTotal: c.findingsTotal
+      findingsTotal: c.findingsTotal,
+      ...(change ? { change: { description: change.description, notes: change.notes } } : changeProblem ? { change: { problem: changeProblem } } : {})
     }
   },
   checkArtifact: (req, opts) => checkArtifact(req, { root: opts.root, now: opts.now, templatePaths: opts.templatePaths }),

@@ -59,6 +59,12 @@ export function explainMissing(names: string[], ctx: MissingContext): { status: 
       messages.push(`${name} is not a metric flow-actions knows${cls.suggestion ? `; did you mean ${cls.suggestion}?` : '.'}`)
       continue
     }
+    const noChange = changeMissing(name, ctx.evidence.change)
+    if (noChange) {
+      worse('missing-evidence')
+      messages.push(noChange)
+      continue
+    }
     const namespaces = namespacesOf(name)
     if (namespaces.length === 0) {
       messages.push(
@@ -90,6 +96,17 @@ export function explainMissing(names: string[], ctx: MissingContext): { status: 
     )
   }
   return { status, message: messages.join(' '), evidence: [...new Set(evidence)] }
+}
+
+/** Metrics that only a change (a pull request, or --base) can give. */
+const CHANGE_METRIC = /^(changes\.|coverage\.new_|mutation\.changed_)/
+
+/** Why a change metric has no value when the run has no change to read, else undefined. */
+function changeMissing(name: string, change: CollectedEvidence['change']): string | undefined {
+  if (!CHANGE_METRIC.test(name)) return undefined
+  if (change && 'problem' in change) return `No evidence for ${name}: the change could not be read: ${change.problem}`
+  if (change) return undefined
+  return `No evidence for ${name}: this run has no change to measure. check-gates reads it on a pull_request event; the CLI takes it from git with --base <ref> (and --head, default HEAD).`
 }
 
 function exampleGlob(ns: string): string {

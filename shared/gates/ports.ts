@@ -1,3 +1,4 @@
+import type { Change } from '../change/model.js'
 import type { ArtifactRequirement, EvidenceDeclaration } from '../graph/model.js'
 
 /**
@@ -15,6 +16,7 @@ export interface CollectedProblem {
 export interface CollectedFinding {
   file: string
   line?: number
+  endLine?: number
   title: string
   message: string
   level: 'error' | 'warning' | 'notice'
@@ -34,6 +36,8 @@ export interface CollectedEvidence {
   errors: CollectedProblem[]
   findings: CollectedFinding[]
   findingsTotal: number
+  /** The change the change-dependent metrics came from, or why there is none. */
+  change?: { description: string; notes: string[] } | { problem: string }
 }
 
 import type { ArtifactCheck } from '../evidence/documents/artifact.js'
@@ -47,6 +51,9 @@ export interface EvidencePort {
     overrides?: string
     now: Date
     changedLines?: Map<string, Set<number>>
+    /** The change: gives changes.* and, when changedLines is not given, the changed lines. */
+    change?: Change
+    changeProblem?: string
     maxFindings: number
   }): Promise<CollectedEvidence>
   checkArtifact(req: ArtifactRequirement, opts: { root: string; now: Date; templatePaths: string[] }): ArtifactCheck | Promise<ArtifactCheck>

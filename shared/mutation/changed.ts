@@ -1,12 +1,11 @@
-import { execFile } from 'node:child_process'
 import { readFileSync, statSync } from 'node:fs'
+import { changedLinesOf } from '../change/model.js'
+import { changeFromGit, runGit, type GitRunner } from '../change/git.js'
 import { ConfigurationError, errorMessage } from '../errors.js'
-import { parseUnifiedDiff, type ChangedLines } from '../evidence/index.js'
-import { printable } from '../safe-path.js'
+import type { ChangedLines } from '../evidence/index.js'
 
 const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/
 const MAX_EVENT_BYTES = 32 * 1024 * 1024
-const MAX_DIFF_BYTES = 256 * 1024 * 1024
 
 export const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target'])
 
@@ -41,30 +40,19 @@ export function pullRequestCommits(event: EventInfo): { base: string; head: stri
   return { base, head, number: typeof pr?.number === 'number' ? pr.number : undefined }
 }
 
-export type GitRunner = (args: string[], cwd: string) => Promise<string>
-
-export const runGit: GitRunner = (args, cwd) =>
-  new Promise((resolve, reject) => {
-    execFile('git', args, { cwd, maxBuffer: MAX_DIFF_BYTES, encoding: 'utf8', env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${printable(stderr.trim() || errorMessage(error), 300)}`))
-      else resolve(stdout)
-    })
-  })
+export { runGit, type GitRunner }
 
 /**
  * Lines the pull request added or changed, from `git diff base...head` in the workspace (the
- * merge base to the head, as GitHub shows the PR). Needs both commits: check out with
- * `fetch-depth: 0`. Commits come from the payload and are checked to be hex SHAs, and git gets them
- * as separate arguments, never through a shell.
+ * merge base to the head, as GitHub shows the PR), through the one change model (shared/change):
+ * renames are followed, so a moved file's edited lines count and its unchanged ones do not. Needs
+ * both commits: check out with `fetch-depth: 0`. Commits come from the payload and are checked to
+ * be hex SHAs, and git gets them as separate arguments, never through a shell.
  */
 export async function changedLinesFromGit(root: string, commits: { base: string; head: string }, git: GitRunner = runGit): Promise<ChangedLines> {
-  let diff: string
   try {
-    diff = await git(['diff', '--no-color', '--no-ext-diff', '--unified=0', '--no-renames', `${commits.base}...${commits.head}`, '--'], root)
+    return changedLinesOf(await changeFromGit(root, commits, { git }))
   } catch (error) {
-    throw new ConfigurationError(
-      `changed-only: cannot diff the pull request (${commits.base.slice(0, 12)}...${commits.head.slice(0, 12)}) in the workspace: ${errorMessage(error)}. Check out with "fetch-depth: 0" so both commits are present.`
-    )
+    throw new ConfigurationError(`changed-only: ${errorMessage(error)}`)
   }
-  return parseUnifiedDiff(diff)
 }

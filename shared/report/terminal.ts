@@ -1,4 +1,5 @@
 import { isUnmet } from './build.js'
+import { newCodeHeadline, uncoveredChangedLines } from './new-code.js'
 import type { FlowReport, GateStatus, RequirementStatus } from './types.js'
 
 export interface TerminalOptions {
@@ -56,6 +57,15 @@ export function renderTerminalReport(report: FlowReport, opts: TerminalOptions =
   const problems = report.evidence?.problems ?? []
   if (problems.length > 0) {
     lines.push('')
+  const headline = newCodeHeadline(report)
+  const uncovered = uncoveredChangedLines(report)
+  if (headline || uncovered.length > 0) {
+    lines.push('')
+    if (headline) lines.push(`${clean(headline)}.`)
+    if (uncovered.length > 0) lines.push('Changed lines not covered:')
+    for (const f of uncovered.slice(0, 50)) lines.push(`  ${clean(f.file)}: ${clean(f.ranges, 1000)}`)
+    if (uncovered.length > 50) lines.push(`  ... ${uncovered.length - 50} more files in the report`)
+  }
     lines.push('Evidence that could not be used:')
     for (const p of problems.slice(0, 20)) lines.push(`  ${clean(p.message, 400)}`)
     if (problems.length > 20) lines.push(`  ... ${problems.length - 20} more in the report`)

@@ -108,6 +108,8 @@ export interface FindingRecord {
 
 /** A metric a recalibration could promote to the new baseline. */
 export interface BaselineCandidate {
+  /** The last line of a range (changed lines not covered). */
+  endLine?: number
   metric: string
   current: number
   baseline?: number

@@ -2,6 +2,7 @@ import { EvidenceError } from '../../errors.js'
 import type { Counts } from '../namespaces.js'
 import type { ReadContext, ReaderOutput } from '../reader.js'
 import type { CoverageFileSummary } from '../types.js'
+import { lineRuns } from '../../change/model.js'
 import { ChangedLinesIndex } from './changed-lines.js'
 
 /**
@@ -14,10 +15,16 @@ export class CoverageAccumulator {
   private readonly index?: ChangedLinesIndex
   private newFound = 0
   private newHit = 0
+  private newBranchesFound = 0
+  private newBranchesHit = 0
   private sawLineDetail = false
+  private sawBranchDetail = false
+  /** Changed lines that never ran, per repository path: reported as ranges, not line by line. */
+  private readonly uncovered = new Map<string, number[]>()
+  private readonly reportPaths: string[] = []
 
   constructor(private readonly display: string, private readonly ctx: ReadContext) {
-    if (ctx.changedLines) this.index = new ChangedLinesIndex(ctx.changedLines, ctx.root)
+    if (ctx.changedLines) this.index = new ChangedLinesIndex(ctx.changedLines, ctx.root, ctx.pathMap)
   }
 
   /** Changed lines of a source file, or undefined when there are none (skip line bookkeeping). */
@@ -30,18 +37,24 @@ export class CoverageAccumulator {
     this.newFound++
     if (hits > 0) {
       this.newHit++
-    } else if (this.ctx.findings.wants()) {
-      this.ctx.findings.add({
-        file: this.index?.display(reportPath) ?? reportPath,
-        line,
-        title: 'Changed line not covered',
-        message: `Line ${line} changed and no test ran it (${this.display}).`,
-        level: 'warning',
-        kind: 'uncovered-line'
-      })
     } else {
-      this.ctx.findings.count()
+      const file = this.index?.display(reportPath) ?? reportPath
+      const list = this.uncovered.get(file)
+      if (list) list.push(line)
+      else this.uncovered.set(file, [line])
     }
+  }
+
+  /** Records the branches of one changed line (formats with per-line branch data). */
+  changedBranches(found: number, hit: number): void {
+    if (!(found >= 0 && hit >= 0 && hit <= found)) return
+    this.newBranchesFound += found
+    this.newBranchesHit += hit
+  }
+
+  /** Says the format carries per-line branch data, so new-branch coverage can be computed. */
+  hasBranchDetail(): void {
+    this.sawBranchDetail = true
   }
 
   /** Says the format carries line-level data, so new-line coverage can be computed. */
@@ -63,7 +76,29 @@ export class CoverageAccumulator {
         throw new EvidenceError(this.display, 'malformed', `${reportPath}: ${hit} ${kind} hit but only ${found} found; the report is inconsistent.`, line)
       }
     }
+    if (this.index) this.reportPaths.push(reportPath)
     this.files.push({ path: this.index?.display(reportPath) ?? reportPath, ...s })
+  }
+
+  /** One finding per run of consecutive uncovered changed lines, so annotations point at them. */
+  private reportUncovered(): void {
+    for (const [file, lines] of [...this.uncovered].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      for (const [first, last] of lineRuns(lines)) {
+        if (!this.ctx.findings.wants()) {
+          this.ctx.findings.count()
+          continue
+        }
+        this.ctx.findings.add({
+          file,
+          line: first,
+          ...(last > first ? { endLine: last } : {}),
+          title: 'Changed lines not covered',
+          message: first === last ? `Line ${first} changed and no test ran it (${this.display}).` : `Lines ${first}-${last} changed and no test ran them (${this.display}).`,
+          level: 'warning',
+          kind: 'uncovered-line'
+        })
+      }
+    }
   }
 
   output(): ReaderOutput {
@@ -85,8 +120,15 @@ export class CoverageAccumulator {
     counts.set('functions_found', ff)
     counts.set('functions_hit', fh)
     if (this.index && this.sawLineDetail) {
+      const mismatch = this.index.mismatch(this.reportPaths)
+      if (mismatch) throw new EvidenceError(this.display, 'malformed', mismatch)
       counts.set('new_lines_found', this.newFound)
       counts.set('new_lines_hit', this.newHit)
+      if (this.sawBranchDetail) {
+        counts.set('new_branches_found', this.newBranchesFound)
+        counts.set('new_branches_hit', this.newBranchesHit)
+      }
+      this.reportUncovered()
     }
     return { namespace: 'coverage', counts, coverageFiles: this.files }
   }

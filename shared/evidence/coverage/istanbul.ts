@@ -48,6 +48,7 @@ export async function readIstanbulFinal(opened: OpenedEvidence, ctx: ReadContext
   if (!isRecord(data)) throw new EvidenceError(display, 'malformed', 'is not a JSON object of files.')
   const acc = new CoverageAccumulator(display, ctx)
   acc.hasLineDetail()
+  acc.hasBranchDetail()
   for (const [key, value] of ownEntries(data)) {
     if (!isRecord(value)) throw new EvidenceError(display, 'malformed', `entry "${key}" is not an object.`)
     const name = typeof value.path === 'string' ? value.path : key
@@ -67,12 +68,22 @@ export async function readIstanbulFinal(opened: OpenedEvidence, ctx: ReadContext
     let lh = 0
     for (const h of lines.values()) if (h > 0) lh++
     let bf = 0, bh = 0, ff = 0, fh = 0
+    const changed = acc.changedFor(name)
+    const branchMap = isRecord(value.branchMap) ? value.branchMap : undefined
     if (isRecord(value.b)) {
-      for (const [, arr] of ownEntries(value.b)) {
+      for (const [id, arr] of ownEntries(value.b)) {
         if (!Array.isArray(arr)) continue
+        let hit = 0
         for (const c of arr) {
           bf++
-          if ((finiteNumber(c) ?? 0) > 0) bh++
+          if ((finiteNumber(c) ?? 0) > 0) hit++
+        }
+        bh += hit
+        if (changed && branchMap) {
+          // The line Istanbul's own reporters put a branch on (lcov BRDA, Cobertura condition-coverage).
+          const entry = Object.getOwnPropertyDescriptor(branchMap, id)?.value
+          const line = isRecord(entry) ? (finiteNumber(entry.line) ?? (isRecord(entry.loc) && isRecord(entry.loc.start) ? finiteNumber(entry.loc.start.line) : undefined)) : undefined
+          if (line !== undefined && changed.has(line)) acc.changedBranches(arr.length, hit)
         }
       }
     }
@@ -82,7 +93,6 @@ export async function readIstanbulFinal(opened: OpenedEvidence, ctx: ReadContext
         if ((finiteNumber(c) ?? 0) > 0) fh++
       }
     }
-    const changed = acc.changedFor(name)
     if (changed) for (const [ln, h] of lines) if (changed.has(ln)) acc.changedLine(name, ln, h)
     acc.addFile(name, { linesFound: lines.size, linesHit: lh, branchesFound: bf, branchesHit: bh, functionsFound: ff, functionsHit: fh })
   }

@@ -14,6 +14,7 @@ export async function readJacoco(opened: OpenedEvidence, ctx: ReadContext): Prom
   const display = opened.display
   const acc = new CoverageAccumulator(display, ctx)
   acc.hasLineDetail()
+  acc.hasBranchDetail()
   let checkedRoot = false
   let pkg = ''
   let source: { path: string; depth: number; changed?: Set<number>; counters: Map<string, [number, number]> } | undefined
@@ -37,7 +38,13 @@ export async function readJacoco(opened: OpenedEvidence, ctx: ReadContext): Prom
     } else if (source?.changed && tag.name === 'line') {
       const nr = countAttr(tag, 'nr', display)
       const ci = countAttr(tag, 'ci', display) ?? 0
-      if (nr !== undefined && source.changed.has(nr)) acc.changedLine(source.path, nr, ci)
+      if (nr !== undefined && source.changed.has(nr)) {
+        // JaCoCo counts instructions per line: a line with none covered (ci 0) never ran.
+        acc.changedLine(source.path, nr, ci)
+        const mb = countAttr(tag, 'mb', display) ?? 0
+        const cb = countAttr(tag, 'cb', display) ?? 0
+        acc.changedBranches(mb + cb, cb)
+      }
     }
   }
   const close = (name: string): void => {

@@ -29,6 +29,7 @@ export async function readLcov(opened: OpenedEvidence, ctx: ReadContext): Promis
   const display = opened.display
   const acc = new CoverageAccumulator(display, ctx)
   acc.hasLineDetail()
+  acc.hasBranchDetail()
   let rec: LcovRecord | undefined
   let lineNo = 0
   let carry = ''
@@ -78,9 +79,12 @@ export async function readLcov(opened: OpenedEvidence, ctx: ReadContext): Promis
         return
       }
       case 'BRDA': {
-        const taken = value.split(',')[3]
+        const parts = value.split(',')
+        const taken = parts[3]
+        const hit = taken !== undefined && taken !== '-' && Number(taken) > 0
         rec.brdaFound++
-        if (taken !== undefined && taken !== '-' && Number(taken) > 0) rec.brdaHit++
+        if (hit) rec.brdaHit++
+        if (rec.changed?.has(Number(parts[0]))) acc.changedBranches(1, hit ? 1 : 0)
         return
       }
       case 'LF': rec.lf = count(value, key); return

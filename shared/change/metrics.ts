@@ -1,0 +1,30 @@
+import picomatch from 'picomatch'
+import { changeTotals, type Change } from './model.js'
+
+/**
+ * Test files by the conventions of the common test runners (Jest/Vitest/Mocha, pytest, Go,
+ * JUnit/Maven/Gradle, RSpec, xUnit). A file in the change that matches one counts towards
+ * changes.tests_touched.
+ */
+export const DEFAULT_TEST_PATTERNS: readonly string[] = [
+  '**/*.{test,spec}.*',
+  '**/*_{test,spec}.*',
+  '**/test_*.py',
+  '**/{__tests__,test,tests,spec,specs}/**',
+  '**/src/test/**',
+  '**/*{Test,Tests,Spec,IT}.{java,kt,kts,scala,groovy,cs,fs,vb,swift}'
+]
+
+/** changes.* metrics of a change. */
+export function changeMetrics(change: Change, testPatterns: readonly string[] = DEFAULT_TEST_PATTERNS): Map<string, number> {
+  const totals = changeTotals(change)
+  const isTest = picomatch([...testPatterns], { dot: true })
+  const testsTouched = change.files.filter((f) => isTest(f.path) || (f.previousPath !== undefined && isTest(f.previousPath))).length
+  return new Map([
+    ['changes.files', totals.files],
+    ['changes.lines', totals.lines],
+    ['changes.lines_added', totals.linesAdded],
+    ['changes.lines_deleted', totals.linesDeleted],
+    ['changes.tests_touched', testsTouched]
+  ])
+}
