@@ -2,7 +2,7 @@ import type { MeasurementPhase } from './argo-rules.js'
 import type { ComparisonDetail } from './measurement.js'
 import type { ComparisonMetric, Judgement } from './metric-config.js'
 import { mannWhitneyU, shiftConfidenceInterval } from './stats/mann-whitney.js'
-import { mean } from './stats/percentile.js'
+import { mean } from '../stats.js'
 
 type ComparisonSettings = Pick<
   ComparisonMetric,

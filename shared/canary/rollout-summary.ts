@@ -5,7 +5,7 @@ import type { Measurement } from './measurement.js'
 import { formatNumber } from './metric-runner.js'
 import { chartPoints, mermaidChart } from './rollout-chart.js'
 import type { RolloutOutcome } from './rollout-record.js'
-import { percentile } from './stats/percentile.js'
+import { percentile } from '../stats.js'
 
 const DECISION_TITLE: Record<RolloutOutcome['decision'], string> = {
   promoted: '✅ promoted',

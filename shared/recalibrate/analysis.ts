@@ -1,4 +1,4 @@
-import { percentile } from '../canary/stats/percentile.js'
+import { percentile } from '../stats.js'
 import type { FlowReport, GateStatus } from '../report/types.js'
 import { reportSha, reportTime, type HistoryEntry } from './history.js'
 import { byText } from '../compare.js'
@@ -296,44 +296,5 @@ export function engineeringMetrics(pulls: PullRecord[], windowDays: number): Eng
     pullRequests: pulls.length,
     leadTime: { firstCommitToMerge: durationStats(firstCommit), openToMerge: durationStats(open) },
     reviewTurnaround: { ...durationStats(reviewed.map((p) => hoursBetween(p.createdAt, p.firstReviewAt))), unreviewed: pulls.length - reviewed.length }
-  }
-}
-
-export interface DeliveryMetrics {
-  windowDays: number
-  /** Rollouts that promoted a change (dry runs excluded). */
-  deployments: number
-  rolledBack: number
-  /** Rollouts that ended inconclusive or aborted: neither a deployment nor a failure. */
-  undecided: number
-  deploymentsPerWeek: number
-  /** rolled back / (promoted + rolled back); undefined without any. */
-  changeFailureRate?: number
-}
-
-/** Deployment frequency and change failure rate from rollout reports within the window. */
-export function deliveryMetrics(entries: HistoryEntry[], now: Date, windowDays: number): DeliveryMetrics {
-  const since = now.getTime() - windowDays * 86_400_000
-  let deployments = 0
-  let rolledBack = 0
-  let undecided = 0
-  for (const e of entries) {
-    if (e.report.kind !== 'rollout') continue
-    const t = reportTime(e)
-    if (t < since || t > now.getTime()) continue
-    const rollout = (e.report as { rollout?: { decision?: unknown; dryRun?: unknown } }).rollout
-    if (!rollout || rollout.dryRun === true) continue
-    if (rollout.decision === 'promoted') deployments++
-    else if (rollout.decision === 'rolled-back') rolledBack++
-    else undecided++
-  }
-  const attempts = deployments + rolledBack
-  return {
-    windowDays,
-    deployments,
-    rolledBack,
-    undecided,
-    deploymentsPerWeek: deployments / (windowDays / 7),
-    ...(attempts > 0 ? { changeFailureRate: rolledBack / attempts } : {})
   }
 }

@@ -3,6 +3,7 @@ import type { MetricTrend } from './analysis.js'
 import { formatNumber } from './proposals.js'
 import { fmt, type Recalibration } from './recalibrate.js'
 import { fmtHours } from './render.js'
+import { doraRows } from './dora.js'
 
 /** At most this many metric charts; gated metrics come first. */
 export const MAX_CHARTS = 40
@@ -133,6 +134,8 @@ ${r.trends.length > charts.length ? `<p>${r.trends.length - charts.length} more 
 ${gateBars(r)}
 <h2>Delivery</h2>
 ${table(['Measure', 'p50', 'p95', 'Pull requests'], delivery.map((row) => row.map(e)))}
+<h3>DORA's four keys</h3>
+${table(['Key', `Last ${r.delivery.windowDays} days`, 'Weekly trend (oldest first)'], doraRows(r.delivery, r.engineering?.leadTime.firstCommitToMerge).map((k) => [e(k.key), e(k.value), e(k.trend)]))}
 <p>Deployments: ${r.delivery.deployments} in ${r.delivery.windowDays} days (${e(fmt(r.delivery.deploymentsPerWeek))} per week). Change failure rate: ${e(cfr)}.</p>
 <h2>Flaky tests</h2>
 ${table(['Test', 'Commit', 'Failed in', 'Passed in'], r.flaky.slice(0, 200).map((f) => [e(f.test), `<code>${e(f.sha.slice(0, 12))}</code>`, e(f.failedIn.join(', ')), e(f.passedIn.join(', '))]))}

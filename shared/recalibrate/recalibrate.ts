@@ -5,21 +5,21 @@ import { DEFAULT_BASELINE_PATH } from '../gates/baseline.js'
 import { loadWaivers } from '../gates/waivers.js'
 import { loadGraph } from '../graph/index.js'
 import type { WaiverRecord } from '../report/types.js'
+import { literalPathspec } from '../change/git.js'
 import { resolveInWorkspace, workspaceRelative } from '../safe-path.js'
 import {
-  deliveryMetrics,
   engineeringMetrics,
   flakyTests,
   gateHistory,
   metricSeries,
   metricTrends,
-  type DeliveryMetrics,
   type EngineeringMetrics,
   type FlakyTest,
   type GateHistory,
   type MetricTrend,
   type PullRecord
 } from './analysis.js'
+import { deliveryMetrics, type DeliveryMetrics, type DeploymentEvent, type IncidentEvent } from './dora.js'
 import { normaliseHistory, reportTime, type HistoryEntry, type HistoryProblem } from './history.js'
 import { proposeChanges, type Consideration, type Margin, type Proposal } from './proposals.js'
 
@@ -57,7 +57,7 @@ export interface Recalibration {
   calibration: CalibrationAge
   /** From the GitHub API; undefined when it was not asked for (the CLI without a token). */
   engineering?: EngineeringMetrics & { problems: string[] }
-  delivery: DeliveryMetrics
+  delivery: DeliveryMetrics & { problems: string[] }
   proposals: Proposal[]
   considered: Consideration[]
   missingBaselines: string[]
@@ -80,6 +80,8 @@ export interface RecalibrateInput {
   expiringWithinDays?: number
   maxCalibrationAgeDays?: number
   pulls?: { pulls: PullRecord[]; problems: string[] }
+  /** Deployments and incidents read from GitHub, beside the canary reports in the history. */
+  delivery?: { deployments: DeploymentEvent[]; incidents: IncidentEvent[]; problems: string[] }
   repository?: string
 }
 
@@ -104,7 +106,16 @@ export function computeRecalibration(input: RecalibrateInput): Recalibration {
   const expiring = records.filter((w) => (w.state === 'active' || w.state === 'expiring') && w.daysLeft !== undefined && w.daysLeft <= withinDays)
   const invalid = records.filter((w) => w.state === 'expired' || w.state === 'open-ended' || w.state === 'malformed')
   const calibration = calibrationAge(root, input.baselinePath, now, input.maxCalibrationAgeDays ?? DEFAULT_MAX_CALIBRATION_AGE_DAYS)
-  const delivery = deliveryMetrics(entries, now, windowDays)
+  const delivery = {
+    ...deliveryMetrics({
+      entries,
+      now,
+      windowDays,
+      ...(input.delivery ? { deployments: input.delivery.deployments, incidents: input.delivery.incidents } : {}),
+      ...(input.pulls ? { pulls: input.pulls.pulls } : {})
+    }),
+    problems: input.delivery?.problems ?? []
+  }
   const engineering = input.pulls ? { ...engineeringMetrics(input.pulls.pulls, windowDays), problems: input.pulls.problems } : undefined
 
   const gateReports = entries.filter((e) => e.report.kind === 'gates')
@@ -175,7 +186,7 @@ export function calibrationAge(root: string, baselinePath: string | undefined, n
       /* an unreadable baseline is reported by the proposals */
     }
     try {
-      const out = execFileSync('git', ['log', '-1', '--format=%cI', '--', workspaceRelative(root, absolute)], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim()
+      const out = execFileSync('git', ['log', '-1', '--format=%cI', '--', literalPathspec(workspaceRelative(root, absolute))], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim()
       if (out) return finish(out.slice(0, 10), 'git')
     } catch {
       /* not a git checkout */

@@ -3,6 +3,7 @@ import { SummaryBuilder } from '../summary.js'
 import type { DurationStats } from './analysis.js'
 import { formatNumber, type Proposal } from './proposals.js'
 import { fmt, type Recalibration } from './recalibrate.js'
+import { doraRows } from './dora.js'
 
 export const PR_MARKER = '<!-- flow-actions:recalibrate -->'
 
@@ -66,10 +67,12 @@ export function renderSummary(r: Recalibration, opts: { dryRun: boolean; pullReq
     rows.push(durationRow('Lead time: pull request opened → merge', r.engineering.leadTime.openToMerge))
     rows.push(durationRow('Review turnaround: opened → first review', r.engineering.reviewTurnaround, r.engineering.reviewTurnaround.unreviewed ? ` (${r.engineering.reviewTurnaround.unreviewed} unreviewed)` : ''))
   }
-  b.table(['Measure', 'p50', 'p95', 'Pull requests'], rows.length > 0 ? rows : [['Lead time and review turnaround', '—', '—', 'not measured (needs the GitHub API)']])
-  b.paragraph(
-    `**Deployments:** ${r.delivery.deployments} in ${r.delivery.windowDays} days (${fmt(r.delivery.deploymentsPerWeek)} per week); **change failure rate:** ${pct(r.delivery.changeFailureRate)} (${r.delivery.rolledBack} rolled back${r.delivery.undecided ? `, ${r.delivery.undecided} undecided` : ''}).`
+  b.table(
+    ["DORA's four keys", `Last ${r.delivery.windowDays} days`, 'Weekly trend (oldest first)'],
+    doraRows(r.delivery, r.engineering?.leadTime.firstCommitToMerge).map((k) => [k.key, escapeMarkdown(k.value), escapeMarkdown(k.trend)])
   )
+  if (r.delivery.problems.length > 0) b.paragraph(r.delivery.problems.map((p) => `- ${escapeMarkdown(p)}`).join('\n'))
+  b.table(['Measure', 'p50', 'p95', 'Pull requests'], rows.length > 0 ? rows : [['Lead time and review turnaround', '—', '—', 'not measured (needs the GitHub API)']])
   if (r.concerns.length > 0) {
     b.heading('Open concerns', 3)
     b.paragraph(r.concerns.map((c) => `- **${c.severity}** ${escapeMarkdown(c.text)}`).join('\n'))
@@ -171,7 +174,10 @@ export function renderProgress(r: Recalibration): string {
     lines.push(`- Lead time (opened → merge): p50 ${fmtHours(r.engineering.leadTime.openToMerge.p50Hours)}, p95 ${fmtHours(r.engineering.leadTime.openToMerge.p95Hours)}`)
     lines.push(`- Review turnaround: p50 ${fmtHours(r.engineering.reviewTurnaround.p50Hours)}, p95 ${fmtHours(r.engineering.reviewTurnaround.p95Hours)}`)
   }
-  lines.push(`- Deployments: ${r.delivery.deployments} in ${r.delivery.windowDays} days; change failure rate ${pct(r.delivery.changeFailureRate)}`, '')
+  lines.push('', `DORA's four keys over the last ${r.delivery.windowDays} days (weekly trend, oldest first):`, '')
+  lines.push('| Key | Value | Weekly trend |', '| --- | --- | --- |')
+  for (const k of doraRows(r.delivery, r.engineering?.leadTime.firstCommitToMerge)) lines.push(`| ${k.key} | ${cell(k.value)} | ${cell(k.trend)} |`)
+  lines.push('')
   lines.push('## Open concerns', '')
   if (r.concerns.length === 0) lines.push('None.')
   for (const c of r.concerns) lines.push(`- **${c.severity}** ${cell(c.text)}`)
