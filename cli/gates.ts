@@ -9,17 +9,17 @@ import type { CommandContext } from './main.js'
 export const GATES_HELP = `flow gates --stage STAGE [--graph .process/graph.yaml] [--gates G1,G2] [--evidence "name: glob"]
            [--waivers FILE] [--baseline FILE] [--report flow-report.json] [--summary summary.md]
            [--fail-on error|warn|never] [--json] [--base REF [--head REF]]
+  Evaluates every gate for a stage against the evidence on disk, like the check-gates action.
   --base REF measures the change git diff REF...HEAD (or ...--head REF): changes.*, new-code
   coverage (coverage.new_lines) and changed mutants (mutation.changed_score), as on a pull request.
-  Evaluates every gate for a stage against the evidence on disk, like the check-gates action.
   Exit 0 when the gates pass, 1 when one fails, 2 on a configuration error.`
 
 export async function gatesCommand(ctx: CommandContext): Promise<number> {
   const stage = ctx.flags.stage
   if (!stage) throw new ConfigurationError('--stage is required: name the target stage, e.g. dev, staging or production.')
   const failOn = ctx.flags['fail-on'] ?? 'error'
-  const change = await changeFromFlags(ctx)
   if (!['error', 'warn', 'never'].includes(failOn)) throw new ConfigurationError(`--fail-on must be error, warn or never; got "${failOn}".`)
+  const change = await changeFromFlags(ctx)
   const { report, graph } = await evaluateGates({
     root: ctx.root,
     graphPath: ctx.flags.graph ?? '.process/graph.yaml',
@@ -28,8 +28,8 @@ export async function gatesCommand(ctx: CommandContext): Promise<number> {
     evidenceOverrides: ctx.flags.evidence,
     waiversPath: ctx.flags.waivers,
     baselinePath: ctx.flags.baseline,
-    ...(change ? { change, changedLines: changedLinesOf(change) } : {}),
     now: ctx.now(),
+    ...(change ? { change, changedLines: changedLinesOf(change) } : {}),
     failOn: failOn as 'error' | 'warn' | 'never'
   })
   if (ctx.flags.report) writeReport(ctx.root, ctx.flags.report, report)

@@ -66,11 +66,11 @@ export function finishMetrics(ns: Namespace, c: Counts): Map<string, number> {
         setIf(out, `coverage.${kind}_hit`, hit ?? 0)
         setIf(out, `coverage.${kind}`, percent(hit ?? 0, found))
       }
+      // Codecov's "patch" denominator: changed lines the report knows as executable.
+      setIf(out, 'coverage.new_lines_total', g('new_lines_found'))
       break
     }
     case 'mutation': {
-      // Codecov's "patch" denominator: changed lines the report knows as executable.
-      setIf(out, 'coverage.new_lines_total', g('new_lines_found'))
       const killed = g('killed') ?? 0
       const timeout = g('timeout') ?? 0
       const survived = g('survived') ?? 0

@@ -21,8 +21,8 @@ import { PullRequestFacts, type GitHubRequester, type PullRequestContext } from 
 import { loadSignoffs } from './signoffs.js'
 import { loadWaivers, waiverCoversStage, waiverTargets, type Waiver } from './waivers.js'
 import { byText } from '../compare.js'
-
 import type { Change } from '../change/model.js'
+
 export interface EvaluateGatesOptions {
   root: string
   graphPath: string
@@ -37,12 +37,12 @@ export interface EvaluateGatesOptions {
   now: Date
   /** Changed lines per file (from a diff), for small-change exemptions and new-code metrics. */
   changedLines?: Map<string, Set<number>>
-  pullRequest?: PullRequestContext
-  /** Commit messages of a push, for trace requirements when there is no pull request. */
   /** The change under evaluation (shared/change): feeds changes.*, new-code coverage and changed mutants. */
   change?: Change
   /** Why the change could not be read (no fetch-depth, API error): named when a change metric is missing. */
   changeProblem?: string
+  pullRequest?: PullRequestContext
+  /** Commit messages of a push, for trace requirements when there is no pull request. */
   commits?: string[]
   /** A GitHubClient from shared/github (its octokit is used) or anything with Octokit's request(). */
   github?: GitHubRequester | { octokit: GitHubRequester }
@@ -96,6 +96,8 @@ export async function evaluateGatesWith(port: EvidencePort, opts: EvaluateGatesO
     overrides: opts.evidenceOverrides,
     now,
     changedLines: opts.changedLines,
+    ...(opts.change ? { change: opts.change } : {}),
+    ...(opts.changeProblem ? { changeProblem: opts.changeProblem } : {}),
     maxFindings: opts.maxFindings ?? DEFAULT_MAX_FINDINGS
   })
   const metrics = withAliases(evidence.metrics)
@@ -104,8 +106,6 @@ export async function evaluateGatesWith(port: EvidencePort, opts: EvaluateGatesO
   const scope: Scope = (name) => {
     if (name.startsWith(BASELINE_PREFIX)) return baseline.values.get(name.slice(BASELINE_PREFIX.length))
     const m = metrics.get(name)
-    ...(opts.change ? { change: opts.change } : {}),
-    ...(opts.changeProblem ? { changeProblem: opts.changeProblem } : {}),
     if (m !== undefined) return m
     const v = resolved.values.get(name)
     if (v !== undefined) usedValues.set(name, Array.isArray(v) ? JSON.stringify(v) : v)

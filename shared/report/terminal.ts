@@ -54,9 +54,6 @@ export function renderTerminalReport(report: FlowReport, opts: TerminalOptions =
     lines.push('Waivers expiring within 14 days:')
     for (const w of expiring) lines.push(`  ${clean(w.gate ?? '')} / ${clean(w.requirement ?? '')}: ${clean(w.expires ?? '')} (${w.daysLeft} day(s) left, approved by ${clean(w.approver ?? '')})`)
   }
-  const problems = report.evidence?.problems ?? []
-  if (problems.length > 0) {
-    lines.push('')
   const headline = newCodeHeadline(report)
   const uncovered = uncoveredChangedLines(report)
   if (headline || uncovered.length > 0) {
@@ -66,6 +63,9 @@ export function renderTerminalReport(report: FlowReport, opts: TerminalOptions =
     for (const f of uncovered.slice(0, 50)) lines.push(`  ${clean(f.file)}: ${clean(f.ranges, 1000)}`)
     if (uncovered.length > 50) lines.push(`  ... ${uncovered.length - 50} more files in the report`)
   }
+  const problems = report.evidence?.problems ?? []
+  if (problems.length > 0) {
+    lines.push('')
     lines.push('Evidence that could not be used:')
     for (const p of problems.slice(0, 20)) lines.push(`  ${clean(p.message, 400)}`)
     if (problems.length > 20) lines.push(`  ... ${problems.length - 20} more in the report`)

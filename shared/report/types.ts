@@ -104,12 +104,12 @@ export interface FindingRecord {
   message?: string
   file?: string
   line?: number
+  /** The last line of a range (changed lines not covered). */
+  endLine?: number
 }
 
 /** A metric a recalibration could promote to the new baseline. */
 export interface BaselineCandidate {
-  /** The last line of a range (changed lines not covered). */
-  endLine?: number
   metric: string
   current: number
   baseline?: number
