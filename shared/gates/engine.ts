@@ -12,6 +12,7 @@ import { resolveInWorkspace } from '../safe-path.js'
 import { gateAnnotations } from './annotate.js'
 import { BASELINE_PREFIX, baselineCandidates, loadBaselines } from './baseline.js'
 import { checkExpression, parseCheck, type ExpressionContext } from './check-expression.js'
+import { checkInstructions } from './check-instructions.js'
 import { checkReview } from './check-review.js'
 import { checkTrace } from './check-trace.js'
 import { explainMissing, namespacesOf } from './missing-names.js'
@@ -270,6 +271,8 @@ async function checkRequirement(req: Requirement, ctx: RequirementContext): Prom
         })
       case 'trace':
         return await checkTrace(req, { root: ctx.root, facts: ctx.facts, commits: ctx.commits, describeApiError: ctx.describeApiError })
+      case 'instructions':
+        return await checkInstructions(req, { root: ctx.root })
       default:
         return { status: 'error', check, message: `Unknown requirement type "${(req as { type: string }).type}".`, evidence: [] }
     }
@@ -290,6 +293,8 @@ function checkText(req: Requirement, stage: string): string {
       return req.expr ?? [req.approvals !== undefined ? `${req.approvals} approval(s)` : '', ...(req.from ?? []), ...(req.labels ?? []), req.signoff?.path ?? ''].filter(Boolean).join(', ')
     case 'trace':
       return `trace ${(req.prefixes ?? ['ADR', 'RFC']).join('/')}`
+    case 'instructions':
+      return req.glob
   }
 }
 
@@ -422,6 +427,7 @@ function checkTextAll(req: Requirement): string[] {
   if (req.type === 'metric') return [req.expr, ...Object.values(req.byStage ?? {})]
   if (req.type === 'policy') return [req.expr]
   if (req.type === 'artifact') return [req.path]
+  if (req.type === 'instructions') return [req.glob]
   if (req.type === 'review') return req.expr ? [req.expr] : []
   return []
 }

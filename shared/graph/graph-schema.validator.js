@@ -6,20 +6,21 @@ import func0_module from 'ajv/dist/runtime/equal.js'
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://flow-actions.dev/schemas/graph.schema.json","title":"flow-actions process graph (.process/graph.yaml)","description":"A decision graph of activities, decisions, gates and calibration points. A superset of the seed template's format.","type":"object","required":["nodes"],"additionalProperties":false,"properties":{"version":{"type":"integer","enum":[1],"description":"Format version; 1 when given."},"name":{"type":"string"},"description":{"type":"string"},"start":{"$ref":"#/definitions/id","description":"Entry node; defaults to the first node."},"stages":{"type":"array","items":{"$ref":"#/definitions/stage"},"uniqueItems":true,"description":"Target stages in promotion order, e.g. [dev, staging, production]."},"vars":{"type":"object","description":"Named values for expressions: a literal, or {file, key} read from a YAML/JSON file.","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"oneOf":[{"type":["number","string","boolean"]},{"type":"object","required":["file","key"],"additionalProperties":false,"properties":{"file":{"type":"string","minLength":1},"key":{"type":"string","minLength":1}}}]}},"imports":{"type":"object","description":"Namespaces loaded from YAML/JSON files: {nfr: requirements/nfr.yml} makes nfr.performance.target_p95_latency_ms usable.","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"type":"string","minLength":1}},"evidence":{"type":"object","description":"Evidence declarations: which files feed which metric namespace.","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"paths":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"format":{"type":"string"},"max_age_hours":{"type":"number","exclusiveMinimum":0},"deny_licenses":{"type":"array","items":{"type":"string","minLength":1},"description":"SBOM evidence: SPDX licence ids counted by sbom.licenses.denied (e.g. GPL-3.0-only, AGPL-3.0-only)."}}}]}},"nodes":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/node"}}},"definitions":{"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:-]*$","maxLength":200},"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"stage":{"type":"string","pattern":"^[A-Za-z0-9_-]+$"},"expression":{"type":"string","minLength":1,"maxLength":4096},"paths":{"type":"array","items":{"type":"string"}},"branch":{"type":"object","required":["when","node"],"additionalProperties":false,"properties":{"when":{"$ref":"#/definitions/expression","description":"A condition, or \"else\" for the default branch."},"node":{"$ref":"#/definitions/id"},"description":{"type":"string"}}},"requirement":{"type":"object","minProperties":1,"oneOf":[{"required":["artifact"]},{"required":["metric"]},{"required":["review"]},{"required":["policy"]},{"required":["trace"]}],"additionalProperties":false,"properties":{"id":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_-]*$","description":"Stable id within the gate, used by waivers and reports; default <type>-<index>."},"severity":{"enum":["fail","warn"]},"only":{"type":"array","items":{"$ref":"#/definitions/stage"},"minItems":1},"description":{"type":"string"},"artifact":{"type":"string","minLength":1,"description":"Path or glob that must exist and be filled in."},"min":{"type":"integer","minimum":1},"frontmatter":{"type":"object","additionalProperties":false,"properties":{"required":{"type":"array","items":{"type":"string"}},"allowed":{"type":"object","additionalProperties":{"type":"array","items":{"type":["string","number","boolean"]}}},"dates":{"type":"array","items":{"type":"string"}}}},"max_age_days":{"type":"number","exclusiveMinimum":0},"template":{"type":"string","minLength":1},"metric":{"$ref":"#/definitions/expression"},"by_stage":{"type":"object","propertyNames":{"$ref":"#/definitions/stage"},"additionalProperties":{"$ref":"#/definitions/expression"},"description":"Per-stage expressions overriding `metric` for those stages."},"min_changed_lines":{"type":"integer","minimum":1,"description":"Changes with fewer changed lines are exempt."},"review":{"oneOf":[{"$ref":"#/definitions/expression"},{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"approvals":{"type":"integer","minimum":1},"from":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"labels":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"signoff":{"type":"object","required":["path","key"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"key":{"type":"string","minLength":1},"equals":{"type":["string","number","boolean"]}}}}}]},"policy":{"$ref":"#/definitions/expression"},"trace":{"oneOf":[{"type":"boolean","const":true},{"type":"object","additionalProperties":false,"properties":{"prefixes":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z]+$"},"minItems":1},"under":{"type":"string","minLength":1}}}]}}},"node":{"type":"object","required":["id","kind"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/id"},"kind":{"enum":["activity","decision","gate","calibrate"]},"name":{"type":"string"},"description":{"type":"string"},"owner":{"type":"string"},"produces":{"$ref":"#/definitions/paths"},"consumes":{"$ref":"#/definitions/paths"},"telemetry":{"type":"array","items":{"type":"string"}},"next":{"oneOf":[{"$ref":"#/definitions/id"},{"type":"array","items":{"$ref":"#/definitions/branch"},"minItems":1}]},"pass":{"$ref":"#/definitions/id"},"fail":{"$ref":"#/definitions/id"},"end":{"type":"boolean","description":"This node ends the process, even if it has a successor."},"loop":{"type":"boolean","description":"This node's loop runs forever by design: validate-graph does not ask for a way out of it."},"optional":{"oneOf":[{"type":"boolean","const":true},{"type":"array","items":{"$ref":"#/definitions/stage"},"minItems":1,"uniqueItems":true}],"description":"Gates: the stages (true: every stage) where a gate whose requirements were all skipped for the stage does not fail the run."},"requires":{"type":"array","items":{"$ref":"#/definitions/requirement"}},"schedule":{"type":"string","description":"Cron schedule (calibrate nodes)."},"triggers":{"type":"array","items":{"type":"string"},"description":"Events that start a calibration, e.g. release, incident."},"criteria":{"type":"array","items":{"type":"string"},"description":"Legacy free-text criteria: vague, prefer typed requires."},"evidence":{"type":"array","items":{"type":"string"},"description":"Legacy evidence paths: prefer artifact requirements."},"action":{"type":"array","items":{"type":"string"}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://flow-actions.dev/schemas/graph.schema.json","title":"flow-actions process graph (.process/graph.yaml)","description":"A decision graph of activities, decisions, gates and calibration points. A superset of the seed template's format.","type":"object","required":["nodes"],"additionalProperties":false,"properties":{"version":{"type":"integer","enum":[1],"description":"Format version; 1 when given."},"name":{"type":"string"},"description":{"type":"string"},"start":{"$ref":"#/definitions/id","description":"Entry node; defaults to the first node."},"stages":{"type":"array","items":{"$ref":"#/definitions/stage"},"uniqueItems":true,"description":"Target stages in promotion order, e.g. [dev, staging, production]."},"vars":{"type":"object","description":"Named values for expressions: a literal, or {file, key} read from a YAML/JSON file.","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"oneOf":[{"type":["number","string","boolean"]},{"type":"object","required":["file","key"],"additionalProperties":false,"properties":{"file":{"type":"string","minLength":1},"key":{"type":"string","minLength":1}}}]}},"imports":{"type":"object","description":"Namespaces loaded from YAML/JSON files: {nfr: requirements/nfr.yml} makes nfr.performance.target_p95_latency_ms usable.","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"type":"string","minLength":1}},"evidence":{"type":"object","description":"Evidence declarations: which files feed which metric namespace.","propertyNames":{"$ref":"#/definitions/name"},"additionalProperties":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"paths":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"format":{"type":"string"},"max_age_hours":{"type":"number","exclusiveMinimum":0},"deny_licenses":{"type":"array","items":{"type":"string","minLength":1},"description":"SBOM evidence: SPDX licence ids counted by sbom.licenses.denied (e.g. GPL-3.0-only, AGPL-3.0-only)."},"retries":{"enum":["count","merge"],"description":"JUnit evidence: a test listed several times in one suite counts every try (count, the default) or once (merge): flaky when a try passed, failed when every try failed."},"path-map":{"$ref":"#/definitions/pathMap"},"path_map":{"$ref":"#/definitions/pathMap"}}}]}},"nodes":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/node"}}},"definitions":{"pathMap":{"type":"object","description":"Coverage or mutation evidence: report-path prefix to repository-path prefix, tried in order (e.g. { \"/app/\": \"\" }).","propertyNames":{"minLength":1},"additionalProperties":{"type":"string"}},"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:-]*$","maxLength":200},"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"stage":{"type":"string","pattern":"^[A-Za-z0-9_-]+$"},"expression":{"type":"string","minLength":1,"maxLength":4096},"paths":{"type":"array","items":{"type":"string"}},"branch":{"type":"object","required":["when","node"],"additionalProperties":false,"properties":{"when":{"$ref":"#/definitions/expression","description":"A condition, or \"else\" for the default branch."},"node":{"$ref":"#/definitions/id"},"description":{"type":"string"}}},"requirement":{"type":"object","minProperties":1,"oneOf":[{"required":["artifact"]},{"required":["metric"]},{"required":["review"]},{"required":["policy"]},{"required":["trace"]},{"required":["instructions"]}],"additionalProperties":false,"properties":{"id":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_-]*$","description":"Stable id within the gate, used by waivers and reports; default <type>-<index>."},"severity":{"enum":["fail","warn"]},"only":{"type":"array","items":{"$ref":"#/definitions/stage"},"minItems":1},"description":{"type":"string"},"artifact":{"type":"string","minLength":1,"description":"Path or glob that must exist and be filled in."},"min":{"type":"integer","minimum":1},"frontmatter":{"type":"object","additionalProperties":false,"properties":{"required":{"type":"array","items":{"type":"string"}},"allowed":{"type":"object","additionalProperties":{"type":"array","items":{"type":["string","number","boolean"]}}},"dates":{"type":"array","items":{"type":"string"}}}},"max_age_days":{"type":"number","exclusiveMinimum":0},"template":{"type":"string","minLength":1},"metric":{"$ref":"#/definitions/expression"},"by_stage":{"type":"object","propertyNames":{"$ref":"#/definitions/stage"},"additionalProperties":{"$ref":"#/definitions/expression"},"description":"Per-stage expressions overriding `metric` for those stages."},"min_changed_lines":{"type":"integer","minimum":1,"description":"Changes with fewer changed lines are exempt."},"review":{"oneOf":[{"$ref":"#/definitions/expression"},{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"approvals":{"type":"integer","minimum":1},"from":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"labels":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"signoff":{"type":"object","required":["path","key"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"key":{"type":"string","minLength":1},"equals":{"type":["string","number","boolean"]}}}}}]},"policy":{"$ref":"#/definitions/expression"},"trace":{"oneOf":[{"type":"boolean","const":true},{"type":"object","additionalProperties":false,"properties":{"prefixes":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z]+$"},"minItems":1},"under":{"type":"string","minLength":1}}}]},"instructions":{"type":"string","minLength":1,"description":"Glob of instruction files (e.g. .github/instructions/*.instructions.md): each needs frontmatter applyTo (globs that match files) and a non-empty description; .github/copilot-instructions.md is checked too when present."}}},"node":{"type":"object","required":["id","kind"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/id"},"kind":{"enum":["activity","decision","gate","calibrate"]},"name":{"type":"string"},"description":{"type":"string"},"owner":{"type":"string"},"produces":{"$ref":"#/definitions/paths"},"consumes":{"$ref":"#/definitions/paths"},"telemetry":{"type":"array","items":{"type":"string"}},"next":{"oneOf":[{"$ref":"#/definitions/id"},{"type":"array","items":{"$ref":"#/definitions/branch"},"minItems":1}]},"pass":{"$ref":"#/definitions/id"},"fail":{"$ref":"#/definitions/id"},"end":{"type":"boolean","description":"This node ends the process, even if it has a successor."},"loop":{"type":"boolean","description":"This node's loop runs forever by design: validate-graph does not ask for a way out of it."},"optional":{"oneOf":[{"type":"boolean","const":true},{"type":"array","items":{"$ref":"#/definitions/stage"},"minItems":1,"uniqueItems":true}],"description":"Gates: the stages (true: every stage) where a gate whose requirements were all skipped for the stage does not fail the run."},"requires":{"type":"array","items":{"$ref":"#/definitions/requirement"}},"schedule":{"type":"string","description":"Cron schedule (calibrate nodes)."},"triggers":{"type":"array","items":{"type":"string"},"description":"Events that start a calibration, e.g. release, incident."},"criteria":{"type":"array","items":{"type":"string"},"description":"Legacy free-text criteria: vague, prefer typed requires."},"evidence":{"type":"array","items":{"type":"string"},"description":"Legacy evidence paths: prefer artifact requirements."},"action":{"type":"array","items":{"type":"string"}}}}}};
 const schema12 = {"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:-]*$","maxLength":200};
 const schema13 = {"type":"string","pattern":"^[A-Za-z0-9_-]+$"};
 const schema14 = {"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"};
+const schema17 = {"type":"object","description":"Coverage or mutation evidence: report-path prefix to repository-path prefix, tried in order (e.g. { \"/app/\": \"\" }).","propertyNames":{"minLength":1},"additionalProperties":{"type":"string"}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = func3_module.default ?? func3_module;
 const func0 = func0_module.default ?? func0_module;
 const pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.:-]*$", "u");
 const pattern1 = new RegExp("^[A-Za-z0-9_-]+$", "u");
 const pattern2 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const schema17 = {"type":"object","required":["id","kind"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/id"},"kind":{"enum":["activity","decision","gate","calibrate"]},"name":{"type":"string"},"description":{"type":"string"},"owner":{"type":"string"},"produces":{"$ref":"#/definitions/paths"},"consumes":{"$ref":"#/definitions/paths"},"telemetry":{"type":"array","items":{"type":"string"}},"next":{"oneOf":[{"$ref":"#/definitions/id"},{"type":"array","items":{"$ref":"#/definitions/branch"},"minItems":1}]},"pass":{"$ref":"#/definitions/id"},"fail":{"$ref":"#/definitions/id"},"end":{"type":"boolean","description":"This node ends the process, even if it has a successor."},"loop":{"type":"boolean","description":"This node's loop runs forever by design: validate-graph does not ask for a way out of it."},"optional":{"oneOf":[{"type":"boolean","const":true},{"type":"array","items":{"$ref":"#/definitions/stage"},"minItems":1,"uniqueItems":true}],"description":"Gates: the stages (true: every stage) where a gate whose requirements were all skipped for the stage does not fail the run."},"requires":{"type":"array","items":{"$ref":"#/definitions/requirement"}},"schedule":{"type":"string","description":"Cron schedule (calibrate nodes)."},"triggers":{"type":"array","items":{"type":"string"},"description":"Events that start a calibration, e.g. release, incident."},"criteria":{"type":"array","items":{"type":"string"},"description":"Legacy free-text criteria: vague, prefer typed requires."},"evidence":{"type":"array","items":{"type":"string"},"description":"Legacy evidence paths: prefer artifact requirements."},"action":{"type":"array","items":{"type":"string"}}}};
-const schema19 = {"type":"array","items":{"type":"string"}};
-const schema22 = {"type":"object","required":["when","node"],"additionalProperties":false,"properties":{"when":{"$ref":"#/definitions/expression","description":"A condition, or \"else\" for the default branch."},"node":{"$ref":"#/definitions/id"},"description":{"type":"string"}}};
-const schema23 = {"type":"string","minLength":1,"maxLength":4096};
+const schema19 = {"type":"object","required":["id","kind"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/id"},"kind":{"enum":["activity","decision","gate","calibrate"]},"name":{"type":"string"},"description":{"type":"string"},"owner":{"type":"string"},"produces":{"$ref":"#/definitions/paths"},"consumes":{"$ref":"#/definitions/paths"},"telemetry":{"type":"array","items":{"type":"string"}},"next":{"oneOf":[{"$ref":"#/definitions/id"},{"type":"array","items":{"$ref":"#/definitions/branch"},"minItems":1}]},"pass":{"$ref":"#/definitions/id"},"fail":{"$ref":"#/definitions/id"},"end":{"type":"boolean","description":"This node ends the process, even if it has a successor."},"loop":{"type":"boolean","description":"This node's loop runs forever by design: validate-graph does not ask for a way out of it."},"optional":{"oneOf":[{"type":"boolean","const":true},{"type":"array","items":{"$ref":"#/definitions/stage"},"minItems":1,"uniqueItems":true}],"description":"Gates: the stages (true: every stage) where a gate whose requirements were all skipped for the stage does not fail the run."},"requires":{"type":"array","items":{"$ref":"#/definitions/requirement"}},"schedule":{"type":"string","description":"Cron schedule (calibrate nodes)."},"triggers":{"type":"array","items":{"type":"string"},"description":"Events that start a calibration, e.g. release, incident."},"criteria":{"type":"array","items":{"type":"string"},"description":"Legacy free-text criteria: vague, prefer typed requires."},"evidence":{"type":"array","items":{"type":"string"},"description":"Legacy evidence paths: prefer artifact requirements."},"action":{"type":"array","items":{"type":"string"}}}};
+const schema21 = {"type":"array","items":{"type":"string"}};
+const schema24 = {"type":"object","required":["when","node"],"additionalProperties":false,"properties":{"when":{"$ref":"#/definitions/expression","description":"A condition, or \"else\" for the default branch."},"node":{"$ref":"#/definitions/id"},"description":{"type":"string"}}};
+const schema25 = {"type":"string","minLength":1,"maxLength":4096};
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -154,7 +155,7 @@ validate12.errors = vErrors;
 return errors === 0;
 }
 
-const schema28 = {"type":"object","minProperties":1,"oneOf":[{"required":["artifact"]},{"required":["metric"]},{"required":["review"]},{"required":["policy"]},{"required":["trace"]}],"additionalProperties":false,"properties":{"id":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_-]*$","description":"Stable id within the gate, used by waivers and reports; default <type>-<index>."},"severity":{"enum":["fail","warn"]},"only":{"type":"array","items":{"$ref":"#/definitions/stage"},"minItems":1},"description":{"type":"string"},"artifact":{"type":"string","minLength":1,"description":"Path or glob that must exist and be filled in."},"min":{"type":"integer","minimum":1},"frontmatter":{"type":"object","additionalProperties":false,"properties":{"required":{"type":"array","items":{"type":"string"}},"allowed":{"type":"object","additionalProperties":{"type":"array","items":{"type":["string","number","boolean"]}}},"dates":{"type":"array","items":{"type":"string"}}}},"max_age_days":{"type":"number","exclusiveMinimum":0},"template":{"type":"string","minLength":1},"metric":{"$ref":"#/definitions/expression"},"by_stage":{"type":"object","propertyNames":{"$ref":"#/definitions/stage"},"additionalProperties":{"$ref":"#/definitions/expression"},"description":"Per-stage expressions overriding `metric` for those stages."},"min_changed_lines":{"type":"integer","minimum":1,"description":"Changes with fewer changed lines are exempt."},"review":{"oneOf":[{"$ref":"#/definitions/expression"},{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"approvals":{"type":"integer","minimum":1},"from":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"labels":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"signoff":{"type":"object","required":["path","key"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"key":{"type":"string","minLength":1},"equals":{"type":["string","number","boolean"]}}}}}]},"policy":{"$ref":"#/definitions/expression"},"trace":{"oneOf":[{"type":"boolean","const":true},{"type":"object","additionalProperties":false,"properties":{"prefixes":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z]+$"},"minItems":1},"under":{"type":"string","minLength":1}}}]}}};
+const schema30 = {"type":"object","minProperties":1,"oneOf":[{"required":["artifact"]},{"required":["metric"]},{"required":["review"]},{"required":["policy"]},{"required":["trace"]},{"required":["instructions"]}],"additionalProperties":false,"properties":{"id":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_-]*$","description":"Stable id within the gate, used by waivers and reports; default <type>-<index>."},"severity":{"enum":["fail","warn"]},"only":{"type":"array","items":{"$ref":"#/definitions/stage"},"minItems":1},"description":{"type":"string"},"artifact":{"type":"string","minLength":1,"description":"Path or glob that must exist and be filled in."},"min":{"type":"integer","minimum":1},"frontmatter":{"type":"object","additionalProperties":false,"properties":{"required":{"type":"array","items":{"type":"string"}},"allowed":{"type":"object","additionalProperties":{"type":"array","items":{"type":["string","number","boolean"]}}},"dates":{"type":"array","items":{"type":"string"}}}},"max_age_days":{"type":"number","exclusiveMinimum":0},"template":{"type":"string","minLength":1},"metric":{"$ref":"#/definitions/expression"},"by_stage":{"type":"object","propertyNames":{"$ref":"#/definitions/stage"},"additionalProperties":{"$ref":"#/definitions/expression"},"description":"Per-stage expressions overriding `metric` for those stages."},"min_changed_lines":{"type":"integer","minimum":1,"description":"Changes with fewer changed lines are exempt."},"review":{"oneOf":[{"$ref":"#/definitions/expression"},{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"approvals":{"type":"integer","minimum":1},"from":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"labels":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"signoff":{"type":"object","required":["path","key"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"key":{"type":"string","minLength":1},"equals":{"type":["string","number","boolean"]}}}}}]},"policy":{"$ref":"#/definitions/expression"},"trace":{"oneOf":[{"type":"boolean","const":true},{"type":"object","additionalProperties":false,"properties":{"prefixes":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z]+$"},"minItems":1},"under":{"type":"string","minLength":1}}}]},"instructions":{"type":"string","minLength":1,"description":"Glob of instruction files (e.g. .github/instructions/*.instructions.md): each needs frontmatter applyTo (globs that match files) and a non-empty description; .github/copilot-instructions.md is checked too when present."}}};
 const pattern11 = new RegExp("^[A-Za-z_][A-Za-z0-9_-]*$", "u");
 const pattern14 = new RegExp("^[A-Za-z]+$", "u");
 
@@ -274,17 +275,41 @@ if(_valid0){
 valid0 = true;
 passing0 = 4;
 }
-}
-}
-}
-}
-if(!valid0){
-const err5 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+const _errs7 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.instructions === undefined){
+const err5 = {instancePath,schemaPath:"#/oneOf/5/required",keyword:"required",params:{missingProperty: "instructions"},message:"must have required property '"+"instructions"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
 else {
 vErrors.push(err5);
+}
+errors++;
+}
+}
+var _valid0 = _errs7 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 5];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 5;
+}
+}
+}
+}
+}
+}
+if(!valid0){
+const err6 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
 }
 errors++;
 }
@@ -301,18 +326,7 @@ vErrors = null;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(Object.keys(data).length < 1){
-const err6 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-for(const key0 in data){
-if(!(func2.call(schema28.properties, key0))){
-const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+const err7 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -321,12 +335,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-if(data.id !== undefined){
-let data0 = data.id;
-if(typeof data0 === "string"){
-if(!pattern11.test(data0)){
-const err8 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\""};
+for(const key0 in data){
+if(!(func2.call(schema30.properties, key0))){
+const err8 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -336,8 +347,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-else {
-const err9 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.id !== undefined){
+let data0 = data.id;
+if(typeof data0 === "string"){
+if(!pattern11.test(data0)){
+const err9 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\""};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -347,10 +361,8 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.severity !== undefined){
-let data1 = data.severity;
-if(!((data1 === "fail") || (data1 === "warn"))){
-const err10 = {instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/enum",keyword:"enum",params:{allowedValues: schema28.properties.severity.enum},message:"must be equal to one of the allowed values"};
+else {
+const err10 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -360,11 +372,10 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.only !== undefined){
-let data2 = data.only;
-if(Array.isArray(data2)){
-if(data2.length < 1){
-const err11 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data.severity !== undefined){
+let data1 = data.severity;
+if(!((data1 === "fail") || (data1 === "warn"))){
+const err11 = {instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/enum",keyword:"enum",params:{allowedValues: schema30.properties.severity.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -373,12 +384,12 @@ vErrors.push(err11);
 }
 errors++;
 }
-const len0 = data2.length;
-for(let i0=0; i0<len0; i0++){
-let data3 = data2[i0];
-if(typeof data3 === "string"){
-if(!pattern1.test(data3)){
-const err12 = {instancePath:instancePath+"/only/" + i0,schemaPath:"#/definitions/stage/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""};
+}
+if(data.only !== undefined){
+let data2 = data.only;
+if(Array.isArray(data2)){
+if(data2.length < 1){
+const err12 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -387,9 +398,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-else {
-const err13 = {instancePath:instancePath+"/only/" + i0,schemaPath:"#/definitions/stage/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+if(typeof data3 === "string"){
+if(!pattern1.test(data3)){
+const err13 = {instancePath:instancePath+"/only/" + i0,schemaPath:"#/definitions/stage/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -399,9 +413,8 @@ vErrors.push(err13);
 errors++;
 }
 }
-}
 else {
-const err14 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err14 = {instancePath:instancePath+"/only/" + i0,schemaPath:"#/definitions/stage/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -411,9 +424,9 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.description !== undefined){
-if(typeof data.description !== "string"){
-const err15 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err15 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -423,11 +436,9 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data.artifact !== undefined){
-let data5 = data.artifact;
-if(typeof data5 === "string"){
-if(func3(data5) < 1){
-const err16 = {instancePath:instancePath+"/artifact",schemaPath:"#/properties/artifact/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data.description !== undefined){
+if(typeof data.description !== "string"){
+const err16 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -437,8 +448,11 @@ vErrors.push(err16);
 errors++;
 }
 }
-else {
-const err17 = {instancePath:instancePath+"/artifact",schemaPath:"#/properties/artifact/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.artifact !== undefined){
+let data5 = data.artifact;
+if(typeof data5 === "string"){
+if(func3(data5) < 1){
+const err17 = {instancePath:instancePath+"/artifact",schemaPath:"#/properties/artifact/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -448,10 +462,8 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data.min !== undefined){
-let data6 = data.min;
-if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
-const err18 = {instancePath:instancePath+"/min",schemaPath:"#/properties/min/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err18 = {instancePath:instancePath+"/artifact",schemaPath:"#/properties/artifact/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -460,14 +472,27 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(typeof data6 == "number"){
-if(data6 < 1 || isNaN(data6)){
-const err19 = {instancePath:instancePath+"/min",schemaPath:"#/properties/min/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data.min !== undefined){
+let data6 = data.min;
+if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
+const err19 = {instancePath:instancePath+"/min",schemaPath:"#/properties/min/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err19];
 }
 else {
 vErrors.push(err19);
+}
+errors++;
+}
+if(typeof data6 == "number"){
+if(data6 < 1 || isNaN(data6)){
+const err20 = {instancePath:instancePath+"/min",schemaPath:"#/properties/min/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
 }
 errors++;
 }
@@ -478,12 +503,12 @@ let data7 = data.frontmatter;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key1 in data7){
 if(!(((key1 === "required") || (key1 === "allowed")) || (key1 === "dates"))){
-const err20 = {instancePath:instancePath+"/frontmatter",schemaPath:"#/properties/frontmatter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+const err21 = {instancePath:instancePath+"/frontmatter",schemaPath:"#/properties/frontmatter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err21];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err21);
 }
 errors++;
 }
@@ -494,24 +519,24 @@ if(Array.isArray(data8)){
 const len1 = data8.length;
 for(let i1=0; i1<len1; i1++){
 if(typeof data8[i1] !== "string"){
-const err21 = {instancePath:instancePath+"/frontmatter/required/" + i1,schemaPath:"#/properties/frontmatter/properties/required/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err22 = {instancePath:instancePath+"/frontmatter/required/" + i1,schemaPath:"#/properties/frontmatter/properties/required/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err22];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err22);
 }
 errors++;
 }
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/frontmatter/required",schemaPath:"#/properties/frontmatter/properties/required/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err23 = {instancePath:instancePath+"/frontmatter/required",schemaPath:"#/properties/frontmatter/properties/required/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err23];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err23);
 }
 errors++;
 }
@@ -526,19 +551,7 @@ const len2 = data11.length;
 for(let i2=0; i2<len2; i2++){
 let data12 = data11[i2];
 if(((typeof data12 !== "string") && (!(typeof data12 == "number"))) && (typeof data12 !== "boolean")){
-const err23 = {instancePath:instancePath+"/frontmatter/allowed/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i2,schemaPath:"#/properties/frontmatter/properties/allowed/additionalProperties/items/type",keyword:"type",params:{type: schema28.properties.frontmatter.properties.allowed.additionalProperties.items.type},message:"must be string,number,boolean"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-}
-else {
-const err24 = {instancePath:instancePath+"/frontmatter/allowed/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/frontmatter/properties/allowed/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err24 = {instancePath:instancePath+"/frontmatter/allowed/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i2,schemaPath:"#/properties/frontmatter/properties/allowed/additionalProperties/items/type",keyword:"type",params:{type: schema30.properties.frontmatter.properties.allowed.additionalProperties.items.type},message:"must be string,number,boolean"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -550,12 +563,24 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/frontmatter/allowed",schemaPath:"#/properties/frontmatter/properties/allowed/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err25 = {instancePath:instancePath+"/frontmatter/allowed/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/frontmatter/properties/allowed/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err25];
 }
 else {
 vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/frontmatter/allowed",schemaPath:"#/properties/frontmatter/properties/allowed/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
 }
 errors++;
 }
@@ -566,19 +591,7 @@ if(Array.isArray(data13)){
 const len3 = data13.length;
 for(let i3=0; i3<len3; i3++){
 if(typeof data13[i3] !== "string"){
-const err26 = {instancePath:instancePath+"/frontmatter/dates/" + i3,schemaPath:"#/properties/frontmatter/properties/dates/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-}
-}
-else {
-const err27 = {instancePath:instancePath+"/frontmatter/dates",schemaPath:"#/properties/frontmatter/properties/dates/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err27 = {instancePath:instancePath+"/frontmatter/dates/" + i3,schemaPath:"#/properties/frontmatter/properties/dates/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -590,7 +603,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/frontmatter",schemaPath:"#/properties/frontmatter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err28 = {instancePath:instancePath+"/frontmatter/dates",schemaPath:"#/properties/frontmatter/properties/dates/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -600,11 +613,9 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data.max_age_days !== undefined){
-let data15 = data.max_age_days;
-if(typeof data15 == "number"){
-if(data15 <= 0 || isNaN(data15)){
-const err29 = {instancePath:instancePath+"/max_age_days",schemaPath:"#/properties/max_age_days/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+}
+else {
+const err29 = {instancePath:instancePath+"/frontmatter",schemaPath:"#/properties/frontmatter/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -614,8 +625,11 @@ vErrors.push(err29);
 errors++;
 }
 }
-else {
-const err30 = {instancePath:instancePath+"/max_age_days",schemaPath:"#/properties/max_age_days/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.max_age_days !== undefined){
+let data15 = data.max_age_days;
+if(typeof data15 == "number"){
+if(data15 <= 0 || isNaN(data15)){
+const err30 = {instancePath:instancePath+"/max_age_days",schemaPath:"#/properties/max_age_days/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -625,11 +639,8 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data.template !== undefined){
-let data16 = data.template;
-if(typeof data16 === "string"){
-if(func3(data16) < 1){
-const err31 = {instancePath:instancePath+"/template",schemaPath:"#/properties/template/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err31 = {instancePath:instancePath+"/max_age_days",schemaPath:"#/properties/max_age_days/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -639,8 +650,11 @@ vErrors.push(err31);
 errors++;
 }
 }
-else {
-const err32 = {instancePath:instancePath+"/template",schemaPath:"#/properties/template/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.template !== undefined){
+let data16 = data.template;
+if(typeof data16 === "string"){
+if(func3(data16) < 1){
+const err32 = {instancePath:instancePath+"/template",schemaPath:"#/properties/template/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -650,11 +664,8 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data.metric !== undefined){
-let data17 = data.metric;
-if(typeof data17 === "string"){
-if(func3(data17) > 4096){
-const err33 = {instancePath:instancePath+"/metric",schemaPath:"#/definitions/expression/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
+else {
+const err33 = {instancePath:instancePath+"/template",schemaPath:"#/properties/template/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -663,8 +674,12 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(func3(data17) < 1){
-const err34 = {instancePath:instancePath+"/metric",schemaPath:"#/definitions/expression/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data.metric !== undefined){
+let data17 = data.metric;
+if(typeof data17 === "string"){
+if(func3(data17) > 4096){
+const err34 = {instancePath:instancePath+"/metric",schemaPath:"#/definitions/expression/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -673,9 +688,8 @@ vErrors.push(err34);
 }
 errors++;
 }
-}
-else {
-const err35 = {instancePath:instancePath+"/metric",schemaPath:"#/definitions/expression/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func3(data17) < 1){
+const err35 = {instancePath:instancePath+"/metric",schemaPath:"#/definitions/expression/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -685,14 +699,8 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data.by_stage !== undefined){
-let data18 = data.by_stage;
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-for(const key3 in data18){
-const _errs49 = errors;
-if(typeof key3 === "string"){
-if(!pattern1.test(key3)){
-const err36 = {instancePath:instancePath+"/by_stage",schemaPath:"#/definitions/stage/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\"",propertyName:key3};
+else {
+const err36 = {instancePath:instancePath+"/metric",schemaPath:"#/definitions/expression/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -702,8 +710,14 @@ vErrors.push(err36);
 errors++;
 }
 }
-else {
-const err37 = {instancePath:instancePath+"/by_stage",schemaPath:"#/definitions/stage/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key3};
+if(data.by_stage !== undefined){
+let data18 = data.by_stage;
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+for(const key3 in data18){
+const _errs50 = errors;
+if(typeof key3 === "string"){
+if(!pattern1.test(key3)){
+const err37 = {instancePath:instancePath+"/by_stage",schemaPath:"#/definitions/stage/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\"",propertyName:key3};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -712,9 +726,9 @@ vErrors.push(err37);
 }
 errors++;
 }
-var valid14 = _errs49 === errors;
-if(!valid14){
-const err38 = {instancePath:instancePath+"/by_stage",schemaPath:"#/properties/by_stage/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid"};
+}
+else {
+const err38 = {instancePath:instancePath+"/by_stage",schemaPath:"#/definitions/stage/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key3};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -723,12 +737,9 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-for(const key4 in data18){
-let data19 = data18[key4];
-if(typeof data19 === "string"){
-if(func3(data19) > 4096){
-const err39 = {instancePath:instancePath+"/by_stage/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/expression/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
+var valid14 = _errs50 === errors;
+if(!valid14){
+const err39 = {instancePath:instancePath+"/by_stage",schemaPath:"#/properties/by_stage/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -737,8 +748,12 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(func3(data19) < 1){
-const err40 = {instancePath:instancePath+"/by_stage/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/expression/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+for(const key4 in data18){
+let data19 = data18[key4];
+if(typeof data19 === "string"){
+if(func3(data19) > 4096){
+const err40 = {instancePath:instancePath+"/by_stage/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/expression/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -747,9 +762,8 @@ vErrors.push(err40);
 }
 errors++;
 }
-}
-else {
-const err41 = {instancePath:instancePath+"/by_stage/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/expression/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func3(data19) < 1){
+const err41 = {instancePath:instancePath+"/by_stage/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/expression/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -759,9 +773,8 @@ vErrors.push(err41);
 errors++;
 }
 }
-}
 else {
-const err42 = {instancePath:instancePath+"/by_stage",schemaPath:"#/properties/by_stage/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err42 = {instancePath:instancePath+"/by_stage/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/expression/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -771,10 +784,9 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data.min_changed_lines !== undefined){
-let data20 = data.min_changed_lines;
-if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
-const err43 = {instancePath:instancePath+"/min_changed_lines",schemaPath:"#/properties/min_changed_lines/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err43 = {instancePath:instancePath+"/by_stage",schemaPath:"#/properties/by_stage/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -783,9 +795,11 @@ vErrors.push(err43);
 }
 errors++;
 }
-if(typeof data20 == "number"){
-if(data20 < 1 || isNaN(data20)){
-const err44 = {instancePath:instancePath+"/min_changed_lines",schemaPath:"#/properties/min_changed_lines/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data.min_changed_lines !== undefined){
+let data20 = data.min_changed_lines;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+const err44 = {instancePath:instancePath+"/min_changed_lines",schemaPath:"#/properties/min_changed_lines/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -794,17 +808,9 @@ vErrors.push(err44);
 }
 errors++;
 }
-}
-}
-if(data.review !== undefined){
-let data21 = data.review;
-const _errs59 = errors;
-let valid18 = false;
-let passing1 = null;
-const _errs60 = errors;
-if(typeof data21 === "string"){
-if(func3(data21) > 4096){
-const err45 = {instancePath:instancePath+"/review",schemaPath:"#/definitions/expression/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
+if(typeof data20 == "number"){
+if(data20 < 1 || isNaN(data20)){
+const err45 = {instancePath:instancePath+"/min_changed_lines",schemaPath:"#/properties/min_changed_lines/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -813,8 +819,17 @@ vErrors.push(err45);
 }
 errors++;
 }
-if(func3(data21) < 1){
-const err46 = {instancePath:instancePath+"/review",schemaPath:"#/definitions/expression/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+}
+if(data.review !== undefined){
+let data21 = data.review;
+const _errs60 = errors;
+let valid18 = false;
+let passing1 = null;
+const _errs61 = errors;
+if(typeof data21 === "string"){
+if(func3(data21) > 4096){
+const err46 = {instancePath:instancePath+"/review",schemaPath:"#/definitions/expression/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -823,9 +838,8 @@ vErrors.push(err46);
 }
 errors++;
 }
-}
-else {
-const err47 = {instancePath:instancePath+"/review",schemaPath:"#/definitions/expression/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func3(data21) < 1){
+const err47 = {instancePath:instancePath+"/review",schemaPath:"#/definitions/expression/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -834,15 +848,9 @@ vErrors.push(err47);
 }
 errors++;
 }
-var _valid1 = _errs60 === errors;
-if(_valid1){
-valid18 = true;
-passing1 = 0;
 }
-const _errs63 = errors;
-if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
-if(Object.keys(data21).length < 1){
-const err48 = {instancePath:instancePath+"/review",schemaPath:"#/properties/review/oneOf/1/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+else {
+const err48 = {instancePath:instancePath+"/review",schemaPath:"#/definitions/expression/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -851,9 +859,15 @@ vErrors.push(err48);
 }
 errors++;
 }
-for(const key5 in data21){
-if(!((((key5 === "approvals") || (key5 === "from")) || (key5 === "labels")) || (key5 === "signoff"))){
-const err49 = {instancePath:instancePath+"/review",schemaPath:"#/properties/review/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+var _valid1 = _errs61 === errors;
+if(_valid1){
+valid18 = true;
+passing1 = 0;
+}
+const _errs64 = errors;
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+if(Object.keys(data21).length < 1){
+const err49 = {instancePath:instancePath+"/review",schemaPath:"#/properties/review/oneOf/1/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -862,11 +876,9 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-if(data21.approvals !== undefined){
-let data22 = data21.approvals;
-if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
-const err50 = {instancePath:instancePath+"/review/approvals",schemaPath:"#/properties/review/oneOf/1/properties/approvals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+for(const key5 in data21){
+if(!((((key5 === "approvals") || (key5 === "from")) || (key5 === "labels")) || (key5 === "signoff"))){
+const err50 = {instancePath:instancePath+"/review",schemaPath:"#/properties/review/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -875,14 +887,27 @@ vErrors.push(err50);
 }
 errors++;
 }
-if(typeof data22 == "number"){
-if(data22 < 1 || isNaN(data22)){
-const err51 = {instancePath:instancePath+"/review/approvals",schemaPath:"#/properties/review/oneOf/1/properties/approvals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data21.approvals !== undefined){
+let data22 = data21.approvals;
+if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
+const err51 = {instancePath:instancePath+"/review/approvals",schemaPath:"#/properties/review/oneOf/1/properties/approvals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err51];
 }
 else {
 vErrors.push(err51);
+}
+errors++;
+}
+if(typeof data22 == "number"){
+if(data22 < 1 || isNaN(data22)){
+const err52 = {instancePath:instancePath+"/review/approvals",schemaPath:"#/properties/review/oneOf/1/properties/approvals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
 }
 errors++;
 }
@@ -892,21 +917,7 @@ if(data21.from !== undefined){
 let data23 = data21.from;
 if(Array.isArray(data23)){
 if(data23.length < 1){
-const err52 = {instancePath:instancePath+"/review/from",schemaPath:"#/properties/review/oneOf/1/properties/from/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err52];
-}
-else {
-vErrors.push(err52);
-}
-errors++;
-}
-const len4 = data23.length;
-for(let i4=0; i4<len4; i4++){
-let data24 = data23[i4];
-if(typeof data24 === "string"){
-if(func3(data24) < 1){
-const err53 = {instancePath:instancePath+"/review/from/" + i4,schemaPath:"#/properties/review/oneOf/1/properties/from/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err53 = {instancePath:instancePath+"/review/from",schemaPath:"#/properties/review/oneOf/1/properties/from/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -915,9 +926,12 @@ vErrors.push(err53);
 }
 errors++;
 }
-}
-else {
-const err54 = {instancePath:instancePath+"/review/from/" + i4,schemaPath:"#/properties/review/oneOf/1/properties/from/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len4 = data23.length;
+for(let i4=0; i4<len4; i4++){
+let data24 = data23[i4];
+if(typeof data24 === "string"){
+if(func3(data24) < 1){
+const err54 = {instancePath:instancePath+"/review/from/" + i4,schemaPath:"#/properties/review/oneOf/1/properties/from/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -927,9 +941,8 @@ vErrors.push(err54);
 errors++;
 }
 }
-}
 else {
-const err55 = {instancePath:instancePath+"/review/from",schemaPath:"#/properties/review/oneOf/1/properties/from/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err55 = {instancePath:instancePath+"/review/from/" + i4,schemaPath:"#/properties/review/oneOf/1/properties/from/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -939,11 +952,9 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data21.labels !== undefined){
-let data25 = data21.labels;
-if(Array.isArray(data25)){
-if(data25.length < 1){
-const err56 = {instancePath:instancePath+"/review/labels",schemaPath:"#/properties/review/oneOf/1/properties/labels/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+else {
+const err56 = {instancePath:instancePath+"/review/from",schemaPath:"#/properties/review/oneOf/1/properties/from/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -952,12 +963,12 @@ vErrors.push(err56);
 }
 errors++;
 }
-const len5 = data25.length;
-for(let i5=0; i5<len5; i5++){
-let data26 = data25[i5];
-if(typeof data26 === "string"){
-if(func3(data26) < 1){
-const err57 = {instancePath:instancePath+"/review/labels/" + i5,schemaPath:"#/properties/review/oneOf/1/properties/labels/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data21.labels !== undefined){
+let data25 = data21.labels;
+if(Array.isArray(data25)){
+if(data25.length < 1){
+const err57 = {instancePath:instancePath+"/review/labels",schemaPath:"#/properties/review/oneOf/1/properties/labels/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -966,9 +977,12 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-else {
-const err58 = {instancePath:instancePath+"/review/labels/" + i5,schemaPath:"#/properties/review/oneOf/1/properties/labels/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len5 = data25.length;
+for(let i5=0; i5<len5; i5++){
+let data26 = data25[i5];
+if(typeof data26 === "string"){
+if(func3(data26) < 1){
+const err58 = {instancePath:instancePath+"/review/labels/" + i5,schemaPath:"#/properties/review/oneOf/1/properties/labels/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -978,9 +992,8 @@ vErrors.push(err58);
 errors++;
 }
 }
-}
 else {
-const err59 = {instancePath:instancePath+"/review/labels",schemaPath:"#/properties/review/oneOf/1/properties/labels/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err59 = {instancePath:instancePath+"/review/labels/" + i5,schemaPath:"#/properties/review/oneOf/1/properties/labels/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -990,11 +1003,9 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data21.signoff !== undefined){
-let data27 = data21.signoff;
-if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
-if(data27.path === undefined){
-const err60 = {instancePath:instancePath+"/review/signoff",schemaPath:"#/properties/review/oneOf/1/properties/signoff/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+}
+else {
+const err60 = {instancePath:instancePath+"/review/labels",schemaPath:"#/properties/review/oneOf/1/properties/labels/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -1003,8 +1014,12 @@ vErrors.push(err60);
 }
 errors++;
 }
-if(data27.key === undefined){
-const err61 = {instancePath:instancePath+"/review/signoff",schemaPath:"#/properties/review/oneOf/1/properties/signoff/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};
+}
+if(data21.signoff !== undefined){
+let data27 = data21.signoff;
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+if(data27.path === undefined){
+const err61 = {instancePath:instancePath+"/review/signoff",schemaPath:"#/properties/review/oneOf/1/properties/signoff/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -1013,9 +1028,8 @@ vErrors.push(err61);
 }
 errors++;
 }
-for(const key6 in data27){
-if(!(((key6 === "path") || (key6 === "key")) || (key6 === "equals"))){
-const err62 = {instancePath:instancePath+"/review/signoff",schemaPath:"#/properties/review/oneOf/1/properties/signoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(data27.key === undefined){
+const err62 = {instancePath:instancePath+"/review/signoff",schemaPath:"#/properties/review/oneOf/1/properties/signoff/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -1024,12 +1038,9 @@ vErrors.push(err62);
 }
 errors++;
 }
-}
-if(data27.path !== undefined){
-let data28 = data27.path;
-if(typeof data28 === "string"){
-if(func3(data28) < 1){
-const err63 = {instancePath:instancePath+"/review/signoff/path",schemaPath:"#/properties/review/oneOf/1/properties/signoff/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key6 in data27){
+if(!(((key6 === "path") || (key6 === "key")) || (key6 === "equals"))){
+const err63 = {instancePath:instancePath+"/review/signoff",schemaPath:"#/properties/review/oneOf/1/properties/signoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -1039,8 +1050,11 @@ vErrors.push(err63);
 errors++;
 }
 }
-else {
-const err64 = {instancePath:instancePath+"/review/signoff/path",schemaPath:"#/properties/review/oneOf/1/properties/signoff/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data27.path !== undefined){
+let data28 = data27.path;
+if(typeof data28 === "string"){
+if(func3(data28) < 1){
+const err64 = {instancePath:instancePath+"/review/signoff/path",schemaPath:"#/properties/review/oneOf/1/properties/signoff/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -1050,11 +1064,8 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data27.key !== undefined){
-let data29 = data27.key;
-if(typeof data29 === "string"){
-if(func3(data29) < 1){
-const err65 = {instancePath:instancePath+"/review/signoff/key",schemaPath:"#/properties/review/oneOf/1/properties/signoff/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err65 = {instancePath:instancePath+"/review/signoff/path",schemaPath:"#/properties/review/oneOf/1/properties/signoff/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -1064,8 +1075,11 @@ vErrors.push(err65);
 errors++;
 }
 }
-else {
-const err66 = {instancePath:instancePath+"/review/signoff/key",schemaPath:"#/properties/review/oneOf/1/properties/signoff/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data27.key !== undefined){
+let data29 = data27.key;
+if(typeof data29 === "string"){
+if(func3(data29) < 1){
+const err66 = {instancePath:instancePath+"/review/signoff/key",schemaPath:"#/properties/review/oneOf/1/properties/signoff/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -1075,10 +1089,8 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data27.equals !== undefined){
-let data30 = data27.equals;
-if(((typeof data30 !== "string") && (!(typeof data30 == "number"))) && (typeof data30 !== "boolean")){
-const err67 = {instancePath:instancePath+"/review/signoff/equals",schemaPath:"#/properties/review/oneOf/1/properties/signoff/properties/equals/type",keyword:"type",params:{type: schema28.properties.review.oneOf[1].properties.signoff.properties.equals.type},message:"must be string,number,boolean"};
+else {
+const err67 = {instancePath:instancePath+"/review/signoff/key",schemaPath:"#/properties/review/oneOf/1/properties/signoff/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -1088,9 +1100,10 @@ vErrors.push(err67);
 errors++;
 }
 }
-}
-else {
-const err68 = {instancePath:instancePath+"/review/signoff",schemaPath:"#/properties/review/oneOf/1/properties/signoff/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data27.equals !== undefined){
+let data30 = data27.equals;
+if(((typeof data30 !== "string") && (!(typeof data30 == "number"))) && (typeof data30 !== "boolean")){
+const err68 = {instancePath:instancePath+"/review/signoff/equals",schemaPath:"#/properties/review/oneOf/1/properties/signoff/properties/equals/type",keyword:"type",params:{type: schema30.properties.review.oneOf[1].properties.signoff.properties.equals.type},message:"must be string,number,boolean"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -1102,7 +1115,7 @@ errors++;
 }
 }
 else {
-const err69 = {instancePath:instancePath+"/review",schemaPath:"#/properties/review/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err69 = {instancePath:instancePath+"/review/signoff",schemaPath:"#/properties/review/oneOf/1/properties/signoff/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -1111,7 +1124,19 @@ vErrors.push(err69);
 }
 errors++;
 }
-var _valid1 = _errs63 === errors;
+}
+}
+else {
+const err70 = {instancePath:instancePath+"/review",schemaPath:"#/properties/review/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+var _valid1 = _errs64 === errors;
 if(_valid1 && valid18){
 valid18 = false;
 passing1 = [passing1, 1];
@@ -1123,20 +1148,20 @@ passing1 = 1;
 }
 }
 if(!valid18){
-const err70 = {instancePath:instancePath+"/review",schemaPath:"#/properties/review/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf"};
+const err71 = {instancePath:instancePath+"/review",schemaPath:"#/properties/review/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
-vErrors = [err70];
+vErrors = [err71];
 }
 else {
-vErrors.push(err70);
+vErrors.push(err71);
 }
 errors++;
 }
 else {
-errors = _errs59;
+errors = _errs60;
 if(vErrors !== null){
-if(_errs59){
-vErrors.length = _errs59;
+if(_errs60){
+vErrors.length = _errs60;
 }
 else {
 vErrors = null;
@@ -1148,17 +1173,7 @@ if(data.policy !== undefined){
 let data31 = data.policy;
 if(typeof data31 === "string"){
 if(func3(data31) > 4096){
-const err71 = {instancePath:instancePath+"/policy",schemaPath:"#/definitions/expression/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-if(func3(data31) < 1){
-const err72 = {instancePath:instancePath+"/policy",schemaPath:"#/definitions/expression/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err72 = {instancePath:instancePath+"/policy",schemaPath:"#/definitions/expression/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -1167,9 +1182,8 @@ vErrors.push(err72);
 }
 errors++;
 }
-}
-else {
-const err73 = {instancePath:instancePath+"/policy",schemaPath:"#/definitions/expression/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func3(data31) < 1){
+const err73 = {instancePath:instancePath+"/policy",schemaPath:"#/definitions/expression/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1179,14 +1193,8 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data.trace !== undefined){
-let data32 = data.trace;
-const _errs89 = errors;
-let valid27 = false;
-let passing2 = null;
-const _errs90 = errors;
-if(typeof data32 !== "boolean"){
-const err74 = {instancePath:instancePath+"/trace",schemaPath:"#/properties/trace/oneOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err74 = {instancePath:instancePath+"/policy",schemaPath:"#/definitions/expression/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1195,8 +1203,15 @@ vErrors.push(err74);
 }
 errors++;
 }
-if(true !== data32){
-const err75 = {instancePath:instancePath+"/trace",schemaPath:"#/properties/trace/oneOf/0/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant"};
+}
+if(data.trace !== undefined){
+let data32 = data.trace;
+const _errs90 = errors;
+let valid27 = false;
+let passing2 = null;
+const _errs91 = errors;
+if(typeof data32 !== "boolean"){
+const err75 = {instancePath:instancePath+"/trace",schemaPath:"#/properties/trace/oneOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1205,16 +1220,8 @@ vErrors.push(err75);
 }
 errors++;
 }
-var _valid2 = _errs90 === errors;
-if(_valid2){
-valid27 = true;
-passing2 = 0;
-}
-const _errs92 = errors;
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-for(const key7 in data32){
-if(!((key7 === "prefixes") || (key7 === "under"))){
-const err76 = {instancePath:instancePath+"/trace",schemaPath:"#/properties/trace/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(true !== data32){
+const err76 = {instancePath:instancePath+"/trace",schemaPath:"#/properties/trace/oneOf/0/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1223,12 +1230,16 @@ vErrors.push(err76);
 }
 errors++;
 }
+var _valid2 = _errs91 === errors;
+if(_valid2){
+valid27 = true;
+passing2 = 0;
 }
-if(data32.prefixes !== undefined){
-let data33 = data32.prefixes;
-if(Array.isArray(data33)){
-if(data33.length < 1){
-const err77 = {instancePath:instancePath+"/trace/prefixes",schemaPath:"#/properties/trace/oneOf/1/properties/prefixes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+const _errs93 = errors;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+for(const key7 in data32){
+if(!((key7 === "prefixes") || (key7 === "under"))){
+const err77 = {instancePath:instancePath+"/trace",schemaPath:"#/properties/trace/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1237,12 +1248,12 @@ vErrors.push(err77);
 }
 errors++;
 }
-const len6 = data33.length;
-for(let i6=0; i6<len6; i6++){
-let data34 = data33[i6];
-if(typeof data34 === "string"){
-if(!pattern14.test(data34)){
-const err78 = {instancePath:instancePath+"/trace/prefixes/" + i6,schemaPath:"#/properties/trace/oneOf/1/properties/prefixes/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z]+$"},message:"must match pattern \""+"^[A-Za-z]+$"+"\""};
+}
+if(data32.prefixes !== undefined){
+let data33 = data32.prefixes;
+if(Array.isArray(data33)){
+if(data33.length < 1){
+const err78 = {instancePath:instancePath+"/trace/prefixes",schemaPath:"#/properties/trace/oneOf/1/properties/prefixes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1251,9 +1262,12 @@ vErrors.push(err78);
 }
 errors++;
 }
-}
-else {
-const err79 = {instancePath:instancePath+"/trace/prefixes/" + i6,schemaPath:"#/properties/trace/oneOf/1/properties/prefixes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len6 = data33.length;
+for(let i6=0; i6<len6; i6++){
+let data34 = data33[i6];
+if(typeof data34 === "string"){
+if(!pattern14.test(data34)){
+const err79 = {instancePath:instancePath+"/trace/prefixes/" + i6,schemaPath:"#/properties/trace/oneOf/1/properties/prefixes/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z]+$"},message:"must match pattern \""+"^[A-Za-z]+$"+"\""};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1263,9 +1277,8 @@ vErrors.push(err79);
 errors++;
 }
 }
-}
 else {
-const err80 = {instancePath:instancePath+"/trace/prefixes",schemaPath:"#/properties/trace/oneOf/1/properties/prefixes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err80 = {instancePath:instancePath+"/trace/prefixes/" + i6,schemaPath:"#/properties/trace/oneOf/1/properties/prefixes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1275,11 +1288,9 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data32.under !== undefined){
-let data35 = data32.under;
-if(typeof data35 === "string"){
-if(func3(data35) < 1){
-const err81 = {instancePath:instancePath+"/trace/under",schemaPath:"#/properties/trace/oneOf/1/properties/under/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err81 = {instancePath:instancePath+"/trace/prefixes",schemaPath:"#/properties/trace/oneOf/1/properties/prefixes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1289,8 +1300,11 @@ vErrors.push(err81);
 errors++;
 }
 }
-else {
-const err82 = {instancePath:instancePath+"/trace/under",schemaPath:"#/properties/trace/oneOf/1/properties/under/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data32.under !== undefined){
+let data35 = data32.under;
+if(typeof data35 === "string"){
+if(func3(data35) < 1){
+const err82 = {instancePath:instancePath+"/trace/under",schemaPath:"#/properties/trace/oneOf/1/properties/under/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1300,9 +1314,8 @@ vErrors.push(err82);
 errors++;
 }
 }
-}
 else {
-const err83 = {instancePath:instancePath+"/trace",schemaPath:"#/properties/trace/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err83 = {instancePath:instancePath+"/trace/under",schemaPath:"#/properties/trace/oneOf/1/properties/under/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1311,7 +1324,19 @@ vErrors.push(err83);
 }
 errors++;
 }
-var _valid2 = _errs92 === errors;
+}
+}
+else {
+const err84 = {instancePath:instancePath+"/trace",schemaPath:"#/properties/trace/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+var _valid2 = _errs93 === errors;
 if(_valid2 && valid27){
 valid27 = false;
 passing2 = [passing2, 1];
@@ -1323,20 +1348,20 @@ passing2 = 1;
 }
 }
 if(!valid27){
-const err84 = {instancePath:instancePath+"/trace",schemaPath:"#/properties/trace/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf"};
+const err85 = {instancePath:instancePath+"/trace",schemaPath:"#/properties/trace/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
-vErrors = [err84];
+vErrors = [err85];
 }
 else {
-vErrors.push(err84);
+vErrors.push(err85);
 }
 errors++;
 }
 else {
-errors = _errs89;
+errors = _errs90;
 if(vErrors !== null){
-if(_errs89){
-vErrors.length = _errs89;
+if(_errs90){
+vErrors.length = _errs90;
 }
 else {
 vErrors = null;
@@ -1344,14 +1369,39 @@ vErrors = null;
 }
 }
 }
-}
-else {
-const err85 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.instructions !== undefined){
+let data36 = data.instructions;
+if(typeof data36 === "string"){
+if(func3(data36) < 1){
+const err86 = {instancePath:instancePath+"/instructions",schemaPath:"#/properties/instructions/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err85];
+vErrors = [err86];
 }
 else {
-vErrors.push(err85);
+vErrors.push(err86);
+}
+errors++;
+}
+}
+else {
+const err87 = {instancePath:instancePath+"/instructions",schemaPath:"#/properties/instructions/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+}
+}
+else {
+const err88 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
 }
 errors++;
 }
@@ -1385,7 +1435,7 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema17.properties, key0))){
+if(!(func2.call(schema19.properties, key0))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
@@ -1434,7 +1484,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(!((((data1 === "activity") || (data1 === "decision")) || (data1 === "gate")) || (data1 === "calibrate"))){
-const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema17.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema19.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2639,7 +2689,7 @@ passing1 = 1;
 const _errs55 = errors;
 if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
 for(const key8 in data13){
-if(!(((((key8 === "path") || (key8 === "paths")) || (key8 === "format")) || (key8 === "max_age_hours")) || (key8 === "deny_licenses"))){
+if(!((((((((key8 === "path") || (key8 === "paths")) || (key8 === "format")) || (key8 === "max_age_hours")) || (key8 === "deny_licenses")) || (key8 === "retries")) || (key8 === "path-map")) || (key8 === "path_map"))){
 const err42 = {instancePath:instancePath+"/evidence/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/evidence/additionalProperties/oneOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err42];
@@ -2804,14 +2854,133 @@ vErrors.push(err54);
 errors++;
 }
 }
-}
-else {
-const err55 = {instancePath:instancePath+"/evidence/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/evidence/additionalProperties/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data13.retries !== undefined){
+let data22 = data13.retries;
+if(!((data22 === "count") || (data22 === "merge"))){
+const err55 = {instancePath:instancePath+"/evidence/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/retries",schemaPath:"#/properties/evidence/additionalProperties/oneOf/2/properties/retries/enum",keyword:"enum",params:{allowedValues: schema11.properties.evidence.additionalProperties.oneOf[2].properties.retries.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err55];
 }
 else {
 vErrors.push(err55);
+}
+errors++;
+}
+}
+if(data13["path-map"] !== undefined){
+let data23 = data13["path-map"];
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+for(const key9 in data23){
+const _errs76 = errors;
+if(typeof key9 === "string"){
+if(func3(key9) < 1){
+const err56 = {instancePath:instancePath+"/evidence/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/path-map",schemaPath:"#/definitions/pathMap/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",propertyName:key9};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+var valid26 = _errs76 === errors;
+if(!valid26){
+const err57 = {instancePath:instancePath+"/evidence/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/path-map",schemaPath:"#/definitions/pathMap/propertyNames",keyword:"propertyNames",params:{propertyName: key9},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+for(const key10 in data23){
+if(typeof data23[key10] !== "string"){
+const err58 = {instancePath:instancePath+"/evidence/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/path-map/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/pathMap/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+}
+else {
+const err59 = {instancePath:instancePath+"/evidence/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/path-map",schemaPath:"#/definitions/pathMap/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+if(data13.path_map !== undefined){
+let data25 = data13.path_map;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+for(const key11 in data25){
+const _errs83 = errors;
+if(typeof key11 === "string"){
+if(func3(key11) < 1){
+const err60 = {instancePath:instancePath+"/evidence/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/path_map",schemaPath:"#/definitions/pathMap/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",propertyName:key11};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+var valid29 = _errs83 === errors;
+if(!valid29){
+const err61 = {instancePath:instancePath+"/evidence/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/path_map",schemaPath:"#/definitions/pathMap/propertyNames",keyword:"propertyNames",params:{propertyName: key11},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+for(const key12 in data25){
+if(typeof data25[key12] !== "string"){
+const err62 = {instancePath:instancePath+"/evidence/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/path_map/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/pathMap/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+}
+else {
+const err63 = {instancePath:instancePath+"/evidence/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/path_map",schemaPath:"#/definitions/pathMap/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+}
+else {
+const err64 = {instancePath:instancePath+"/evidence/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/evidence/additionalProperties/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
 }
 errors++;
 }
@@ -2828,12 +2997,12 @@ passing1 = 2;
 }
 }
 if(!valid17){
-const err56 = {instancePath:instancePath+"/evidence/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/evidence/additionalProperties/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf"};
+const err65 = {instancePath:instancePath+"/evidence/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/evidence/additionalProperties/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
-vErrors = [err56];
+vErrors = [err65];
 }
 else {
-vErrors.push(err56);
+vErrors.push(err65);
 }
 errors++;
 }
@@ -2851,56 +3020,56 @@ vErrors = null;
 }
 }
 else {
-const err57 = {instancePath:instancePath+"/evidence",schemaPath:"#/properties/evidence/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err66 = {instancePath:instancePath+"/evidence",schemaPath:"#/properties/evidence/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err57];
+vErrors = [err66];
 }
 else {
-vErrors.push(err57);
+vErrors.push(err66);
 }
 errors++;
 }
 }
 if(data.nodes !== undefined){
-let data22 = data.nodes;
-if(Array.isArray(data22)){
-if(data22.length < 1){
-const err58 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+let data27 = data.nodes;
+if(Array.isArray(data27)){
+if(data27.length < 1){
+const err67 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
-vErrors = [err58];
+vErrors = [err67];
 }
 else {
-vErrors.push(err58);
+vErrors.push(err67);
 }
 errors++;
 }
-const len4 = data22.length;
+const len4 = data27.length;
 for(let i5=0; i5<len4; i5++){
-if(!(validate11(data22[i5], {instancePath:instancePath+"/nodes/" + i5,parentData:data22,parentDataProperty:i5,rootData}))){
+if(!(validate11(data27[i5], {instancePath:instancePath+"/nodes/" + i5,parentData:data27,parentDataProperty:i5,rootData}))){
 vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err59 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err68 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err59];
+vErrors = [err68];
 }
 else {
-vErrors.push(err59);
+vErrors.push(err68);
 }
 errors++;
 }
 }
 }
 else {
-const err60 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err69 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err60];
+vErrors = [err69];
 }
 else {
-vErrors.push(err60);
+vErrors.push(err69);
 }
 errors++;
 }

@@ -231,5 +231,6 @@ function normaliseRequirement(r: Raw, index: number): Requirement | undefined {
     const t = isObject(r.trace) ? r.trace : {}
     return { ...base, type: 'trace', id: id('trace'), prefixes: strings(t.prefixes), under: str(t.under) }
   }
+  if (typeof r.instructions === 'string') return { ...base, type: 'instructions', id: id('instructions'), glob: r.instructions }
   return undefined
 }

@@ -91,12 +91,20 @@ export interface TraceRequirement extends RequirementBase {
   under?: string
 }
 
+/** Instruction files (seed 003): each matched file has frontmatter applyTo and description. */
+export interface InstructionsRequirement extends RequirementBase {
+  type: 'instructions'
+  /** Glob of instruction files, e.g. .github/instructions/*.instructions.md. */
+  glob: string
+}
+
 export type Requirement =
   | ArtifactRequirement
   | MetricRequirement
   | ReviewRequirement
   | PolicyRequirement
   | TraceRequirement
+  | InstructionsRequirement
 
 export interface GraphNode extends Located {
   id: string

@@ -90,7 +90,7 @@ function reduceOneOf(errors: ErrorObject[], root: unknown): ErrorObject[] {
 
 const ONE_OF_HINTS: Array<[RegExp, string]> = [
   [/\/nodes\/\d+\/next$/, 'must be a node id (activity, calibrate) or a list of {when, node} branches (decision)'],
-  [/\/requires\/\d+$/, 'a requirement needs exactly one of: artifact, metric, review, policy, trace'],
+  [/\/requires\/\d+$/, 'a requirement needs exactly one of: artifact, metric, review, policy, trace, instructions'],
   [/\/requires\/\d+\/review$/, 'must be an expression (privacy.signoff == true) or {approvals, from, labels, signoff}'],
   [/\/requires\/\d+\/trace$/, 'must be true or {prefixes, under}'],
   [/^\/vars\//, 'must be a number, string, boolean or {file, key}'],

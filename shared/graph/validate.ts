@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import picomatch from 'picomatch'
 import { comparisons, parseExpression, typeCheck, ExpressionError, type Expression, type TypeName } from '../expr/index.js'
 import { globFiles, isGlob } from '../glob.js'
 import { classifyName, distance, PERCENT_METRICS } from '../metrics.js'
@@ -8,7 +9,7 @@ import type { Position } from '../yaml.js'
 import { branchesAreExhaustive } from './exhaustive.js'
 import { sortFindings, type GraphFinding } from './findings.js'
 import { loadGraph } from './load.js'
-import type { GraphNode, ProcessGraph } from './model.js'
+import type { GraphNode, InstructionsRequirement, ProcessGraph } from './model.js'
 import { resolveValues } from './values.js'
 
 export interface ValidationResult {
@@ -103,7 +104,7 @@ export function checkGraph(root: string, graph: ProcessGraph, opts: ValidateOpti
       if (n.pass) targets.push([n.pass, 'pass', 'pass'])
       if (n.fail) targets.push([n.fail, 'fail', 'fail'])
       if (!n.requires || n.requires.length === 0) {
-        add(n.criteria ? 'warning' : 'error', 'gate-no-requires', n, `gate "${n.id}" has no typed requires, so nothing can be checked${n.criteria ? ' (its free-text criteria are not machine-checkable)' : ''}; add requires: [artifact|metric|review|policy|trace].`)
+        add(n.criteria ? 'warning' : 'error', 'gate-no-requires', n, `gate "${n.id}" has no typed requires, so nothing can be checked${n.criteria ? ' (its free-text criteria are not machine-checkable)' : ''}; add requires: [artifact|metric|review|policy|trace|instructions].`)
       }
     } else {
       if (n.branches) add('error', `${n.kind}-shape`, n, `${n.kind} "${n.id}": only decisions take a list of branches; give next a single node id.`, () => n.fieldPos.next)
@@ -325,6 +326,10 @@ function checkFiles(root: string, graph: ProcessGraph): GraphFinding[] {
   const findings: GraphFinding[] = []
   for (const n of graph.nodes) {
     for (const r of n.requires ?? []) {
+      if (r.type === 'instructions') {
+        findings.push(...checkInstructionsGlob(root, graph, n, r))
+        continue
+      }
       if (r.type !== 'artifact') continue
       const at = () => ({ file: graph.file, line: r.pos?.line ?? 1, col: r.pos?.col ?? 1, node: n.id })
       try {
@@ -351,6 +356,31 @@ function checkFiles(root: string, graph: ProcessGraph): GraphFinding[] {
 }
 
 /** Tarjan's algorithm over numbered nodes, iterative so that long chains cannot overflow the stack. */
+/** An instructions requirement's glob: valid, inside the repository, and matching at least one file. */
+function checkInstructionsGlob(root: string, graph: ProcessGraph, n: GraphNode, r: InstructionsRequirement): GraphFinding[] {
+  const at = { file: graph.file, line: r.pos?.line ?? 1, col: r.pos?.col ?? 1, node: n.id }
+  const where = `node "${n.id}" requirement ${r.id}`
+  try {
+    picomatch.makeRe(r.glob, { strictBrackets: true })
+  } catch (error) {
+    return [{ ...at, severity: 'error', code: 'instructions-glob', message: `${where}: instructions "${r.glob}" is not a valid glob (${errorMessage(error)}).` }]
+  }
+  try {
+    if (globFiles(root, r.glob).length > 0) return []
+  } catch (error) {
+    return [{ ...at, severity: 'error', code: 'instructions-glob', message: `${where}: ${errorMessage(error)}` }]
+  }
+  const later = r.stages !== undefined && r.stages.length > 0
+  return [
+    {
+      ...at,
+      severity: later ? 'warning' : 'error',
+      code: 'instructions-missing',
+      message: `${where}: instructions "${r.glob}" matches no file${later ? ` yet (needed for ${r.stages?.join(', ')})` : ''}; add an instruction file (frontmatter applyTo and description) or fix the glob.`
+    }
+  ]
+}
+
 function stronglyConnected(edges: number[][]): number[][] {
   const n = edges.length
   const index = new Int32Array(n).fill(-1)
