@@ -31,6 +31,7 @@ export const MUTATION_HELP = [
   '  mutation gate --report FILE [--threshold P] [--baseline SCORE|FILE] [--max-drop P] [--tool T] [--json]',
   '                                          Score a Stryker, PIT or mutmut report; exit 1 when below the',
   '                                          threshold, when it drops under the baseline, or when undefined.',
+  '                                          --tool auto|stryker|pit|mutmut (default auto); --json adds a JSON line.',
   '                                          --tool auto|stryker|pit|mutmut (default auto); --json adds a JSON line.'
 ].join('\n')
 

@@ -1,21 +1,31 @@
-import { writeFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
+import { ConfigurationError } from '../shared/errors.js'
 import { validateGraphFile } from '../shared/graph/index.js'
 import { validationReport } from '../shared/graph/report.js'
-import { resolveInWorkspace } from '../shared/safe-path.js'
+import { printable, resolveInWorkspace, writeFileInside } from '../shared/safe-path.js'
 import { plain, styler } from './terminal.js'
 import type { CommandContext } from './main.js'
 
 export const VALIDATE_HELP = `flow validate [--graph .process/graph.yaml] [--strict] [--json] [--report FILE]
   Checks the graph: YAML safety, schema, ids, transitions, reachability, loops, decisions,
-  gates, expressions, metric names and artifact paths. Exit 0 valid, 1 invalid, 2 usage error.`
+  gates, expressions, metric names and artifact paths. Exit 0 valid, 1 invalid (with --strict,
+  warnings too), 2 usage error or no graph (run flow init first).`
 
 export function validateCommand(ctx: CommandContext): number {
   const graph = ctx.flags.graph ?? '.process/graph.yaml'
   const strict = ctx.flags.strict === 'true'
+  // No graph at all is a setup step not taken, not an invalid graph: exit 2 and say how to start.
+  if (!existsSync(resolveInWorkspace(ctx.root, graph, 'graph path'))) {
+    throw new ConfigurationError(
+      ctx.flags.graph === undefined
+        ? `${printable(graph)} does not exist. Run \`flow init\` to write a starter graph, or pass --graph FILE.`
+        : `${printable(graph)} does not exist; check the --graph path, or run \`flow init\` to write a starter graph.`
+    )
+  }
   const result = validateGraphFile(ctx.root, graph)
   const valid = result.valid && !(strict && result.warnings > 0)
   const report = validationReport(result, { env: process.env, now: ctx.now(), graph, strict })
-  if (ctx.flags.report) writeFileSync(resolveInWorkspace(ctx.root, ctx.flags.report, 'report path'), `${JSON.stringify(report, null, 2)}\n`)
+  if (ctx.flags.report) writeFileInside(ctx.root, ctx.flags.report, `${JSON.stringify(report, null, 2)}\n`, 'report path')
   if (ctx.flags.json === 'true') {
     ctx.out(JSON.stringify(report, null, 2))
     return valid ? 0 : 1

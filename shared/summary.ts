@@ -3,6 +3,9 @@ import { escapeMarkdown } from './escape.js'
 /** GitHub drops a step summary over 1 MiB whole; stay well under it. */
 export const SUMMARY_BYTE_LIMIT = 1_000_000
 
+/** Bytes a table keeps free for its "N more not shown: hint" line (hints are cut to 200 characters). */
+const MORE_LINE_ROOM = 512
+
 /**
  * Builds a markdown job summary that never exceeds a byte budget. Sections are appended in order
  * of importance (verdict first); once the budget is nearly used, further rows are counted and
@@ -16,6 +19,11 @@ export class SummaryBuilder {
 
   get size(): number {
     return this.bytes
+  }
+
+  /** Bytes still free for content, for a nested builder whose result is added whole (a details block). */
+  get remaining(): number {
+    return Math.max(0, this.limit - this.reserve - this.bytes)
   }
 
   /** Adds raw markdown (already escaped). Returns false if it did not fit. */
@@ -50,7 +58,8 @@ export class SummaryBuilder {
     for (const row of rows) {
       if (shown >= maxRows) break
       const line = `| ${row.map((c) => c.replace(/\n/g, ' ')).join(' | ')} |\n`
-      if (this.bytes + Buffer.byteLength(block + line, 'utf8') > this.limit - this.reserve) break
+      // Stop early enough that the "N more" line below still fits after the rows.
+      if (this.bytes + Buffer.byteLength(block + line, 'utf8') + MORE_LINE_ROOM > this.limit - this.reserve) break
       block += line
       shown++
     }

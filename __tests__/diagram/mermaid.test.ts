@@ -245,6 +245,30 @@ describe('colouring by a report', () => {
     expect(classAssignments(only).get('passed')).toBeUndefined()
   })
 
+  it('draws the legend as one row of the kinds and colours in use, not a column of every status', () => {
+    const small = renderMermaid(
+      makeGraph([
+        { id: 'build', kind: 'activity', next: 'G' },
+        { id: 'G', kind: 'gate', pass: 'build', fail: 'build' }
+      ]),
+      makeReport([['G', 'passed']])
+    )
+    const legend = small.slice(small.indexOf('  subgraph legend'), small.indexOf('  end\n') + 6)
+    expect(legend).toBe(
+      [
+        '  subgraph legend["Legend"]',
+        '    direction LR',
+        '    legend_activity["activity"]:::activity',
+        '    legend_passed{{"gate passed"}}:::passed',
+        '    legend_activity ~~~ legend_passed',
+        '  end\n'
+      ].join('\n')
+    )
+    // Every status in use is in the legend, chained on one line.
+    const chain = text.split('\n').find((l) => l.includes(' ~~~ '))
+    expect(chain?.trim().split(' ~~~ ')).toEqual(['legend_activity', 'legend_passed', 'legend_failed', 'legend_errored', 'legend_waived', 'legend_warned', 'legend_notEvaluated'])
+  })
+
   it('an empty report colours every gate not evaluated', () => {
     const empty = renderMermaid(graph, makeReport([]))
     expect(classAssignments(empty).get('notEvaluated')).toHaveLength(7)

@@ -80,7 +80,10 @@ describe('the job summary', () => {
     const a = renderGatesSummary(hostileRun.report, hostileRun.graph)
     const b = renderGatesSummary(benignRun.report, benignRun.graph)
     expect(shape(a)).toEqual(shape(b))
-    expect(a).not.toMatch(/<img|<script|<\/details>/)
+    expect(a).not.toMatch(/<img|<script/)
+    // The only details blocks are the summary's own (passed gates), each closed once.
+    expect(a.split('</details>').length).toBe(b.split('</details>').length)
+    expect(a.split('<details>').length).toBe(a.split('</details>').length)
     expect(a).not.toMatch(/@octocat/)
     expect(a).toContain('@\u200doctocat')
     expect(a.split('\n').some((l) => l.startsWith('::'))).toBe(false)

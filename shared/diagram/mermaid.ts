@@ -329,21 +329,36 @@ export function renderMermaid(
     else lines.push(`  ${from} -->|"${escapeMermaidLabel(edge.label, MAX_EDGE_LABEL)}"| ${to}`)
   }
 
-  lines.push('  subgraph legend["Legend"]', '    direction LR')
+  // The legend lists only the kinds and gate colours this diagram uses, chained by invisible
+  // links (~~~): unlinked nodes in a subgraph ignore `direction LR` and stack into a column as tall
+  // as the process, while a chain lays them out in one row.
+  const legend: Array<{ id: string; line: string }> = []
+  const kindsUsed = new Set(nodes.map((n) => (KIND_STYLES[n.kind] ? n.kind : 'activity')))
   for (const kind of ['activity', 'decision', 'gate', 'calibrate'] as const) {
-    if (kind === 'gate' && withReport) continue
-    lines.push(`    ${shape(kind, `legend_${kind}`, kind)}:::${kind}`)
+    if (!kindsUsed.has(kind) || (kind === 'gate' && withReport)) continue
+    legend.push({ id: `legend_${kind}`, line: `${shape(kind, `legend_${kind}`, kind)}:::${kind}` })
   }
   if (withReport) {
     for (const colour of GATE_COLOURS) {
-      lines.push(
-        `    ${shape('gate', `legend_${colour}`, `gate ${COLOUR_LABELS[colour]}`)}:::${colour}`
-      )
+      if (!classes.has(colour)) continue
+      const id = `legend_${colour}`
+      legend.push({ id, line: `${shape('gate', id, `gate ${COLOUR_LABELS[colour]}`)}:::${colour}` })
     }
   }
   if (missing.length > 0)
-    lines.push(`    ${shape('missing', 'legend_missing', 'missing node')}:::missing`)
-  lines.push('  end')
+    legend.push({
+      id: 'legend_missing',
+      line: `${shape('missing', 'legend_missing', 'missing node')}:::missing`
+    })
+  if (legend.length > 0) {
+    lines.push(
+      '  subgraph legend["Legend"]',
+      '    direction LR',
+      ...legend.map((e) => `    ${e.line}`)
+    )
+    if (legend.length > 1) lines.push(`    ${legend.map((e) => e.id).join(' ~~~ ')}`)
+    lines.push('  end')
+  }
 
   const used = new Set<string>(['activity', 'decision', 'gate', 'calibrate'])
   if (withReport) for (const c of GATE_COLOURS) used.add(c)

@@ -1,6 +1,8 @@
 import { escapeMarkdown, inlineCode } from '../escape.js'
 import { SummaryBuilder, SUMMARY_BYTE_LIMIT } from '../summary.js'
 import { failingGates, isUnmet } from './build.js'
+import { newCodeHeadline, uncoveredChangedLines } from './new-code.js'
+import { countsText, displayMessage, displayStatus, formatMetric, isWarnMiss, reportCountsText } from './format.js'
 import type { FlowReport, GateResult, GateStatus, RequirementResult, RequirementStatus } from './types.js'
 
 export interface GatesSummaryOptions {
@@ -55,17 +57,10 @@ export function renderGatesSummary(report: FlowReport, opts: GatesSummaryOptions
   unmet.sort((a, b) => rank(a.r) - rank(b.r))
   if (unmet.length > 0) {
     out.add('### What to fix\n')
+    // The message already quotes the actual values against the check, so no Actual/Expected columns.
     out.table(
-      ['Gate', 'Requirement', 'Status', 'Actual', 'Expected', 'Evidence', 'Why'],
-      unmet.map(({ g, r }) => [
-        inlineCode(g.id),
-        inlineCode(r.check || r.id),
-        `${REQ_ICON[r.status]} ${r.status}${r.severity === 'warn' ? ' (warn)' : ''}`,
-        actualCell(r),
-        r.expected ? inlineCode(r.expected) : '',
-        filesCell(r.evidence),
-        escapeMarkdown(r.message, 400)
-      ]),
+      ['Gate', 'Requirement', 'Status', 'Why', 'Evidence'],
+      unmet.map(({ g, r }) => [inlineCode(g.id), inlineCode(r.check || r.id), statusCell(r), escapeMarkdown(displayMessage(r), 400), filesCell(r.evidence)]),
       { maxRows, moreHint: hint }
     )
   }
@@ -96,7 +91,19 @@ export function renderGatesSummary(report: FlowReport, opts: GatesSummaryOptions
   }
 
   out.add('### Gates\n')
-  for (const g of gates) gateSection(out, g, maxRows, hint)
+  const passedGates = gates.filter((g) => g.status === 'passed')
+  for (const g of gates) if (g.status !== 'passed') gateSection(out, g, maxRows, hint)
+  if (passedGates.length > 0) {
+    // Passed gates fold away so the summary opens on what to fix; built apart so the block is
+    // added whole (an unclosed <details> would swallow the rest of the page).
+    const inner = new SummaryBuilder(out.remaining)
+    for (const g of passedGates) gateSection(inner, g, maxRows, hint)
+    const names = passedGates.slice(0, 10).map((g) => inlineCode(g.id, 80))
+    const title = `✅ ${passedGates.length} gate(s) passed: ${names.join(', ')}${passedGates.length > 10 ? ` and ${passedGates.length - 10} more` : ''}`
+    if (!out.add(`\n<details><summary>${title}</summary>\n\n${inner.toString()}\n</details>\n\n`)) out.add(`_${passedGates.length} passed gate(s) not shown: ${hint}._\n`)
+  }
+
+  newCodeSection(out, report, maxRows, hint)
 
   const problems = report.evidence?.problems ?? []
   if (problems.length > 0) {
@@ -130,7 +137,7 @@ export function renderGatesSummary(report: FlowReport, opts: GatesSummaryOptions
     out.add('### Baseline candidates\n')
     out.table(
       ['Metric', 'Baseline', 'Now', 'Better'],
-      candidates.map((c) => [inlineCode(c.metric), c.baseline === undefined ? '—' : String(c.baseline), String(c.current), c.better]),
+      candidates.map((c) => [inlineCode(c.metric), c.baseline === undefined ? '—' : formatMetric(c.metric, c.baseline), formatMetric(c.metric, c.current), c.better]),
       { maxRows, moreHint: hint }
     )
   }
@@ -142,23 +149,27 @@ export function renderGatesSummary(report: FlowReport, opts: GatesSummaryOptions
   return out.toString()
 }
 
+/** Codecov-style patch view: each file's changed lines that no test ran, as line ranges. */
+function newCodeSection(out: SummaryBuilder, report: FlowReport, maxRows: number, hint: string): void {
+  const headline = newCodeHeadline(report)
+  const files = uncoveredChangedLines(report)
+  if (!headline && files.length === 0) return
+  out.add(`### New code not covered\n${headline ? `\n${headline}.\n` : ''}`)
+  if (files.length > 0) {
+    out.table(['File', 'Changed lines not covered', 'Lines'], files.map((f) => [inlineCode(f.file), inlineCode(f.ranges), String(f.lines)]), { maxRows, moreHint: hint })
+  }
+}
+
 function gateSection(out: SummaryBuilder, g: GateResult, maxRows: number, hint: string): void {
-  const passed = g.requirements.filter((r) => r.status === 'passed').length
-  out.add(`#### ${GATE_ICON[g.status]} ${inlineCode(g.id)} ${g.status} (${passed}/${g.requirements.length} passed)\n`)
+  const counts = g.requirements.length > 0 ? ` (${countsText(g.requirements)})` : ''
+  out.add(`#### ${GATE_ICON[g.status]} ${inlineCode(g.id)} ${g.status}${counts}\n`)
   if (g.requirements.length === 0) {
     out.add('_No requirements._\n')
     return
   }
   out.table(
-    ['', 'Requirement', 'Type', 'Actual', 'Expected', 'Evidence'],
-    g.requirements.map((r) => [
-      `${REQ_ICON[r.status]} ${r.status}${r.severity === 'warn' ? ' (warn)' : ''}`,
-      inlineCode(r.check || r.id),
-      escapeMarkdown(r.type, 20),
-      actualCell(r),
-      r.expected ? inlineCode(r.expected) : '',
-      filesCell(r.evidence)
-    ]),
+    ['', 'Requirement', 'Actual', 'Evidence'],
+    g.requirements.map((r) => [statusCell(r), inlineCode(r.check || r.id), actualCell(r), filesCell(r.evidence)]),
     { maxRows, moreHint: hint }
   )
 }
@@ -167,8 +178,7 @@ function countsLine(report: FlowReport): string {
   const t = report.totals
   if (!t) return ''
   const gates = Object.entries(t.gates).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`)
-  const reqs = Object.entries(t.requirements).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`)
-  return `**Gates:** ${gates.join(', ') || 'none'} · **Requirements:** ${reqs.join(', ') || 'none'}${report.failOn && report.failOn !== 'error' ? ` · fail-on ${report.failOn}` : ''}`
+  return `**Gates:** ${gates.join(', ') || 'none'} · **Requirements:** ${reportCountsText(report) || 'none'}${report.failOn && report.failOn !== 'error' ? ` · fail-on ${report.failOn}` : ''}`
 }
 
 function rank(r: RequirementResult): number {
@@ -182,8 +192,13 @@ function actualCell(r: RequirementResult): string {
   if (entries.length === 0) return ''
   return entries
     .slice(0, 4)
-    .map(([k, v]) => inlineCode(`${k} = ${v === null ? 'null' : String(v)}`, 120))
+    .map(([k, v]) => inlineCode(`${k} = ${formatMetric(k, v)}`, 120))
     .join(' ')
+}
+
+/** A warn-level miss shows ⚠️ warned: it did not fail the gate. */
+function statusCell(r: RequirementResult): string {
+  return isWarnMiss(r) ? '⚠️ warned' : `${REQ_ICON[r.status]} ${displayStatus(r)}`
 }
 
 function filesCell(files: string[]): string {

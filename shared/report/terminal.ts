@@ -1,5 +1,6 @@
 import { isUnmet } from './build.js'
 import { newCodeHeadline, uncoveredChangedLines } from './new-code.js'
+import { displayMessage, displayStatus, formatMetric, reportCountsText } from './format.js'
 import type { FlowReport, GateStatus, RequirementStatus } from './types.js'
 
 export interface TerminalOptions {
@@ -34,16 +35,17 @@ export function renderTerminalReport(report: FlowReport, opts: TerminalOptions =
   const t = report.totals
   if (t) {
     const g = Object.entries(t.gates).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ')
-    const r = Object.entries(t.requirements).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ')
-    lines.push(`  gates: ${g || 'none'}; requirements: ${r || 'none'}`)
+    lines.push(`  gates: ${g || 'none'}; requirements: ${reportCountsText(report) || 'none'}`)
   }
   for (const gate of report.gates ?? []) {
     lines.push('')
     lines.push(`${paint(MARK[gate.status])} ${clean(gate.id)}`)
     for (const r of gate.requirements) {
-      lines.push(`  ${paint(MARK[r.status])} ${clean(r.check || r.id)}${r.severity === 'warn' ? ' (warn)' : ''}`)
+      // A warn-level miss reads WARN: it does not fail the gate, and FAIL would say it does.
+      const status = displayStatus(r) as GateStatus | RequirementStatus
+      lines.push(`  ${paint(MARK[status])} ${clean(r.check || r.id)}${r.status === 'passed' ? measured(r.actual) : ''}`)
       if (isUnmet(r) || r.status === 'waived' || r.status === 'skipped') {
-        lines.push(`      ${clean(r.message, 600)}`)
+        lines.push(`      ${clean(displayMessage(r), 600)}`)
         if (r.evidence.length > 0) lines.push(`      evidence: ${r.evidence.slice(0, 5).map((f) => clean(f)).join(', ')}`)
       }
     }
@@ -82,6 +84,14 @@ export function renderTerminalReport(report: FlowReport, opts: TerminalOptions =
     if (total > Math.min(max, findings.length)) lines.push(`  ... ${total - Math.min(max, findings.length)} more`)
   }
   return `${lines.join('\n')}\n`
+}
+
+/** What a passed metric measured, e.g. "  (96.61 %)", so a pass shows its margin without --json. */
+function measured(actual: Record<string, unknown> | undefined): string {
+  const entries = Object.entries(actual ?? {}).filter(([, v]) => typeof v === 'number')
+  if (entries.length === 0) return ''
+  if (entries.length === 1) return `  (${formatMetric(entries[0][0], entries[0][1])})`
+  return `  (${entries.slice(0, 4).map(([k, v]) => `${clean(k, 80)} ${formatMetric(k, v)}`).join(', ')})`
 }
 
 function clean(text: string, max = 300): string {
