@@ -180,3 +180,191 @@ describe('item 9: Cobertura <line number="0"> is not a source line', () => {
     expect(r.text).toMatch(/coverage\.lines/)
   })
 })
+
+describe('item 1: JUnit', () => {
+  const tests = (extra = '') => `  tests:\n    path: reports/junit.xml${extra}`
+
+  it('every test skipped: tests.executed is 0 and tests.pass_rate absent, so the documented rule fails', async () => {
+    const xml =
+      '<testsuite name="s" tests="2" skipped="2"><testcase name="a"><skipped/></testcase><testcase name="b"><skipped/></testcase></testsuite>'
+    const r = await gate(tests(), 'tests.failed == 0 && tests.executed > 0', {
+      'reports/junit.xml': xml
+    })
+    expect(r.verdict).toBe('failed')
+    expect(r.req.status).toBe('failed')
+    expect(r.req.actual).toMatchObject({ 'tests.failed': 0, 'tests.executed': 0 })
+    const rate = await gate(tests(), 'tests.pass_rate == 100', { 'reports/junit.xml': xml })
+    expect(rate.req.status).toBe('missing-evidence')
+    expect(rate.text).toMatch(/tests\.pass_rate/)
+  })
+
+  it('a suite with count attributes and no testcases is counted from them (EnricoMi no-cases-but-tests shape)', async () => {
+    const xml =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<testsuite name="pytest" errors="0" failures="1" skipped="2" tests="6" time="1.5"/>\n'
+    const r = await gate(tests(), 'tests.failed == 0', { 'reports/junit.xml': xml })
+    expect(r.verdict).toBe('failed')
+    expect(r.req.status).toBe('failed')
+    const root = repo(tests(), 'tests.failed == 0', { 'reports/junit.xml': xml })
+    const { report } = await evaluateGates({
+      root,
+      graphPath: '.process/graph.yaml',
+      stage: 'ci',
+      now
+    })
+    expect(report.metrics).toMatchObject({
+      'tests.total': 6,
+      'tests.failed': 1,
+      'tests.skipped': 2,
+      'tests.passed': 3,
+      'tests.executed': 4
+    })
+    expect(report.findings?.[0]?.message).toMatch(
+      /suite "pytest" declares 1 failed of 6 tests but lists no testcases/
+    )
+  })
+
+  it('a suite declaring more failures than its testcases show is malformed evidence naming the suite', async () => {
+    const xml =
+      '<testsuite name="checkout" tests="5" failures="3" errors="2"><testcase name="a"/></testsuite>'
+    const r = await gate(tests(), 'tests.failed == 0 && tests.executed > 0', {
+      'reports/junit.xml': xml
+    })
+    expect(r.verdict).toBe('failed')
+    expect(r.req.status).toBe('missing-evidence')
+    expect(r.text).toMatch(
+      /reports\/junit\.xml: suite "checkout" declares 3 failures and 2 errors, but its testcases show only 0 failed/
+    )
+  })
+
+  it('<testcase status="failed"/> counts as failed', async () => {
+    const xml =
+      '<testsuite name="s"><testcase name="a" status="failed"/><testcase name="b" result="error"/><testcase name="c" status="passed"/></testsuite>'
+    const r = await gate(tests(), 'tests.failed == 0 && tests.executed > 0', {
+      'reports/junit.xml': xml
+    })
+    expect(r.verdict).toBe('failed')
+    expect(r.req.actual).toMatchObject({ 'tests.failed': 2 })
+  })
+
+  describe('retries', () => {
+    // gotestsum --rerun-fails style: a failing try, then a passing one, listed as two testcases.
+    const retried = `<testsuites><testsuite name="pkg" tests="4" failures="1">
+  <testcase classname="pkg" name="TestA"/>
+  <testcase classname="pkg" name="TestRace"><failure message="timeout"/></testcase>
+  <testcase classname="pkg" name="TestRace"/>
+  <testcase classname="pkg" name="TestB"/>
+</testsuite></testsuites>`
+    const allFail = `<testsuite name="pkg" tests="3" failures="3">
+  <testcase classname="pkg" name="TestBroken"><failure message="try 1"/></testcase>
+  <testcase classname="pkg" name="TestBroken"><failure message="try 2"/></testcase>
+  <testcase classname="pkg" name="TestBroken"><failure message="try 3"/></testcase>
+</testsuite>`
+
+    it('count (the default) counts every try, so a retry never hides a failure', async () => {
+      const r = await gate(tests(), 'tests.failed == 0', { 'reports/junit.xml': retried })
+      expect(r.req.status).toBe('failed')
+      expect(r.req.actual).toMatchObject({ 'tests.failed': 1 })
+    })
+
+    it('merge counts a test that passed on retry once, as flaky', async () => {
+      const root = repo(tests('\n    retries: merge'), 'tests.failed == 0 && tests.flaky == 0', {
+        'reports/junit.xml': retried
+      })
+      const { report } = await evaluateGates({
+        root,
+        graphPath: '.process/graph.yaml',
+        stage: 'ci',
+        now
+      })
+      expect(report.metrics).toMatchObject({
+        'tests.total': 3,
+        'tests.passed': 3,
+        'tests.failed': 0,
+        'tests.flaky': 1
+      })
+      expect(report.verdict).toBe('failed')
+    })
+
+    it('merge counts a test that failed on every try as one failure, naming the tries', async () => {
+      const root = repo(tests('\n    retries: merge'), 'tests.failed == 0', {
+        'reports/junit.xml': allFail
+      })
+      const { report } = await evaluateGates({
+        root,
+        graphPath: '.process/graph.yaml',
+        stage: 'ci',
+        now
+      })
+      expect(report.verdict).toBe('failed')
+      expect(report.metrics).toMatchObject({
+        'tests.total': 1,
+        'tests.failed': 1,
+        'tests.flaky': 0
+      })
+      expect(report.findings?.[0]?.message).toMatch(/try 3 \(failed on all 3 tries\)/)
+    })
+
+    it('an unknown retries value is a configuration error naming the choices', async () => {
+      const root = repo(tests('\n    retries: ignore'), 'tests.failed == 0', {
+        'reports/junit.xml': retried
+      })
+      await expect(
+        evaluateGates({ root, graphPath: '.process/graph.yaml', stage: 'ci', now })
+      ).rejects.toThrow(/retries|count|merge/)
+    })
+  })
+
+  describe('encodings', () => {
+    const failing =
+      '<?xml version="1.0" encoding="UTF-16"?>\n<testsuite name="win"><testcase name="a"/><testcase name="b"><failure message="broken"/></testcase></testsuite>\n'
+    const utf16be = (s: string) => {
+      const le = Buffer.from(s, 'utf16le')
+      for (let i = 0; i < le.length; i += 2) [le[i], le[i + 1]] = [le[i + 1], le[i]]
+      return le
+    }
+    it.each([
+      [
+        'UTF-16 LE with a BOM',
+        Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(failing, 'utf16le')])
+      ],
+      ['UTF-16 BE with a BOM', Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(failing)])],
+      [
+        'UTF-8 with a BOM',
+        Buffer.concat([
+          Buffer.from([0xef, 0xbb, 0xbf]),
+          Buffer.from(failing.replace('UTF-16', 'UTF-8'))
+        ])
+      ]
+    ])('%s is read, and its failure fails the gate', async (_name, bytes) => {
+      const r = await gate(tests(), 'tests.failed == 0 && tests.executed > 0', {
+        'reports/junit.xml': bytes
+      })
+      expect(r.verdict).toBe('failed')
+      expect(r.req.status).toBe('failed')
+      expect(r.req.actual).toMatchObject({ 'tests.failed': 1, 'tests.executed': 2 })
+    })
+
+    it.each([
+      [
+        'UTF-32',
+        Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), Buffer.from('<testsuite/>')]),
+        /is UTF-32/
+      ],
+      [
+        'UTF-16 without a BOM',
+        Buffer.from(failing, 'utf16le'),
+        /UTF-16 little-endian without a byte-order mark/
+      ],
+      [
+        'an encoding the runtime cannot decode',
+        Buffer.from('<?xml version="1.0" encoding="EBCDIC-XYZ"?><testsuite/>'),
+        /declares encoding="EBCDIC-XYZ"/
+      ]
+    ])('%s is refused with a message naming the encoding', async (_name, bytes, reason) => {
+      const r = await gate(tests(), 'tests.failed == 0', { 'reports/junit.xml': bytes })
+      expect(r.req.status).toBe('missing-evidence')
+      expect(r.text).toMatch(reason)
+      expect(r.text).not.toMatch(/no format flow-actions recognises/)
+    })
+  })
+})

@@ -33,6 +33,7 @@ describe('JUnit details', () => {
       'tests.passed': 2,
       'tests.failed': 2,
       'tests.errors': 1,
+      'tests.executed': 4,
       'tests.skipped': 2,
       'tests.flaky': 1,
       'tests.duration_s': 3.5,
@@ -60,7 +61,7 @@ describe('JUnit details', () => {
   })
 
   it('refuses XML that is not a JUnit report', async () => {
-    const c = await collectOne('tests', 'x.xml', '<assemblies><assembly/></assemblies>', {})
+    const c = await collectOne('tests', 'x.xml', '<results><result/></results>', {})
     expect(c.errors[0].problem).toBe('unsupported')
   })
 })

@@ -34,6 +34,7 @@ describe('evidence written by real tools', () => {
       'tests.passed': 2,
       'tests.failed': 1,
       'tests.errors': 0,
+      'tests.executed': 3,
       'tests.skipped': 1,
       'tests.flaky': 0,
       'tests.pass_rate': (2 / 3) * 100
@@ -69,7 +70,8 @@ describe('evidence written by real tools', () => {
       const c = await one('coverage', file, { changedLines })
       expect([file, c.metrics.get('coverage.new_lines_found'), c.metrics.get('coverage.new_lines_hit')]).toEqual([file, 4, 2])
       expect(c.metrics.get('coverage.new_lines')).toBe(50)
-      expect(c.findings.filter((f) => f.kind === 'uncovered-line').map((f) => f.line)).toEqual([7, 8])
+      // One finding per run of uncovered changed lines: 7-8.
+      expect(c.findings.filter((f) => f.kind === 'uncovered-line').map((f) => [f.line, f.endLine])).toEqual([[7, 8]])
     }
     // json-summary has no line detail: new-line coverage is absent, never invented.
     const s = await one('coverage', 'coverage-summary.json', { changedLines })

@@ -10,7 +10,7 @@ import { detectFormat, FORMAT_NAMESPACE, normaliseFormat, type FormatName } from
 import { DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_STREAM_BYTES, guardReader, openEvidence } from './evidence-file.js'
 import { DEFAULT_MAX_FINDINGS, FindingSink } from './findings.js'
 import { isGlob, normalisePattern, WorkspaceGlob } from '../glob.js'
-import { readHead } from './head.js'
+import { readHeadText } from './encoding.js'
 import { readJUnit } from './junit.js'
 import { mutationReader } from './mutation/index.js'
 import { combineCounts, finishMetrics, NAMESPACES, type Counts, type Namespace } from './namespaces.js'
@@ -58,7 +58,7 @@ interface FileReading {
  */
 export async function readEvidenceFile(
   file: string,
-  decl: Pick<EvidenceDeclaration, 'name' | 'format' | 'maxAgeHours' | 'denyLicenses'>,
+  decl: Pick<EvidenceDeclaration, 'name' | 'format' | 'maxAgeHours' | 'denyLicenses' | 'pathMap' | 'retries'>,
   opts: EvidenceOptions,
   findings: FindingSink
 ): Promise<FileReading> {
@@ -73,9 +73,16 @@ export async function readEvidenceFile(
           throw new EvidenceError(opened.display, 'stale', `is ${ageHours.toFixed(1)} hours old, older than the ${decl.maxAgeHours} hours allowed for "${decl.name}"; regenerate it in this run.`)
         }
       }
-      format = decl.format !== undefined ? normaliseFormat(decl.format) : detectFormat(opened.display, await readHead(opened))
+      // Decoding the head names an encoding problem (UTF-32, UTF-16 without a BOM) before detection.
+      const head = await readHeadText(opened)
+      format = decl.format !== undefined ? normaliseFormat(decl.format) : detectFormat(opened.display, head.text)
       if (!format) {
         throw new EvidenceError(opened.display, 'unsupported', `is in no format flow-actions recognises; set "format:" on evidence "${decl.name}" if it is one of the supported ones.`)
+      }
+      // XML is streamed through xml-stream, which decodes UTF-16 and declared encodings; the
+      // JSON and line formats are read as UTF-8.
+      if (head.encoding.label !== 'utf-8' && !head.text.trimStart().startsWith('<')) {
+        throw new EvidenceError(opened.display, 'unsupported', `is ${head.encoding.label.toUpperCase()} text; ${format} is read as UTF-8 only. Re-save the file as UTF-8.`)
       }
       const ns = FORMAT_NAMESPACE[format]
       if ((NAMESPACES as readonly string[]).includes(decl.name) && decl.name !== ns) {

@@ -53,6 +53,9 @@ export function finishMetrics(ns: Namespace, c: Counts): Map<string, number> {
       for (const k of ['total', 'passed', 'failed', 'errors', 'skipped', 'flaky', 'duration_s']) setIf(out, `tests.${k}`, g(k) ?? 0)
       const total = g('total') ?? 0
       const run = total - (g('skipped') ?? 0)
+      // Tests that ran (passed + failed, errors being among the failed): a report where every
+      // test was skipped has executed 0, so `tests.executed > 0` fails on it.
+      setIf(out, 'tests.executed', run)
       // Pass rate over the tests that ran; over zero tests it is absent, so a gate on it fails.
       setIf(out, 'tests.pass_rate', percent(g('passed') ?? 0, run))
       break

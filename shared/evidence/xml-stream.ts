@@ -2,7 +2,8 @@ import { constants, promises as fsp } from 'node:fs'
 import { SaxesParser, type SaxesTagPlain } from 'saxes'
 import { EvidenceError, errorMessage } from '../errors.js'
 import { printable } from '../safe-path.js'
-import { streamText, type OpenedEvidence } from './evidence-file.js'
+import { streamDecoded } from './encoding.js'
+import type { OpenedEvidence } from './evidence-file.js'
 
 export const MAX_XML_DEPTH = 256
 
@@ -76,11 +77,11 @@ export async function streamXml(
   })
   syncText()
   try {
-    for await (const chunk of streamText(opened, maxBytes)) parser.write(chunk)
+    for await (const chunk of streamDecoded(opened, maxBytes)) parser.write(chunk)
     parser.close()
   } catch (error) {
     if (error instanceof EvidenceError) throw error
-    const located = await locateXmlError(opened.absolute, maxBytes)
+    const located = await locateXmlError(opened, maxBytes)
     const message = located?.message ?? errorMessage(error)
     throw new EvidenceError(display, 'malformed', `is not well-formed XML (${printable(message, 300)}).`, located?.line)
   }
@@ -92,19 +93,15 @@ export async function streamXml(
  * Re-parses a file that failed, with position tracking, to name the line and column of the first
  * error. Opened without following symlinks; any failure here just means no line in the message.
  */
-async function locateXmlError(absolute: string, maxBytes: number): Promise<{ message: string; line?: number } | undefined> {
+async function locateXmlError(opened: OpenedEvidence, maxBytes: number): Promise<{ message: string; line?: number } | undefined> {
   try {
-    const handle = await fsp.open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW)
+    const handle = await fsp.open(opened.absolute, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
     const parser = new SaxesParser({ xmlns: false, position: true })
-    let read = 0
     try {
-      for await (const chunk of handle.createReadStream({ encoding: 'utf8', highWaterMark: 256 * 1024 }) as AsyncIterable<string>) {
-        read += chunk.length
-        if (read > maxBytes) return undefined
-        parser.write(chunk)
-      }
+      for await (const chunk of streamDecoded({ ...opened, handle }, maxBytes)) parser.write(chunk)
       parser.close()
     } catch (error) {
+      if (error instanceof EvidenceError) return undefined
       const m = /^(?:[^:]*:)?(\d+):(\d+): (.*)$/s.exec(errorMessage(error))
       if (m) return { message: `line ${m[1]}, column ${m[2]}: ${m[3]}`, line: Number(m[1]) }
       return { message: errorMessage(error) }

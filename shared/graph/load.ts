@@ -117,7 +117,8 @@ export function normalise(doc: LoadedYaml, file: string): ProcessGraph {
           paths,
           format: str(v.format),
           maxAgeHours: typeof v.max_age_hours === 'number' ? v.max_age_hours : undefined,
-          denyLicenses: strings(v.deny_licenses)
+          denyLicenses: strings(v.deny_licenses),
+          ...(v.retries !== undefined ? { retries: v.retries as 'count' | 'merge' } : {})
         }
         const pathMap = v['path-map'] ?? v.path_map
         if (isObject(pathMap)) decl.pathMap = Object.entries(pathMap).map(([from, to]) => [from, typeof to === 'string' ? to : String(to)])

@@ -148,6 +148,8 @@ export interface EvidenceDeclaration extends Located {
   maxAgeHours?: number
   /** SBOM evidence: SPDX licence ids that count towards sbom.licenses.denied. */
   denyLicenses?: string[]
+  /** JUnit evidence: a test listed several times in one suite counts every try, or once (merge). */
+  retries?: 'count' | 'merge'
   /** Coverage/mutation evidence: report-path prefix → repository-path prefix, tried in order. */
   pathMap?: Array<[string, string]>
 }

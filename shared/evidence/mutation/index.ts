@@ -1,7 +1,7 @@
 import { EvidenceError } from '../../errors.js'
 import { detectFormat, type FormatName } from '../detect.js'
 import { DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_STREAM_BYTES, guardReader, openEvidence, type OpenedEvidence } from '../evidence-file.js'
-import { readHead } from '../head.js'
+import { readHeadText } from '../encoding.js'
 import { readJson } from '../json-file.js'
 import type { ReadContext, ReaderOutput } from '../reader.js'
 import type { EvidenceOptions, MutationResult, NormalisedMutant } from '../types.js'
@@ -66,7 +66,7 @@ export async function readMutationReport(file: string, opts: EvidenceOptions): P
     const opened = await openEvidence(opts.root, file, opts.maxBytes ?? DEFAULT_MAX_STREAM_BYTES)
     let format: FormatName | undefined
     try {
-      format = detectFormat(opened.display, await readHead(opened))
+      format = detectFormat(opened.display, (await readHeadText(opened)).text)
     } catch (error) {
       await opened.handle.close()
       throw error
