@@ -38,7 +38,7 @@ export class CoverageAccumulator {
     if (hits > 0) {
       this.newHit++
     } else {
-      const file = this.index?.display(reportPath) ?? reportPath
+      const file = this.index?.repositoryPath(reportPath) ?? reportPath
       const list = this.uncovered.get(file)
       if (list) list.push(line)
       else this.uncovered.set(file, [line])

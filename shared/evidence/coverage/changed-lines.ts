@@ -101,9 +101,12 @@ export class ChangedLinesIndex {
 
   /** Display form of a report path: workspace-relative when it is inside the workspace. */
   display(reportPath: string): string {
-    const key = this.resolve(reportPath)
-    if (key !== undefined) return key
     return this.normalise(reportPath)
+  }
+
+  /** The repository path for findings and annotations: the changed file it matched, else display(). */
+  repositoryPath(reportPath: string): string {
+    return this.resolve(reportPath) ?? this.normalise(reportPath)
   }
 
   private normalise(reportPath: string): string {
