@@ -17,7 +17,7 @@ afterEach(() => nock.cleanAll())
 function setup(inputs: Record<string, string>) {
   const root = fixtureRepo()
   const io = new FakeIO(
-    { 'history-path': 'history', 'engineering-metrics': 'false', token: 'ghs_TESTtokenTESTtokenTESTtoken1234567', ...inputs },
+    { 'history-path': 'history', 'engineering-metrics': 'false', deployments: '', 'incident-label': '', token: 'ghs_TESTtokenTESTtokenTESTtoken1234567', ...inputs },
     { GITHUB_WORKSPACE: root, GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '77', GITHUB_RUN_ATTEMPT: '1', GITHUB_SERVER_URL: 'https://github.com', RUNNER_TEMP: path.join(root, '.tmp') }
   )
   const uploads: Array<{ name: string; files: string[] }> = []
@@ -136,4 +136,46 @@ describe('recalibrate action', () => {
     await run(deps)
     expect(io.failure).toBe('recalibrate: The margin "lots" is not a number or a percentage such as 0.5 or 2%.')
   })
+
+  it("reads deployments, statuses and an incident, and puts DORA's four keys in the summary, PROGRESS.md and the dashboard", async () => {
+    // The fixture history holds canary reports; one rolled back on 2026-03-04T10:00Z (rollout-r3).
+    const { io, deps } = setup({ 'dry-run': 'true', deployments: 'deployments', 'incident-label': 'incident', 'deployment-environment': 'production' })
+    emptyHistory()
+      .get('/repos/o/r/deployments')
+      .query((q) => q.environment === 'production')
+      .reply(200, [
+        { id: 2, created_at: '2026-03-06T09:00:00Z', environment: 'production' },
+        { id: 1, created_at: '2026-03-05T09:00:00Z', environment: 'production' }
+      ])
+      .get('/repos/o/r/deployments/2/statuses')
+      .query(true)
+      .reply(200, [{ state: 'success', created_at: '2026-03-06T10:00:00Z' }])
+      .get('/repos/o/r/deployments/1/statuses')
+      .query(true)
+      .reply(200, [{ state: 'failure', created_at: '2026-03-05T10:00:00Z' }])
+      .get('/repos/o/r/issues')
+      .query((q) => q.labels === 'incident')
+      .reply(200, [{ number: 9, title: 'Outage', created_at: '2026-03-06T04:00:00Z', closed_at: '2026-03-06T12:00:00Z' }])
+    await run(deps)
+    expect(io.failure).toBeUndefined()
+    expect(nock.isDone()).toBe(true)
+    const progress = readFileSync(io.outputs.progress, 'utf8')
+    const dashboard = readFileSync(io.outputs.dashboard, 'utf8')
+    for (const key of ['Deployment frequency', 'Lead time for changes', 'Change failure rate', 'Time to restore']) {
+      expect(io.summary).toContain(key)
+      expect(progress).toContain(key)
+      expect(dashboard).toContain(key)
+    }
+    const report = JSON.parse(readFileSync(io.outputs.report, 'utf8')) as { delivery: Record<string, unknown> }
+    // Hand count over 7 Feb – 7 Mar. Successes: canary 20 Feb, canary 3 Mar, deployment 6 Mar 10:00 (3).
+    // Failures: canary rolled back 27 Feb 12:00, deployment 5 Mar 10:00 (2); the dry run is left out.
+    // Restore: 27 Feb 12:00 → 3 Mar 12:00 = 96 h; 5 Mar 10:00 → 6 Mar 10:00 = 24 h; incident
+    // 6 Mar 04:00 → 6 Mar 10:00 = 6 h. Sorted 6, 24, 96: p50 24 h, p95 24 + 0.9 × 72 = 88.8 h.
+    expect(report.delivery).toMatchObject({ deployments: 3, rolledBack: 2, incidents: 1, sources: { canary: 3, deployment: 2, release: 0 } })
+    expect(report.delivery.changeFailureRate).toBeCloseTo(0.4, 10)
+    expect(report.delivery.timeToRestore).toEqual({ count: 3, p50Hours: 24, p95Hours: expect.closeTo(88.8, 6), open: 0 })
+    expect(io.summary).toContain('p50 24\\.0 h, p95 3\\.7 d \\(3 restored; 1 incident\\(s\\)\\)')
+    expect(progress).toContain('p50 24\\.0 h')
+  })
 })
+

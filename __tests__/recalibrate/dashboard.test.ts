@@ -41,6 +41,8 @@ describe('the HTML dashboard in headless Chromium', () => {
     const charts = [...dom.matchAll(/<figure class="chart" data-metric="([^"]+)">/g)].map((m) => m[1])
     expect(charts).toEqual(expect.arrayContaining(['coverage.lines', 'coverage.branches', 'tests.pass_rate', 'sarif.errors']))
     expect((dom.match(/<polyline class="series"/g) ?? []).length).toBe(charts.length)
+    // DORA's four keys, as the browser laid them out.
+    for (const key of ['Deployment frequency', 'Lead time for changes', 'Change failure rate', 'Time to restore']) expect(dom).toContain(`<td>${key}</td>`)
     // Seven runs of coverage.lines: seven points; the proposal draws old and new thresholds.
     const lines = dom.slice(dom.indexOf('data-metric="coverage.lines"'))
     expect((lines.slice(0, lines.indexOf('</figure>')).match(/<circle /g) ?? []).length).toBe(7)

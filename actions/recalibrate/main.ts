@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { booleanInput, createRunnerIO, runAction, workspaceOf, type ActionIO } from '../../shared/action.js'
 import { outputDir } from '../../shared/context.js'
-import { integerInput } from '../../shared/inputs.js'
+import { integerInput, listInput } from '../../shared/inputs.js'
+import { fetchDelivery } from '../../shared/recalibrate/deployments.js'
+import type { DeploymentSource } from '../../shared/recalibrate/dora.js'
+
+/** Where deployments are read from besides canary reports (input "deployments"). */
+const DEPLOYMENT_SOURCES = ['deployments', 'releases'] as const
 import { ConfigurationError, errorMessage } from '../../shared/errors.js'
 import type { GitHubClient } from '../../shared/github/index.js'
 import { resolveInWorkspace } from '../../shared/safe-path.js'
@@ -70,6 +75,14 @@ export async function run(deps: RecalibrateDeps = {}): Promise<void> {
     const expiringDays = integerInput(io, 'expiring-days', 14, { min: 0, max: 366 })
     const maxAge = integerInput(io, 'max-calibration-age-days', 35, { min: 1, max: 3660 })
     const maxPulls = integerInput(io, 'max-pull-requests', 50, { min: 1, max: 1000 })
+    const deploymentSources = listInput(io, 'deployments').map((s) => s.toLowerCase())
+    for (const s of deploymentSources) {
+      if (!DEPLOYMENT_SOURCES.includes(s as (typeof DEPLOYMENT_SOURCES)[number])) {
+        throw new ConfigurationError(`Input "deployments" names "${s.slice(0, 40)}"; use a list of ${DEPLOYMENT_SOURCES.join(', ')} (canary reports are always read).`)
+      }
+    }
+    const deploymentEnvironment = io.getInput('deployment-environment').trim()
+    const incidentLabel = io.getInput('incident-label').trim()
     const prBranch = io.getInput('pr-branch') || 'flow-actions/recalibrate'
     if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,200}$/.test(prBranch) || prBranch.includes('..')) {
       throw new ConfigurationError(`Input "pr-branch" is not a valid branch name: "${prBranch.slice(0, 60)}".`)
@@ -121,6 +134,21 @@ export async function run(deps: RecalibrateDeps = {}): Promise<void> {
       }
     }
 
+    let delivery: Awaited<ReturnType<typeof fetchDelivery>> | undefined
+    if (deploymentSources.length > 0 || incidentLabel) {
+      delivery = await io.group('Reading deployments, releases and incidents', () =>
+        fetchDelivery(client, {
+          ...ref,
+          since: new Date(now.getTime() - windowDays * 86_400_000),
+          sources: deploymentSources.map((s) => (s === 'deployments' ? 'deployment' : s === 'releases' ? 'release' : s)) as DeploymentSource[],
+          ...(deploymentEnvironment ? { environment: deploymentEnvironment } : {}),
+          ...(incidentLabel ? { incidentLabel } : {})
+        })
+      )
+      io.info(`${delivery.deployments.length} deployment(s) and ${delivery.incidents.length} incident(s) from the API.`)
+      for (const p of delivery.problems) io.warning(`DORA metrics: ${p}`)
+    }
+
     const result = computeRecalibration({
       root,
       graphPath,
@@ -135,6 +163,7 @@ export async function run(deps: RecalibrateDeps = {}): Promise<void> {
       expiringWithinDays: expiringDays,
       maxCalibrationAgeDays: maxAge,
       ...(pulls ? { pulls } : {}),
+      ...(delivery ? { delivery } : {}),
       repository: `${ref.owner}/${ref.repo}`
     })
     const runId = io.env.GITHUB_RUN_ID ?? String(now.getTime())
