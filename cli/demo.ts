@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ConfigurationError } from '../shared/errors.js'
@@ -6,6 +6,7 @@ import { evaluateGates, renderGatesSummary, renderTerminalReport } from '../shar
 import { validateGraphFile } from '../shared/graph/index.js'
 import { validationSummary } from '../shared/graph/report.js'
 import { writeReportFile } from '../shared/report/write.js'
+import { writeFileInside } from '../shared/safe-path.js'
 import type { CommandContext } from './main.js'
 
 export const DEMO_HELP = `flow demo [--root examples] [--output .flow-demo]
@@ -35,7 +36,7 @@ export async function demoCommand(ctx: CommandContext): Promise<number> {
   for (const f of validation.findings) ctx.out(`   ${f.file}:${f.line}:${f.col}: ${f.severity}: ${f.message}`)
   const summary = [validationSummary(validation, { graph: '.process/graph.yaml', strict: false })]
   if (!validation.valid) {
-    writeFileSync(path.join(outDir, 'summary.md'), summary.join('\n'))
+    writeFileInside(outDir, 'summary.md', summary.join('\n'), 'summary file')
     ctx.err('The example graph is not valid; gates were not evaluated.')
     return 1
   }
@@ -50,7 +51,7 @@ export async function demoCommand(ctx: CommandContext): Promise<number> {
     ctx.out(renderTerminalReport(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }))
   }
   const summaryFile = path.join(outDir, 'summary.md')
-  writeFileSync(summaryFile, summary.join('\n\n'))
+  writeFileInside(outDir, 'summary.md', summary.join('\n\n'), 'summary file')
   ctx.out(`\n${rule}\nstaging: ${verdicts.staging}, production: ${verdicts.production}`)
   ctx.out(`Markdown job summary (as GitHub would show it): ${path.relative(process.cwd(), summaryFile)}`)
   ctx.out(`Reports: ${path.relative(process.cwd(), outDir)}/flow-report-{staging,production}.json`)

@@ -1,8 +1,7 @@
-import { writeFileSync } from 'node:fs'
 import { ConfigurationError } from '../shared/errors.js'
 import { evaluateGates, renderGatesSummary, renderTerminalReport } from '../shared/gates/index.js'
 import { writeReport } from '../shared/report/write.js'
-import { resolveInWorkspace } from '../shared/safe-path.js'
+import { writeFileInside } from '../shared/safe-path.js'
 import { changedLinesOf, changeFromGit, resolveCommit, type Change } from '../shared/change/index.js'
 import type { CommandContext } from './main.js'
 
@@ -33,7 +32,7 @@ export async function gatesCommand(ctx: CommandContext): Promise<number> {
     failOn: failOn as 'error' | 'warn' | 'never'
   })
   if (ctx.flags.report) writeReport(ctx.root, ctx.flags.report, report)
-  if (ctx.flags.summary) writeFileSync(resolveInWorkspace(ctx.root, ctx.flags.summary, 'summary file'), renderGatesSummary(report, graph))
+  if (ctx.flags.summary) writeFileInside(ctx.root, ctx.flags.summary, renderGatesSummary(report, graph), 'summary file')
   if (ctx.flags.json === 'true') ctx.out(JSON.stringify(report, null, 2))
   else ctx.out(renderTerminalReport(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }))
   return report.verdict === 'passed' ? 0 : 1

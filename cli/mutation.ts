@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
-import path from 'node:path'
 import { ConfigurationError, EvidenceError } from '../shared/errors.js'
 import { referenceScore, strykerMutants } from '../shared/evidence/mutation/stryker.js'
 import { globFiles, isGlob } from '../shared/glob.js'
@@ -17,7 +15,7 @@ import {
   type ShardReport,
   type ToolChoice
 } from '../shared/mutation/index.js'
-import { printable, resolveInWorkspace, workspaceRelative } from '../shared/safe-path.js'
+import { printable, workspaceRelative, writeFileInside } from '../shared/safe-path.js'
 import type { CommandContext } from './main.js'
 
 export const MUTATION_HELP = [
@@ -44,9 +42,7 @@ function percent(raw: string | undefined, flag: string): number | undefined {
 }
 
 function writeOutput(root: string, file: string, text: string): string {
-  const target = resolveInWorkspace(root, file, 'output path')
-  mkdirSync(path.dirname(target), { recursive: true })
-  writeFileSync(target, text, 'utf8')
+  const target = writeFileInside(root, file, text, 'output path')
   return workspaceRelative(root, target)
 }
 

@@ -1,4 +1,4 @@
-import { escapeCommandData, escapeCommandProperty } from './escape.js'
+import { escapeCommandData, escapeCommandProperty, untrusted } from './escape.js'
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice'
 
@@ -17,17 +17,18 @@ export interface Annotation {
 export const ANNOTATIONS_PER_LEVEL = 10
 
 /**
- * Formats an annotation as a workflow command. Message and properties are escaped so that
- * evidence text cannot forge a command.
+ * Formats an annotation as a workflow command. Message and properties are redacted and have their
+ * bidi controls made visible before they are escaped (escaped text would hide a token from the
+ * redaction), and escaped so that evidence text cannot forge a command.
  */
 export function formatAnnotation(a: Annotation): string {
   const props: string[] = []
-  if (a.title) props.push(`title=${escapeCommandProperty(a.title)}`)
-  if (a.file) props.push(`file=${escapeCommandProperty(a.file)}`)
+  if (a.title) props.push(`title=${escapeCommandProperty(untrusted(a.title))}`)
+  if (a.file) props.push(`file=${escapeCommandProperty(untrusted(a.file))}`)
   if (a.line && a.line > 0) props.push(`line=${a.line}`)
   if (a.col && a.col > 0) props.push(`col=${a.col}`)
   const head = props.length > 0 ? `::${a.level} ${props.join(',')}::` : `::${a.level}::`
-  return `${head}${escapeCommandData(a.message)}`
+  return `${head}${escapeCommandData(untrusted(a.message))}`
 }
 
 /**

@@ -5,6 +5,15 @@ import { ConfigurationError, EvidenceError } from './errors.js'
 import { printable, resolveInWorkspace, workspaceRelative } from './safe-path.js'
 
 const SKIP_DIRS = new Set(['node_modules', '.git'])
+
+/**
+ * Most `*` wildcards allowed in one path segment of a pattern that picomatch matches. Its regexes
+ * backtrack polynomially in the number of stars: `*a*a*a*` takes seconds per 255-character file
+ * name and `*a*a*a*a*a*a*a*a*a*a*a` minutes, and patterns come from the (pull-request-controlled)
+ * graph. Patterns made only of literals, `?`, `*` and `**` do not go through picomatch at all:
+ * they are matched by a linear-time matcher below, with no limit.
+ */
+export const MAX_STARS_PER_SEGMENT = 2
 export const MAX_WALK_ENTRIES = 500_000
 
 export function isGlob(pattern: string): boolean {
@@ -47,15 +56,15 @@ export class WorkspaceGlob {
       }
       throw error
     }
+    const isMatch = globMatcher(p)
     const relBase = workspaceRelative(this.root, absBase)
     const files = this.walk(absBase, relBase === '.' ? '' : relBase)
-    const isMatch = picomatch(p, { dot: true })
     return files.filter((f) => isMatch(f))
   }
 
   /** Whether a workspace-relative file matches a glob (used for "!" exclusions). */
   matches(pattern: string, file: string): boolean {
-    return picomatch(normalisePattern(pattern), { dot: true })(file)
+    return globMatcher(normalisePattern(pattern))(file)
   }
 
   private walk(absBase: string, relBase: string): string[] {
@@ -112,5 +121,102 @@ function isFile(file: string): boolean {
     return statSync(file).isFile()
   } catch {
     return false
+  }
+}
+
+const matcherCache = new Map<string, (file: string) => boolean>()
+
+/**
+ * A matcher for a workspace-relative path (`dot: true` semantics: `*` and `**` match dot files).
+ * Simple patterns get a matcher that runs in time linear in pattern × path; patterns with
+ * classes, braces or extglobs go to picomatch, after the star count per segment is checked.
+ */
+export function globMatcher(pattern: string): (file: string) => boolean {
+  const cached = matcherCache.get(pattern)
+  if (cached) return cached
+  const matcher = isSimpleGlob(pattern) ? simpleMatcher(pattern) : boundedPicomatch(pattern)
+  if (matcherCache.size > 1000) matcherCache.clear()
+  matcherCache.set(pattern, matcher)
+  return matcher
+}
+
+/** Only literal characters, `?`, `*` and whole-segment `**`: no classes, braces, extglobs or escapes. */
+function isSimpleGlob(pattern: string): boolean {
+  return !/[[\]{}()\\!+@]/.test(pattern) && !pattern.startsWith('#')
+}
+
+function boundedPicomatch(pattern: string): (file: string) => boolean {
+  for (const segment of pattern.split('/')) {
+    if (segment === '**') continue
+    const stars = (segment.match(/\*/g) ?? []).length
+    if (stars > MAX_STARS_PER_SEGMENT) {
+      throw new ConfigurationError(
+        `The glob "${printable(pattern)}" has ${stars} * wildcards in the path segment "${printable(segment, 60)}"; at most ${MAX_STARS_PER_SEGMENT} are allowed ` +
+          'in a pattern with [classes], {braces} or (extglobs), because such patterns take minutes to match. Split it into simpler patterns.'
+      )
+    }
+  }
+  return picomatch(pattern, { dot: true })
+}
+
+/**
+ * `**` segments match any number of path segments (memoised over positions: O(pattern × path)
+ * segments); other segments are split at `*` into fixed-length parts, and each part is found at
+ * its leftmost position, which is always the best choice when only `*` lies between parts.
+ */
+function simpleMatcher(pattern: string): (file: string) => boolean {
+  const segments = pattern.split('/').map((s) => (s === '**' ? null : segmentMatcher(s)))
+  return (file: string) => {
+    const parts = file.split('/')
+    const memo = new Map<number, boolean>()
+    const match = (pi: number, fi: number): boolean => {
+      const key = pi * (parts.length + 1) + fi
+      const known = memo.get(key)
+      if (known !== undefined) return known
+      let result: boolean
+      if (pi === segments.length) result = fi === parts.length
+      else {
+        const seg = segments[pi]
+        if (seg === null) {
+          result = false
+          for (let k = fi; k <= parts.length && !result; k++) result = match(pi + 1, k)
+        } else result = fi < parts.length && seg(parts[fi]) && match(pi + 1, fi + 1)
+      }
+      memo.set(key, result)
+      return result
+    }
+    return match(0, 0)
+  }
+}
+
+function segmentMatcher(segment: string): (name: string) => boolean {
+  const pieces = segment.split('*')
+  const at = (name: string, start: number, piece: string) => {
+    if (start + piece.length > name.length) return false
+    for (let i = 0; i < piece.length; i++) if (piece[i] !== '?' && piece[i] !== name[start + i]) return false
+    return true
+  }
+  return (name: string) => {
+    if (name === '') return false
+    if (pieces.length === 1) return name.length === segment.length && at(name, 0, segment)
+    const first = pieces[0]
+    const last = pieces[pieces.length - 1]
+    if (first.length + last.length > name.length) return false
+    if (!at(name, 0, first) || !at(name, name.length - last.length, last)) return false
+    let pos = first.length
+    const end = name.length - last.length
+    for (let i = 1; i < pieces.length - 1; i++) {
+      const piece = pieces[i]
+      let found = -1
+      for (let j = pos; j + piece.length <= end; j++) {
+        if (at(name, j, piece)) {
+          found = j
+          break
+        }
+      }
+      if (found < 0) return false
+      pos = found + piece.length
+    }
+    return true
   }
 }

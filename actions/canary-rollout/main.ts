@@ -1,9 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
-import path from 'node:path'
 import { createRunnerIO, runAction, workspaceOf, type ActionIO } from '../../shared/action.js'
 import { safeOutput } from '../../shared/escape.js'
 import type { RunInfo } from '../../shared/report/types.js'
-import { resolveInWorkspace, workspaceRelative } from '../../shared/safe-path.js'
+import { resolveForWrite, workspaceRelative, writeFileInside } from '../../shared/safe-path.js'
 import type { CheckRecord } from '../../shared/canary/rollout-record.js'
 import { MetricRunner, CANARY_SCORE_CHECK } from '../../shared/canary/metric-runner.js'
 import { runPlatformCommand } from '../../shared/canary/platform-command.js'
@@ -15,7 +13,7 @@ import { renderRolloutSummary } from '../../shared/canary/rollout-summary.js'
 import { runRollout, systemClock, type Clock, type MeasuredCheck } from '../../shared/canary/rollout-controller.js'
 import { STATE } from './state-keys.js'
 import { TOOL_VERSION } from '../../shared/context.js'
-import { redact } from '../../shared/redact.js'
+import { redact, secretsFromEnv } from '../../shared/redact.js'
 
 export const ACTION_NAME = 'canary-rollout'
 
@@ -58,7 +56,8 @@ async function rollout(deps: RunDeps): Promise<void> {
   if (token) io.setSecret(token)
   const settings = readSettings(io, workspace)
   const reportInput = io.getInput('report-path') || 'flow-rollout-report.json'
-  const reportFile = resolveInWorkspace(workspace, reportInput, 'report path')
+  // Checked before the rollout starts: a symlinked report path must not cost the report afterwards.
+  const reportFile = resolveForWrite(workspace, reportInput, 'report path')
 
   const cancel = new AbortController()
   const unsubscribe = deps.onSignal((signal) => {
@@ -114,8 +113,8 @@ async function rollout(deps: RunDeps): Promise<void> {
   }
 
   const report = buildRolloutReport(outcome, settings, runInfo(io, deps.now()))
-  mkdirSync(path.dirname(reportFile), { recursive: true })
-  writeFileSync(reportFile, redact(`${JSON.stringify(report, null, 2)}\n`, token ? [token] : []))
+  // Command output in the report may echo a credential from the step's environment (`set -x`).
+  writeFileInside(workspace, reportInput, redact(`${JSON.stringify(report, null, 2)}\n`, [token, ...secretsFromEnv(io.env)]), 'report path')
   const reportRel = workspaceRelative(workspace, reportFile)
   io.appendSummary(renderRolloutSummary(outcome, { reportPath: reportRel }))
   io.setOutput('decision', outcome.decision)

@@ -1,11 +1,9 @@
-import { writeFileSync } from 'node:fs'
-import path from 'node:path'
 import { booleanInput, createRunnerIO, runAction, workspaceOf, type ActionIO } from '../../shared/action.js'
 import { outputDir } from '../../shared/context.js'
 import { validationReport, validationSummary, findingAnnotations } from '../../shared/graph/report.js'
 import { validateGraphFile } from '../../shared/graph/index.js'
-import { resolveInWorkspace } from '../../shared/safe-path.js'
-import { redact } from '../../shared/github/redact.js'
+import { writeFileInside } from '../../shared/safe-path.js'
+import { redact } from '../../shared/redact.js'
 
 export interface ValidateGraphInputs {
   graph: string
@@ -34,11 +32,12 @@ export async function run(deps: ValidateGraphDeps = {}): Promise<void> {
     const root = workspaceOf(io)
     const result = validateGraphFile(root, inputs.graph)
     const valid = result.valid && !(inputs.strict && result.warnings > 0)
-    const reportPath = inputs.report
-      ? resolveInWorkspace(root, inputs.report, 'report path')
-      : path.join(outputDir(io.env), 'validation-report.json')
     const report = validationReport(result, { env: io.env, now: now(), graph: inputs.graph, strict: inputs.strict })
-    writeFileSync(reportPath, redact(`${JSON.stringify(report, null, 2)}\n`))
+    const reportText = redact(`${JSON.stringify(report, null, 2)}\n`)
+    // A symlink anywhere on the report path is refused, never followed.
+    const reportPath = inputs.report
+      ? writeFileInside(root, inputs.report, reportText, 'report path')
+      : writeFileInside(outputDir(io.env), 'validation-report.json', reportText, 'report path')
     io.annotate(findingAnnotations(result.findings, inputs.strict))
     io.appendSummary(validationSummary(result, { graph: inputs.graph, strict: inputs.strict }))
     io.setOutput('valid', valid)

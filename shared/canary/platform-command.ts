@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
+import { redact, secretsFromEnv } from '../redact.js'
 
 export type CommandName = 'set-weight' | 'promote' | 'rollback'
 
@@ -59,7 +60,13 @@ function execute(request: CommandRequest, log: CommandLog, baseEnv: NodeJS.Proce
   log.info(`::stop-commands::${stopToken}`)
   const tail: string[] = []
   const pending = { out: '', err: '' }
-  const emit = (line: string) => {
+  const env = childEnvironment(baseEnv, request.env)
+  // The runner masks secrets in the log, but the tail also goes into the rollout report, an
+  // artifact the masking never sees: a command that echoes its credential (`set -x`) must not
+  // put it there. Credential-named variables of the command's environment are redacted.
+  const secrets = secretsFromEnv(env)
+  const emit = (raw: string) => {
+    const line = redact(raw, secrets)
     log.info(line)
     tail.push(line)
     if (tail.length > TAIL_LINES) tail.shift()
@@ -71,7 +78,7 @@ function execute(request: CommandRequest, log: CommandLog, baseEnv: NodeJS.Proce
       return
     }
     const child = spawn('bash', ['-c', request.command], {
-      env: childEnvironment(baseEnv, request.env),
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true
     })

@@ -1,10 +1,10 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { ConfigurationError, errorMessage } from '../errors.js'
 import { loadGraph } from '../graph/index.js'
 import type { ProcessGraph } from '../graph/model.js'
 import type { FlowReport } from '../report/types.js'
-import { resolveInWorkspace, workspaceRelative } from '../safe-path.js'
+import { resolveForWrite, workspaceRelative, writeFileInside } from '../safe-path.js'
 import { sameLines, unifiedDiff } from './diff.js'
 import {
   diagramStats,
@@ -83,7 +83,8 @@ export function prepareDiagram(req: DiagramRequest): PreparedDiagram {
   let output: PreparedDiagram['output']
   if (req.output) {
     const format = outputFormat(req.output)
-    const absolute = resolveInWorkspace(req.root, req.output, 'output file')
+    // A symlink anywhere on the output path is refused (F6), also when only checking.
+    const absolute = resolveForWrite(req.root, req.output, 'output file', { createFolders: false })
     output = {
       absolute,
       relative: workspaceRelative(req.root, absolute),
@@ -118,9 +119,11 @@ export function prepareDiagram(req: DiagramRequest): PreparedDiagram {
 
 export function writeDiagram(output: NonNullable<PreparedDiagram['output']>): void {
   try {
-    mkdirSync(path.dirname(output.absolute), { recursive: true })
-    writeFileSync(output.absolute, output.text, 'utf8')
+    // The workspace root, from the output's absolute and workspace-relative forms.
+    const root = path.resolve(output.absolute, ...output.relative.split('/').map(() => '..'))
+    writeFileInside(root, output.relative, output.text, 'output file')
   } catch (error) {
+    if (error instanceof ConfigurationError) throw error
     throw new ConfigurationError(
       `Cannot write the diagram to ${output.relative}: ${errorMessage(error)}.`,
       { file: output.relative }

@@ -20,7 +20,8 @@ export interface OpenedEvidence {
  * Resolves a workspace-relative path and opens it, refusing what must never be read: paths or
  * symlinks leading outside the workspace, directories and devices, empty files and files over the
  * cap. The file is opened with O_NOFOLLOW and checked through the open descriptor, so a file
- * swapped for a symlink between the check and the read is still refused.
+ * swapped for a symlink between the check and the read is still refused. O_NONBLOCK keeps open()
+ * from waiting forever for a writer on a named pipe; the descriptor check then refuses the pipe.
  */
 export async function openEvidence(root: string, userPath: string, maxBytes: number): Promise<OpenedEvidence> {
   const shown = printable(userPath)
@@ -37,18 +38,20 @@ export async function openEvidence(root: string, userPath: string, maxBytes: num
   const display = workspaceRelative(root, absolute)
   let handle: FileHandle
   try {
-    handle = await fsp.open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW)
+    handle = await fsp.open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ENOENT') {
       throw new EvidenceError(display, 'missing', 'does not exist; check the path, or that the step producing it ran.')
     }
     if (code === 'ELOOP') throw new EvidenceError(display, 'outside-workspace', 'is a symbolic link; refusing to follow it.')
+    // open() on a Unix socket fails with ENXIO: it is not a file either.
+    if (code === 'ENXIO') throw new EvidenceError(display, 'unreadable', 'is a socket, not a regular file; name the report file the tool writes.')
     throw new EvidenceError(display, 'unreadable', `cannot be opened (${code ?? errorMessage(error)}).`)
   }
   try {
     const stat = await handle.stat()
-    if (!stat.isFile()) throw new EvidenceError(display, 'unreadable', 'is not a regular file.')
+    if (!stat.isFile()) throw new EvidenceError(display, 'unreadable', `is ${fileKind(stat)}, not a regular file; name the report file the tool writes.`)
     if (stat.size === 0) throw new EvidenceError(display, 'empty', 'is empty (0 bytes); the tool that writes it may have failed.')
     if (stat.size > maxBytes) {
       throw new EvidenceError(display, 'too-large', `is ${stat.size} bytes, over the ${maxBytes}-byte limit for this format.`)
@@ -58,6 +61,14 @@ export async function openEvidence(root: string, userPath: string, maxBytes: num
     await handle.close()
     throw error
   }
+}
+
+function fileKind(stat: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  if (stat.isDirectory()) return 'a folder'
+  if (stat.isFIFO()) return 'a named pipe (FIFO)'
+  if (stat.isSocket()) return 'a socket'
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device'
+  return 'a special file'
 }
 
 /** Reads a whole opened file as UTF-8 text (BOM removed), re-checking the cap as bytes arrive. */

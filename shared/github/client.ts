@@ -2,7 +2,7 @@ import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import { GitHubError, classifyGitHubError, lowerCaseHeaders } from './errors.js'
-import { redact } from './redact.js'
+import { redact } from '../redact.js'
 
 export interface GitHubClientOptions {
   token: string

@@ -1,4 +1,4 @@
-import { redact } from './redact.js'
+import { redact } from '../redact.js'
 
 export type GitHubErrorKind = 'forbidden-fork' | 'rate-limited' | 'unauthorized' | 'not-found' | 'server' | 'network' | 'other'
 

@@ -25,4 +25,4 @@ export {
   type PullRequestCommit,
   type PullRequestFile
 } from './pulls.js'
-export { redact } from './redact.js'
+export { redact } from '../redact.js'

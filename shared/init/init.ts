@@ -1,6 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import path from 'node:path'
-import { resolveInWorkspace } from '../safe-path.js'
+import { existsSync, readFileSync } from 'node:fs'
+import { resolveForWrite, writeFileInside } from '../safe-path.js'
 import {
   ADR_TEMPLATE,
   firstAdr,
@@ -11,7 +10,7 @@ import {
 } from './templates/artifacts.js'
 import type { UsesRef } from './package-info.js'
 import { BASELINE_JSON, GRAPH_YAML, waiversYaml } from './templates/process.js'
-import { RECALIBRATE_STARTER, VERIFY_STARTER } from './templates/workflows.js'
+import { starterWorkflow } from './templates/workflows.js'
 
 export interface ScaffoldFile {
   path: string
@@ -80,12 +79,12 @@ export function scaffoldFiles(today: string, uses: UsesRef): ScaffoldFile[] {
     },
     {
       path: '.github/workflows/flow-verify.yml',
-      content: withUses(VERIFY_STARTER, uses),
+      content: withUses(starterWorkflow('verify'), uses),
       what: 'verify on pull requests'
     },
     {
       path: '.github/workflows/flow-recalibrate.yml',
-      content: withUses(RECALIBRATE_STARTER, uses),
+      content: withUses(starterWorkflow('recalibrate'), uses),
       what: 'recalibrate weekly'
     }
   ]
@@ -108,19 +107,19 @@ export function scaffold(
 ): ScaffoldResult {
   const files: ScaffoldResult['files'] = []
   for (const f of scaffoldFiles(opts.today, opts.uses)) {
-    const target = resolveInWorkspace(root, f.path, 'scaffold file')
+    // A symlink anywhere on the path (a dangling one committed in the repository) is refused.
+    const target = resolveForWrite(root, f.path, 'scaffold file')
     let action: ScaffoldAction
     if (existsSync(target)) {
       const current = readFileSync(target, 'utf8')
       if (current === f.content) action = 'unchanged'
       else if (!opts.force) action = 'kept'
       else {
-        writeFileSync(target, f.content, 'utf8')
+        writeFileInside(root, f.path, f.content, 'scaffold file')
         action = 'overwritten'
       }
     } else {
-      mkdirSync(path.dirname(target), { recursive: true })
-      writeFileSync(target, f.content, 'utf8')
+      writeFileInside(root, f.path, f.content, 'scaffold file')
       action = 'created'
     }
     files.push({ path: f.path, action, what: f.what })

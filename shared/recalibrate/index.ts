@@ -1,6 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import path from 'node:path'
-import { resolveInWorkspace, workspaceRelative } from '../safe-path.js'
+import { workspaceRelative, writeFileInside } from '../safe-path.js'
 import { renderDashboard } from './dashboard.js'
 import { applyProposals, stampCalibration } from './proposals.js'
 import type { Recalibration } from './recalibrate.js'
@@ -37,17 +37,16 @@ export function writeOutputs(
   const progressText = renderProgress(r)
   const progress = path.join(opts.outDir, 'PROGRESS.md')
   const json = path.join(opts.outDir, 'recalibration.json')
-  writeFileSync(dashboard, renderDashboard(r), 'utf8')
-  writeFileSync(progress, progressText, 'utf8')
-  writeFileSync(json, `${JSON.stringify(r, null, 2)}\n`, 'utf8')
+  // Every write refuses a symlink on its path (in the repository one may be committed).
+  writeFileInside(opts.outDir, 'dashboard.html', renderDashboard(r), 'dashboard')
+  writeFileInside(opts.outDir, 'PROGRESS.md', progressText, 'progress file')
+  writeFileInside(opts.outDir, 'recalibration.json', `${JSON.stringify(r, null, 2)}\n`, 'recalibration file')
   const changed: string[] = []
   if (!opts.dryRun) {
     const today = r.generatedAt.slice(0, 10)
     changed.push(...applyProposals(opts.root, opts.graphPath, r.proposals, today))
     if (changed.length > 0 && !r.proposals.some((p) => p.kind === 'baseline' && p.writable)) changed.push(stampCalibration(opts.root, opts.baselinePath, today))
-    const target = resolveInWorkspace(opts.root, opts.progressPath && opts.progressPath.trim() !== '' ? opts.progressPath : DEFAULT_PROGRESS_PATH, 'progress file')
-    mkdirSync(path.dirname(target), { recursive: true })
-    writeFileSync(target, progressText, 'utf8')
+    const target = writeFileInside(opts.root, opts.progressPath && opts.progressPath.trim() !== '' ? opts.progressPath : DEFAULT_PROGRESS_PATH, progressText, 'progress file')
     changed.push(workspaceRelative(opts.root, target))
   }
   return { dashboard, progress, json, changed: [...new Set(changed)] }

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { ConfigurationError, errorMessage } from '../errors.js'
 import { comparisons, parseExpression, type Expression } from '../expr/index.js'
 import { BASELINE_PREFIX, DEFAULT_BASELINE_PATH, ratchetDirections } from '../gates/baseline.js'
 import { loadGraph } from '../graph/index.js'
-import { resolveInWorkspace, workspaceRelative } from '../safe-path.js'
+import { resolveInWorkspace, workspaceRelative, writeFileInside } from '../safe-path.js'
 import { parseYaml, type LoadedYaml } from '../yaml.js'
 import type { Better, TrendPoint } from './analysis.js'
 import { byText } from '../compare.js'
@@ -405,7 +405,7 @@ export function applyProposals(root: string, graphPath: string, proposals: Propo
       // The edited file must still parse to the intended expressions before it is written.
       const check = expressionSites(parseYaml(out, file))
       if (check.length !== sites.length) throw new Error(`rewriting ${file} changed its structure; nothing was written`)
-      writeFileSync(absolute, out, 'utf8')
+      writeFileInside(root, graphPath, out, 'graph file')
       changed.push(file)
     }
   }
@@ -416,7 +416,7 @@ export function applyProposals(root: string, graphPath: string, proposals: Propo
     const metrics = isRecord(data.metrics) ? { ...data.metrics } : {}
     for (const p of baselines) metrics[p.metric] = p.to
     const next = { version: 1, ...data, metrics: sortKeys(metrics), calibrated: today }
-    writeFileSync(absolute, `${JSON.stringify(next, null, 2)}\n`, 'utf8')
+    writeFileInside(root, baselines[0].file, `${JSON.stringify(next, null, 2)}\n`, 'baseline file')
     changed.push(baselines[0].file)
   }
   return changed
@@ -431,7 +431,7 @@ export function stampCalibration(root: string, baselinePath: string | undefined,
     const parsed = JSON.parse(readFileSync(absolute, 'utf8')) as unknown
     if (isRecord(parsed)) data = parsed
   }
-  writeFileSync(absolute, `${JSON.stringify({ version: 1, ...data, calibrated: today }, null, 2)}\n`, 'utf8')
+  writeFileInside(root, file, `${JSON.stringify({ version: 1, ...data, calibrated: today }, null, 2)}\n`, 'baseline file')
   return workspaceRelative(root, absolute)
 }
 

@@ -1,10 +1,10 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { ConfigurationError, EvidenceError, errorMessage } from '../errors.js'
-import { resolveInWorkspace } from '../safe-path.js'
+import { resolveInWorkspace, writeFileInside } from '../safe-path.js'
 import type { FlowReport } from './types.js'
 import { validateReport } from './validate.js'
-import { redact } from '../github/redact.js'
+import { redact } from '../redact.js'
 
 /** Reports are small; one far larger than this is not a report we wrote. */
 export const MAX_REPORT_BYTES = 64 * 1024 * 1024
@@ -16,7 +16,15 @@ export const MAX_REPORT_BYTES = 64 * 1024 * 1024
  * returned for the caller to surface.
  */
 export function writeReport(root: string, userPath: string, report: FlowReport, opts: WriteOptions = {}): { path: string; schemaErrors: string[] } {
-  return writeReportFile(resolveInWorkspace(root, userPath, 'report path'), report, opts)
+  const check = opts.validate === false ? ({ valid: true } as const) : validateReport(report)
+  // A symlink anywhere on the path (committed by the pull request) is refused, never followed.
+  const target = writeFileInside(root, userPath, reportText(report), 'report path')
+  return { path: target, schemaErrors: check.valid ? [] : check.errors }
+}
+
+// Token-shaped text (an error message quoting a token) never reaches a file that is uploaded.
+function reportText(report: FlowReport): string {
+  return redact(`${JSON.stringify(report, null, 2)}\n`)
 }
 
 export interface WriteOptions {
@@ -31,10 +39,10 @@ export interface WriteOptions {
 /** Writes a report to a path the action chose itself (e.g. under RUNNER_TEMP). */
 export function writeReportFile(target: string, report: FlowReport, opts: WriteOptions = {}): { path: string; schemaErrors: string[] } {
   const check = opts.validate === false ? ({ valid: true } as const) : validateReport(report)
+  // The folder is the action's own (under RUNNER_TEMP); the file itself is still never followed.
   mkdirSync(path.dirname(target), { recursive: true })
-  // Token-shaped text (an error message quoting a token) never reaches a file that is uploaded.
-  writeFileSync(target, redact(`${JSON.stringify(report, null, 2)}\n`), 'utf8')
-  return { path: target, schemaErrors: check.valid ? [] : check.errors }
+  const written = writeFileInside(path.dirname(target), path.basename(target), reportText(report), 'report file')
+  return { path: written, schemaErrors: check.valid ? [] : check.errors }
 }
 
 /**
@@ -45,8 +53,12 @@ export function readReport(root: string, userPath: string): FlowReport {
   const file = resolveInWorkspace(root, userPath, 'report')
   let size: number
   try {
-    size = statSync(file).size
-  } catch {
+    const st = statSync(file)
+    // A named pipe would block the read forever; only a regular file can be a report.
+    if (!st.isFile()) throw new EvidenceError(userPath, 'unreadable', 'is not a regular file.')
+    size = st.size
+  } catch (error) {
+    if (error instanceof EvidenceError) throw error
     throw new ConfigurationError(`${userPath} does not exist.`)
   }
   if (size > MAX_REPORT_BYTES) throw new EvidenceError(userPath, 'too-large', `${size} bytes is over the ${MAX_REPORT_BYTES}-byte limit for a report.`)
