@@ -52,6 +52,7 @@ export function detectFormat(file: string, head: string): FormatName | undefined
   if (/^(TN|SF|VER):/m.test(trimmed.slice(0, 4096)) && /^(TN|SF|VER):/.test(trimmed)) return 'lcov'
   if (/^(TAP version 1[34]\s*$|1\.\.\d+\b|(not )?ok\b)/m.test(trimmed.split('\n', 1)[0])) return 'tap'
   if (/^mode: (set|count|atomic)\s*$/.test(trimmed.split('\n', 1)[0])) return 'go-cover'
+  if (/^FAIL\t\S+ \[(build|setup) failed\]\s*$/.test(trimmed.split('\n', 1)[0])) return 'go-test-json'
   return undefined
 }
 

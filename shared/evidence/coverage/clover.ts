@@ -13,14 +13,19 @@ interface CloverFile {
   branchesHit: number
   functionsFound: number
   functionsHit: number
+  /** The file's own <metrics> counts of conditionals and methods, when it has them. */
+  summary?: { branchesFound?: number; branchesHit?: number; functionsFound?: number; functionsHit?: number }
 }
 
 /**
  * Clover XML (OpenClover, PHPUnit --coverage-clover, istanbul's clover reporter, Kover). Per
- * <file> (its `path`, else its `name`), <line type="stmt"> and <line type="cond"> are lines (a line
- * listed twice keeps its highest count); a cond line has two branches, each hit when its
- * truecount / falsecount is above 0; <line type="method"> is a function, hit when its count is
- * above 0. Counts come from the lines, not from the <metrics> summaries.
+ * <file> (its `path`, else its `name`), <line type="stmt"> and <line type="cond"> are lines, hit
+ * when their count is above 0 (a line listed twice keeps its highest count). Branches and
+ * functions come from the file's own <metrics conditionals coveredconditionals methods
+ * coveredmethods>, because writers disagree on what a cond line's truecount/falsecount mean
+ * (OpenClover: times true and false; istanbul: branches covered and not covered). Without those
+ * metrics, a cond line is two branches hit when truecount / falsecount is above 0, and a
+ * <line type="method"> is a function hit when its count is above 0.
  */
 export async function readClover(opened: OpenedEvidence, ctx: ReadContext): Promise<ReaderOutput> {
   const display = opened.display
@@ -47,6 +52,15 @@ export async function readClover(opened: OpenedEvidence, ctx: ReadContext): Prom
       fileDepth = depth
       return
     }
+    if (tag.name === 'metrics' && file && depth === fileDepth + 1) {
+      file.summary = {
+        branchesFound: countAttr(tag, 'conditionals', display),
+        branchesHit: countAttr(tag, 'coveredconditionals', display),
+        functionsFound: countAttr(tag, 'methods', display),
+        functionsHit: countAttr(tag, 'coveredmethods', display)
+      }
+      return
+    }
     if (tag.name !== 'line' || !file) return
     const num = countAttr(tag, 'num', display)
     if (num === undefined || num === 0) throw new EvidenceError(display, 'malformed', `${file.path}: a <line> has no line number (num).`)
@@ -61,7 +75,7 @@ export async function readClover(opened: OpenedEvidence, ctx: ReadContext): Prom
         const f = countAttr(tag, 'falsecount', display) ?? 0
         file.branchesFound += 2
         file.branchesHit += (t > 0 ? 1 : 0) + (f > 0 ? 1 : 0)
-        setLine(file, num, Math.max(count, t + f))
+        setLine(file, num, tag.attributes.count !== undefined ? count : t + f)
         return
       }
       case 'stmt':
@@ -84,10 +98,10 @@ export async function readClover(opened: OpenedEvidence, ctx: ReadContext): Prom
       acc.addFile(f.path, {
         linesFound: f.lines.size,
         linesHit: hit,
-        branchesFound: f.branchesFound,
-        branchesHit: f.branchesHit,
-        functionsFound: f.functionsFound,
-        functionsHit: f.functionsHit
+        branchesFound: f.summary?.branchesFound ?? f.branchesFound,
+        branchesHit: f.summary?.branchesFound !== undefined ? (f.summary.branchesHit ?? 0) : f.branchesHit,
+        functionsFound: f.summary?.functionsFound ?? f.functionsFound,
+        functionsHit: f.summary?.functionsFound !== undefined ? (f.summary.functionsHit ?? 0) : f.functionsHit
       })
     }
   }

@@ -80,6 +80,17 @@ export async function readGoTestJson(
     ctx.maxBytes,
     (line, lineNo) => {
       if (line.trim() === '') return
+      // Before Go 1.24 a package that does not build gets this plain line on stdout, not an event.
+      const broken = /^FAIL\t(\S+) \[(build|setup) failed\]\s*$/.exec(line)
+      if (broken) {
+        events++
+        tally.fail(
+          `package ${broken[1]}`,
+          `${broken[1]} did not build (${broken[2]} failed); the compiler's errors are on the stderr of \`go test\`.`,
+          true
+        )
+        return
+      }
       const e = parseJsonLine(display, line, lineNo, '`go test -json`')
       if (!isRecord(e) || typeof e.Action !== 'string') {
         throw new EvidenceError(
