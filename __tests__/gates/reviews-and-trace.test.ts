@@ -199,11 +199,11 @@ describe('trace requirements', () => {
 })
 
 describe('small-change exemption from the pull request files', () => {
-  it('counts added lines through the API (given the shared GitHubClient itself)', async () => {
+  it('counts added and deleted lines through the API (given the shared GitHubClient itself)', async () => {
     const { client: requester } = client()
     nock(API).get('/repos/o/r/pulls/7/files').query(true).reply(200, [{ filename: 'src/a.ts', additions: 4, deletions: 10 }, { filename: 'src/b.ts', additions: 3, deletions: 0 }])
     const root = repo({}, 'shop')
     const { report } = await evaluateGates({ root, graphPath: '.process/graph.yaml', stage: 'production', gates: ['G-quality'], now, pullRequest: pr, github: requester })
-    expect(requirement(report, 'G-quality', 'coverage')).toMatchObject({ status: 'skipped', skipReason: 'small-change', actual: { 'changes.lines': 7 } })
+    expect(requirement(report, 'G-quality', 'coverage')).toMatchObject({ status: 'skipped', skipReason: 'small-change', actual: { 'changes.lines': 17 } })
   })
 })

@@ -22,6 +22,7 @@ import { PullRequestFacts, type GitHubRequester, type PullRequestContext } from 
 import { loadSignoffs } from './signoffs.js'
 import { loadWaivers, waiverCoversStage, waiverTargets, type Waiver } from './waivers.js'
 import { byText } from '../compare.js'
+import { changeSize, notExemptBecause, type ChangeSize } from './change-size.js'
 import type { Change } from '../change/model.js'
 
 export interface EvaluateGatesOptions {
@@ -81,8 +82,14 @@ export async function evaluateGatesWith(port: EvidencePort, opts: EvaluateGatesO
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(stage)) {
     throw new ConfigurationError(`The stage "${stage.slice(0, 64)}" is not a valid stage name (letters, digits, ".", "_" and "-").`)
   }
-  if (graph.stages.length > 0 && !graph.stages.includes(stage)) {
-    throw new ConfigurationError(`The stage "${stage}" is not one of the graph's stages (${graph.stages.join(', ')}).`)
+  // An empty stages: list declares no stage at all; accepting any stage there would skip every
+  // only: requirement on a typo (validate-graph reports the empty list as empty-stages).
+  if (!graph.stages.includes(stage)) {
+    throw new ConfigurationError(
+      graph.stages.length === 0
+        ? `The stage "${stage}" cannot be checked: ${graph.file} declares no stages (stages: []). List them, e.g. stages: [dev, staging, production], or remove the key for that default.`
+        : `The stage "${stage}" is not one of the graph's stages (${graph.stages.join(', ')}) in ${graph.file}; use one of them or add it to stages:.`
+    )
   }
   const gateNodes = selectGates(graph, opts.gates)
 
@@ -121,7 +128,7 @@ export async function evaluateGatesWith(port: EvidencePort, opts: EvaluateGatesO
   const describeApiError = opts.describeApiError ?? errorMessage
   const github = opts.github && 'octokit' in opts.github ? opts.github.octokit : opts.github
   const facts = opts.pullRequest ? new PullRequestFacts(opts.pullRequest, github) : undefined
-  const changedLineCount = memoise(() => countChangedLines(opts.changedLines, facts))
+  const changedLineCount = memoise(() => changeSize(opts.change, opts.changedLines, facts))
 
   const gates: GateResult[] = []
   const expressions: Expression[] = []
@@ -158,7 +165,7 @@ export async function evaluateGatesWith(port: EvidencePort, opts: EvaluateGatesO
     applyWaivers(node.id, requirements, waivers.waivers, stage)
     gates.push({
       id: node.id,
-      status: gateStatus(requirements),
+      ...notEvaluated(node, requirements, stage),
       ...(node.description ? { description: node.description.trim().replace(/\s+/g, ' ') } : {}),
       requirements,
       ...(node.pos ? { location: { file: graph.file, line: node.pos.line, col: node.pos.col } } : {})
@@ -198,6 +205,20 @@ export async function evaluateGatesWith(port: EvidencePort, opts: EvaluateGatesO
   return { report, annotations: gateAnnotations(report), graph }
 }
 
+/**
+ * A gate whose every requirement was skipped (other stages, small-change exemptions) checked
+ * nothing: it is "not evaluated", never "passed", and fails the run unless the graph marks it
+ * optional for this stage.
+ */
+function notEvaluated(node: GraphNode, requirements: RequirementResult[], stage: string): Pick<GateResult, 'status' | 'optional' | 'reason'> {
+  if (requirements.length === 0 || requirements.some((r) => r.status !== 'skipped')) return { status: gateStatus(requirements) }
+  const optional = node.optional === true || (Array.isArray(node.optional) && node.optional.includes(stage))
+  const reason = `Every requirement of ${node.id} was skipped for stage ${stage}, so nothing was checked${
+    optional ? ` (the gate is optional for ${stage})` : `; it fails the run. Add a requirement that applies to ${stage}, or mark the gate optional: [${stage}] if skipping it there is intended`
+  }.`
+  return { status: 'not-evaluated', reason, ...(optional ? { optional: true as const } : {}) }
+}
+
 function selectGates(graph: ProcessGraph, wanted: string[] | undefined): GraphNode[] {
   const all = graph.nodes.filter((n) => n.kind === 'gate')
   if (!wanted || wanted.length === 0) {
@@ -223,7 +244,7 @@ interface RequirementContext {
   facts?: PullRequestFacts
   commits?: string[]
   describeApiError: (error: unknown) => string
-  changedLineCount: () => Promise<number | undefined>
+  changedLineCount: () => Promise<ChangeSize | undefined>
   signoffs: ReturnType<typeof loadSignoffs>
 }
 
@@ -243,7 +264,13 @@ async function checkRequirement(req: Requirement, ctx: RequirementContext): Prom
     switch (req.type) {
       case 'metric': {
         if (req.minChangedLines !== undefined) {
-          const changed = await ctx.changedLineCount()
+          const size = await ctx.changedLineCount()
+          const changed = size?.lines
+          const notExempt = size && notExemptBecause(size)
+          if (notExempt && changed !== undefined && changed < req.minChangedLines) {
+            const outcome = checkExpression(check, ctx.expressionCtx, 'metric')
+            return { ...outcome, message: `${outcome.message} ${notExempt}` }
+          }
           if (changed !== undefined && changed < req.minChangedLines) {
             return {
               status: 'skipped',
@@ -462,23 +489,6 @@ function valueFiles(names: readonly string[], graph: ProcessGraph): string[] {
     if (ns && name.includes('.')) out.add(ns)
   }
   return [...out]
-}
-
-async function countChangedLines(changed: Map<string, Set<number>> | undefined, facts: PullRequestFacts | undefined): Promise<number | undefined> {
-  if (changed) {
-    let n = 0
-    for (const lines of changed.values()) n += lines.size
-    return n
-  }
-  if (facts?.hasApi) {
-    // Added lines, as SonarQube counts new code; an API failure leaves the rule in force.
-    try {
-      return (await facts.files()).reduce((sum, f) => sum + (Number.isFinite(f.additions) ? f.additions : 0), 0)
-    } catch {
-      return undefined
-    }
-  }
-  return undefined
 }
 
 function memoise<T>(fn: () => Promise<T>): () => Promise<T> {

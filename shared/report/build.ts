@@ -50,15 +50,19 @@ export function countTotals(gates: GateResult[]): ReportTotals {
  * the step.
  */
 export function gatesVerdict(gates: GateResult[], failOn: FailOn): 'passed' | 'failed' {
-  const bad = gates.some((g) => g.status === 'failed' || g.status === 'error' || (failOn === 'warn' && g.status === 'warned'))
-  return bad ? 'failed' : 'passed'
+  return gates.some((g) => failsVerdict(g, failOn)) ? 'failed' : 'passed'
+}
+
+/** A gate that checked nothing fails too, unless it is optional for the stage. */
+function failsVerdict(g: GateResult, failOn: FailOn): boolean {
+  return g.status === 'failed' || g.status === 'error' || (g.status === 'not-evaluated' && !g.optional) || (failOn === 'warn' && g.status === 'warned')
 }
 
 /** Gates that make the verdict fail, for outputs and messages. */
 export function failingGates(report: FlowReport): string[] {
   const failOn = report.failOn ?? 'error'
   return (report.gates ?? [])
-    .filter((g) => g.status === 'failed' || g.status === 'error' || (failOn === 'warn' && g.status === 'warned'))
+    .filter((g) => failsVerdict(g, failOn))
     .map((g) => g.id)
 }
 

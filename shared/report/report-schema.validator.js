@@ -5,14 +5,14 @@ import func1_module from 'ajv/dist/runtime/ucs2length.js'
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://flow-actions.dev/schemas/flow-report.schema.json","title":"flow-actions report (flow-report.json)","description":"One versioned report for every flow-actions run. The envelope (version, kind, run, verdict) is shared by every kind; the parts of a gates report are described here and other kinds add their own top-level fields. Within a version fields are only added, never removed or retyped.","type":"object","required":["version","kind","run","verdict"],"properties":{"$schema":{"type":"string"},"version":{"const":1},"kind":{"enum":["gates","mutation","rollout","validation"]},"run":{"$ref":"#/$defs/run"},"verdict":{"enum":["passed","failed"]},"metrics":{"description":"Every metric collected from the evidence, by its name in the metric namespace.","type":"object","additionalProperties":{"type":"number"}},"gates":{"type":"array","items":{"$ref":"#/$defs/gate"}},"failOn":{"enum":["error","warn","never"]},"totals":{"$ref":"#/$defs/totals"},"evidence":{"type":"object","required":["sources","problems"],"additionalProperties":false,"properties":{"sources":{"type":"object","additionalProperties":{"type":"array","items":{"type":"string"}}},"problems":{"type":"array","items":{"$ref":"#/$defs/evidenceProblem"}}}},"findings":{"type":"array","items":{"$ref":"#/$defs/finding"}},"findingsTotal":{"type":"integer","minimum":0},"waivers":{"type":"array","items":{"$ref":"#/$defs/waiver"}},"baseline":{"$ref":"#/$defs/baseline"},"values":{"type":"object","additionalProperties":{"$ref":"#/$defs/actual"}}},"allOf":[{"if":{"properties":{"kind":{"const":"gates"}}},"then":{"required":["gates","totals"]}}],"$defs":{"location":{"type":"object","required":["file"],"additionalProperties":false,"properties":{"file":{"type":"string"},"line":{"type":"integer","minimum":0},"col":{"type":"integer","minimum":0}}},"actual":{"type":["number","string","boolean","null"]},"run":{"type":"object","required":["time","tool"],"properties":{"repository":{"type":"string"},"sha":{"type":"string"},"ref":{"type":"string"},"event":{"type":"string"},"runId":{"type":"string"},"runAttempt":{"type":"string"},"workflow":{"type":"string"},"stage":{"type":"string"},"time":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$"},"tool":{"type":"object","required":["name","version"],"additionalProperties":false,"properties":{"name":{"type":"string"},"version":{"type":"string"}}},"pullRequest":{"type":"integer","minimum":1},"graph":{"type":"string"}}},"requirement":{"type":"object","required":["id","type","severity","status","check","message","evidence"],"additionalProperties":false,"properties":{"id":{"type":"string","minLength":1},"type":{"type":"string","minLength":1},"severity":{"enum":["fail","warn"]},"status":{"enum":["passed","failed","waived","missing-evidence","error","skipped"]},"check":{"type":"string"},"actual":{"type":"object","additionalProperties":{"$ref":"#/$defs/actual"}},"expected":{"type":"string"},"message":{"type":"string"},"evidence":{"type":"array","items":{"type":"string"}},"waiver":{"type":"object","required":["reason","approver","expires"],"additionalProperties":false,"properties":{"reason":{"type":"string","minLength":1},"approver":{"type":"string","minLength":1},"expires":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}$"}}},"location":{"$ref":"#/$defs/location"},"detail":{"type":"string"},"skipReason":{"enum":["stage","small-change"]},"waiverProblem":{"type":"string"}},"allOf":[{"if":{"properties":{"status":{"const":"waived"}}},"then":{"required":["waiver"]}}]},"gate":{"type":"object","required":["id","status","requirements"],"additionalProperties":false,"properties":{"id":{"type":"string","minLength":1},"status":{"enum":["passed","failed","waived","warned","not-evaluated","error"]},"description":{"type":"string"},"requirements":{"type":"array","items":{"$ref":"#/$defs/requirement"}},"location":{"$ref":"#/$defs/location"}}},"counts":{"type":"object","additionalProperties":{"type":"integer","minimum":0}},"totals":{"type":"object","required":["gates","requirements"],"additionalProperties":false,"properties":{"gates":{"$ref":"#/$defs/counts"},"requirements":{"$ref":"#/$defs/counts"}}},"evidenceProblem":{"type":"object","required":["file","problem","message"],"additionalProperties":false,"properties":{"file":{"type":"string"},"problem":{"type":"string"},"message":{"type":"string"},"line":{"type":"integer","minimum":0}}},"finding":{"type":"object","required":["source","severity","title"],"additionalProperties":false,"properties":{"source":{"type":"string"},"severity":{"enum":["error","warning","notice"]},"title":{"type":"string"},"message":{"type":"string"},"file":{"type":"string"},"line":{"type":"integer","minimum":0}}},"waiver":{"type":"object","required":["state","applied"],"additionalProperties":false,"properties":{"gate":{"type":"string"},"requirement":{"type":"string"},"reason":{"type":"string"},"approver":{"type":"string"},"expires":{"type":"string"},"stages":{"type":"array","items":{"type":"string"}},"state":{"enum":["active","expiring","expired","open-ended","malformed","unused"]},"daysLeft":{"type":"integer"},"applied":{"type":"boolean"},"problem":{"type":"string"},"location":{"$ref":"#/$defs/location"}}},"baseline":{"type":"object","required":["sources","values","candidates"],"additionalProperties":false,"properties":{"sources":{"type":"array","items":{"type":"string"}},"values":{"type":"object","additionalProperties":{"type":"number"}},"candidates":{"type":"array","items":{"type":"object","required":["metric","current","better","improved"],"additionalProperties":false,"properties":{"metric":{"type":"string"},"current":{"type":"number"},"baseline":{"type":"number"},"better":{"enum":["higher","lower"]},"improved":{"type":"boolean"}}}}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://flow-actions.dev/schemas/flow-report.schema.json","title":"flow-actions report (flow-report.json)","description":"One versioned report for every flow-actions run. The envelope (version, kind, run, verdict) is shared by every kind; the parts of a gates report are described here and other kinds add their own top-level fields. Within a version fields are only added, never removed or retyped.","type":"object","required":["version","kind","run","verdict"],"properties":{"$schema":{"type":"string"},"version":{"const":1},"kind":{"enum":["gates","mutation","rollout","validation"]},"run":{"$ref":"#/$defs/run"},"verdict":{"enum":["passed","failed"]},"metrics":{"description":"Every metric collected from the evidence, by its name in the metric namespace.","type":"object","additionalProperties":{"type":"number"}},"gates":{"type":"array","items":{"$ref":"#/$defs/gate"}},"failOn":{"enum":["error","warn","never"]},"totals":{"$ref":"#/$defs/totals"},"evidence":{"type":"object","required":["sources","problems"],"additionalProperties":false,"properties":{"sources":{"type":"object","additionalProperties":{"type":"array","items":{"type":"string"}}},"problems":{"type":"array","items":{"$ref":"#/$defs/evidenceProblem"}}}},"findings":{"type":"array","items":{"$ref":"#/$defs/finding"}},"findingsTotal":{"type":"integer","minimum":0},"waivers":{"type":"array","items":{"$ref":"#/$defs/waiver"}},"baseline":{"$ref":"#/$defs/baseline"},"values":{"type":"object","additionalProperties":{"$ref":"#/$defs/actual"}}},"allOf":[{"if":{"properties":{"kind":{"const":"gates"}}},"then":{"required":["gates","totals"]}}],"$defs":{"location":{"type":"object","required":["file"],"additionalProperties":false,"properties":{"file":{"type":"string"},"line":{"type":"integer","minimum":0},"col":{"type":"integer","minimum":0}}},"actual":{"type":["number","string","boolean","null"]},"run":{"type":"object","required":["time","tool"],"properties":{"repository":{"type":"string"},"sha":{"type":"string"},"ref":{"type":"string"},"event":{"type":"string"},"runId":{"type":"string"},"runAttempt":{"type":"string"},"workflow":{"type":"string"},"stage":{"type":"string"},"time":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$"},"tool":{"type":"object","required":["name","version"],"additionalProperties":false,"properties":{"name":{"type":"string"},"version":{"type":"string"}}},"pullRequest":{"type":"integer","minimum":1},"graph":{"type":"string"}}},"requirement":{"type":"object","required":["id","type","severity","status","check","message","evidence"],"additionalProperties":false,"properties":{"id":{"type":"string","minLength":1},"type":{"type":"string","minLength":1},"severity":{"enum":["fail","warn"]},"status":{"enum":["passed","failed","waived","missing-evidence","error","skipped"]},"check":{"type":"string"},"actual":{"type":"object","additionalProperties":{"$ref":"#/$defs/actual"}},"expected":{"type":"string"},"message":{"type":"string"},"evidence":{"type":"array","items":{"type":"string"}},"waiver":{"type":"object","required":["reason","approver","expires"],"additionalProperties":false,"properties":{"reason":{"type":"string","minLength":1},"approver":{"type":"string","minLength":1},"expires":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}$"}}},"location":{"$ref":"#/$defs/location"},"detail":{"type":"string"},"skipReason":{"enum":["stage","small-change"]},"waiverProblem":{"type":"string"}},"allOf":[{"if":{"properties":{"status":{"const":"waived"}}},"then":{"required":["waiver"]}}]},"gate":{"type":"object","required":["id","status","requirements"],"additionalProperties":false,"properties":{"id":{"type":"string","minLength":1},"status":{"enum":["passed","failed","waived","warned","not-evaluated","error"]},"optional":{"const":true,"description":"A not-evaluated gate the graph marks optional for the stage: it does not fail the run."},"reason":{"type":"string","description":"Why the gate was not evaluated."},"description":{"type":"string"},"requirements":{"type":"array","items":{"$ref":"#/$defs/requirement"}},"location":{"$ref":"#/$defs/location"}}},"counts":{"type":"object","additionalProperties":{"type":"integer","minimum":0}},"totals":{"type":"object","required":["gates","requirements"],"additionalProperties":false,"properties":{"gates":{"$ref":"#/$defs/counts"},"requirements":{"$ref":"#/$defs/counts"}}},"evidenceProblem":{"type":"object","required":["file","problem","message"],"additionalProperties":false,"properties":{"file":{"type":"string"},"problem":{"type":"string"},"message":{"type":"string"},"line":{"type":"integer","minimum":0}}},"finding":{"type":"object","required":["source","severity","title"],"additionalProperties":false,"properties":{"source":{"type":"string"},"severity":{"enum":["error","warning","notice"]},"title":{"type":"string"},"message":{"type":"string"},"file":{"type":"string"},"line":{"type":"integer","minimum":0},"endLine":{"type":"integer","minimum":0,"description":"The last line of a range (changed lines not covered)."}}},"waiver":{"type":"object","required":["state","applied"],"additionalProperties":false,"properties":{"gate":{"type":"string"},"requirement":{"type":"string"},"reason":{"type":"string"},"approver":{"type":"string"},"expires":{"type":"string"},"stages":{"type":"array","items":{"type":"string"}},"state":{"enum":["active","expiring","expired","open-ended","malformed","unused"]},"daysLeft":{"type":"integer"},"applied":{"type":"boolean"},"problem":{"type":"string"},"location":{"$ref":"#/$defs/location"}}},"baseline":{"type":"object","required":["sources","values","candidates"],"additionalProperties":false,"properties":{"sources":{"type":"array","items":{"type":"string"}},"values":{"type":"object","additionalProperties":{"type":"number"}},"candidates":{"type":"array","items":{"type":"object","required":["metric","current","better","improved"],"additionalProperties":false,"properties":{"metric":{"type":"string"},"current":{"type":"number"},"baseline":{"type":"number"},"better":{"enum":["higher","lower"]},"improved":{"type":"boolean"}}}}}}}};
 const schema32 = {"type":"object","required":["time","tool"],"properties":{"repository":{"type":"string"},"sha":{"type":"string"},"ref":{"type":"string"},"event":{"type":"string"},"runId":{"type":"string"},"runAttempt":{"type":"string"},"workflow":{"type":"string"},"stage":{"type":"string"},"time":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$"},"tool":{"type":"object","required":["name","version"],"additionalProperties":false,"properties":{"name":{"type":"string"},"version":{"type":"string"}}},"pullRequest":{"type":"integer","minimum":1},"graph":{"type":"string"}}};
 const schema41 = {"type":"object","required":["file","problem","message"],"additionalProperties":false,"properties":{"file":{"type":"string"},"problem":{"type":"string"},"message":{"type":"string"},"line":{"type":"integer","minimum":0}}};
-const schema42 = {"type":"object","required":["source","severity","title"],"additionalProperties":false,"properties":{"source":{"type":"string"},"severity":{"enum":["error","warning","notice"]},"title":{"type":"string"},"message":{"type":"string"},"file":{"type":"string"},"line":{"type":"integer","minimum":0}}};
+const schema42 = {"type":"object","required":["source","severity","title"],"additionalProperties":false,"properties":{"source":{"type":"string"},"severity":{"enum":["error","warning","notice"]},"title":{"type":"string"},"message":{"type":"string"},"file":{"type":"string"},"line":{"type":"integer","minimum":0},"endLine":{"type":"integer","minimum":0,"description":"The last line of a range (changed lines not covered)."}}};
 const schema45 = {"type":"object","required":["sources","values","candidates"],"additionalProperties":false,"properties":{"sources":{"type":"array","items":{"type":"string"}},"values":{"type":"object","additionalProperties":{"type":"number"}},"candidates":{"type":"array","items":{"type":"object","required":["metric","current","better","improved"],"additionalProperties":false,"properties":{"metric":{"type":"string"},"current":{"type":"number"},"baseline":{"type":"number"},"better":{"enum":["higher","lower"]},"improved":{"type":"boolean"}}}}}};
 const schema35 = {"type":["number","string","boolean","null"]};
 const pattern4 = new RegExp("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$", "u");
-const schema33 = {"type":"object","required":["id","status","requirements"],"additionalProperties":false,"properties":{"id":{"type":"string","minLength":1},"status":{"enum":["passed","failed","waived","warned","not-evaluated","error"]},"description":{"type":"string"},"requirements":{"type":"array","items":{"$ref":"#/$defs/requirement"}},"location":{"$ref":"#/$defs/location"}}};
+const schema33 = {"type":"object","required":["id","status","requirements"],"additionalProperties":false,"properties":{"id":{"type":"string","minLength":1},"status":{"enum":["passed","failed","waived","warned","not-evaluated","error"]},"optional":{"const":true,"description":"A not-evaluated gate the graph marks optional for the stage: it does not fail the run."},"reason":{"type":"string","description":"Why the gate was not evaluated."},"description":{"type":"string"},"requirements":{"type":"array","items":{"$ref":"#/$defs/requirement"}},"location":{"$ref":"#/$defs/location"}}};
 const schema36 = {"type":"object","required":["file"],"additionalProperties":false,"properties":{"file":{"type":"string"},"line":{"type":"integer","minimum":0},"col":{"type":"integer","minimum":0}}};
 const func1 = func1_module.default ?? func1_module;
 const schema34 = {"type":"object","required":["id","type","severity","status","check","message","evidence"],"additionalProperties":false,"properties":{"id":{"type":"string","minLength":1},"type":{"type":"string","minLength":1},"severity":{"enum":["fail","warn"]},"status":{"enum":["passed","failed","waived","missing-evidence","error","skipped"]},"check":{"type":"string"},"actual":{"type":"object","additionalProperties":{"$ref":"#/$defs/actual"}},"expected":{"type":"string"},"message":{"type":"string"},"evidence":{"type":"array","items":{"type":"string"}},"waiver":{"type":"object","required":["reason","approver","expires"],"additionalProperties":false,"properties":{"reason":{"type":"string","minLength":1},"approver":{"type":"string","minLength":1},"expires":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}$"}}},"location":{"$ref":"#/$defs/location"},"detail":{"type":"string"},"skipReason":{"enum":["stage","small-change"]},"waiverProblem":{"type":"string"}},"allOf":[{"if":{"properties":{"status":{"const":"waived"}}},"then":{"required":["waiver"]}}]};
@@ -661,7 +661,7 @@ vErrors.push(err2);
 errors++;
 }
 for(const key0 in data){
-if(!(((((key0 === "id") || (key0 === "status")) || (key0 === "description")) || (key0 === "requirements")) || (key0 === "location"))){
+if(!(((((((key0 === "id") || (key0 === "status")) || (key0 === "optional")) || (key0 === "reason")) || (key0 === "description")) || (key0 === "requirements")) || (key0 === "location"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err3];
@@ -710,9 +710,9 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.description !== undefined){
-if(typeof data.description !== "string"){
-const err7 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.optional !== undefined){
+if(true !== data.optional){
+const err7 = {instancePath:instancePath+"/optional",schemaPath:"#/properties/optional/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -722,19 +722,9 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.requirements !== undefined){
-let data3 = data.requirements;
-if(Array.isArray(data3)){
-const len0 = data3.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate22(data3[i0], {instancePath:instancePath+"/requirements/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/requirements",schemaPath:"#/properties/requirements/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.reason !== undefined){
+if(typeof data.reason !== "string"){
+const err8 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -744,11 +734,9 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.location !== undefined){
-let data5 = data.location;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.file === undefined){
-const err9 = {instancePath:instancePath+"/location",schemaPath:"#/$defs/location/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'"};
+if(data.description !== undefined){
+if(typeof data.description !== "string"){
+const err9 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -757,9 +745,20 @@ vErrors.push(err9);
 }
 errors++;
 }
-for(const key1 in data5){
-if(!(((key1 === "file") || (key1 === "line")) || (key1 === "col"))){
-const err10 = {instancePath:instancePath+"/location",schemaPath:"#/$defs/location/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+if(data.requirements !== undefined){
+let data5 = data.requirements;
+if(Array.isArray(data5)){
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate22(data5[i0], {instancePath:instancePath+"/requirements/" + i0,parentData:data5,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/requirements",schemaPath:"#/properties/requirements/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -769,9 +768,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data5.file !== undefined){
-if(typeof data5.file !== "string"){
-const err11 = {instancePath:instancePath+"/location/file",schemaPath:"#/$defs/location/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.location !== undefined){
+let data7 = data.location;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.file === undefined){
+const err11 = {instancePath:instancePath+"/location",schemaPath:"#/$defs/location/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -780,11 +781,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-if(data5.line !== undefined){
-let data7 = data5.line;
-if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err12 = {instancePath:instancePath+"/location/line",schemaPath:"#/$defs/location/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+for(const key1 in data7){
+if(!(((key1 === "file") || (key1 === "line")) || (key1 === "col"))){
+const err12 = {instancePath:instancePath+"/location",schemaPath:"#/$defs/location/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -793,9 +792,10 @@ vErrors.push(err12);
 }
 errors++;
 }
-if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 < 0 || isNaN(data7)){
-const err13 = {instancePath:instancePath+"/location/line",schemaPath:"#/$defs/location/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data7.file !== undefined){
+if(typeof data7.file !== "string"){
+const err13 = {instancePath:instancePath+"/location/file",schemaPath:"#/$defs/location/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -805,11 +805,10 @@ vErrors.push(err13);
 errors++;
 }
 }
-}
-if(data5.col !== undefined){
-let data8 = data5.col;
-if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-const err14 = {instancePath:instancePath+"/location/col",schemaPath:"#/$defs/location/properties/col/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data7.line !== undefined){
+let data9 = data7.line;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+const err14 = {instancePath:instancePath+"/location/line",schemaPath:"#/$defs/location/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -818,9 +817,9 @@ vErrors.push(err14);
 }
 errors++;
 }
-if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 < 0 || isNaN(data8)){
-const err15 = {instancePath:instancePath+"/location/col",schemaPath:"#/$defs/location/properties/col/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 < 0 || isNaN(data9)){
+const err15 = {instancePath:instancePath+"/location/line",schemaPath:"#/$defs/location/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -831,9 +830,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err16 = {instancePath:instancePath+"/location",schemaPath:"#/$defs/location/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data7.col !== undefined){
+let data10 = data7.col;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+const err16 = {instancePath:instancePath+"/location/col",schemaPath:"#/$defs/location/properties/col/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -842,15 +842,39 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-}
-else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 < 0 || isNaN(data10)){
+const err17 = {instancePath:instancePath+"/location/col",schemaPath:"#/$defs/location/properties/col/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err17];
 }
 else {
 vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/location",schemaPath:"#/$defs/location/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+else {
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
 }
 errors++;
 }
@@ -2061,7 +2085,7 @@ vErrors.push(err58);
 errors++;
 }
 for(const key5 in data37){
-if(!((((((key5 === "source") || (key5 === "severity")) || (key5 === "title")) || (key5 === "message")) || (key5 === "file")) || (key5 === "line"))){
+if(!(((((((key5 === "source") || (key5 === "severity")) || (key5 === "title")) || (key5 === "message")) || (key5 === "file")) || (key5 === "line")) || (key5 === "endLine"))){
 const err59 = {instancePath:instancePath+"/findings/" + i3,schemaPath:"#/$defs/finding/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err59];
@@ -2158,9 +2182,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err67 = {instancePath:instancePath+"/findings/" + i3,schemaPath:"#/$defs/finding/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data37.endLine !== undefined){
+let data44 = data37.endLine;
+if(!(((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44))) && (isFinite(data44)))){
+const err67 = {instancePath:instancePath+"/findings/" + i3+"/endLine",schemaPath:"#/$defs/finding/properties/endLine/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -2169,10 +2194,9 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-}
-else {
-const err68 = {instancePath:instancePath+"/findings",schemaPath:"#/properties/findings/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if((typeof data44 == "number") && (isFinite(data44))){
+if(data44 < 0 || isNaN(data44)){
+const err68 = {instancePath:instancePath+"/findings/" + i3+"/endLine",schemaPath:"#/$defs/finding/properties/endLine/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -2182,10 +2206,10 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(data.findingsTotal !== undefined){
-let data44 = data.findingsTotal;
-if(!(((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44))) && (isFinite(data44)))){
-const err69 = {instancePath:instancePath+"/findingsTotal",schemaPath:"#/properties/findingsTotal/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+else {
+const err69 = {instancePath:instancePath+"/findings/" + i3,schemaPath:"#/$defs/finding/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -2194,9 +2218,10 @@ vErrors.push(err69);
 }
 errors++;
 }
-if((typeof data44 == "number") && (isFinite(data44))){
-if(data44 < 0 || isNaN(data44)){
-const err70 = {instancePath:instancePath+"/findingsTotal",schemaPath:"#/properties/findingsTotal/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+else {
+const err70 = {instancePath:instancePath+"/findings",schemaPath:"#/properties/findings/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -2206,20 +2231,10 @@ vErrors.push(err70);
 errors++;
 }
 }
-}
-if(data.waivers !== undefined){
-let data45 = data.waivers;
-if(Array.isArray(data45)){
-const len4 = data45.length;
-for(let i4=0; i4<len4; i4++){
-if(!(validate27(data45[i4], {instancePath:instancePath+"/waivers/" + i4,parentData:data45,parentDataProperty:i4,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err71 = {instancePath:instancePath+"/waivers",schemaPath:"#/properties/waivers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.findingsTotal !== undefined){
+let data45 = data.findingsTotal;
+if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
+const err71 = {instancePath:instancePath+"/findingsTotal",schemaPath:"#/properties/findingsTotal/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -2228,12 +2243,9 @@ vErrors.push(err71);
 }
 errors++;
 }
-}
-if(data.baseline !== undefined){
-let data47 = data.baseline;
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-if(data47.sources === undefined){
-const err72 = {instancePath:instancePath+"/baseline",schemaPath:"#/$defs/baseline/required",keyword:"required",params:{missingProperty: "sources"},message:"must have required property '"+"sources"+"'"};
+if((typeof data45 == "number") && (isFinite(data45))){
+if(data45 < 0 || isNaN(data45)){
+const err72 = {instancePath:instancePath+"/findingsTotal",schemaPath:"#/properties/findingsTotal/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -2242,8 +2254,21 @@ vErrors.push(err72);
 }
 errors++;
 }
-if(data47.values === undefined){
-const err73 = {instancePath:instancePath+"/baseline",schemaPath:"#/$defs/baseline/required",keyword:"required",params:{missingProperty: "values"},message:"must have required property '"+"values"+"'"};
+}
+}
+if(data.waivers !== undefined){
+let data46 = data.waivers;
+if(Array.isArray(data46)){
+const len4 = data46.length;
+for(let i4=0; i4<len4; i4++){
+if(!(validate27(data46[i4], {instancePath:instancePath+"/waivers/" + i4,parentData:data46,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err73 = {instancePath:instancePath+"/waivers",schemaPath:"#/properties/waivers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -2252,8 +2277,12 @@ vErrors.push(err73);
 }
 errors++;
 }
-if(data47.candidates === undefined){
-const err74 = {instancePath:instancePath+"/baseline",schemaPath:"#/$defs/baseline/required",keyword:"required",params:{missingProperty: "candidates"},message:"must have required property '"+"candidates"+"'"};
+}
+if(data.baseline !== undefined){
+let data48 = data.baseline;
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+if(data48.sources === undefined){
+const err74 = {instancePath:instancePath+"/baseline",schemaPath:"#/$defs/baseline/required",keyword:"required",params:{missingProperty: "sources"},message:"must have required property '"+"sources"+"'"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -2262,9 +2291,8 @@ vErrors.push(err74);
 }
 errors++;
 }
-for(const key6 in data47){
-if(!(((key6 === "sources") || (key6 === "values")) || (key6 === "candidates"))){
-const err75 = {instancePath:instancePath+"/baseline",schemaPath:"#/$defs/baseline/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(data48.values === undefined){
+const err75 = {instancePath:instancePath+"/baseline",schemaPath:"#/$defs/baseline/required",keyword:"required",params:{missingProperty: "values"},message:"must have required property '"+"values"+"'"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -2273,14 +2301,8 @@ vErrors.push(err75);
 }
 errors++;
 }
-}
-if(data47.sources !== undefined){
-let data48 = data47.sources;
-if(Array.isArray(data48)){
-const len5 = data48.length;
-for(let i5=0; i5<len5; i5++){
-if(typeof data48[i5] !== "string"){
-const err76 = {instancePath:instancePath+"/baseline/sources/" + i5,schemaPath:"#/$defs/baseline/properties/sources/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data48.candidates === undefined){
+const err76 = {instancePath:instancePath+"/baseline",schemaPath:"#/$defs/baseline/required",keyword:"required",params:{missingProperty: "candidates"},message:"must have required property '"+"candidates"+"'"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -2289,10 +2311,9 @@ vErrors.push(err76);
 }
 errors++;
 }
-}
-}
-else {
-const err77 = {instancePath:instancePath+"/baseline/sources",schemaPath:"#/$defs/baseline/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+for(const key6 in data48){
+if(!(((key6 === "sources") || (key6 === "values")) || (key6 === "candidates"))){
+const err77 = {instancePath:instancePath+"/baseline",schemaPath:"#/$defs/baseline/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -2302,13 +2323,13 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data47.values !== undefined){
-let data50 = data47.values;
-if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
-for(const key7 in data50){
-let data51 = data50[key7];
-if(!((typeof data51 == "number") && (isFinite(data51)))){
-const err78 = {instancePath:instancePath+"/baseline/values/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/baseline/properties/values/additionalProperties/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data48.sources !== undefined){
+let data49 = data48.sources;
+if(Array.isArray(data49)){
+const len5 = data49.length;
+for(let i5=0; i5<len5; i5++){
+if(typeof data49[i5] !== "string"){
+const err78 = {instancePath:instancePath+"/baseline/sources/" + i5,schemaPath:"#/$defs/baseline/properties/sources/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -2320,7 +2341,7 @@ errors++;
 }
 }
 else {
-const err79 = {instancePath:instancePath+"/baseline/values",schemaPath:"#/$defs/baseline/properties/values/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err79 = {instancePath:instancePath+"/baseline/sources",schemaPath:"#/$defs/baseline/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -2330,15 +2351,13 @@ vErrors.push(err79);
 errors++;
 }
 }
-if(data47.candidates !== undefined){
-let data52 = data47.candidates;
-if(Array.isArray(data52)){
-const len6 = data52.length;
-for(let i6=0; i6<len6; i6++){
-let data53 = data52[i6];
-if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
-if(data53.metric === undefined){
-const err80 = {instancePath:instancePath+"/baseline/candidates/" + i6,schemaPath:"#/$defs/baseline/properties/candidates/items/required",keyword:"required",params:{missingProperty: "metric"},message:"must have required property '"+"metric"+"'"};
+if(data48.values !== undefined){
+let data51 = data48.values;
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+for(const key7 in data51){
+let data52 = data51[key7];
+if(!((typeof data52 == "number") && (isFinite(data52)))){
+const err80 = {instancePath:instancePath+"/baseline/values/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/baseline/properties/values/additionalProperties/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -2347,8 +2366,10 @@ vErrors.push(err80);
 }
 errors++;
 }
-if(data53.current === undefined){
-const err81 = {instancePath:instancePath+"/baseline/candidates/" + i6,schemaPath:"#/$defs/baseline/properties/candidates/items/required",keyword:"required",params:{missingProperty: "current"},message:"must have required property '"+"current"+"'"};
+}
+}
+else {
+const err81 = {instancePath:instancePath+"/baseline/values",schemaPath:"#/$defs/baseline/properties/values/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -2357,8 +2378,16 @@ vErrors.push(err81);
 }
 errors++;
 }
-if(data53.better === undefined){
-const err82 = {instancePath:instancePath+"/baseline/candidates/" + i6,schemaPath:"#/$defs/baseline/properties/candidates/items/required",keyword:"required",params:{missingProperty: "better"},message:"must have required property '"+"better"+"'"};
+}
+if(data48.candidates !== undefined){
+let data53 = data48.candidates;
+if(Array.isArray(data53)){
+const len6 = data53.length;
+for(let i6=0; i6<len6; i6++){
+let data54 = data53[i6];
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+if(data54.metric === undefined){
+const err82 = {instancePath:instancePath+"/baseline/candidates/" + i6,schemaPath:"#/$defs/baseline/properties/candidates/items/required",keyword:"required",params:{missingProperty: "metric"},message:"must have required property '"+"metric"+"'"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -2367,8 +2396,8 @@ vErrors.push(err82);
 }
 errors++;
 }
-if(data53.improved === undefined){
-const err83 = {instancePath:instancePath+"/baseline/candidates/" + i6,schemaPath:"#/$defs/baseline/properties/candidates/items/required",keyword:"required",params:{missingProperty: "improved"},message:"must have required property '"+"improved"+"'"};
+if(data54.current === undefined){
+const err83 = {instancePath:instancePath+"/baseline/candidates/" + i6,schemaPath:"#/$defs/baseline/properties/candidates/items/required",keyword:"required",params:{missingProperty: "current"},message:"must have required property '"+"current"+"'"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -2377,9 +2406,8 @@ vErrors.push(err83);
 }
 errors++;
 }
-for(const key8 in data53){
-if(!(((((key8 === "metric") || (key8 === "current")) || (key8 === "baseline")) || (key8 === "better")) || (key8 === "improved"))){
-const err84 = {instancePath:instancePath+"/baseline/candidates/" + i6,schemaPath:"#/$defs/baseline/properties/candidates/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(data54.better === undefined){
+const err84 = {instancePath:instancePath+"/baseline/candidates/" + i6,schemaPath:"#/$defs/baseline/properties/candidates/items/required",keyword:"required",params:{missingProperty: "better"},message:"must have required property '"+"better"+"'"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -2388,10 +2416,8 @@ vErrors.push(err84);
 }
 errors++;
 }
-}
-if(data53.metric !== undefined){
-if(typeof data53.metric !== "string"){
-const err85 = {instancePath:instancePath+"/baseline/candidates/" + i6+"/metric",schemaPath:"#/$defs/baseline/properties/candidates/items/properties/metric/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data54.improved === undefined){
+const err85 = {instancePath:instancePath+"/baseline/candidates/" + i6,schemaPath:"#/$defs/baseline/properties/candidates/items/required",keyword:"required",params:{missingProperty: "improved"},message:"must have required property '"+"improved"+"'"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -2400,11 +2426,9 @@ vErrors.push(err85);
 }
 errors++;
 }
-}
-if(data53.current !== undefined){
-let data55 = data53.current;
-if(!((typeof data55 == "number") && (isFinite(data55)))){
-const err86 = {instancePath:instancePath+"/baseline/candidates/" + i6+"/current",schemaPath:"#/$defs/baseline/properties/candidates/items/properties/current/type",keyword:"type",params:{type: "number"},message:"must be number"};
+for(const key8 in data54){
+if(!(((((key8 === "metric") || (key8 === "current")) || (key8 === "baseline")) || (key8 === "better")) || (key8 === "improved"))){
+const err86 = {instancePath:instancePath+"/baseline/candidates/" + i6,schemaPath:"#/$defs/baseline/properties/candidates/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -2414,10 +2438,9 @@ vErrors.push(err86);
 errors++;
 }
 }
-if(data53.baseline !== undefined){
-let data56 = data53.baseline;
-if(!((typeof data56 == "number") && (isFinite(data56)))){
-const err87 = {instancePath:instancePath+"/baseline/candidates/" + i6+"/baseline",schemaPath:"#/$defs/baseline/properties/candidates/items/properties/baseline/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data54.metric !== undefined){
+if(typeof data54.metric !== "string"){
+const err87 = {instancePath:instancePath+"/baseline/candidates/" + i6+"/metric",schemaPath:"#/$defs/baseline/properties/candidates/items/properties/metric/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -2427,10 +2450,10 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data53.better !== undefined){
-let data57 = data53.better;
-if(!((data57 === "higher") || (data57 === "lower"))){
-const err88 = {instancePath:instancePath+"/baseline/candidates/" + i6+"/better",schemaPath:"#/$defs/baseline/properties/candidates/items/properties/better/enum",keyword:"enum",params:{allowedValues: schema45.properties.candidates.items.properties.better.enum},message:"must be equal to one of the allowed values"};
+if(data54.current !== undefined){
+let data56 = data54.current;
+if(!((typeof data56 == "number") && (isFinite(data56)))){
+const err88 = {instancePath:instancePath+"/baseline/candidates/" + i6+"/current",schemaPath:"#/$defs/baseline/properties/candidates/items/properties/current/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -2440,9 +2463,10 @@ vErrors.push(err88);
 errors++;
 }
 }
-if(data53.improved !== undefined){
-if(typeof data53.improved !== "boolean"){
-const err89 = {instancePath:instancePath+"/baseline/candidates/" + i6+"/improved",schemaPath:"#/$defs/baseline/properties/candidates/items/properties/improved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data54.baseline !== undefined){
+let data57 = data54.baseline;
+if(!((typeof data57 == "number") && (isFinite(data57)))){
+const err89 = {instancePath:instancePath+"/baseline/candidates/" + i6+"/baseline",schemaPath:"#/$defs/baseline/properties/candidates/items/properties/baseline/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -2452,9 +2476,10 @@ vErrors.push(err89);
 errors++;
 }
 }
-}
-else {
-const err90 = {instancePath:instancePath+"/baseline/candidates/" + i6,schemaPath:"#/$defs/baseline/properties/candidates/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data54.better !== undefined){
+let data58 = data54.better;
+if(!((data58 === "higher") || (data58 === "lower"))){
+const err90 = {instancePath:instancePath+"/baseline/candidates/" + i6+"/better",schemaPath:"#/$defs/baseline/properties/candidates/items/properties/better/enum",keyword:"enum",params:{allowedValues: schema45.properties.candidates.items.properties.better.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -2464,9 +2489,9 @@ vErrors.push(err90);
 errors++;
 }
 }
-}
-else {
-const err91 = {instancePath:instancePath+"/baseline/candidates",schemaPath:"#/$defs/baseline/properties/candidates/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data54.improved !== undefined){
+if(typeof data54.improved !== "boolean"){
+const err91 = {instancePath:instancePath+"/baseline/candidates/" + i6+"/improved",schemaPath:"#/$defs/baseline/properties/candidates/items/properties/improved/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -2478,7 +2503,7 @@ errors++;
 }
 }
 else {
-const err92 = {instancePath:instancePath+"/baseline",schemaPath:"#/$defs/baseline/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err92 = {instancePath:instancePath+"/baseline/candidates/" + i6,schemaPath:"#/$defs/baseline/properties/candidates/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -2488,13 +2513,9 @@ vErrors.push(err92);
 errors++;
 }
 }
-if(data.values !== undefined){
-let data59 = data.values;
-if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
-for(const key9 in data59){
-let data60 = data59[key9];
-if((((!((typeof data60 == "number") && (isFinite(data60)))) && (typeof data60 !== "string")) && (typeof data60 !== "boolean")) && (data60 !== null)){
-const err93 = {instancePath:instancePath+"/values/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/actual/type",keyword:"type",params:{type: schema35.type},message:"must be number,string,boolean,null"};
+}
+else {
+const err93 = {instancePath:instancePath+"/baseline/candidates",schemaPath:"#/$defs/baseline/properties/candidates/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -2506,7 +2527,7 @@ errors++;
 }
 }
 else {
-const err94 = {instancePath:instancePath+"/values",schemaPath:"#/properties/values/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err94 = {instancePath:instancePath+"/baseline",schemaPath:"#/$defs/baseline/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -2516,14 +2537,42 @@ vErrors.push(err94);
 errors++;
 }
 }
-}
-else {
-const err95 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.values !== undefined){
+let data60 = data.values;
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+for(const key9 in data60){
+let data61 = data60[key9];
+if((((!((typeof data61 == "number") && (isFinite(data61)))) && (typeof data61 !== "string")) && (typeof data61 !== "boolean")) && (data61 !== null)){
+const err95 = {instancePath:instancePath+"/values/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/actual/type",keyword:"type",params:{type: schema35.type},message:"must be number,string,boolean,null"};
 if(vErrors === null){
 vErrors = [err95];
 }
 else {
 vErrors.push(err95);
+}
+errors++;
+}
+}
+}
+else {
+const err96 = {instancePath:instancePath+"/values",schemaPath:"#/properties/values/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+}
+}
+else {
+const err97 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
 }
 errors++;
 }

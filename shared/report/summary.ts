@@ -163,6 +163,7 @@ function newCodeSection(out: SummaryBuilder, report: FlowReport, maxRows: number
 function gateSection(out: SummaryBuilder, g: GateResult, maxRows: number, hint: string): void {
   const counts = g.requirements.length > 0 ? ` (${countsText(g.requirements)})` : ''
   out.add(`#### ${GATE_ICON[g.status]} ${inlineCode(g.id)} ${g.status}${counts}\n`)
+  if (g.reason) out.add(`${escapeMarkdown(g.reason, 400)}\n`)
   if (g.requirements.length === 0) {
     out.add('_No requirements._\n')
     return

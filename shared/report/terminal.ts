@@ -40,6 +40,7 @@ export function renderTerminalReport(report: FlowReport, opts: TerminalOptions =
   for (const gate of report.gates ?? []) {
     lines.push('')
     lines.push(`${paint(MARK[gate.status])} ${clean(gate.id)}`)
+    if (gate.reason) lines.push(`  ${clean(gate.reason, 600)}`)
     for (const r of gate.requirements) {
       // A warn-level miss reads WARN: it does not fail the gate, and FAIL would say it does.
       const status = displayStatus(r) as GateStatus | RequirementStatus

@@ -57,6 +57,10 @@ export interface RequirementResult {
 export interface GateResult {
   id: string
   status: GateStatus
+  /** A not-evaluated gate the graph marks optional for the stage: it does not fail the run. */
+  optional?: true
+  /** Why the gate was not evaluated. */
+  reason?: string
   description?: string
   requirements: RequirementResult[]
   location?: { file: string; line?: number; col?: number }
