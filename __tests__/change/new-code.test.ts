@@ -26,9 +26,22 @@ const API = 'https://api.github.com'
 
 const BASE_FILES: Record<string, string> = {
   'package.json': '{ "type": "module" }\n',
-  'src/math.js': ['export function add(a, b) {', '  return a + b', '}', '', 'export function sub(a, b) {', '  return a - b', '}', ''].join('\n'),
+  'src/math.js': [
+    'export function add(a, b) {',
+    '  return a + b',
+    '}',
+    '',
+    'export function sub(a, b) {',
+    '  return a - b',
+    '}',
+    ''
+  ].join('\n'),
   'src/text.js': ['export function upper(s) {', '  return s.toUpperCase()', '}', ''].join('\n'),
-  'test/run.js': ["import { add } from '../src/math.js'", "if (add(1, 2) !== 3) throw new Error('add')", ''].join('\n'),
+  'test/run.js': [
+    "import { add } from '../src/math.js'",
+    "if (add(1, 2) !== 3) throw new Error('add')",
+    ''
+  ].join('\n'),
   'README.md': '# demo\n'
 }
 
@@ -55,7 +68,17 @@ const HEAD_FILES: Record<string, string> = {
     '}',
     ''
   ].join('\n'),
-  'src/text.js': ['export function upper(s) {', '  return s.toUpperCase()', '}', '', 'export function lower(s) {', '  const out = s.toLowerCase()', '  return out', '}', ''].join('\n'),
+  'src/text.js': [
+    'export function upper(s) {',
+    '  return s.toUpperCase()',
+    '}',
+    '',
+    'export function lower(s) {',
+    '  const out = s.toLowerCase()',
+    '  return out',
+    '}',
+    ''
+  ].join('\n'),
   'test/run.js': [
     "import { add, clamp } from '../src/math.js'",
     "if (add(1, 2) !== 3) throw new Error('add')",
@@ -85,7 +108,11 @@ const UNCOVERED = [
 ]
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: cwd } })
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: cwd }
+  })
 }
 
 function write(root: string, files: Record<string, string>): void {
@@ -111,7 +138,10 @@ function jacocoFromIstanbul(final: Record<string, IstanbulFile>, root: string): 
     for (const [id, counts] of Object.entries(f.b)) {
       const line = f.branchMap[id].line ?? f.branchMap[id].loc.start.line
       const [mb, cb] = branches.get(line) ?? [0, 0]
-      branches.set(line, [mb + counts.filter((c) => c === 0).length, cb + counts.filter((c) => c > 0).length])
+      branches.set(line, [
+        mb + counts.filter((c) => c === 0).length,
+        cb + counts.filter((c) => c > 0).length
+      ])
     }
     const lineXml = [...lines]
       .sort(([a], [b]) => a - b)
@@ -134,7 +164,9 @@ function jacocoFromIstanbul(final: Record<string, IstanbulFile>, root: string): 
       `<counter type="METHOD" missed="${fns.length - fh}" covered="${fh}"/></sourcefile>`
     packages.set(pkg, [...(packages.get(pkg) ?? []), xml])
   }
-  const body = [...packages].map(([pkg, files]) => `<package name="${pkg}">${files.join('')}</package>`).join('')
+  const body = [...packages]
+    .map(([pkg, files]) => `<package name="${pkg}">${files.join('')}</package>`)
+    .join('')
   // The DOCTYPE JaCoCo itself writes, which is how readers recognise the format.
   return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><!DOCTYPE report PUBLIC "-//JACOCO//DTD Report 1.1//EN" "report.dtd">\n<report name="converted from c8">${body}</report>\n`
 }
@@ -184,22 +216,55 @@ beforeAll(() => {
   git(root, 'commit', '-q', '-m', 'head')
   head = git(root, 'rev-parse', 'HEAD').trim()
   // c8 writes lcov, Cobertura and Istanbul's coverage-final.json from one run of the test script.
-  execFileSync(process.execPath, [C8, '--all', '--include', 'src/**', '--reporter=lcovonly', '--reporter=cobertura', '--reporter=json', process.execPath, 'test/run.js'], {
-    cwd: root,
-    encoding: 'utf8'
-  })
-  const final = JSON.parse(readFileSync(path.join(root, 'coverage', 'coverage-final.json'), 'utf8')) as Record<string, IstanbulFile>
+  execFileSync(
+    process.execPath,
+    [
+      C8,
+      '--all',
+      '--include',
+      'src/**',
+      '--reporter=lcovonly',
+      '--reporter=cobertura',
+      '--reporter=json',
+      process.execPath,
+      'test/run.js'
+    ],
+    {
+      cwd: root,
+      encoding: 'utf8'
+    }
+  )
+  const final = JSON.parse(
+    readFileSync(path.join(root, 'coverage', 'coverage-final.json'), 'utf8')
+  ) as Record<string, IstanbulFile>
   writeFileSync(path.join(root, 'coverage', 'jacoco.xml'), jacocoFromIstanbul(final, root))
 }, 60_000)
 
-async function flowGates(graphText: string, extra: string[] = ['--base', 'HEAD~1']): Promise<{ code: number; out: string; report: FlowReport }> {
+async function flowGates(
+  graphText: string,
+  extra: string[] = ['--base', 'HEAD~1']
+): Promise<{ code: number; out: string; report: FlowReport }> {
   writeFileSync(path.join(root, 'graph.yaml'), graphText)
   const out: string[] = []
-  const code = await main(['gates', '--root', root, '--graph', 'graph.yaml', '--stage', 'dev', '--report', 'flow-report.json', ...extra], {
-    out: (l) => out.push(l),
-    err: (l) => out.push(l),
-    now: () => new Date('2026-12-01T12:00:00Z')
-  })
+  const code = await main(
+    [
+      'gates',
+      '--root',
+      root,
+      '--graph',
+      'graph.yaml',
+      '--stage',
+      'dev',
+      '--report',
+      'flow-report.json',
+      ...extra
+    ],
+    {
+      out: (l) => out.push(l),
+      err: (l) => out.push(l),
+      now: () => new Date('2026-12-01T12:00:00Z')
+    }
+  )
   const report = JSON.parse(readFileSync(path.join(root, 'flow-report.json'), 'utf8')) as FlowReport
   expectValidReport(report)
   return { code, out: out.join('\n'), report }
@@ -209,7 +274,8 @@ describe('flow gates --base: new-code coverage from a real c8 run', () => {
   it('the c8 lcov has the lines the hand count assumes', () => {
     const lcov = readFileSync(path.join(root, 'coverage', 'lcov.info'), 'utf8')
     const math = lcov.slice(lcov.indexOf('SF:src/math.js'))
-    for (let l = 8; l <= 17; l++) expect(math).toMatch(new RegExp(`^DA:${l},${l === 11 || l === 12 ? '0' : '[1-9]'}`, 'm'))
+    for (let l = 8; l <= 17; l++)
+      expect(math).toMatch(new RegExp(`^DA:${l},${l === 11 || l === 12 ? '0' : '[1-9]'}`, 'm'))
     const text = lcov.slice(lcov.indexOf('SF:src/text.js'))
     for (let l = 4; l <= 8; l++) expect(text).toMatch(new RegExp(`^DA:${l},0$`, 'm'))
   })
@@ -226,18 +292,45 @@ describe('flow gates --base: new-code coverage from a real c8 run', () => {
     expect(report.gates?.[0].requirements.find((r) => r.id === 'size')?.status).toBe('passed')
     expect(out).toContain('Changed lines not covered:')
     for (const u of UNCOVERED) expect(out).toContain(`  ${u.file}: ${u.ranges}`)
-    expect(report.findings?.filter((f) => f.source === 'uncovered-line').map((f) => [f.file, f.line, f.endLine])).toEqual([
+    expect(
+      report.findings
+        ?.filter((f) => f.source === 'uncovered-line')
+        .map((f) => [f.file, f.line, f.endLine])
+    ).toEqual([
       ['src/math.js', 11, 12],
       ['src/text.js', 4, 8]
     ])
     // The change size of the same diff: 3 files, +18 −1 (test/run.js's import line was modified).
-    expect(report.metrics).toMatchObject({ 'changes.files': 3, 'changes.lines_added': 18, 'changes.lines_deleted': 1, 'changes.lines': 19, 'changes.tests_touched': 1 })
+    expect(report.metrics).toMatchObject({
+      'changes.files': 3,
+      'changes.lines_added': 18,
+      'changes.lines_deleted': 1,
+      'changes.lines': 19,
+      'changes.tests_touched': 1
+    })
   })
 
   it('the summary has the per-file table of changed lines not covered', async () => {
     writeFileSync(path.join(root, 'graph.yaml'), graph('coverage/lcov.info'))
     const out: string[] = []
-    await main(['gates', '--root', root, '--graph', 'graph.yaml', '--stage', 'dev', '--base', base, '--head', head, '--summary', 'summary.md'], { out: (l) => out.push(l), err: (l) => out.push(l) })
+    await main(
+      [
+        'gates',
+        '--root',
+        root,
+        '--graph',
+        'graph.yaml',
+        '--stage',
+        'dev',
+        '--base',
+        base,
+        '--head',
+        head,
+        '--summary',
+        'summary.md'
+      ],
+      { out: (l) => out.push(l), err: (l) => out.push(l) }
+    )
     const summary = readFileSync(path.join(root, 'summary.md'), 'utf8')
     expect(summary).toContain('### New code not covered')
     expect(summary).toContain('New code: 53.33% of 15 changed executable line(s) covered')
@@ -247,15 +340,27 @@ describe('flow gates --base: new-code coverage from a real c8 run', () => {
 
   it.each([
     ['Cobertura (c8 --reporter=cobertura)', 'coverage/cobertura-coverage.xml', undefined],
-    ['Istanbul coverage-final.json (c8 --reporter=json)', 'coverage/coverage-final.json', undefined],
-    ['JaCoCo XML (converted from c8 coverage-final.json by this test)', 'coverage/jacoco.xml', undefined]
+    [
+      'Istanbul coverage-final.json (c8 --reporter=json)',
+      'coverage/coverage-final.json',
+      undefined
+    ],
+    [
+      'JaCoCo XML (converted from c8 coverage-final.json by this test)',
+      'coverage/jacoco.xml',
+      undefined
+    ]
   ])('%s gives the same coverage.new_lines', async (_name, file, format) => {
     const { code, report } = await flowGates(graph(file, format))
     expect(code).toBe(1)
     expect(report.metrics?.['coverage.new_lines_total']).toBe(NEW_TOTAL)
     expect(report.metrics?.['coverage.new_lines']).toBeCloseTo(NEW_LINES, 10)
     expect(report.metrics?.['coverage.new_branches']).toBeCloseTo(NEW_BRANCHES, 10)
-    expect(report.findings?.filter((f) => f.source === 'uncovered-line').map((f) => `${f.file}:${f.line}-${f.endLine}`)).toEqual(['src/math.js:11-12', 'src/text.js:4-8'])
+    expect(
+      report.findings
+        ?.filter((f) => f.source === 'uncovered-line')
+        .map((f) => `${f.file}:${f.line}-${f.endLine}`)
+    ).toEqual(['src/math.js:11-12', 'src/text.js:4-8'])
   })
 
   it('without --base the change metrics are missing and say how to get them', async () => {
@@ -269,7 +374,19 @@ describe('flow gates --base: new-code coverage from a real c8 run', () => {
   it('a --base that is not a commit is a configuration error naming it', async () => {
     writeFileSync(path.join(root, 'graph.yaml'), graph('coverage/lcov.info'))
     const err: string[] = []
-    const code = await main(['gates', '--root', root, '--graph', 'graph.yaml', '--stage', 'dev', '--base=--upload-pack=evil'], { out: () => undefined, err: (l) => err.push(l) })
+    const code = await main(
+      [
+        'gates',
+        '--root',
+        root,
+        '--graph',
+        'graph.yaml',
+        '--stage',
+        'dev',
+        '--base=--upload-pack=evil'
+      ],
+      { out: () => undefined, err: (l) => err.push(l) }
+    )
     expect(code).toBe(2)
     expect(err.join('\n')).toMatch(/--base "--upload-pack=evil" is not a commit/)
   })
@@ -289,7 +406,14 @@ describe('check-gates on a pull_request event: the same numbers from the PR file
       const hunks = patch.slice(patch.indexOf('@@'))
       const additions = hunks.split('\n').filter((l) => l.startsWith('+')).length
       const deletions = hunks.split('\n').filter((l) => l.startsWith('-')).length
-      return { filename, status: 'modified', additions, deletions, changes: additions + deletions, patch: hunks.replace(/\n$/, '') }
+      return {
+        filename,
+        status: 'modified',
+        additions,
+        deletions,
+        changes: additions + deletions,
+        patch: hunks.replace(/\n$/, '')
+      }
     })
     const scope = nock(API).get('/repos/o/r/pulls/5/files').query(true).reply(200, files)
     writeFileSync(path.join(root, 'graph.yaml'), graph('coverage/lcov.info'))
@@ -298,14 +422,37 @@ describe('check-gates on a pull_request event: the same numbers from the PR file
     writeFileSync(
       eventPath,
       JSON.stringify({
-        pull_request: { number: 5, changed_files: 3, user: { login: 'dev' }, head: { sha: head, repo: { full_name: 'o/r' } }, base: { sha: base, repo: { full_name: 'o/r' } } }
+        pull_request: {
+          number: 5,
+          changed_files: 3,
+          user: { login: 'dev' },
+          head: { sha: head, repo: { full_name: 'o/r' } },
+          base: { sha: base, repo: { full_name: 'o/r' } }
+        }
       })
     )
     const io = new FakeIO(
-      { stage: 'dev', graph: 'graph.yaml', 'upload-report': 'false', token: 'ghs_TESTtokenTESTtokenTESTtoken1234567' },
-      { GITHUB_WORKSPACE: root, RUNNER_TEMP: temp, GITHUB_EVENT_PATH: eventPath, GITHUB_EVENT_NAME: 'pull_request', GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '1' }
+      {
+        stage: 'dev',
+        graph: 'graph.yaml',
+        'upload-report': 'false',
+        token: 'ghs_TESTtokenTESTtokenTESTtoken1234567'
+      },
+      {
+        GITHUB_WORKSPACE: root,
+        RUNNER_TEMP: temp,
+        GITHUB_EVENT_PATH: eventPath,
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_REPOSITORY: 'o/r',
+        GITHUB_RUN_ID: '1'
+      }
     )
-    await run({ io, now: () => new Date('2026-12-01T12:00:00Z'), github: async (token) => createGitHubClient({ token, baseUrl: API, sleep: async () => undefined }) })
+    await run({
+      io,
+      now: () => new Date('2026-12-01T12:00:00Z'),
+      github: async (token) =>
+        createGitHubClient({ token, baseUrl: API, sleep: async () => undefined })
+    })
     expect(scope.isDone()).toBe(true)
     expect(io.outputs.passed).toBe('false')
     const report = JSON.parse(readFileSync(io.outputs.report, 'utf8')) as FlowReport
@@ -318,7 +465,9 @@ describe('check-gates on a pull_request event: the same numbers from the PR file
     expect(io.summary).toContain('| <code>src/math.js</code> | <code>11-12</code> | 2 |')
     expect(io.summary).toContain('| <code>src/text.js</code> | <code>4-8</code> | 5 |')
     // The annotations point at the uncovered ranges.
-    const at = io.annotations.filter((a) => a.title === 'Changed lines not covered').map((a) => `${a.file}:${a.line}`)
+    const at = io.annotations
+      .filter((a) => a.title === 'Changed lines not covered')
+      .map((a) => `${a.file}:${a.line}`)
     expect(at).toEqual(['src/math.js:11', 'src/text.js:4'])
   })
 })

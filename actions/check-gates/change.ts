@@ -1,4 +1,9 @@
-import { changeFromGit, changeFromPullRequest, type Change, type GitRunner } from '../../shared/change/index.js'
+import {
+  changeFromGit,
+  changeFromPullRequest,
+  type Change,
+  type GitRunner
+} from '../../shared/change/index.js'
 import { errorMessage } from '../../shared/errors.js'
 import type { GitHubClient } from '../../shared/github/index.js'
 import type { ChangeContext } from './event.js'
@@ -41,9 +46,16 @@ export async function readPullRequestChange(opts: {
         listFiles: async () => {
           const { listPullRequestFiles } = await import('../../shared/github/index.js')
           try {
-            return await listPullRequestFiles(await getClient(), { owner: pr.owner, repo: pr.repo, pullNumber: pr.number })
+            return await listPullRequestFiles(await getClient(), {
+              owner: pr.owner,
+              repo: pr.repo,
+              pullNumber: pr.number
+            })
           } catch (error) {
-            throw new Error(`the files of pull request #${pr.number} could not be listed: ${await opts.describeApiError(error)}`)
+            throw new Error(
+              `the files of pull request #${pr.number} could not be listed: ${await opts.describeApiError(error)}`,
+              { cause: error }
+            )
           }
         }
       })
@@ -54,16 +66,26 @@ export async function readPullRequestChange(opts: {
   }
   if (diff.base && diff.head) {
     try {
-      const change = await changeFromGit(opts.root, { base: diff.base, head: diff.head }, { git: opts.git })
+      const change = await changeFromGit(
+        opts.root,
+        { base: diff.base, head: diff.head },
+        { git: opts.git }
+      )
       if (apiProblem) opts.log(`Read the pull request's change from git, because ${apiProblem}`)
       return { change: { ...change, description: `pull request #${pr.number}` } }
     } catch (error) {
       const problem = [apiProblem, errorMessage(error)].filter(Boolean).join('; and from git: ')
-      opts.log(`The pull request's change could not be read, so changes.*, coverage.new_* and mutation.changed_* are missing: ${problem}`)
+      opts.log(
+        `The pull request's change could not be read, so changes.*, coverage.new_* and mutation.changed_* are missing: ${problem}`
+      )
       return { problem }
     }
   }
-  const problem = apiProblem ?? 'the event payload has no base and head SHA and no token was given to read the files from the API'
-  opts.log(`The pull request's change could not be read, so changes.*, coverage.new_* and mutation.changed_* are missing: ${problem}`)
+  const problem =
+    apiProblem ??
+    'the event payload has no base and head SHA and no token was given to read the files from the API'
+  opts.log(
+    `The pull request's change could not be read, so changes.*, coverage.new_* and mutation.changed_* are missing: ${problem}`
+  )
   return { problem }
 }

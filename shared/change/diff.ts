@@ -169,7 +169,12 @@ function toFileChange(p: Pending): FileChange | undefined {
   const path = p.status === 'deleted' ? (p.oldPath ?? p.newPath) : (p.newPath ?? p.oldPath)
   if (path === undefined) return undefined
   const { added, modified, deleted } = p.reader.lines
-  const previousPath = (p.status === 'renamed' || p.status === 'copied') && p.oldPath !== undefined && p.oldPath !== path ? p.oldPath : undefined
+  const previousPath =
+    (p.status === 'renamed' || p.status === 'copied') &&
+    p.oldPath !== undefined &&
+    p.oldPath !== path
+      ? p.oldPath
+      : undefined
   return {
     path,
     ...(previousPath ? { previousPath } : {}),
@@ -220,7 +225,17 @@ function strip(p: string, prefix: string): string {
   return p.startsWith(prefix) ? p.slice(prefix.length) : p
 }
 
-const ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, '\\': 92 }
+const ESCAPES: Record<string, number> = {
+  a: 7,
+  b: 8,
+  t: 9,
+  n: 10,
+  v: 11,
+  f: 12,
+  r: 13,
+  '"': 34,
+  '\\': 92
+}
 
 /**
  * Git's C-style quoting of unusual names: "\303\251" is the UTF-8 bytes of "é". Unquoted text is

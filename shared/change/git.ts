@@ -12,10 +12,20 @@ export type GitRunner = (args: string[], cwd: string) => Promise<string>
 /** Runs git without a shell or a terminal prompt; arguments are passed as they are. */
 export const runGit: GitRunner = (args, cwd) =>
   new Promise((resolve, reject) => {
-    execFile('git', args, { cwd, maxBuffer: MAX_DIFF_BYTES, encoding: 'utf8', env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${printable(stderr.trim() || errorMessage(error), 300)}`))
-      else resolve(stdout)
-    })
+    execFile(
+      'git',
+      args,
+      {
+        cwd,
+        maxBuffer: MAX_DIFF_BYTES,
+        encoding: 'utf8',
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0' }
+      },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`${printable(stderr.trim() || errorMessage(error), 300)}`))
+        else resolve(stdout)
+      }
+    )
   })
 
 /**
@@ -45,10 +55,20 @@ export function literalPathspec(p: string): string {
  * Resolves a ref the user typed (a branch, tag or SHA) to a commit SHA. `--end-of-options` keeps a
  * ref that starts with "-" from being read as an option.
  */
-export async function resolveCommit(root: string, ref: string, what: string, git: GitRunner = runGit): Promise<string> {
-  if (ref.trim() === '' || /[\0\n\r]/.test(ref)) throw new ConfigurationError(`${what} is empty or holds control characters; give a branch, tag or commit.`)
+export async function resolveCommit(
+  root: string,
+  ref: string,
+  what: string,
+  git: GitRunner = runGit
+): Promise<string> {
+  if (ref.trim() === '' || /[\0\n\r]/.test(ref))
+    throw new ConfigurationError(
+      `${what} is empty or holds control characters; give a branch, tag or commit.`
+    )
   try {
-    const sha = (await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], root)).trim()
+    const sha = (
+      await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], root)
+    ).trim()
     if (!SHA.test(sha)) throw new Error(`git printed "${printable(sha, 80)}"`)
     return sha
   } catch (error) {
@@ -63,13 +83,20 @@ export async function resolveCommit(root: string, ref: string, what: string, git
  * base to the head, as GitHub shows a pull request. `paths` limits it to some files (literal
  * pathspecs); both commits must be present (check out with `fetch-depth: 0`).
  */
-export async function changeFromGit(root: string, commits: { base: string; head: string }, opts: { git?: GitRunner; paths?: string[] } = {}): Promise<Change> {
+export async function changeFromGit(
+  root: string,
+  commits: { base: string; head: string },
+  opts: { git?: GitRunner; paths?: string[] } = {}
+): Promise<Change> {
   const git = opts.git ?? runGit
   for (const [what, sha] of [
     ['base', commits.base],
     ['head', commits.head]
   ] as const) {
-    if (!SHA.test(sha)) throw new ConfigurationError(`The ${what} commit "${printable(sha, 80)}" is not a commit SHA; resolve the ref first.`)
+    if (!SHA.test(sha))
+      throw new ConfigurationError(
+        `The ${what} commit "${printable(sha, 80)}" is not a commit SHA; resolve the ref first.`
+      )
   }
   const range = `${commits.base}...${commits.head}`
   let diff: string

@@ -16,10 +16,15 @@ export const DEFAULT_TEST_PATTERNS: readonly string[] = [
 ]
 
 /** changes.* metrics of a change. */
-export function changeMetrics(change: Change, testPatterns: readonly string[] = DEFAULT_TEST_PATTERNS): Map<string, number> {
+export function changeMetrics(
+  change: Change,
+  testPatterns: readonly string[] = DEFAULT_TEST_PATTERNS
+): Map<string, number> {
   const totals = changeTotals(change)
   const isTest = picomatch([...testPatterns], { dot: true })
-  const testsTouched = change.files.filter((f) => isTest(f.path) || (f.previousPath !== undefined && isTest(f.previousPath))).length
+  const testsTouched = change.files.filter(
+    (f) => isTest(f.path) || (f.previousPath !== undefined && isTest(f.previousPath))
+  ).length
   return new Map([
     ['changes.files', totals.files],
     ['changes.lines', totals.lines],

@@ -48,6 +48,8 @@ export function newCodeHeadline(report: FlowReport): string | undefined {
   const fmt = (n: number) => String(Math.round(n * 100) / 100)
   return (
     `New code: ${pct === undefined ? 'no' : `${fmt(pct)}% of`} ${total} changed executable line(s) covered` +
-    (branches !== undefined ? `, ${fmt(branches)}% of ${m['coverage.new_branches_found'] ?? 0} changed branch(es)` : '')
+    (branches !== undefined
+      ? `, ${fmt(branches)}% of ${m['coverage.new_branches_found'] ?? 0} changed branch(es)`
+      : '')
   )
 }
