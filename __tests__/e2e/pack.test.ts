@@ -52,6 +52,9 @@ describe('npm pack', () => {
     expect(paths).toContain('schemas/flow-report.schema.json')
     expect(paths).toContain('package.json')
     expect(paths).toContain('LICENSE')
+    // flow init reads the starter callers from the package (one copy, in workflows/).
+    expect(paths).toContain('workflows/verify.yml')
+    expect(paths).toContain('workflows/recalibrate.yml')
     const unwanted = paths.filter(
       (p) =>
         /(^|\/)(__tests__|test|tests|fixtures|examples|bench|scripts|actions|shared|cli)\//.test(

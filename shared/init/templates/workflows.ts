@@ -1,6 +1,27 @@
-// Copies of the starters in workflows/ (a test keeps them identical), embedded so the bundled
-// CLI can write them without reading files it was not shipped with.
-export const VERIFY_STARTER =
-  "# flow-actions starter: verify the process on every pull request and on pushes to main.\n# Copied by `flow init` into .github/workflows/flow-verify.yml. Pin the reusable workflow to a\n# full commit SHA (e.g. with Dependabot or Renovate) once you have chosen a release.\nname: flow verify\n\non:\n  pull_request:\n  push:\n    branches: [main]\n\npermissions: {}\n\njobs:\n  verify:\n    permissions:\n      contents: read\n      pull-requests: write\n    uses: org/flow-actions/.github/workflows/verify.yml@v1\n    with:\n      stage: dev\n      node-version: '24'\n      # The commands that write the evidence the graph declares (.process/graph.yaml, evidence:):\n      # reports/junit.xml and coverage/lcov.info. As written, for a Node project whose tests run\n      # with `node --test` and c8 in devDependencies (npm i -D c8). With jest instead:\n      #   npm ci && npx jest --ci --coverage --coverageReporters=lcov --reporters=default --reporters=jest-junit\n      #   (npm i -D jest-junit; set JEST_JUNIT_OUTPUT_DIR=reports). Other stacks: any command that\n      # writes JUnit XML and lcov (or change the paths under evidence: in .process/graph.yaml).\n      evidence-command: >-\n        npm ci && mkdir -p reports &&\n        npx c8 --reporter=lcov --reporter=text\n        node --test --test-reporter=spec --test-reporter-destination=stdout\n        --test-reporter=junit --test-reporter-destination=reports/junit.xml\n"
-export const RECALIBRATE_STARTER =
-  "# flow-actions starter: recalibrate every Monday morning (and on demand). Opens or updates one pull\n# request that tightens thresholds the last runs beat by a margin; never loosens anything.\n# Copied by `flow init` into .github/workflows/flow-recalibrate.yml.\nname: flow recalibrate\n\non:\n  schedule:\n    - cron: '17 6 * * 1'\n  workflow_dispatch:\n    inputs:\n      dry-run:\n        description: 'Only write the summary and dashboard.'\n        type: boolean\n        default: false\n\npermissions: {}\n\nconcurrency:\n  group: flow-recalibrate\n  cancel-in-progress: false\n\njobs:\n  recalibrate:\n    permissions:\n      actions: read\n      contents: write\n      pull-requests: write\n    uses: org/flow-actions/.github/workflows/recalibrate.yml@v1\n    with:\n      workflow: flow-verify.yml\n      dry-run: ${{ inputs.dry-run == true }}\n"
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export type StarterName = 'verify' | 'recalibrate'
+
+/**
+ * The starter callers are the files in workflows/ themselves, read when `flow init` runs: from the
+ * source tree (shared/init/templates -> ../../../workflows) or from the npm package, where the
+ * bundle is dist/cli/index.js and package.json's "files" ships workflows/ beside dist/
+ * (-> ../../workflows). One copy, so a change to a starter reaches init without a sync step.
+ */
+export function starterWorkflow(name: StarterName): string {
+  const here = path.dirname(fileURLToPath(import.meta.url))
+  const candidates = [
+    path.resolve(here, '../../../workflows'),
+    path.resolve(here, '../../workflows')
+  ]
+  for (const dir of candidates) {
+    const file = path.join(dir, `${name}.yml`)
+    if (existsSync(file)) return readFileSync(file, 'utf8')
+  }
+  // Only a broken package gets here: say what is missing rather than write half a scaffold.
+  throw new Error(
+    `The starter workflow workflows/${name}.yml is not installed with this CLI (looked in ${candidates.join(', ')}); reinstall flow-actions.`
+  )
+}
