@@ -4,6 +4,7 @@
  * the cause.
  */
 import { describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -367,4 +368,190 @@ describe('item 1: JUnit', () => {
       expect(r.text).not.toMatch(/no format flow-actions recognises/)
     })
   })
+})
+
+describe('item 6: the same report reached twice is read once', () => {
+  const two = '<testsuite name="s"><testcase name="a"/><testcase name="b"/></testsuite>'
+
+  it.each([
+    [
+      'two globs naming one file',
+      'reports/*.xml, reports/./j.xml',
+      { 'reports/j.xml': two },
+      /reports\/\.\/j\.xml is the same file as reports\/j\.xml/
+    ],
+    [
+      'an identical copy',
+      'reports/**/*.xml',
+      { 'reports/j.xml': two, 'reports/copy/j.xml': two },
+      /reports\/j\.xml is an identical copy of reports\/copy\/j\.xml|reports\/copy\/j\.xml is an identical copy of reports\/j\.xml/
+    ]
+  ])(
+    '%s: tests.total >= 4 fails and the report names the dropped path',
+    async (_name, paths, files, reason) => {
+      const root = repo(
+        `  tests: [${paths
+          .split(', ')
+          .map((p) => JSON.stringify(p))
+          .join(', ')}]`,
+        'tests.total >= 4',
+        files
+      )
+      const { report } = await evaluateGates({
+        root,
+        graphPath: '.process/graph.yaml',
+        stage: 'ci',
+        now
+      })
+      expect(report.verdict).toBe('failed')
+      expect(report.metrics).toMatchObject({ 'tests.total': 2 })
+      const dup = report.findings?.find((f) => /Duplicate evidence/.test(f.title ?? ''))
+      expect(dup?.message).toMatch(reason)
+    }
+  )
+
+  it('a symlink to a report already matched', async () => {
+    const root = repo('  tests: "reports/**/*.xml"', 'tests.total >= 4', { 'reports/j.xml': two })
+    const { symlinkSync } = await import('node:fs')
+    mkdirSync(path.join(root, 'reports/sub'))
+    symlinkSync('../j.xml', path.join(root, 'reports/sub/j-link.xml'))
+    const { report } = await evaluateGates({
+      root,
+      graphPath: '.process/graph.yaml',
+      stage: 'ci',
+      now
+    })
+    expect(report.verdict).toBe('failed')
+    expect(report.metrics).toMatchObject({ 'tests.total': 2 })
+    expect(
+      report.findings?.some((f) =>
+        /reports\/sub\/j-link\.xml is the same file as reports\/j\.xml/.test(f.message)
+      )
+    ).toBe(true)
+  })
+})
+
+describe('item 7: freshness is production in this run, not a checkout file time', () => {
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync('git', args, {
+      cwd,
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@e',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@e',
+        GIT_AUTHOR_DATE: '2020-01-01T00:00:00Z',
+        GIT_COMMITTER_DATE: '2020-01-01T00:00:00Z'
+      },
+      stdio: 'pipe'
+    }).toString()
+  const ok = '<testsuite name="s"><testcase name="a"/></testsuite>'
+
+  it('a committed report left unchanged by the run is stale under max_age_hours, though checkout made its mtime new', async () => {
+    const root = repo(
+      '  tests:\n    path: reports/j.xml\n    max_age_hours: 1',
+      'tests.failed == 0 && tests.executed > 0',
+      { 'reports/j.xml': ok }
+    )
+    git(root, 'init', '-q')
+    git(root, 'add', '.')
+    git(root, 'commit', '-qm', 'report committed in 2020')
+    // The file time is "now" (as after a fresh clone): only git can tell the file is old.
+    const r = await gate2(root)
+    expect(r.verdict).toBe('failed')
+    expect(r.text).toMatch(/reports\/j\.xml: is committed in git and unchanged in this run/)
+    // Regenerated in this run (different content): read normally.
+    writeFileSync(path.join(root, 'reports/j.xml'), ok.replace('name="a"', 'name="a2"'))
+    expect((await gate2(root)).verdict).toBe('passed')
+  })
+
+  it('a file written before the run started is stale, whatever its age', async () => {
+    const root = repo(
+      '  tests:\n    path: reports/j.xml\n    max_age_hours: 24',
+      'tests.failed == 0',
+      { 'reports/j.xml': ok }
+    )
+    const { utimesSync } = await import('node:fs')
+    const written = new Date(now.getTime() - 30 * 60_000)
+    utimesSync(path.join(root, 'reports/j.xml'), written, written)
+    const { collectEvidence } = await import('../../shared/evidence/index.js')
+    const c = await collectEvidence(
+      [{ name: 'tests', paths: ['reports/j.xml'], maxAgeHours: 24 }],
+      { root, now, runStartedAt: new Date(now.getTime() - 10 * 60_000) }
+    )
+    expect(c.errors[0]?.message).toMatch(
+      /reports\/j\.xml: was written at .* before this run started/
+    )
+    expect(c.metrics.has('tests.failed')).toBe(false)
+  })
+
+  it('max_age_days on a document fails closed in a shallow clone, naming fetch-depth: 0', async () => {
+    const origin = repo('', 'true', {})
+    const adr =
+      '---\ntitle: Queue orders\nowners: [team]\nstatus: accepted\n---\n\nWe queue orders through an outbox so that none are lost when the broker is down.\n'
+    writeFileSync(path.join(origin, 'ADR-1.md'), adr)
+    writeFileSync(
+      path.join(origin, '.process/graph.yaml'),
+      `version: 1\nstages: [ci]\nnodes:\n  - id: G\n    kind: gate\n    requires:\n      - id: check\n        artifact: ADR-*.md\n        max_age_days: 30\n    pass: done\n    fail: done\n  - id: done\n    kind: activity\n`
+    )
+    git(origin, 'init', '-q')
+    git(origin, 'add', '.')
+    git(origin, 'commit', '-qm', 'ADR written in 2020')
+    writeFileSync(path.join(origin, 'other.txt'), 'x')
+    git(origin, 'add', '.')
+    execFileSync('git', ['commit', '-qm', 'recent commit'], {
+      cwd: origin,
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@e',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@e',
+        GIT_AUTHOR_DATE: now.toISOString(),
+        GIT_COMMITTER_DATE: now.toISOString()
+      }
+    })
+    const clone = mkdtempSync(path.join(tmpdir(), 'shallow-'))
+    git(clone, 'clone', '-q', '--depth', '1', `file://${origin}`, '.')
+    expect(git(clone, 'rev-parse', '--is-shallow-repository').trim()).toBe('true')
+    const { report } = await evaluateGates({
+      root: clone,
+      graphPath: '.process/graph.yaml',
+      stage: 'ci',
+      now
+    })
+    const req = report.gates?.[0]?.requirements.find((x) => x.id === 'check')
+    expect(report.verdict).toBe('failed')
+    expect(`${req?.message ?? ''} ${req?.detail ?? ''}`).toMatch(
+      /ADR-1\.md: the repository is a shallow clone.*fetch-depth: 0/
+    )
+    // The full history gives the real age: 2020, so the document is stale for its age, not for the clone.
+    const full = mkdtempSync(path.join(tmpdir(), 'full-'))
+    git(full, 'clone', '-q', `file://${origin}`, '.')
+    const again = await evaluateGates({
+      root: full,
+      graphPath: '.process/graph.yaml',
+      stage: 'ci',
+      now
+    })
+    const req2 = again.report.gates?.[0]?.requirements.find((x) => x.id === 'check')
+    expect(`${req2?.message ?? ''} ${req2?.detail ?? ''}`).toMatch(
+      /ADR-1\.md was last changed \d+ days ago \(git history\)/
+    )
+  })
+
+  async function gate2(root: string) {
+    const { report } = await evaluateGates({
+      root,
+      graphPath: '.process/graph.yaml',
+      stage: 'ci',
+      now: new Date()
+    })
+    const req = report.gates?.[0]?.requirements.find((r) => r.id === 'check') as RequirementResult
+    return {
+      verdict: report.verdict,
+      text: `${req.message ?? ''} ${(report.evidence?.problems ?? []).map((p) => p.message).join(' ')}`
+    }
+  }
 })

@@ -11,6 +11,7 @@ import { DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_STREAM_BYTES, guardReader, openEvid
 import { DEFAULT_MAX_FINDINGS, FindingSink } from './findings.js'
 import { isGlob, normalisePattern, WorkspaceGlob } from '../glob.js'
 import { readHeadText } from './encoding.js'
+import { checkProducedInRun, dropDuplicates } from './provenance.js'
 import { readJUnit } from './junit.js'
 import { mutationReader } from './mutation/index.js'
 import { combineCounts, finishMetrics, NAMESPACES, type Counts, type Namespace } from './namespaces.js'
@@ -68,6 +69,7 @@ export async function readEvidenceFile(
     try {
       if (decl.maxAgeHours !== undefined) {
         const { mtimeMs } = await opened.handle.stat()
+        await checkProducedInRun(opts.root, opened.display, mtimeMs, decl.name, opts.runStartedAt)
         const ageHours = ((opts.now ?? new Date()).getTime() - mtimeMs) / 3_600_000
         if (ageHours > decl.maxAgeHours) {
           throw new EvidenceError(opened.display, 'stale', `is ${ageHours.toFixed(1)} hours old, older than the ${decl.maxAgeHours} hours allowed for "${decl.name}"; regenerate it in this run.`)
@@ -132,7 +134,16 @@ export async function collectEvidence(decls: EvidenceDeclaration[], opts: Eviden
   for (const decl of decls) {
     const sink = new FindingSink(max)
     const set: EvidenceSetResult = { declaration: decl, files: [], metrics: new Map(), findings: [], findingsTotal: 0, errors: [] }
-    const files = resolveFiles(decl, glob, set.errors)
+    const resolved = await dropDuplicates(opts.root, resolveFiles(decl, glob, set.errors))
+    const files = resolved.files
+    if (resolved.dropped.length > 0) set.duplicates = resolved.dropped
+    for (const d of resolved.dropped) {
+      // A warning, not an error: the report is still read, once. Counting it twice would let two
+      // copies of a 2-test report satisfy tests.total >= 4.
+      const message = `${d.file} is ${d.reason === 'same file' ? 'the same file as' : 'an identical copy of'} ${d.sameAs} (evidence "${decl.name}"); it was read once and this path was dropped.`
+      if (sink.wants()) sink.add({ file: d.file, title: 'Duplicate evidence dropped', message, level: 'warning', kind: 'duplicate-evidence' })
+      else sink.count()
+    }
     const setCounts = new Map<Namespace, Counts>()
     for (const file of files) {
       try {

@@ -1,5 +1,6 @@
 import type { EvidenceDeclaration } from '../graph/model.js'
 import type { EvidenceError } from '../errors.js'
+import type { DroppedDuplicate } from './provenance.js'
 
 /** Changed lines per workspace-relative path (forward slashes), 1-based line numbers. */
 export type ChangedLines = Map<string, Set<number>>
@@ -12,6 +13,11 @@ export interface EvidenceOptions {
   /** Failure details kept (default 1000); the rest are only counted. */
   maxFindings?: number
   now?: Date
+  /**
+   * When this run started (the job's start, from the runner). With max_age_hours, a file written
+   * before it was not produced by this run and is stale, whatever its age.
+   */
+  runStartedAt?: Date
   changedLines?: ChangedLines
   /** SPDX ids (case-insensitive) that make a component's licence "denied" (sbom.licenses.denied). */
   deniedLicenses?: string[]
@@ -58,6 +64,8 @@ export interface EvidenceSetResult {
   findings: Finding[]
   findingsTotal: number
   errors: EvidenceError[]
+  /** Paths dropped because another path of the set is the same report (symlink, copy, two globs). */
+  duplicates?: DroppedDuplicate[]
 }
 
 export interface EvidenceCollection {

@@ -100,7 +100,11 @@ export async function checkArtifact(req: ArtifactRequirement, opts: EvidenceOpti
   for (const doc of docs) {
     problems.push(...checkDocument(doc, req.frontmatter, templates))
     if (req.maxAgeDays !== undefined) {
-      const { time, source } = await lastChanged(opts.root, doc.file, doc.absolute)
+      const { time, source, problem } = await lastChanged(opts.root, doc.file, doc.absolute)
+      if (problem) {
+        problems.push(problem)
+        continue
+      }
       const age = (now - time.getTime()) / 86_400_000
       oldest = oldest === undefined ? age : Math.max(oldest, age)
       if (age > req.maxAgeDays) {
