@@ -142,7 +142,9 @@ export function globMatcher(pattern: string): (file: string) => boolean {
 
 /** Only literal characters, `?`, `*` and whole-segment `**`: no classes, braces, extglobs or escapes. */
 function isSimpleGlob(pattern: string): boolean {
-  return !/[[\]{}()\\!+@]/.test(pattern) && !pattern.startsWith('#')
+  if (/[[\]{}()\\!+@]/.test(pattern) || pattern.startsWith('#')) return false
+  // "." and ".." segments have picomatch's own rules; they are never in a walked path anyway.
+  return !pattern.split('/').some((s) => s === '.' || s === '..' || s === '')
 }
 
 function boundedPicomatch(pattern: string): (file: string) => boolean {
@@ -165,7 +167,13 @@ function boundedPicomatch(pattern: string): (file: string) => boolean {
  * its leftmost position, which is always the best choice when only `*` lies between parts.
  */
 function simpleMatcher(pattern: string): (file: string) => boolean {
-  const segments = pattern.split('/').map((s) => (s === '**' ? null : segmentMatcher(s)))
+  // `**/**` is `**`.
+  const raw = pattern.split('/').filter((s, i, all) => !(s === '**' && all[i - 1] === '**'))
+  const segments = raw.map((s) => (s === '**' ? null : segmentMatcher(s)))
+  // picomatch's rule, kept so results do not change: a trailing `/**` after a segment that ends in
+  // `*` (`reports/*/**`) needs at least one more segment; after anything else it may match none.
+  const last = raw.length - 1
+  const lastNeedsOne = last > 0 && raw[last] === '**' && raw[last - 1] !== '**' && raw[last - 1].endsWith('*')
   return (file: string) => {
     const parts = file.split('/')
     const memo = new Map<number, boolean>()
@@ -179,7 +187,7 @@ function simpleMatcher(pattern: string): (file: string) => boolean {
         const seg = segments[pi]
         if (seg === null) {
           result = false
-          for (let k = fi; k <= parts.length && !result; k++) result = match(pi + 1, k)
+          for (let k = pi === last && lastNeedsOne ? fi + 1 : fi; k <= parts.length && !result; k++) result = match(pi + 1, k)
         } else result = fi < parts.length && seg(parts[fi]) && match(pi + 1, fi + 1)
       }
       memo.set(key, result)
