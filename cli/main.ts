@@ -187,6 +187,47 @@ function didYouMean(suggestion: string | undefined): string {
   return suggestion ? `; did you mean "${suggestion}"?` : '.'
 }
 
+/**
+ * Why a command line cannot run, as the message `flow` prints (exit 2), or undefined when it can:
+ * an unknown command or option (with the nearest one), a missing value, an option the command
+ * does not take, a stray argument. The docs test checks every `flow` example with it.
+ */
+export function usageProblem(argv: string[]): string | undefined {
+  const parsed = parseLine(argv)
+  const [first, ...rest] = parsed.positionals
+  if (first === undefined || first === 'help' || parsed.values.help || parsed.values.version) {
+    const topic = first === 'help' ? rest[0] : undefined
+    return topic !== undefined && !Object.hasOwn(COMMANDS, topic) ? `flow help: unknown command "${printable(topic, 40)}"` : undefined
+  }
+  return commandLineProblem(first, rest, parsed)
+}
+
+function commandLineProblem(first: string, rest: string[], parsed: ParsedLine): string | undefined {
+  if (!Object.hasOwn(COMMANDS, first)) {
+    return `flow: unknown command "${printable(first, 40)}"${didYouMean(closestName(first, [...Object.keys(COMMANDS), 'help']))}\nRun \`flow help\` for the list of commands.`
+  }
+  const name = first
+  const command = COMMANDS[name]
+  const accepted = [...command.flags, ...GLOBAL_FLAGS]
+  const seeHelp = `Run \`flow help ${name}\` for its options.`
+  if (parsed.problem) {
+    const { option, kind } = parsed.problem
+    if (kind === 'unknown') {
+      const suggestion = option.startsWith('--') ? closestName(option.slice(2), accepted) : undefined
+      return `flow ${name}: unknown option ${printable(option, 40)}${suggestion ? `; did you mean --${suggestion}?` : '.'}\n${seeHelp}`
+    }
+    if (kind === 'needs-value') return `flow ${name}: ${option} needs a value, e.g. ${option} ${option === '--stage' ? 'dev' : 'VALUE'}.\n${seeHelp}`
+    return `flow ${name}: ${option} is a switch and takes no value; write ${option} alone.\n${seeHelp}`
+  }
+  const foreign = Object.keys(parsed.values).find((k) => !accepted.includes(k))
+  if (foreign) {
+    const suggestion = closestName(foreign, command.flags)
+    return `flow ${name}: ${name} does not take --${foreign}${suggestion ? `; did you mean --${suggestion}?` : '.'}\n${seeHelp}`
+  }
+  if (!command.positionals && rest.length > 0) return `flow ${name}: unexpected argument "${printable(rest[0], 80)}"; ${name} takes only options.\n${seeHelp}`
+  return undefined
+}
+
 /** Runs the CLI; returns the exit code (see EXIT). Errors are one-line messages, never stack traces. */
 export async function main(argv: string[], io: Partial<Pick<CommandContext, 'out' | 'err' | 'now'>> = {}): Promise<number> {
   const out = io.out ?? ((l: string) => process.stdout.write(`${l}\n`))
@@ -213,36 +254,13 @@ export async function main(argv: string[], io: Partial<Pick<CommandContext, 'out
     return EXIT.passed
   }
 
-  if (!Object.hasOwn(COMMANDS, first)) {
-    err(`flow: unknown command "${printable(first, 40)}"${didYouMean(closestName(first, [...Object.keys(COMMANDS), 'help']))}\nRun \`flow help\` for the list of commands.`)
+  const problem = commandLineProblem(first, rest, parsed)
+  if (problem) {
+    err(problem)
     return EXIT.usage
   }
   const name = first
   const command = COMMANDS[name]
-  const accepted = [...command.flags, ...GLOBAL_FLAGS]
-  const seeHelp = `Run \`flow help ${name}\` for its options.`
-  if (parsed.problem) {
-    const { option, kind } = parsed.problem
-    if (kind === 'unknown') {
-      const suggestion = option.startsWith('--') ? closestName(option.slice(2), accepted) : undefined
-      err(`flow ${name}: unknown option ${printable(option, 40)}${suggestion ? `; did you mean --${suggestion}?` : '.'}\n${seeHelp}`)
-    } else if (kind === 'needs-value') {
-      err(`flow ${name}: ${option} needs a value, e.g. ${option} ${option === '--stage' ? 'dev' : 'VALUE'}.\n${seeHelp}`)
-    } else {
-      err(`flow ${name}: ${option} is a switch and takes no value; write ${option} alone.\n${seeHelp}`)
-    }
-    return EXIT.usage
-  }
-  const foreign = Object.keys(parsed.values).find((k) => !accepted.includes(k))
-  if (foreign) {
-    const suggestion = closestName(foreign, command.flags)
-    err(`flow ${name}: ${name} does not take --${foreign}${suggestion ? `; did you mean --${suggestion}?` : '.'}\n${seeHelp}`)
-    return EXIT.usage
-  }
-  if (!command.positionals && rest.length > 0) {
-    err(`flow ${name}: unexpected argument "${printable(rest[0], 80)}"; ${name} takes only options.\n${seeHelp}`)
-    return EXIT.usage
-  }
 
   let root = process.cwd()
   if (parsed.values.root !== undefined) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { validateGraphFile } from '../../shared/graph/index.js'
 import { repoRoot } from '../helpers/run-action.js'
@@ -33,19 +33,43 @@ describe('README.md', () => {
     expect(unexpected).toEqual([])
   })
 
-  it('the CLI example prints what the docs show', () => {
-    const shown = blocks(read('docs/cli.md'), 'console')[0].split('\n')
-    const command = shown[0].replace(/^\$ node dist\/cli\/index.js /, '').split(' ')
-    let out = ''
-    try {
-      execFileSync(process.execPath, [path.join(repoRoot, 'dist', 'cli', 'index.js'), ...command], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
-    } catch (error) {
-      out = String((error as { stdout?: string }).stdout)
-      expect((error as { status?: number }).status).toBe(1)
+  it('is a landing page: at most 400 lines, "Use it in your repository" before line 150, org/ explained', () => {
+    const lines = read('README.md').split('\n')
+    expect(lines.length).toBeLessThanOrEqual(400)
+    const use = lines.findIndex((l) => l === '## Use it in your repository')
+    expect(use).toBeGreaterThan(0)
+    expect(use + 1).toBeLessThan(150)
+    const section = lines.slice(use, use + 12).join('\n')
+    expect(section).toMatch(/`org\/` stands for the owner you install flow-actions from/)
+    expect(read('README.md')).toMatch(/EBADENGINE[^]*expected and harmless/)
+  })
+
+  it('has a short section per action and reusable workflow, each with an example and its docs page', () => {
+    const readme = read('README.md')
+    const section = (heading: string) => {
+      const start = readme.indexOf(`\n### ${heading}`)
+      expect({ heading, found: start >= 0 }).toEqual({ heading, found: true })
+      const end = readme.indexOf('\n#', start + 5)
+      return readme.slice(start, end < 0 ? undefined : end)
     }
-    for (const line of shown.slice(1)) {
-      const text = line.replace(/ …$/, '').trim()
-      if (text) expect(out).toContain(text)
+    const actions: Array<[string, string, string]> = [
+      ['The root action', 'docs/root-action.md', 'org/flow-actions@v1'],
+      ['validate-graph', 'docs/validate-graph.md', 'org/flow-actions/validate-graph@v1'],
+      ['check-gates', 'docs/check-gates.md', 'org/flow-actions/check-gates@v1'],
+      ['mutation-gate', 'docs/mutation-gate.md', 'org/flow-actions/mutation-gate@v1'],
+      ['canary-rollout', 'docs/canary.md', 'org/flow-actions/canary-rollout@v1'],
+      ['render-diagram', 'docs/render-diagram.md', 'org/flow-actions/render-diagram@v1'],
+      ['recalibrate', 'docs/recalibrate.md', 'org/flow-actions/recalibrate@v1']
+    ]
+    for (const [heading, page, uses] of actions) {
+      const text = section(heading)
+      expect({ heading, page: text.includes(`](${page})`), example: text.includes(`uses: ${uses}`) }).toEqual({ heading, page: true, example: true })
+    }
+    for (const w of readdirSync(path.join(repoRoot, '.github', 'workflows'))) {
+      const doc = read(`.github/workflows/${w}`)
+      if (!/^\s+workflow_call:/m.test(doc)) continue
+      const name = w.replace(/\.ya?ml$/, '')
+      expect({ workflow: w, mentioned: readme.includes(`### ${name}:`) }).toEqual({ workflow: w, mentioned: true })
     }
   })
 })

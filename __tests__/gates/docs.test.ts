@@ -42,7 +42,7 @@ describe('docs/check-gates.md', () => {
     expect(step?.uses).toBe('org/flow-actions/check-gates@v1')
     for (const key of Object.keys(step?.with ?? {})) expect(Object.keys(actionYml.inputs)).toContain(key)
     expect(parseEvidenceOverrides(String(step?.with?.evidence)).map((d) => [d.name, d.paths])).toEqual([
-      ['tests', ['reports/junit/*.xml']],
+      ['tests', ['reports/junit.xml']],
       ['coverage', ['coverage/lcov.info']]
     ])
   })
