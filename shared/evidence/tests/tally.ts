@@ -5,6 +5,8 @@ import { addCount, type Counts } from '../namespaces.js'
 import type { ReadContext, ReaderOutput } from '../reader.js'
 
 export const MAX_MESSAGE_CHARS = 4000
+/** A test's name in a finding's title; names of megabytes (generated, hostile) are cut. */
+export const MAX_TITLE_CHARS = 300
 
 /** Where a failing test is, for its annotation. */
 export interface TestPlace {
@@ -56,6 +58,7 @@ export class TestTally {
       return
     }
     const text = (typeof message === 'function' ? message() : message).trim()
+    if (title.length > MAX_TITLE_CHARS) title = `${title.slice(0, MAX_TITLE_CHARS)}…`
     this.ctx.findings.add({
       file: place.file ?? this.display,
       line: place.line,
