@@ -153,7 +153,9 @@ describe('check-gates: a token quoted in a JUnit failure message (F1)', () => {
       [inputEnvName('stage')]: 'staging',
       [inputEnvName('comment')]: 'true',
       [inputEnvName('upload-report')]: 'false',
-      [inputEnvName('token')]: TOKEN
+      [inputEnvName('token')]: TOKEN,
+      // The workspace is no git repository: the policy is read from it, not from the base commit.
+      [inputEnvName('policy-source')]: 'head'
     }
     const posted: string[] = []
     nock(API)
