@@ -333,6 +333,8 @@ describe('flow gates --base: new-code coverage from a real c8 run', () => {
     )
     const summary = readFileSync(path.join(root, 'summary.md'), 'utf8')
     expect(summary).toContain('### New code not covered')
+    // One change's size and new-code coverage are never proposed as the project's baseline.
+    expect(summary).not.toContain('Baseline candidates')
     expect(summary).toContain('New code: 53.33% of 15 changed executable line(s) covered')
     expect(summary).toContain('| <code>src/math.js</code> | <code>11-12</code> | 2 |')
     expect(summary).toContain('| <code>src/text.js</code> | <code>4-8</code> | 5 |')
@@ -436,6 +438,8 @@ describe('check-gates on a pull_request event: the same numbers from the PR file
         stage: 'dev',
         graph: 'graph.yaml',
         'upload-report': 'false',
+        // The workspace's own graph (the base commit's policy is tested in policy-source.test.ts).
+        'policy-source': 'head',
         token: 'ghs_TESTtokenTESTtokenTESTtoken1234567'
       },
       {

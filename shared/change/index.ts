@@ -16,4 +16,4 @@ export {
   type PullRequestChangeOptions,
   type PullRequestFileEntry
 } from './pull-request.js'
-export { changeMetrics, DEFAULT_TEST_PATTERNS } from './metrics.js'
+export { changeMetrics, DEFAULT_TEST_PATTERNS, isChangeMetric } from './metrics.js'

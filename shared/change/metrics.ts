@@ -15,6 +15,11 @@ export const DEFAULT_TEST_PATTERNS: readonly string[] = [
   '**/*{Test,Tests,Spec,IT}.{java,kt,kts,scala,groovy,cs,fs,vb,swift}'
 ]
 
+/** Metrics that measure one change (its size, its new code, its mutants), not the project. */
+export function isChangeMetric(name: string): boolean {
+  return /^(changes\.|coverage\.new_|mutation\.changed_)/.test(name)
+}
+
 /** changes.* metrics of a change. */
 export function changeMetrics(
   change: Change,

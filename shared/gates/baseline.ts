@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
+import { isChangeMetric } from '../change/metrics.js'
 import { ConfigurationError, errorMessage } from '../errors.js'
 import { comparisons, type Expression } from '../expr/index.js'
 import { resolveInWorkspace, workspaceRelative } from '../safe-path.js'
@@ -94,7 +95,8 @@ export function baselineCandidates(
   for (const expr of expressions) {
     for (const [metric, better] of ratchetDirections(expr)) {
       const value = current(metric)
-      if (value === undefined || !Number.isFinite(value) || found.has(metric)) continue
+      // A change's own size or new-code coverage says nothing about the next change: never a baseline.
+      if (value === undefined || !Number.isFinite(value) || found.has(metric) || isChangeMetric(metric)) continue
       const base = baseline.get(metric)
       const improved = base === undefined ? true : better === 'higher' ? value > base : value < base
       found.set(metric, { metric, current: value, ...(base !== undefined ? { baseline: base } : {}), better, improved })

@@ -1,3 +1,4 @@
+import { isChangeMetric } from '../change/metrics.js'
 import { classifyName, METRIC_ALIASES } from '../metrics.js'
 import { BASELINE_PREFIX, DEFAULT_BASELINE_PATH, type LoadedBaseline } from './baseline.js'
 import type { CollectedEvidence } from './ports.js'
@@ -98,12 +99,9 @@ export function explainMissing(names: string[], ctx: MissingContext): { status: 
   return { status, message: messages.join(' '), evidence: [...new Set(evidence)] }
 }
 
-/** Metrics that only a change (a pull request, or --base) can give. */
-const CHANGE_METRIC = /^(changes\.|coverage\.new_|mutation\.changed_)/
-
 /** Why a change metric has no value when the run has no change to read, else undefined. */
 function changeMissing(name: string, change: CollectedEvidence['change']): string | undefined {
-  if (!CHANGE_METRIC.test(name)) return undefined
+  if (!isChangeMetric(name)) return undefined
   if (change && 'problem' in change) return `No evidence for ${name}: the change could not be read: ${change.problem}`
   if (change) return undefined
   return `No evidence for ${name}: this run has no change to measure. check-gates reads it on a pull_request event; the CLI takes it from git with --base <ref> (and --head, default HEAD).`
