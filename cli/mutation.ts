@@ -117,6 +117,7 @@ async function gate(ctx: CommandContext): Promise<number> {
   const e = evaluateMutants(loaded.mutants, settings, ctx.root, loaded.referenceScore)
   const m = e.metrics
   ctx.out(`${loaded.files.join(', ')} (${loaded.tool}): score ${e.score === undefined ? 'undefined' : `${formatScore(e.score)}%`}; ${m.get('mutation.killed') ?? 0} killed, ${m.get('mutation.timeout') ?? 0} timeout, ${m.get('mutation.survived') ?? 0} survived, ${m.get('mutation.no_coverage') ?? 0} no coverage, ${m.get('mutation.total') ?? 0} total.`)
+  for (const w of e.warnings) ctx.err(`warning: ${w}`)
   for (const c of e.checks) ctx.out(`${c.status === 'passed' ? 'ok  ' : 'FAIL'} ${c.message}`)
   if (ctx.flags.json) ctx.out(JSON.stringify({ score: e.score ?? null, passed: e.passed, metrics: Object.fromEntries(m), checks: e.checks }))
   return e.passed ? 0 : 1

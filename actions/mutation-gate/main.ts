@@ -196,6 +196,7 @@ async function evaluate(io: ActionIO, deps: MutationGateDeps): Promise<void> {
   }
   const flow = buildMutationFlowReport({
     run: runInfoFromEnv(io.env, now()),
+  for (const w of evaluation.warnings) io.warning(w)
     tool: loaded.tool,
     sources: loaded.sources,
     evaluation,

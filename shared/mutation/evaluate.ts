@@ -72,6 +72,11 @@ export interface MutationEvaluation {
   surviving: SurvivingMutant[]
   checks: GateCheck[]
   passed: boolean
+  /**
+   * Said in the log and the summary: with neither a threshold nor a baseline nothing is gated, so
+   * "passed" only means a score was computed, even at 0 %.
+   */
+  warnings: string[]
 }
 
 /**
@@ -142,7 +147,13 @@ export function evaluateMutants(mutants: readonly NormalisedMutant[], settings: 
 
   const checks = gateChecks(mutants, metrics, settings)
   const passed = checks.every((c) => c.status === 'passed')
-  return { metrics, score, changedScore, changedTotal, files, surviving: survivingSorted, checks, passed }
+  const warnings: string[] = []
+  if (!settings.shard && settings.threshold === undefined && settings.baseline === undefined) {
+    warnings.push(
+      `Nothing is gated: neither "threshold" nor "baseline" is set, so this gate passes at any score${score !== undefined ? ` (this run: ${formatScore(score)}%)` : ''}. Set "threshold" (e.g. 60) to fail below a score, or "baseline" to fail on a drop.`
+    )
+  }
+  return { metrics, score, changedScore, changedTotal, files, surviving: survivingSorted, checks, passed, warnings }
 }
 
 function gateChecks(mutants: readonly NormalisedMutant[], metrics: Map<string, number>, s: GateSettings): GateCheck[] {

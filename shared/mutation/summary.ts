@@ -33,7 +33,8 @@ function where(s: SurvivingMutant): string {
  */
 export function renderSummary(e: MutationEvaluation, settings: GateSettings, ctx: SummaryContext): string {
   const b = new SummaryBuilder()
-  const verdict = ctx.shardLabel ? (e.passed ? 'recorded' : 'failed') : e.passed ? 'passed' : 'failed'
+  // An ungated pass is not a pass: the heading says so, and the warning below says why.
+  const verdict = ctx.shardLabel ? (e.passed ? 'recorded' : 'failed') : !e.passed ? 'failed' : e.warnings.length > 0 ? 'not gated' : 'passed'
   b.heading(`Mutation gate ${verdict}${ctx.shardLabel ? ` (${ctx.shardLabel})` : ''}`)
   const m = e.metrics
   const lines: string[] = []
@@ -47,6 +48,7 @@ export function renderSummary(e: MutationEvaluation, settings: GateSettings, ctx
   if (ctx.shardLabel) lines.push(`This is one shard: thresholds and the ratchet apply to the merged report.`)
   if (ctx.mergedShards) lines.push(`Merged from ${ctx.mergedShards} shard report(s).`)
   b.paragraph(lines.join('<br>\n'))
+  for (const w of e.warnings) b.paragraph(`> :warning: **${escapeMarkdown(w, 1000)}**`)
 
   const failed = e.checks.filter((c) => c.status !== 'passed')
   if (failed.length > 0) {
@@ -78,10 +80,10 @@ export function renderSummary(e: MutationEvaluation, settings: GateSettings, ctx
 }
 
 /** At most 10 annotations on surviving mutants, changed lines first (the list is already in that order). */
-export function survivorAnnotations(e: MutationEvaluation): Annotation[] {
+export function survivorAnnotations(e: MutationEvaluation, max = MAX_ANNOTATIONS): Annotation[] {
   return e.surviving
     .filter((s) => s.file !== '(no file recorded)')
-    .slice(0, MAX_ANNOTATIONS)
+    .slice(0, max)
     .map((s, i) => ({
       level: 'warning' as const,
       title: `${s.status === 'Survived' ? 'Surviving' : 'Uncovered'} mutant: ${s.mutatorName}`,
