@@ -65,7 +65,7 @@ describe('npm pack', () => {
     // Only the CLI's bundle: the actions' bundles are used from the repository, not from npm.
     expect(paths.filter((p) => p.startsWith('dist/') && !p.startsWith('dist/cli/'))).toEqual([])
     // A generous bound that still catches node_modules or dist/ of every action slipping in.
-    expect(size).toBeLessThan(3 * 1024 * 1024)
+    expect(size).toBeLessThan(1024 * 1024)
   })
 
   it('declares no runtime dependencies (the bundle carries them) and bins for flow and flow-actions', () => {

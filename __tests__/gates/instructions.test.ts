@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { evaluateGates } from '../../shared/gates/index.js'
 import { splitApplyTo } from '../../shared/evidence/documents/instructions.js'
 import { validateGraphFile } from '../../shared/graph/index.js'
@@ -199,5 +201,33 @@ describe('validate-graph on an instructions requirement', () => {
         .filter((f) => f[0] === 'instructions-missing')
         .map((f) => f[1])
     ).toEqual(['warning'])
+  })
+})
+
+describe('docs/graph.md, "Instruction files"', () => {
+  it('its graph validates and its example file passes the requirement', async () => {
+    const doc = readFileSync(
+      path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'docs', 'graph.md'),
+      'utf8'
+    )
+    const section = doc.slice(
+      doc.indexOf('### Instruction files'),
+      doc.indexOf('### What validate-graph checks')
+    )
+    const yaml = /```yaml\n([\s\S]*?)\n```/.exec(section)![1]
+    const markdown = /```markdown\n([\s\S]*?)\n```/.exec(section)![1]
+    const root = workspaceWith(yaml, {
+      '.github/instructions/python.instructions.md': `${markdown}\n`,
+      'src/game/loop.py': 'tick = 1\n'
+    })
+    expect(validateGraphFile(root, '.process/graph.yaml').findings).toEqual([])
+    const { report } = await evaluateGates({
+      root,
+      graphPath: '.process/graph.yaml',
+      stage: 'dev',
+      now
+    })
+    expect(requirement(report, 'G-ai', 'instructions').status).toBe('passed')
+    expect(report.verdict).toBe('passed')
   })
 })
