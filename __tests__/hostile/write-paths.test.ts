@@ -201,7 +201,7 @@ describe('a committed dangling symlink at a write target: each CLI command refus
     ],
     ['flow validate --report', (ws: string) => ['validate', '--root', ws, '--report', 'link']],
     ['flow render --output', (ws: string) => ['render', '--root', ws, '--output', 'link.md']]
-  ])('%s', async (_name, args) => {
+  ])('%s through a dangling link: exit 2, nothing outside', async (_name, args) => {
     const { outside, target } = outsideTarget()
     const ws = shop()
     dangle(ws, 'link', target)
