@@ -48,7 +48,8 @@ export function docsIndex() {
 export function renderReadme(text) {
   const start = /<!-- docs-index[^\n]*-->\n/.exec(text)
   const end = text.indexOf('<!-- end docs-index -->')
-  if (!start || end < start.index) throw new Error('README.md has no <!-- docs-index --> … <!-- end docs-index --> block')
+  if (!start || end < start.index)
+    throw new Error('README.md has no <!-- docs-index --> … <!-- end docs-index --> block')
   const from = start.index + start[0].length
   return `${text.slice(0, from)}${docsIndex()}\n${text.slice(end)}`
 }

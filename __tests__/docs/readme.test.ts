@@ -10,12 +10,18 @@ const read = (f: string) => readFileSync(path.join(repoRoot, f), 'utf8')
 
 /** Fenced blocks of a language in a markdown text. */
 function blocks(markdown: string, lang: string): string[] {
-  return [...markdown.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)\\n```', 'g'))].map((m) => m[1])
+  return [...markdown.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)\\n```', 'g'))].map(
+    (m) => m[1]
+  )
 }
 
 describe('README.md', () => {
   it('includes the current text of every docs page it embeds (node scripts/readme.mjs)', () => {
-    expect(() => execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'readme.mjs'), '--check'], { stdio: 'pipe' })).not.toThrow()
+    expect(() =>
+      execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'readme.mjs'), '--check'], {
+        stdio: 'pipe'
+      })
+    ).not.toThrow()
   })
 
   it('its quick start is the two commands the brief promises, and .ci/run calls the same test command', () => {
@@ -28,8 +34,17 @@ describe('README.md', () => {
   it('the graph example is accepted by the schema and the soundness checks except for files it names', () => {
     const example = blocks(read('docs/graph.md'), 'yaml')[1]
     const yaml = `${example}\n  - id: N-release\n    kind: activity\n  - id: N-fix\n    kind: activity\n    next: G-verify\n`
-    const r = validateGraphFile(workspaceWith(yaml, { 'requirements/nfr.yml': 'performance:\n  target_p95_latency_ms: 200\n' }), '.process/graph.yaml')
-    const unexpected = r.findings.filter((f) => f.severity === 'error' && !['artifact-missing', 'template-missing', 'unreachable'].includes(f.code))
+    const r = validateGraphFile(
+      workspaceWith(yaml, {
+        'requirements/nfr.yml': 'performance:\n  target_p95_latency_ms: 200\n'
+      }),
+      '.process/graph.yaml'
+    )
+    const unexpected = r.findings.filter(
+      (f) =>
+        f.severity === 'error' &&
+        !['artifact-missing', 'template-missing', 'unreachable'].includes(f.code)
+    )
     expect(unexpected).toEqual([])
   })
 
@@ -63,13 +78,20 @@ describe('README.md', () => {
     ]
     for (const [heading, page, uses] of actions) {
       const text = section(heading)
-      expect({ heading, page: text.includes(`](${page})`), example: text.includes(`uses: ${uses}`) }).toEqual({ heading, page: true, example: true })
+      expect({
+        heading,
+        page: text.includes(`](${page})`),
+        example: text.includes(`uses: ${uses}`)
+      }).toEqual({ heading, page: true, example: true })
     }
     for (const w of readdirSync(path.join(repoRoot, '.github', 'workflows'))) {
       const doc = read(`.github/workflows/${w}`)
       if (!/^\s+workflow_call:/m.test(doc)) continue
       const name = w.replace(/\.ya?ml$/, '')
-      expect({ workflow: w, mentioned: readme.includes(`### ${name}:`) }).toEqual({ workflow: w, mentioned: true })
+      expect({ workflow: w, mentioned: readme.includes(`### ${name}:`) }).toEqual({
+        workflow: w,
+        mentioned: true
+      })
     }
   })
 })
