@@ -259,4 +259,42 @@ describe('changed mutants in gates: mutation.changed_score', () => {
     expect(flow.gates?.[0].requirements.map((r) => r.status)).toEqual(['failed', 'passed'])
     expect(code).toBe(1)
   })
+
+  it("maps a mutation report's paths with the same path-map", async () => {
+    const root = repo({ 'lib/a.js': lines(3) }, { 'lib/a.js': lines(3) + 'line 4\n' })
+    const mutant = (id: string, line: number, status: string) => ({
+      id,
+      mutatorName: 'X',
+      location: { start: { line, column: 1 }, end: { line, column: 2 } },
+      status
+    })
+    const report = {
+      schemaVersion: '2',
+      thresholds: { high: 80, low: 60 },
+      files: {
+        'pkg/a.js': {
+          language: 'javascript',
+          source: lines(4),
+          mutants: [mutant('1', 4, 'Killed'), mutant('2', 1, 'Survived')]
+        }
+      }
+    }
+    put(root, { 'reports/mutation.json': JSON.stringify(report) })
+    const unmapped = await gates(
+      root,
+      graph(['mutation.changed_total >= 1'], ['mutation: reports/mutation.json'])
+    )
+    expect(unmapped.report.metrics?.['mutation.changed_total']).toBe(0)
+    const mapped = await gates(
+      root,
+      graph(
+        ['mutation.changed_score == 100'],
+        ['mutation: { paths: [reports/mutation.json], path-map: { "pkg/": "lib/" } }']
+      )
+    )
+    expect(mapped.report.metrics).toMatchObject({
+      'mutation.changed_total': 1,
+      'mutation.changed_score': 100
+    })
+  })
 })

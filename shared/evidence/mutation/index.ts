@@ -104,6 +104,6 @@ export function mutationReader(format: FormatName) {
         kind: 'surviving-mutant'
       })
     }
-    return { namespace: 'mutation', counts: mutationCounts(result.mutants, ctx.changedLines, ctx.root) }
+    return { namespace: 'mutation', counts: mutationCounts(result.mutants, ctx.changedLines, ctx.root, ctx.pathMap) }
   }
 }

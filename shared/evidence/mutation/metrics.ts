@@ -1,17 +1,17 @@
-import { ChangedLinesIndex } from '../coverage/changed-lines.js'
+import { ChangedLinesIndex, type PathMap } from '../coverage/changed-lines.js'
 import { finishMetrics, type Counts } from '../namespaces.js'
 import type { ChangedLines, NormalisedMutant } from '../types.js'
 import { countKey, isDetected, isValid } from './statuses.js'
 
 /** Additive per-status counts of mutants, plus the changed-line counts when lines are given. */
-export function mutationCounts(mutants: readonly NormalisedMutant[], changedLines?: ChangedLines, root = '.'): Counts {
+export function mutationCounts(mutants: readonly NormalisedMutant[], changedLines?: ChangedLines, root = '.', pathMap?: PathMap): Counts {
   const counts: Counts = new Map()
   for (const m of mutants) {
     const k = countKey(m.status)
     counts.set(k, (counts.get(k) ?? 0) + 1)
   }
   if (changedLines) {
-    const index = new ChangedLinesIndex(changedLines, root)
+    const index = new ChangedLinesIndex(changedLines, root, pathMap)
     let valid = 0
     let detected = 0
     for (const m of mutants) {
