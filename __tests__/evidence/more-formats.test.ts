@@ -4,8 +4,16 @@
  * compat-peers.test.ts and real-tools-more.test.ts).
  */
 import { describe, expect, it } from '@jest/globals'
-import { collectEvidence, detectFormat, normaliseFormat } from '../../shared/evidence/index.js'
-import { workspace } from './helpers.js'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { FORMAT_ALIASES } from '../../shared/evidence/detect.js'
+import {
+  collectEvidence,
+  detectFormat,
+  FORMATS,
+  normaliseFormat
+} from '../../shared/evidence/index.js'
+import { HERE, workspace } from './helpers.js'
 
 async function read(
   file: string,
@@ -512,5 +520,19 @@ describe('format override', () => {
     await expect(read('t.txt', tap, 'tests', 'no-such-format')).rejects.toThrow(
       /unknown format "no-such-format"/
     )
+  })
+})
+
+describe('docs/evidence.md', () => {
+  it('lists every format and every alias in its table of formats', () => {
+    const doc = readFileSync(path.join(HERE, '../../docs/evidence.md'), 'utf8')
+    const firstCells = doc
+      .split('\n')
+      .filter((l) => l.startsWith('| `'))
+      .map((l) => l.split(' | ')[0])
+      .join(' ')
+    const named = new Set([...firstCells.matchAll(/`([^`]+)`/g)].map((m) => m[1]))
+    for (const f of [...FORMATS, ...Object.keys(FORMAT_ALIASES)])
+      expect(named.has(f) ? f : `missing: ${f}`).toBe(f)
   })
 })
