@@ -141,6 +141,17 @@ describe('instructions: <glob> requirement', () => {
     })
   })
 
+  it('checks .github/copilot-instructions.md as the repository-wide file even when the glob names it', async () => {
+    const named = await gate(
+      { '.github/copilot-instructions.md': '# Conventions\n\nPrefer small functions.\n' },
+      '      - id: instructions\n        instructions: ".github/*instructions*.md"\n'
+    )
+    expect(named.result).toMatchObject({
+      status: 'passed',
+      evidence: ['.github/copilot-instructions.md']
+    })
+  })
+
   it('is missing evidence when no instruction file exists', async () => {
     const { result } = await gate({})
     expect(result.status).toBe('missing-evidence')

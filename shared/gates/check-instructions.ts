@@ -26,10 +26,10 @@ export async function checkInstructions(
   ctx: { root: string }
 ): Promise<CheckOutcome> {
   const check = req.glob
-  const files = globFiles(ctx.root, req.glob)
-  const copilot =
-    existsSync(resolveInWorkspace(ctx.root, COPILOT_INSTRUCTIONS, 'path')) &&
-    !files.includes(COPILOT_INSTRUCTIONS)
+  // The repository-wide file has no applyTo (it applies everywhere): it gets its own check even
+  // when the glob names it.
+  const files = globFiles(ctx.root, req.glob).filter((f) => f !== COPILOT_INSTRUCTIONS)
+  const copilot = existsSync(resolveInWorkspace(ctx.root, COPILOT_INSTRUCTIONS, 'path'))
   if (files.length === 0 && !copilot) {
     return {
       status: 'missing-evidence',
