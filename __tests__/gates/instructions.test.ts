@@ -127,18 +127,27 @@ describe('instructions: <glob> requirement', () => {
     expect(empty.result.message).toBe(
       '.github/copilot-instructions.md is empty; write the repository-wide instructions or delete the file.'
     )
-    const unclosed = await gate({ '.github/copilot-instructions.md': '---\ntitle: x\n# body\n' })
+    const unclosed = await gate({
+      '.github/instructions/x.instructions.md': GOOD,
+      '.github/copilot-instructions.md': '---\ntitle: x\n# body\n'
+    })
     expect(unclosed.result.status).toBe('failed')
     expect(unclosed.result.message).toContain(
       '.github/copilot-instructions.md: opens YAML frontmatter with --- but never closes it'
     )
+    const both = await gate({
+      '.github/instructions/x.instructions.md': GOOD,
+      '.github/copilot-instructions.md': '# Conventions\n\nPrefer small functions.\n'
+    })
+    expect(both.result).toMatchObject({
+      status: 'passed',
+      evidence: ['.github/instructions/x.instructions.md', '.github/copilot-instructions.md']
+    })
+    // The glob must still match: the repository-wide file alone does not stand in for it.
     const alone = await gate({
       '.github/copilot-instructions.md': '# Conventions\n\nPrefer small functions.\n'
     })
-    expect(alone.result).toMatchObject({
-      status: 'passed',
-      evidence: ['.github/copilot-instructions.md']
-    })
+    expect(alone.result.status).toBe('missing-evidence')
   })
 
   it('checks .github/copilot-instructions.md as the repository-wide file even when the glob names it', async () => {

@@ -18,19 +18,18 @@ const EXPECTED =
  * Seed 003's instruction files: every file the glob matches needs YAML frontmatter with applyTo
  * (a glob or list of globs, each valid and matching at least one repository file) and a
  * non-empty description; .github/copilot-instructions.md, when present, must be readable and not
- * empty. No file at all is missing evidence: a requirement on instruction files that do not
- * exist proves nothing.
+ * empty. A glob that matches no file is missing evidence: a requirement on instruction files
+ * that do not exist proves nothing.
  */
 export async function checkInstructions(
   req: InstructionsRequirement,
   ctx: { root: string }
 ): Promise<CheckOutcome> {
   const check = req.glob
-  // The repository-wide file has no applyTo (it applies everywhere): it gets its own check even
-  // when the glob names it.
-  const files = globFiles(ctx.root, req.glob).filter((f) => f !== COPILOT_INSTRUCTIONS)
-  const copilot = existsSync(resolveInWorkspace(ctx.root, COPILOT_INSTRUCTIONS, 'path'))
-  if (files.length === 0 && !copilot) {
+  const matched = globFiles(ctx.root, req.glob)
+  if (matched.length === 0) {
+    // Fail closed: a glob that matches nothing is evidence that is missing (or a typo), even when
+    // .github/copilot-instructions.md exists.
     return {
       status: 'missing-evidence',
       check,
@@ -39,6 +38,10 @@ export async function checkInstructions(
       evidence: [req.glob]
     }
   }
+  // The repository-wide file has no applyTo (it applies everywhere): it gets its own check, when
+  // present, whether or not the glob names it.
+  const files = matched.filter((f) => f !== COPILOT_INSTRUCTIONS)
+  const copilot = existsSync(resolveInWorkspace(ctx.root, COPILOT_INSTRUCTIONS, 'path'))
   // One walk of the repository serves every applyTo glob of every file.
   const repository = new WorkspaceGlob(ctx.root, 'configuration')
   const problems: string[] = []
