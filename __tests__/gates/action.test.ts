@@ -39,7 +39,8 @@ function setup(inputs: Record<string, string>, event: unknown = {}, files: Recor
   const eventPath = path.join(temp, 'event.json')
   writeFileSync(eventPath, JSON.stringify(event))
   const io = new FakeIO(
-    { 'upload-report': 'false', token: 'ghs_TESTtokenTESTtokenTESTtoken1234567', ...inputs },
+    // These tests are about the action's I/O; the base commit's policy is tested in policy-source.test.ts.
+    { 'upload-report': 'false', token: 'ghs_TESTtokenTESTtokenTESTtoken1234567', 'policy-source': 'head', ...inputs },
     { GITHUB_WORKSPACE: root, RUNNER_TEMP: temp, GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '99', GITHUB_RUN_ATTEMPT: '2', GITHUB_JOB: 'gates', GITHUB_WORKFLOW: 'CI', GITHUB_EVENT_NAME: 'pull_request' }
   )
   const sleeps: number[] = []
@@ -194,5 +195,46 @@ describe('check-gates run()', () => {
     expect(start).toBeGreaterThanOrEqual(0)
     expect(end).toBeGreaterThan(start)
     expect(log).not.toMatch(/\n::error::forged/)
+  })
+})
+
+describe('check-gates check-run', () => {
+  it('with 120 failing tests creates one check run and sends 120 annotations in three requests of at most 50', async () => {
+    const event = { pull_request: { number: 7, user: { login: 'carol' }, head: { sha: 'b'.repeat(40), repo: { full_name: 'o/r' } }, base: { repo: { full_name: 'o/r' } } } }
+    const { io, deps } = setup({ stage: 'staging', 'check-run': 'true' }, event, { 'reports/junit.xml': junit(3, 120) })
+    const sent: number[] = []
+    const paths: string[] = []
+    nock(API).get(/\/repos\/o\/r\/pulls\/7\/files.*/).reply(200, []).persist()
+    nock(API)
+      .post('/repos/o/r/check-runs', (b: { head_sha: string; conclusion: string; output: { annotations: Array<{ path: string }> } }) => {
+        sent.push(b.output.annotations.length)
+        paths.push(...b.output.annotations.map((a) => a.path))
+        return b.head_sha === 'b'.repeat(40) && b.conclusion === 'failure'
+      })
+      .reply(201, { id: 5, html_url: 'https://github.com/o/r/runs/5' })
+    nock(API)
+      .patch('/repos/o/r/check-runs/5', (b: { output: { annotations: Array<{ path: string }> } }) => {
+        paths.push(...b.output.annotations.map((a) => a.path))
+        return sent.push(b.output.annotations.length) > 0
+      })
+      .times(2)
+      .reply(200, { id: 5 })
+    await runChecked(deps)
+    expect(io.outputs.passed).toBe('false')
+    // Every failing test at its file, beside the gate's own annotation at the graph.
+    expect(paths.filter((p) => p === 'src/app.test.ts')).toHaveLength(120)
+    expect(sent.length).toBe(3)
+    expect(Math.max(...sent)).toBeLessThanOrEqual(50)
+    expect(io.log.join('\n')).toContain('Created the check run "flow-actions gates (staging)"')
+  })
+
+  it('a 403 from a fork token leaves the verdict unchanged with one warning', async () => {
+    const { io, deps } = setup({ stage: 'staging', 'check-run': 'true' }, prEvent(true), { 'reports/junit.xml': junit(3, 2) })
+    nock(API).get(/\/repos\/o\/r\/pulls\/7\/files.*/).reply(200, []).persist()
+    nock(API).post('/repos/o/r/check-runs').reply(403, { message: 'Resource not accessible by integration' })
+    await runChecked(deps)
+    expect(io.outputs.passed).toBe('false')
+    expect(io.failure).toContain('gate(s) failed')
+    expect(io.warnings.filter((w) => w.message.includes('check run'))).toHaveLength(1)
   })
 })

@@ -319,3 +319,38 @@ describe('incremental cache', () => {
     expect(loadFails.warnings.join()).toMatch(/module missing/)
   })
 })
+
+describe('mutation-gate check-run', () => {
+  it('publishes every surviving mutant (not only the 10 a step shows) in batches of 50, and keeps the verdict on a 403', async () => {
+    const nock = (await import('nock')).default
+    const { createGitHubClient } = await import('../../shared/github/index.js')
+    nock.disableNetConnect()
+    try {
+      const root = workspace()
+      const mutants: Array<[string, number, Status]> = Array.from({ length: 75 }, (_, i) => [`src/m${i % 5}.js`, i + 1, 'Survived'])
+      write(root, 'reports/mutation.json', strykerReport(mutants))
+      const sent: number[] = []
+      nock('https://api.github.com')
+        .post('/repos/o/r/check-runs', (b: { head_sha: string; output: { annotations: unknown[] } }) => sent.push(b.output.annotations.length) > 0 && b.head_sha === 'c'.repeat(40))
+        .reply(201, { id: 8 })
+        .patch('/repos/o/r/check-runs/8', (b: { output: { annotations: unknown[] } }) => sent.push(b.output.annotations.length) > 0)
+        .reply(200, { id: 8 })
+      const github = (token: string) => createGitHubClient({ token, baseUrl: 'https://api.github.com', sleep: async () => {} })
+      const env = { GITHUB_REPOSITORY: 'o/r', GITHUB_SHA: 'c'.repeat(40) }
+      const io = await gate(root, { report: 'reports/mutation.json', threshold: '50', 'check-run': 'true', token: 'ghs_mutationTokenMutationToken012345' }, env, { github })
+      expect(io.outputs.passed).toBe('false')
+      expect(io.annotations.length).toBeLessThanOrEqual(10)
+      expect(sent).toEqual([50, 25])
+      expect(nock.isDone()).toBe(true)
+
+      nock('https://api.github.com').post('/repos/o/r/check-runs').reply(403, { message: 'Resource not accessible by integration' })
+      const fork = await gate(root, { report: 'reports/mutation.json', threshold: '50', 'check-run': 'true', token: 'ghs_mutationTokenMutationToken012345' }, env, { github })
+      expect(fork.outputs.passed).toBe('false')
+      expect(fork.warnings.filter((w: string) => w.includes('check run'))).toHaveLength(1)
+    } finally {
+      nock.cleanAll()
+      nock.enableNetConnect()
+      nock.restore()
+    }
+  })
+})

@@ -21,14 +21,14 @@ describe('the composite action and the reusable workflow', () => {
 
   it('is a composite action with exactly the documented inputs and outputs', () => {
     expect(action.runs.using).toBe('composite')
-    expect(Object.keys(action.inputs)).toEqual(['report', 'tool', 'command', 'threshold', 'baseline', 'max-drop', 'changed-only', 'incremental', 'shard', 'merge'])
+    expect(Object.keys(action.inputs)).toEqual(['report', 'tool', 'command', 'threshold', 'baseline', 'max-drop', 'changed-only', 'incremental', 'shard', 'merge', 'check-run', 'token'])
     expect(Object.keys(action.outputs)).toEqual(['score', 'changed-score', 'killed', 'survived', 'no-coverage', 'timeout', 'total', 'passed', 'report'])
   })
 
   it('never expands an expression inside a run: script, and pins every action by SHA', () => {
     for (const step of action.runs.steps) {
       if (step.run) expect(step.run).not.toMatch(/\$\{\{/)
-      if (step.uses) expect(step.uses).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/)
+      if (step.uses) expect(step.uses).toMatch(/^[\w.-]+\/[\w.-]+(\/[\w.-]+)*@[0-9a-f]{40}$/)
     }
     const wf = parse(readFileSync(workflow, 'utf8')) as { permissions: unknown; jobs: Record<string, { permissions: Record<string, string>; steps: Step[] }> }
     expect(wf.permissions).toEqual({})
@@ -36,7 +36,7 @@ describe('the composite action and the reusable workflow', () => {
       expect(job.permissions).toEqual({ contents: 'read' })
       for (const step of job.steps) {
         if (step.run) expect(step.run).not.toMatch(/\$\{\{/)
-        if (step.uses && !step.uses.startsWith('./')) expect(step.uses).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/)
+        if (step.uses && !step.uses.startsWith('./')) expect(step.uses).toMatch(/^[\w.-]+\/[\w.-]+(\/[\w.-]+)*@[0-9a-f]{40}$/)
       }
     }
   })

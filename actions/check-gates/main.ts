@@ -10,6 +10,7 @@ import type { GitHubClient } from '../../shared/github/index.js'
 import { failingGates, type FailOn } from '../../shared/report/build.js'
 import { writeReport, writeReportFile } from '../../shared/report/write.js'
 import { changeFromEvent } from './event.js'
+import { policyFor, policySection, type PolicySource } from './policy.js'
 import { readPullRequestChange } from './change.js'
 import { changedLinesOf } from '../../shared/change/model.js'
 import { redact } from '../../shared/redact.js'
@@ -25,6 +26,9 @@ export interface CheckGatesInputs {
   report: string
   uploadReport: boolean
   comment: boolean
+  checkRun: boolean
+  policySource: PolicySource
+  dismissStale: boolean
   token: string
   failOn: FailOn
 }
@@ -42,6 +46,9 @@ export function readInputs(io: ActionIO): CheckGatesInputs {
     report: io.getInput('report'),
     uploadReport: booleanInput(io, 'upload-report', true),
     comment: booleanInput(io, 'comment', false),
+    checkRun: booleanInput(io, 'check-run', false),
+    policySource: choiceInput(io, 'policy-source', ['base', 'head'] as const, 'base'),
+    dismissStale: booleanInput(io, 'dismiss-stale', true),
     token: io.getInput('token'),
     failOn: choiceInput(io, 'fail-on', ['error', 'warn', 'never'] as const, 'error')
   }
@@ -120,8 +127,21 @@ async function checkGates(io: ActionIO, now: Date, deps: CheckGatesDeps): Promis
   const diff = await readPullRequestChange({ root, event: change, getClient: inputs.token ? getClient : undefined, describeApiError, log: (m) => io.info(m) })
   for (const note of diff.change?.notes ?? []) io.info(note)
 
+  // On a pull request the base commit's policy is in force; the head's changes to it are proposed.
+  const pullRequest = change.pullRequest ? { ...change.pullRequest, dismissStale: inputs.dismissStale } : undefined
+  const policy = await policyFor({
+    io,
+    root,
+    source: inputs.policySource,
+    pullRequest,
+    graphPath: inputs.graph,
+    waiversPath: inputs.waivers,
+    now,
+    github: pullRequest && inputs.token ? requester : undefined
+  })
   const { report, annotations, graph } = await evaluateGates({
     root,
+    ...(policy ? { policy } : {}),
     graphPath: inputs.graph,
     stage: inputs.stage,
     gates: inputs.gates,
@@ -129,7 +149,7 @@ async function checkGates(io: ActionIO, now: Date, deps: CheckGatesDeps): Promis
     waiversPath: inputs.waivers,
     baselinePath: inputs.baseline,
     now,
-    pullRequest: change.pullRequest,
+    pullRequest,
     commits: change.commits,
     ...(diff.change ? { change: diff.change, changedLines: changedLinesOf(diff.change) } : {}),
     ...(diff.problem ? { changeProblem: diff.problem } : {}),
@@ -137,7 +157,7 @@ async function checkGates(io: ActionIO, now: Date, deps: CheckGatesDeps): Promis
     failOn: inputs.failOn,
     run: runMetadata(io.env),
     describeApiError: (e) => (e !== null && typeof e === 'object' ? apiMessages.get(e) : undefined) ?? errorMessage(e)
-  })
+  }).finally(() => policy?.dispose())
 
   const stageSlug = slug(inputs.stage)
   // Validated against the schema by the tests, not on every run: compiling it would cost start-up time.
@@ -149,7 +169,7 @@ async function checkGates(io: ActionIO, now: Date, deps: CheckGatesDeps): Promis
   }
   const artifactName = artifactNameFor(io.env, inputs)
   const reportHint = inputs.uploadReport ? `the ${artifactName} artifact` : path.basename(written.path)
-  const summary = renderGatesSummary(report, graph, { reportHint })
+  const summary = renderGatesSummary(report, graph, { reportHint }) + policySection(policy)
   const summaryPath = path.join(outputDir(io.env), `check-gates-${stageSlug}-summary.md`)
   writeFileInside(path.dirname(summaryPath), path.basename(summaryPath), redact(summary, [inputs.token]), 'summary file')
   io.appendSummary(summary)
@@ -170,7 +190,23 @@ async function checkGates(io: ActionIO, now: Date, deps: CheckGatesDeps): Promis
       io.warning(`Could not upload the report as an artifact (${errorMessage(error).slice(0, 300)}); the verdict is unchanged and the report is at ${written.path}.`)
     }
   }
-  if (inputs.comment) await postComment(io, inputs, change.pullRequest, report.run.workflow, () => renderGatesSummary(report, graph, { reportHint, limit: 60_000 }), getClient)
+  if (inputs.comment) await postComment(io, inputs, change.pullRequest, report.run.workflow, () => renderGatesSummary(report, graph, { reportHint, limit: 60_000 }) + policySection(policy), getClient)
+  if (inputs.checkRun) {
+    const { publishCheckRun } = await import('../../shared/github/check-runs.js')
+    await publishCheckRun({
+      env: io.env,
+      ...(change.pullRequest?.headSha ? { headSha: change.pullRequest.headSha } : {}),
+      name: `flow-actions gates (${inputs.stage})`,
+      conclusion: report.verdict === 'failed' ? 'failure' : 'success',
+      title: failing.length > 0 ? `${failing.length} gate(s) failed for stage ${inputs.stage}` : `Gates passed for stage ${inputs.stage}`,
+      summary,
+      annotations,
+      redact: (text) => redact(text, [inputs.token]),
+      getClient,
+      info: (m) => io.info(m),
+      warning: (m) => io.warning(m)
+    })
+  }
 
   if (report.verdict === 'failed' && inputs.failOn !== 'never') {
     io.setFailed(

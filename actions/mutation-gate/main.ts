@@ -39,6 +39,7 @@ import {
 import type { NormalisedMutant } from '../../shared/evidence/index.js'
 import { printable, workspaceRelative, writeFileInside } from '../../shared/safe-path.js'
 import { redact } from '../../shared/redact.js'
+import type { GitHubClient } from '../../shared/github/index.js'
 
 const NAME = 'mutation-gate'
 
@@ -52,6 +53,8 @@ export interface MutationGateInputs {
   incremental?: string
   shard?: ShardIdentity
   merge: string
+  checkRun: boolean
+  token: string
 }
 
 export function readInputs(io: ActionIO): MutationGateInputs {
@@ -65,7 +68,9 @@ export function readInputs(io: ActionIO): MutationGateInputs {
     changedOnly: booleanInput(io, 'changed-only', false),
     incremental: incrementalFile(io.getInput('incremental')),
     shard: shardRaw === '' ? undefined : parseShardSpec(shardRaw),
-    merge: io.getInput('merge')
+    merge: io.getInput('merge'),
+    checkRun: booleanInput(io, 'check-run', false),
+    token: io.getInput('token')
   }
   if (inputs.shard && inputs.merge) throw new ConfigurationError('Inputs "shard" and "merge" are both set: a shard job runs and records one shard; the merge job combines them. Set one.')
   if (!inputs.merge && inputs.report === '') throw new ConfigurationError('Input "report" is empty: give the path or glob of the mutation report (e.g. reports/mutation/mutation.json).')
@@ -79,6 +84,8 @@ export interface MutationGateDeps {
   /** @actions/cache, loaded lazily by default. */
   loadCache?: () => Promise<CacheClient>
   git?: GitRunner
+  /** The GitHub client for the check run; built from the token input by default. */
+  github?: (token: string) => Promise<GitHubClient> | GitHubClient
 }
 
 export async function run(deps: MutationGateDeps = {}): Promise<void> {
@@ -189,6 +196,7 @@ async function evaluate(io: ActionIO, deps: MutationGateDeps): Promise<void> {
   if (inputs.maxDrop > 0 && !inputs.baseline) io.warning('Input "max-drop" is set but "baseline" is empty: there is nothing to ratchet against.')
 
   const evaluation = evaluateMutants(loaded.mutants, settings, root, loaded.referenceScore)
+  for (const w of evaluation.warnings) io.warning(w)
 
   if (inputs.shard) {
     mutationReport = path.join(outDir, `shard-${inputs.shard.shard}-of-${inputs.shard.of}.json`)
@@ -196,7 +204,6 @@ async function evaluate(io: ActionIO, deps: MutationGateDeps): Promise<void> {
   }
   const flow = buildMutationFlowReport({
     run: runInfoFromEnv(io.env, now()),
-  for (const w of evaluation.warnings) io.warning(w)
     tool: loaded.tool,
     sources: loaded.sources,
     evaluation,
@@ -211,18 +218,36 @@ async function evaluate(io: ActionIO, deps: MutationGateDeps): Promise<void> {
   if (schemaErrors.length > 0) io.warning(`The mutation report does not match its published schema (a flow-actions bug; please report it): ${schemaErrors.slice(0, 3).join('; ')}`)
 
   const reportOutput = inputs.shard ? (mutationReport as string) : flowPath
-  io.appendSummary(
-    renderSummary(evaluation, settings, {
-      tool: loaded.tool,
-      sources: loaded.sources,
-      shardLabel: inputs.shard ? `shard ${inputs.shard.shard} of ${inputs.shard.of}` : undefined,
-      mergedShards: loaded.mergedShards,
-      reportPath: reportOutput,
-      notes: loaded.notes
-    })
-  )
+  const summary = renderSummary(evaluation, settings, {
+    tool: loaded.tool,
+    sources: loaded.sources,
+    shardLabel: inputs.shard ? `shard ${inputs.shard.shard} of ${inputs.shard.of}` : undefined,
+    mergedShards: loaded.mergedShards,
+    reportPath: reportOutput,
+    notes: loaded.notes
+  })
+  io.appendSummary(summary)
   const annotations = survivorAnnotations(evaluation)
   io.annotate(annotations)
+  if (inputs.checkRun) {
+    if (inputs.token) io.setSecret(inputs.token)
+    const { publishCheckRun } = await import('../../shared/github/check-runs.js')
+    const { createGitHubClient } = await import('../../shared/github/index.js')
+    const score = evaluation.score === undefined ? 'undefined' : `${formatScore(evaluation.score)} %`
+    await publishCheckRun({
+      env: io.env,
+      name: `flow-actions mutation${inputs.shard ? ` (shard ${inputs.shard.shard} of ${inputs.shard.of})` : ''}`,
+      conclusion: evaluation.passed ? 'success' : 'failure',
+      title: `Mutation score ${score}${evaluation.passed ? '' : ': the gate failed'}`,
+      summary,
+      // Every surviving mutant, not only the 10 a step shows.
+      annotations: survivorAnnotations(evaluation, Number.POSITIVE_INFINITY),
+      redact: (text) => redact(text, [inputs.token]),
+      getClient: async () => (deps.github ?? ((token: string) => createGitHubClient({ token, baseUrl: io.env.GITHUB_API_URL, log: (m) => io.info(m) })))(inputs.token),
+      info: (m) => io.info(m),
+      warning: (m) => io.warning(m)
+    })
+  }
   if (evaluation.surviving.length > annotations.length) {
     io.info(`${evaluation.surviving.length - annotations.length} more surviving mutant(s) are not annotated (GitHub shows ${annotations.length} per step): see the job summary and the report.`)
   }

@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs'
 import type { Annotation } from '../annotations.js'
 import { untrusted } from '../escape.js'
 import type { GitHubClient } from './client.js'
@@ -106,5 +107,52 @@ export async function createCheckRun(client: GitHubClient, p: CheckRunParams): P
     const refused = status === 403 || status === 404 || (error instanceof GitHubError && (error.kind === 'forbidden-fork' || error.kind === 'not-found'))
     if (requests === 0 && refused) return { created: false, reason: classifyGitHubError(error).message }
     throw error
+  }
+}
+
+/** What an action needs to publish its verdict as a check run, and to say what happened. */
+export interface PublishCheckRunOptions extends Omit<CheckRunParams, 'owner' | 'repo' | 'headSha'> {
+  env: Readonly<Record<string, string | undefined>>
+  /** The pull request's head commit when there is one; else GITHUB_SHA. */
+  headSha?: string
+  getClient: () => Promise<GitHubClient>
+  info: (message: string) => void
+  warning: (message: string) => void
+}
+
+/**
+ * Publishes a check run and never changes the verdict: a token that may not write checks (a fork's
+ * read-only token) gets one warning that the result is in the job summary only; any other failure
+ * is one warning naming it.
+ */
+export async function publishCheckRun(o: PublishCheckRunOptions): Promise<void> {
+  const [owner, repo] = (o.env.GITHUB_REPOSITORY ?? '').split('/')
+  const headSha = o.headSha ?? pullRequestHead(o.env) ?? o.env.GITHUB_SHA
+  if (!owner || !repo || !headSha) {
+    o.warning('check-run is on, but GITHUB_REPOSITORY or the commit is unknown; the result is in the job summary only.')
+    return
+  }
+  try {
+    const r = await createCheckRun(await o.getClient(), { ...o, owner, repo, headSha })
+    if (r.created) o.info(`Created the check run "${o.name}" with ${r.annotations} annotation(s) in ${r.requests} request(s)${r.url ? `: ${r.url}` : ''}.`)
+    else o.warning(`Could not create the check run (${r.reason}); the token needs checks: write, which a fork's pull request does not get. The result is in the job summary; the verdict is unchanged.`)
+  } catch (error) {
+    o.warning(`Could not create the check run: ${classifyGitHubError(error).message}. The result is in the job summary; the verdict is unchanged.`)
+  }
+}
+
+/**
+ * On a pull request GITHUB_SHA is the merge commit; the check belongs on the head commit, which the
+ * event payload names. Undefined when there is no readable payload or no pull request in it.
+ */
+export function pullRequestHead(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const file = env.GITHUB_EVENT_PATH
+  if (!file) return undefined
+  try {
+    if (statSync(file).size > 32 * 1024 * 1024) return undefined
+    const sha = (JSON.parse(readFileSync(file, 'utf8')) as { pull_request?: { head?: { sha?: unknown } } })?.pull_request?.head?.sha
+    return typeof sha === 'string' && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha) ? sha : undefined
+  } catch {
+    return undefined
   }
 }
