@@ -130,9 +130,10 @@ describe('rollout controller', () => {
   })
 
   it('errors: tolerated up to consecutive-error-limit, then rollback or inconclusive by configuration', async () => {
-    const fourErrors = harness({ tick: (n) => (n >= 1 && n <= 4 ? 'Error' : 'Successful') })
+    // Ten ticks a step, so four errors in a row still leave most of the step Successful.
+    const fourErrors = harness({ settings: { stepDurationMs: 10_000 }, tick: (n) => (n >= 1 && n <= 4 ? 'Error' : 'Successful') })
     expect((await runRollout(fourErrors.deps)).decision).toBe('promoted')
-    const down = harness({ tick: (n) => (n >= 2 ? 'Error' : 'Successful') })
+    const down = harness({ settings: { stepDurationMs: 10_000 }, tick: (n) => (n >= 2 ? 'Error' : 'Successful') })
     const o = await runRollout(down.deps)
     expect(o.decision).toBe('rolled-back')
     expect(o.reason).toMatch(/consecutive errors \(5\) > consecutive-error-limit \(4\)/)

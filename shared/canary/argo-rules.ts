@@ -86,7 +86,27 @@ export function assessCheck(counts: CheckCounts, limits: Limits, terminating = f
     message = `consecutive errors (${counts.consecutiveError}) > consecutive-error-limit (${limits.consecutiveErrorLimit})`
   }
   if (phase) return { phase, message }
-  return terminating ? { phase: 'Successful', message: 'no limit was exceeded' } : { phase: 'Running', message: '' }
+  if (!terminating) return { phase: 'Running', message: '' }
+  // Argo calls a stopped check Successful when no limit was hit, even with nothing but errors
+  // below consecutive-error-limit: here a check with no Successful measurement never passes.
+  if (counts.successful === 0) return { phase: noSuccessPhase(counts), message: `no Successful measurement (${describeCounts(counts)})` }
+  return { phase: 'Successful', message: 'no limit was exceeded' }
+}
+
+/** The phase of a check that had no (or too few) Successful measurements: its most common other outcome, the worse on a tie. */
+export function noSuccessPhase(counts: Pick<CheckCounts, 'failed' | 'inconclusive' | 'error'>): Exclude<MeasurementPhase, 'Successful'> {
+  const ranked: Array<[Exclude<MeasurementPhase, 'Successful'>, number]> = [
+    ['Failed', counts.failed],
+    ['Error', counts.error],
+    ['Inconclusive', counts.inconclusive]
+  ]
+  const top = ranked.reduce((best, next) => (next[1] > best[1] ? next : best))
+  return top[1] === 0 ? 'Inconclusive' : top[0]
+}
+
+export function describeCounts(counts: Pick<CheckCounts, 'count' | 'successful' | 'failed' | 'inconclusive' | 'error'>): string {
+  if (counts.count === 0) return 'not measured'
+  return `${counts.count} measurement(s): ${counts.successful} successful, ${counts.failed} failed, ${counts.inconclusive} inconclusive, ${counts.error} error(s)`
 }
 
 /** Argo's order of phases from best to worst (`orderedPhases`), used to combine checks. */

@@ -25,6 +25,15 @@ export function classifyComparison(canary: readonly number[], baseline: readonly
     baselineSamples: baseline.length,
     critical: metric.critical
   }
+  const notes: string[] = []
+  const mismatch = sampleCountMismatch(canary.length, baseline.length)
+  if (mismatch) notes.push(mismatch)
+  const infinite = [canary, baseline].map((series) => series.filter((v) => !Number.isFinite(v)).length)
+  if (infinite[0] + infinite[1] > 0) {
+    notes.push(`infinite points (canary ${infinite[0]}, baseline ${infinite[1]}) ranked beyond every finite sample`)
+    ;[canary, baseline] = worstForInfinite(canary, baseline)
+  }
+  if (notes.length > 0) detail.notes = notes
   if (canary.length < metric.minSamples || baseline.length < metric.minSamples) {
     detail.classification = metric.noData === 'fail' ? 'NodataFail' : 'Nodata'
     return detail
@@ -43,6 +52,29 @@ export function classifyComparison(canary: readonly number[], baseline: readonly
     detail.classification = 'Low'
   }
   return detail
+}
+
+/** Series lengths more than 10 % apart: one side lost points (gaps, or points a backend dropped). */
+export const SAMPLE_MISMATCH_RATIO = 0.1
+
+export function sampleCountMismatch(canary: number, baseline: number): string | undefined {
+  const larger = Math.max(canary, baseline)
+  if (larger === 0 || Math.abs(canary - baseline) / larger <= SAMPLE_MISMATCH_RATIO) return undefined
+  return `sample counts differ by more than ${SAMPLE_MISMATCH_RATIO * 100} %: canary ${canary}, baseline ${baseline}`
+}
+
+/**
+ * Replaces ±Inf (a p99 beyond the top histogram bucket) by values just beyond the finite range of
+ * both series: the rank tests see them as the most extreme samples, as they are, and the shift
+ * estimate and means stay finite instead of turning into NaN.
+ */
+function worstForInfinite(canary: readonly number[], baseline: readonly number[]): [number[], number[]] {
+  const finite = [...canary, ...baseline].filter((v) => Number.isFinite(v))
+  const hi = finite.length > 0 ? Math.max(...finite) : 0
+  const lo = finite.length > 0 ? Math.min(...finite) : 0
+  const span = hi - lo || Math.abs(hi) || 1
+  const map = (v: number) => (v === Number.POSITIVE_INFINITY ? hi + span : v === Number.NEGATIVE_INFINITY ? lo - span : v)
+  return [canary.map(map), baseline.map(map)]
 }
 
 export interface ScoreResult {
@@ -71,7 +103,8 @@ export function scoreComparisons(details: readonly ComparisonDetail[], weights: 
   }
   const noData = details.filter((d) => d.classification === 'Nodata').map((d) => d.metric)
   if (judged === 0) {
-    return { score: undefined, phase: 'Inconclusive', message: `no data to compare for ${noData.join(', ')}` }
+    const notes = details.flatMap((d) => (d.notes ?? []).map((n) => `; ${d.metric}: ${n}`)).join('')
+    return { score: undefined, phase: 'Inconclusive', message: `no data to compare for ${noData.join(', ')}${notes}` }
   }
   const criticalFailure = details.find((d) => d.critical && d.classification !== 'Pass' && d.classification !== 'Nodata')
   const score = criticalFailure ? 0 : (passed / judged) * 100
@@ -80,5 +113,6 @@ export function scoreComparisons(details: readonly ComparisonDetail[], weights: 
   if (criticalFailure) parts.push(`critical metric ${criticalFailure.metric} is ${criticalFailure.classification}`)
   if (failing.length > 0) parts.push(`not passing: ${failing.join(', ')}`)
   if (noData.length > 0) parts.push(`no data: ${noData.join(', ')}`)
+  for (const d of details) for (const note of d.notes ?? []) parts.push(`${d.metric}: ${note}`)
   return { score, phase, message: parts.join('; ') }
 }

@@ -32,4 +32,6 @@ export interface ComparisonDetail {
   pValue?: number
   meanRatio?: number
   critical: boolean
+  /** Facts a reader needs to trust the classification: infinite points, unequal sample counts. */
+  notes?: string[]
 }

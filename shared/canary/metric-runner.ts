@@ -109,6 +109,9 @@ export function describeThreshold(m: ThresholdMetric): string {
 }
 
 export function formatNumber(v: number): string {
+  // Prometheus' spelling, so a +Inf p99 reads the same in the summary as in Prometheus.
+  if (v === Number.POSITIVE_INFINITY) return '+Inf'
+  if (v === Number.NEGATIVE_INFINITY) return '-Inf'
   if (!Number.isFinite(v)) return String(v)
   if (v === 0) return '0'
   const abs = Math.abs(v)

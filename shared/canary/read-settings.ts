@@ -78,6 +78,13 @@ export function readSettings(io: ActionIO, workspace: string): RolloutSettings {
     metrics = { ...metrics, prometheusUrl: url }
     assertProbeNamesDistinct(probes, metrics.metrics.map((m) => m.name))
   }
+  const minMeasurements = integerInput(io, 'min-measurements', 1, { min: 1, max: 10_000 })
+  const ticksPerStep = Math.ceil(stepDurationMs / intervalMs)
+  if (minMeasurements > ticksPerStep) {
+    throw new ConfigurationError(
+      `Input "min-measurements" is ${minMeasurements}, but a step of ${io.getInput('step-duration') || '60s'} measured every ${io.getInput('interval') || '10s'} takes only ${ticksPerStep} measurement(s), so no step could pass; lower it or lengthen step-duration.`
+    )
+  }
   if (probes.length === 0 && !metrics) {
     throw new ConfigurationError('Give probes-file, metrics-file or both: a rollout with nothing to judge would promote blindly.')
   }
@@ -92,6 +99,7 @@ export function readSettings(io: ActionIO, workspace: string): RolloutSettings {
       inconclusiveLimit: integerInput(io, 'inconclusive-limit', ARGO_DEFAULT_LIMITS.inconclusiveLimit, { min: -1, max: 10_000 }),
       consecutiveErrorLimit: integerInput(io, 'consecutive-error-limit', ARGO_DEFAULT_LIMITS.consecutiveErrorLimit, { min: -1, max: 10_000 })
     },
+    minMeasurements,
     onInconclusive: choiceInput(io, 'on-inconclusive', ['hold', 'rollback'] as const, 'hold'),
     onError: choiceInput(io, 'on-error', ['rollback', 'inconclusive'] as const, 'rollback'),
     dryRun,

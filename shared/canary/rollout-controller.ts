@@ -1,4 +1,4 @@
-import { assessCheck, emptyCounts, record, worstPhase, type CheckPhase, type Limits } from './argo-rules.js'
+import { assessCheck, describeCounts, emptyCounts, noSuccessPhase, record, worstPhase, type CheckPhase, type Limits } from './argo-rules.js'
 import type { Measurement } from './measurement.js'
 import type { CommandName, CommandResult } from './platform-command.js'
 import type { CheckRecord, CommandRecord, Decision, RolloutOutcome, StepRecord } from './rollout-record.js'
@@ -169,6 +169,31 @@ export async function runRollout(deps: RolloutDeps): Promise<RolloutOutcome> {
     return { phase: worstPhase(outcome.checks.map((c) => c.phase)), reason: bad.join('; ') }
   }
 
+  /**
+   * Argo's limits only count what went wrong, so a step measured by nothing but errors and
+   * inconclusives (below their limits) would pass. A step passes only when each check had at
+   * least min-measurements Successful measurements in it, and at least half of its measurements.
+   */
+  const shortOfSuccesses = (stepIndex: number): { phase: Exclude<CheckPhase, 'Running' | 'Successful'>; reason: string } | undefined => {
+    const minimum = settings.minMeasurements ?? 1
+    const phases: CheckPhase[] = []
+    const reasons: string[] = []
+    for (const c of outcome.checks) {
+      const ms = outcome.measurements.filter((m) => m.step === stepIndex && m.check === c.name)
+      const counts = ms.reduce((acc, m) => record(acc, m.phase), emptyCounts())
+      const needed = Math.max(minimum, Math.ceil(ms.length / 2))
+      if (counts.successful >= needed) continue
+      const phase = noSuccessPhase(counts)
+      const last = ms[ms.length - 1]
+      c.phase = phase
+      c.message = `${counts.successful} Successful measurement(s) in step ${stepIndex}, fewer than the ${needed} needed (min-measurements ${minimum}, and at least half); ${describeCounts(counts)}`
+      phases.push(phase)
+      reasons.push(`${c.name} ${phase.toLowerCase()}: ${c.message}${last ? ` (last: ${last.message})` : ''}`)
+    }
+    if (phases.length === 0) return undefined
+    return { phase: worstPhase(phases) as Exclude<CheckPhase, 'Running' | 'Successful'>, reason: reasons.join('; ') }
+  }
+
   /** Applies the configured reaction to a non-passing phase. Returns true when the rollout ends. */
   const react = async (phase: CheckPhase, reason: string, weight: number): Promise<boolean> => {
     if (phase === 'Running' || phase === 'Successful') return false
@@ -233,6 +258,12 @@ export async function runRollout(deps: RolloutDeps): Promise<RolloutOutcome> {
         step.outcome = 'aborted'
         step.endedAt = since()
         break
+      }
+      const short = shortOfSuccesses(currentStep)
+      if (short) {
+        step.outcome = short.phase === 'Failed' ? 'failed' : short.phase === 'Error' ? 'error' : 'inconclusive'
+        step.endedAt = since()
+        if (await react(short.phase, short.reason, weight)) return finish()
       }
       step.outcome = 'passed'
       step.endedAt = since()

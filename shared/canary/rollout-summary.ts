@@ -89,7 +89,7 @@ export function renderRolloutSummary(outcome: RolloutOutcome, opts: { reportPath
       '| --- | --- | --- | --- | --- | --- |',
       ...lastComparison.details.map(
         (d) =>
-          `| ${e(d.metric)}${d.critical ? ' (critical)' : ''} | ${d.classification} | ${d.canarySamples} / ${d.baselineSamples} | ` +
+          `| ${e(d.metric)}${d.critical ? ' (critical)' : ''} | ${d.classification}${d.notes?.length ? ` (${e(d.notes.join('; '))})` : ''} | ${d.canarySamples} / ${d.baselineSamples} | ` +
           `${d.estimate === undefined ? '–' : `${formatNumber(d.estimate)} [${formatNumber(d.lower as number)}, ${formatNumber(d.upper as number)}]`} | ` +
           `${d.pValue === undefined ? '–' : formatNumber(d.pValue)} | ${d.meanRatio === undefined ? '–' : formatNumber(d.meanRatio)} |`
       )

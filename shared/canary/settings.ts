@@ -14,6 +14,11 @@ export interface RolloutSettings {
   commands: { setWeight?: string; promote?: string; rollback?: string }
   commandTimeoutMs: number
   limits: Limits
+  /**
+   * Successful measurements each check needs in each step before the step passes (default 1);
+   * at least half of the check's measurements in the step must be Successful as well.
+   */
+  minMeasurements?: number
   onInconclusive: InconclusiveAction
   onError: ErrorAction
   dryRun: boolean

@@ -14,11 +14,17 @@ export interface ChangeSize {
 
 const count = (n: number) => (Number.isFinite(n) && n > 0 ? n : 0)
 
-function sizeOf(files: Array<{ path: string; previousPath?: string; additions: number; deletions: number }>): ChangeSize {
+function sizeOf(
+  files: Array<{ path: string; previousPath?: string; additions: number; deletions: number }>
+): ChangeSize {
   return {
     lines: files.reduce((sum, f) => sum + count(f.additions) + count(f.deletions), 0),
     testDeletions: files
-      .filter((f) => count(f.deletions) > 0 && (isTestFile(f.path) || (f.previousPath !== undefined && isTestFile(f.previousPath))))
+      .filter(
+        (f) =>
+          count(f.deletions) > 0 &&
+          (isTestFile(f.path) || (f.previousPath !== undefined && isTestFile(f.previousPath)))
+      )
       .map((f) => ({ file: f.path, deletions: count(f.deletions) }))
   }
 }
@@ -36,7 +42,13 @@ export async function changeSize(
   if (change) return sizeOf(change.files)
   if (facts?.hasApi) {
     try {
-      return sizeOf((await facts.files()).map((f) => ({ path: f.filename, additions: f.additions, deletions: f.deletions })))
+      return sizeOf(
+        (await facts.files()).map((f) => ({
+          path: f.filename,
+          additions: f.additions,
+          deletions: f.deletions
+        }))
+      )
     } catch {
       // fall through to the diff's lines, else unknown
     }
