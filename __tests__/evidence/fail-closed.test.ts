@@ -233,7 +233,7 @@ describe('item 1: JUnit', () => {
     expect(r.verdict).toBe('failed')
     expect(r.req.status).toBe('missing-evidence')
     expect(r.text).toMatch(
-      /reports\/junit\.xml: suite "checkout" declares 3 failures and 2 errors, but its testcases show only 0 failed/
+      /reports\/junit\.xml: suite "checkout" declares 3 failures and 2 errors, but its testcases show only 0;/
     )
   })
 

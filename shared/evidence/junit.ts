@@ -24,6 +24,9 @@ interface OpenCase {
   flaky: boolean
   message: string
   capturing: boolean
+  /** <failure> and <error> elements: JUnit 5 writes one per failed assertion, and suites count them. */
+  failureEls: number
+  errorEls: number
 }
 
 /** One try, or several tries merged, of the same test in one suite (retries: merge). */
@@ -44,7 +47,7 @@ interface Suite {
   skipped?: number
   /** Tests counted in this subtree, from testcases or from a child suite's attributes. */
   counted: number
-  /** Testcases in this subtree that carry a failure (or error) mark, every try counted. */
+  /** Failure (or error) marks of the testcases in this subtree: elements, or a status attribute; every try counted. */
   failureMarks: number
   errorMarks: number
   merged?: Map<string, Merged>
@@ -135,7 +138,9 @@ export async function readJUnit(opened: OpenedEvidence, ctx: ReadContext): Promi
         skipped: SKIPPED_STATUS.has(status) || SKIPPED_STATUS.has(result),
         flaky: false,
         message: '',
-        capturing: false
+        capturing: false,
+        failureEls: 0,
+        errorEls: 0
       }
       caseDepth = depth
       return
@@ -145,8 +150,13 @@ export async function readJUnit(opened: OpenedEvidence, ctx: ReadContext): Promi
       switch (name) {
         case 'failure':
         case 'error':
-          if (name === 'error') current.errored = true
-          else current.failed = true
+          if (name === 'error') {
+            current.errored = true
+            current.errorEls++
+          } else {
+            current.failed = true
+            current.failureEls++
+          }
           if (ctx.findings.wants() && current.message.length < MAX_MESSAGE_CHARS) {
             const m = tag.attributes.message
             const type = tag.attributes.type
@@ -209,8 +219,8 @@ export async function readJUnit(opened: OpenedEvidence, ctx: ReadContext): Promi
   const finishCase = (c: OpenCase): void => {
     const suite = suites[suites.length - 1] ?? orphan
     suite.counted++
-    if (c.failed) suite.failureMarks++
-    if (c.errored) suite.errorMarks++
+    suite.failureMarks += Math.max(c.failureEls, c.failed ? 1 : 0)
+    suite.errorMarks += Math.max(c.errorEls, c.errored ? 1 : 0)
     if (suite.merged) {
       const key = `${c.classname}\u0000${c.name}\u0000${c.file ?? ''}`
       const bad = c.failed || c.errored
@@ -275,7 +285,7 @@ export async function readJUnit(opened: OpenedEvidence, ctx: ReadContext): Promi
       throw new EvidenceError(
         display,
         'malformed',
-        `${suite.label} declares ${suite.failures ?? 0} failures and ${suite.errors ?? 0} errors, but its testcases show only ${suite.failureMarks + suite.errorMarks} failed; the report is inconsistent (testcases lost, or failures outside any testcase), so it is not read as passing. Regenerate it, or fix the tool that writes it.`
+        `${suite.label} declares ${suite.failures ?? 0} failures and ${suite.errors ?? 0} errors, but its testcases show only ${suite.failureMarks + suite.errorMarks}; the report is inconsistent (testcases lost, or failures outside any testcase), so it is not read as passing. Regenerate it, or fix the tool that writes it.`
       )
     }
     const parent = suites[suites.length - 1] ?? orphan
