@@ -425,7 +425,7 @@ describe('item 6: the same report reached twice is read once', () => {
     expect(report.metrics).toMatchObject({ 'tests.total': 2 })
     expect(
       report.findings?.some((f) =>
-        /reports\/sub\/j-link\.xml is the same file as reports\/j\.xml/.test(f.message)
+        /reports\/sub\/j-link\.xml is the same file as reports\/j\.xml/.test(f.message ?? '')
       )
     ).toBe(true)
   })
