@@ -46,7 +46,7 @@ export const COMMANDS: Record<string, Command> = {
   gates: {
     summary: "evaluate a stage's gates against the evidence on disk, like the check-gates action",
     help: GATES_HELP,
-    flags: ['stage', 'graph', 'gates', 'evidence', 'waivers', 'baseline', 'report', 'summary', 'fail-on', 'json', 'base', 'head'],
+    flags: ['stage', 'graph', 'gates', 'evidence', 'waivers', 'baseline', 'report', 'summary', 'fail-on', 'json', 'base', 'head', 'policy-ref'],
     run: gatesCommand
   },
   render: { summary: 'draw the graph as a mermaid diagram, or check the committed one is current', help: RENDER_HELP, flags: ['graph', 'report', 'output', 'check'], run: renderCommand },
@@ -92,6 +92,7 @@ export const FLAG_OPTIONS: Record<string, { type: 'string' | 'boolean'; short?: 
   uses: { type: 'string' },
   base: { type: 'string' },
   head: { type: 'string' },
+  'policy-ref': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' }
 }

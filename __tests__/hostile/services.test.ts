@@ -48,7 +48,8 @@ function setup(inputs: Record<string, string>, files: Record<string, string> = {
     })
   )
   const io = new FakeIO(
-    { 'upload-report': 'false', token: FAKE_TOKEN, comment: 'true', stage: 'staging', ...inputs },
+    // The workspace's own policy: these tests are about the API; the base policy has its own tests.
+    { 'upload-report': 'false', token: FAKE_TOKEN, comment: 'true', stage: 'staging', 'policy-source': 'head', ...inputs },
     {
       GITHUB_WORKSPACE: root,
       RUNNER_TEMP: temp,

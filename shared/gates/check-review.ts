@@ -2,7 +2,7 @@ import type { ReviewRequirement } from '../graph/model.js'
 import type { Scope } from '../expr/index.js'
 import { checkExpression, type ExpressionContext } from './check-expression.js'
 import type { CheckOutcome } from './outcome.js'
-import { reviewStanding, type PullRequestFacts } from './pull-request.js'
+import type { PullRequestFacts } from './pull-request.js'
 import type { SignoffBook } from './signoffs.js'
 import { DEFAULT_SIGNOFFS_PATH } from './signoffs.js'
 
@@ -18,7 +18,9 @@ export interface ReviewContext {
 
 /**
  * A review requirement holds when every condition it lists holds:
- *  - `approvals: N`: at least N approving reviewers (author excluded) and nobody requesting changes;
+ *  - `approvals: N`: at least N approving reviewers and nobody requesting changes; only reviewers
+ *    with write access count, never the author, and (dismiss-stale, the default) only approvals
+ *    of the head commit;
  *  - `from: [user, org/team]`: each entry approved (a user, or any member of the team);
  *  - `labels: [...]`: every label is on the pull request;
  *  - `signoff: {path, key, equals}`: the sign-off artifact's frontmatter key has that value;
@@ -70,7 +72,12 @@ async function pullRequestChecks(req: ReviewRequirement, facts: PullRequestFacts
   const out: CheckOutcome[] = []
   const evidence = [`pull request #${facts.pr.number}`]
   if (req.approvals !== undefined || (req.from?.length ?? 0) > 0) {
-    const { approvedBy, changesRequestedBy } = reviewStanding(await facts.reviews(), facts.pr.author)
+    const { approvedBy, changesRequestedBy, ignored, fallbacks } = await facts.qualifiedReviews()
+    // Why an approval did not count, and where write access was only inferred, are part of the result.
+    const notes = [
+      ...(ignored.length > 0 ? [` Not counted: ${ignored.map((i) => `${i.user} (${i.why})`).join('; ')}.`] : []),
+      ...(fallbacks.length > 0 ? [` Write access judged from author_association: ${fallbacks.join('; ')}.`] : [])
+    ].join('')
     if (req.approvals !== undefined) {
       const ok = approvedBy.length >= req.approvals && changesRequestedBy.length === 0
       out.push({
@@ -78,12 +85,13 @@ async function pullRequestChecks(req: ReviewRequirement, facts: PullRequestFacts
         check,
         evidence,
         actual: { approvals: approvedBy.length },
-        expected: `>= ${req.approvals} approvals, no changes requested`,
-        message: ok
-          ? `${approvedBy.length} approval(s) (${approvedBy.join(', ')}).`
-          : changesRequestedBy.length > 0
-            ? `Changes requested by ${changesRequestedBy.join(', ')}; ${approvedBy.length} of ${req.approvals} approvals.`
-            : `${approvedBy.length} of ${req.approvals} required approvals${approvedBy.length ? ` (${approvedBy.join(', ')})` : ''}.`
+        expected: `>= ${req.approvals} approvals from users with write access${facts.pr.dismissStale === false ? '' : ' on the head commit'}, no changes requested`,
+        message:
+          (ok
+            ? `${approvedBy.length} approval(s) (${approvedBy.join(', ')}).`
+            : changesRequestedBy.length > 0
+              ? `Changes requested by ${changesRequestedBy.join(', ')}; ${approvedBy.length} of ${req.approvals} approvals.`
+              : `${approvedBy.length} of ${req.approvals} required approvals${approvedBy.length ? ` (${approvedBy.join(', ')})` : ''}.`) + notes
       })
     }
     for (const who of req.from ?? []) {
@@ -100,7 +108,7 @@ async function pullRequestChecks(req: ReviewRequirement, facts: PullRequestFacts
         check,
         evidence,
         expected: `approval from ${who}`,
-        message: ok ? `Approved by ${who}.` : `No approval from ${who}${who.includes('/') ? ' (team)' : ''}.`
+        message: ok ? `Approved by ${who}.` : `No approval from ${who}${who.includes('/') ? ' (team)' : ''}.${req.approvals === undefined ? notes : ''}`
       })
     }
   }

@@ -21,9 +21,10 @@ import type { EvidencePort } from './ports.js'
 import { PullRequestFacts, type GitHubRequester, type PullRequestContext } from './pull-request.js'
 import { loadSignoffs } from './signoffs.js'
 import { loadWaivers, waiverCoversStage, waiverTargets, type Waiver } from './waivers.js'
+import type { Policy } from './policy.js'
 import { byText } from '../compare.js'
-import { changeSize, notExemptBecause, type ChangeSize } from './change-size.js'
 import type { Change } from '../change/model.js'
+import { changeSize, notExemptBecause, type ChangeSize } from './change-size.js'
 
 export interface EvaluateGatesOptions {
   root: string
@@ -54,6 +55,11 @@ export interface EvaluateGatesOptions {
   maxFindings?: number
   /** Explains API errors in actionable words; shared/github's classifier in production. */
   describeApiError?: (error: unknown) => string
+  /**
+   * The policy in force when it is not the workspace's own (shared/gates/policy.ts): the graph,
+   * evidence.yaml and the default baseline are read from its root, with its waivers and sign-offs.
+   */
+  policy?: Pick<Policy, 'root' | 'waivers' | 'signoffs'>
 }
 
 export interface GatesEvaluation {
@@ -73,7 +79,9 @@ export const DEFAULT_MAX_FINDINGS = 1000
 export async function evaluateGatesWith(port: EvidencePort, opts: EvaluateGatesOptions): Promise<GatesEvaluation> {
   const { root, stage, now } = opts
   const failOn = opts.failOn ?? 'error'
-  const { graph, findings } = loadGraph(root, opts.graphPath)
+  // The policy in force (on a pull request, the base commit's); evidence always comes from root.
+  const policyRoot = opts.policy?.root ?? root
+  const { graph, findings } = loadGraph(policyRoot, opts.graphPath)
   const schemaErrors = findings.filter((f) => f.severity === 'error')
   if (schemaErrors.length > 0) {
     const first = schemaErrors.slice(0, 3).map((f) => `${f.file}:${f.line ?? 0}: ${f.message}`)
@@ -93,13 +101,15 @@ export async function evaluateGatesWith(port: EvidencePort, opts: EvaluateGatesO
   }
   const gateNodes = selectGates(graph, opts.gates)
 
-  const resolved = resolveValues(root, graph)
-  const waivers = loadWaivers(root, opts.waiversPath, now)
+  const resolved = resolveValues(policyRoot, graph)
+  const waivers = opts.policy?.waivers ?? loadWaivers(policyRoot, opts.waiversPath, now)
   const baselinePaths = Array.isArray(opts.baselinePath) ? opts.baselinePath : opts.baselinePath ? [opts.baselinePath] : []
-  const baseline = loadBaselines(root, baselinePaths)
-  const signoffs = loadSignoffs(root)
+  // The committed default baseline is policy; named files are reports a workflow step downloaded.
+  const baseline = loadBaselines(baselinePaths.length === 0 ? policyRoot : root, baselinePaths)
+  const signoffs = opts.policy?.signoffs ?? loadSignoffs(policyRoot)
   const evidence = await port.collect({
     root,
+    ...(opts.policy ? { policyRoot } : {}),
     graphDeclarations: graph.evidence,
     overrides: opts.evidenceOverrides,
     now,

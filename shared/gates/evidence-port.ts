@@ -13,8 +13,8 @@ const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
 
 /** The real evidence readers of shared/evidence, behind the engine's port. */
 export const evidencePort: EvidencePort = {
-  async collect({ root, graphDeclarations, overrides, now, changedLines, change, changeProblem, maxFindings }): Promise<CollectedEvidence> {
-    const base = loadEvidenceDeclarations(root, graphDeclarations)
+  async collect({ root, policyRoot, graphDeclarations, overrides, now, changedLines, change, changeProblem, maxFindings }): Promise<CollectedEvidence> {
+    const base = loadEvidenceDeclarations(policyRoot ?? root, graphDeclarations)
     const decls = overrides && overrides.trim() !== '' ? mergeEvidenceDeclarations(base, parseEvidenceOverrides(overrides)) : base
     const c = await collectEvidence(decls, { root, now, changedLines: changedLines ?? (change ? changedLinesOf(change) : undefined), maxFindings })
     if (change) {

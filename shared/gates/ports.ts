@@ -47,6 +47,8 @@ export type { ArtifactCheck }
 export interface EvidencePort {
   collect(opts: {
     root: string
+    /** Where .process/evidence.yaml is read (the policy in force); default root. */
+    policyRoot?: string
     graphDeclarations: EvidenceDeclaration[]
     overrides?: string
     now: Date
