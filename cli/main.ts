@@ -117,8 +117,20 @@ export function usage(): string {
   ].join('\n')
 }
 
-function commandHelp(name: string): string {
-  return `${COMMANDS[name].help}\n\nEvery command also takes --root DIR (default the current folder).\nExit codes: 0 passed, 1 a gate or check failed, 2 a usage or configuration error.`
+/** A command's help, with every option it accepts named, even one its text leaves out. */
+export function commandHelp(name: string): string {
+  const { help, flags } = COMMANDS[name]
+  const unnamed = flags.filter((f) => !new RegExp(`--${f}(?![\\w-])`).test(help))
+  let more = ''
+  if (unnamed.length > 0) {
+    const lines = ['Also takes:']
+    for (const f of unnamed.map((x) => `--${x}${FLAG_OPTIONS[x]?.type === 'string' ? ' VALUE' : ''}`)) {
+      if (`${lines[lines.length - 1]} ${f}`.length > 98) lines.push(' ')
+      lines[lines.length - 1] += ` ${f}`
+    }
+    more = `\n\n${lines.join('\n')}`
+  }
+  return `${help}${more}\n\nEvery command also takes --root DIR (default the current folder).\nExit codes: 0 passed, 1 a gate or check failed, 2 a usage or configuration error.`
 }
 
 interface ParsedLine {

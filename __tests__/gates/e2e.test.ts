@@ -43,7 +43,8 @@ describe('dist/check-gates under Node 24', () => {
     expect(run.exitCode).toBe(1)
     expect(run.outputs).toMatchObject({ passed: 'false', 'failed-gates': 'G-quality' })
     expect(run.summary.split('\n')[0]).toBe('## ❌ Gates failed for <code>production</code>: <code>G-quality</code>')
-    expect(run.summary).toContain('| <code>G-quality</code> | <code>coverage.lines &gt;= 90</code> | ❌ failed | <code>coverage.lines = 86</code> | <code>&gt;= 90</code> | <code>coverage/lcov.info</code> |')
+    expect(run.summary).toContain('| <code>G-quality</code> | <code>coverage.lines &gt;= 90</code> | ❌ failed | coverage\\.lines \\(86 %\\) &gt;= 90 does not hold\\. | <code>coverage/lcov.info</code> |')
+    expect(run.summary).toContain('| ❌ failed | <code>coverage.lines &gt;= 90</code> | <code>coverage.lines = 86 %</code> | <code>coverage/lcov.info</code> |')
     const error = run.annotations.find((a) => a.level === 'error' && a.props.file === '.process/graph.yaml')
     expect(error?.message).toBe('coverage.lines (86) >= 90 does not hold.')
     expect(Number(error?.props.line)).toBeGreaterThan(0)
@@ -90,7 +91,7 @@ describe('dist/check-gates under Node 24', () => {
   it('fails a ratchet regression against the committed baseline', async () => {
     const run = await gates({ 'coverage/lcov.info': lcov(1000, 850) }, { stage: 'staging' })
     expect(run.exitCode).toBe(1)
-    expect(run.summary).toContain('coverage.lines (85) &gt;= baseline.coverage.lines (86.2) - 0.5 does not hold.'.replace(/[().-]/g, (c) => `\\${c}`))
+    expect(run.summary).toContain('coverage.lines (85 %) &gt;= baseline.coverage.lines (86.2 %) - 0.5 does not hold.'.replace(/[().-]/g, (c) => `\\${c}`))
     const baseline = run.report.baseline as { values: Record<string, number>; candidates: Array<{ metric: string }> }
     expect(baseline.values['coverage.lines']).toBe(86.2)
     expect(baseline.candidates.map((c) => c.metric)).toContain('coverage.lines')
