@@ -394,6 +394,42 @@ describe('flow gates --base: new-code coverage from a real c8 run', () => {
   })
 })
 
+function prRun(token: string) {
+  writeFileSync(path.join(root, 'graph.yaml'), graph('coverage/lcov.info'))
+  const temp = mkdtempSync(path.join(tmpdir(), 'runner-'))
+  const eventPath = path.join(temp, 'event.json')
+  writeFileSync(
+    eventPath,
+    JSON.stringify({
+      pull_request: {
+        number: 5,
+        changed_files: 3,
+        user: { login: 'dev' },
+        head: { sha: head, repo: { full_name: 'o/r' } },
+        base: { sha: base, repo: { full_name: 'o/r' } }
+      }
+    })
+  )
+  const io = new FakeIO(
+    { stage: 'dev', graph: 'graph.yaml', 'upload-report': 'false', 'policy-source': 'head', token },
+    {
+      GITHUB_WORKSPACE: root,
+      RUNNER_TEMP: temp,
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_REPOSITORY: 'o/r',
+      GITHUB_RUN_ID: '1'
+    }
+  )
+  const deps = {
+    io,
+    now: () => new Date('2026-12-01T12:00:00Z'),
+    github: async (t: string) =>
+      createGitHubClient({ token: t, baseUrl: API, sleep: async () => undefined })
+  }
+  return { io, deps }
+}
+
 describe('check-gates on a pull_request event: the same numbers from the PR files served by nock', () => {
   beforeAll(() => nock.disableNetConnect())
   afterAll(() => {
@@ -473,5 +509,28 @@ describe('check-gates on a pull_request event: the same numbers from the PR file
       .filter((a) => a.title === 'Changed lines not covered')
       .map((a) => `${a.file}:${a.line}`)
     expect(at).toEqual(['src/math.js:11', 'src/text.js:4'])
+  })
+
+  it.each([
+    ['no token is given', ''],
+    ['the files API refuses (403)', 'ghs_TESTtokenTESTtokenTESTtoken1234567']
+  ])('reads the same change from git when %s', async (_why, token) => {
+    const scope = nock(API)
+      .get('/repos/o/r/pulls/5/files')
+      .query(true)
+      .reply(403, { message: 'Resource not accessible by integration' })
+    const { io, deps } = prRun(token)
+    await run(deps)
+    expect(io.outputs.passed).toBe('false')
+    expect(scope.isDone()).toBe(token !== '')
+    nock.cleanAll()
+    const report = JSON.parse(readFileSync(io.outputs.report, 'utf8')) as FlowReport
+    expect(report.metrics?.['coverage.new_lines_total']).toBe(NEW_TOTAL)
+    expect(report.metrics?.['coverage.new_lines']).toBeCloseTo(NEW_LINES, 10)
+    expect(report.metrics).toMatchObject({ 'changes.files': 3, 'changes.lines': 19 })
+    if (token)
+      expect(io.log.join('\n')).toMatch(
+        /Read the pull request's change from git, because the files of pull request #5 could not be listed/
+      )
   })
 })
