@@ -70,14 +70,12 @@ const suiteArb: fc.Arbitrary<SuiteNode> = fc.letrec<{ suite: SuiteNode }>((tie) 
       children: fc.array(tie('suite'), { maxLength: 3 }),
       attrs: fc.boolean()
     }),
-    fc
-      .tuple(fc.nat(6), fc.nat(6), fc.nat(6))
-      .map(([f, s, p]) => ({
-        cases: [],
-        children: [],
-        attrs: false,
-        onlyAttrs: { tests: f + s + p, failures: f, skipped: s }
-      }))
+    fc.tuple(fc.nat(6), fc.nat(6), fc.nat(6)).map(([f, s, p]) => ({
+      cases: [],
+      children: [],
+      attrs: false,
+      onlyAttrs: { tests: f + s + p, failures: f, skipped: s }
+    }))
   )
 })).suite
 
@@ -150,14 +148,12 @@ describe('JUnit counts (property)', () => {
             expect(m('passed')).toBeGreaterThanOrEqual(0)
             expect(c.metrics.has('tests.pass_rate')).toBe(m('executed') > 0)
             if (retries === 'count') {
-              const want = suites
-                .map(tally)
-                .reduce((a, b) => ({
-                  total: a.total + b.total,
-                  failed: a.failed + b.failed,
-                  skipped: a.skipped + b.skipped,
-                  marks: 0
-                }))
+              const want = suites.map(tally).reduce((a, b) => ({
+                total: a.total + b.total,
+                failed: a.failed + b.failed,
+                skipped: a.skipped + b.skipped,
+                marks: 0
+              }))
               expect({ total: m('total'), failed: m('failed'), skipped: m('skipped') }).toEqual({
                 total: want.total,
                 failed: want.failed,
