@@ -4,6 +4,7 @@ import { ConfigurationError, errorMessage, EvidenceError } from '../shared/error
 import { TOOL_VERSION } from '../shared/context.js'
 import { printable } from '../shared/safe-path.js'
 import { closestName } from '../shared/suggest.js'
+import { canaryCommand, CANARY_FLAGS, CANARY_HELP } from './canary.js'
 import { demoCommand, DEMO_HELP } from './demo.js'
 import { gatesCommand, GATES_HELP } from './gates.js'
 import { initCommand, INIT_HELP } from './init.js'
@@ -11,6 +12,7 @@ import { mutationCommand, MUTATION_HELP } from './mutation.js'
 import { recalibrateCommand, RECALIBRATE_HELP } from './recalibrate.js'
 import { renderCommand, RENDER_HELP } from './render.js'
 import { validateCommand, VALIDATE_HELP } from './validate.js'
+import { verifyCommand, VERIFY_FLAGS, VERIFY_HELP } from './verify.js'
 
 /**
  * The exit-code contract every command follows (docs/cli.md): 0 passed, 1 a gate or check failed
@@ -49,7 +51,9 @@ export const COMMANDS: Record<string, Command> = {
     flags: ['stage', 'graph', 'gates', 'evidence', 'waivers', 'baseline', 'report', 'summary', 'fail-on', 'json', 'base', 'head', 'policy-ref'],
     run: gatesCommand
   },
-  render: { summary: 'draw the graph as a mermaid diagram, or check the committed one is current', help: RENDER_HELP, flags: ['graph', 'report', 'output', 'check'], run: renderCommand },
+  render: { summary: 'draw the graph as a mermaid diagram, or check the committed one is current', help: RENDER_HELP, flags: ['graph', 'report', 'output', 'check', 'title', 'direction'], run: renderCommand },
+  verify: { summary: 'validate, gates and diagram in one run, as the root flow-actions action', help: VERIFY_HELP, flags: [...VERIFY_FLAGS, 'summary'], run: verifyCommand },
+  canary: { summary: 'run a canary rollout locally (a dry run by default), as the canary-rollout action', help: CANARY_HELP, flags: [...CANARY_FLAGS, 'apply'], run: canaryCommand },
   mutation: {
     summary: 'plan shards, merge shard reports and gate a mutation score',
     help: `flow mutation plan|merge|gate [options]\n${MUTATION_HELP}`,
@@ -93,6 +97,11 @@ export const FLAG_OPTIONS: Record<string, { type: 'string' | 'boolean'; short?: 
   base: { type: 'string' },
   head: { type: 'string' },
   'policy-ref': { type: 'string' },
+  title: { type: 'string' },
+  direction: { type: 'string' },
+  diagram: { type: 'string' },
+  apply: { type: 'boolean' },
+  ...Object.fromEntries(CANARY_FLAGS.map((name) => [name, { type: 'string' as const }])),
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' }
 }

@@ -1,7 +1,10 @@
 import { checkDiagram, prepareDiagram, writeDiagram } from '../shared/diagram/index.js'
+import { ConfigurationError } from '../shared/errors.js'
+import { printable } from '../shared/safe-path.js'
 import type { CommandContext } from './main.js'
 
 export const RENDER_HELP = `flow render [--graph .process/graph.yaml] [--report flow-report.json] [--output FILE.mmd|FILE.md] [--check]
+            [--title TEXT] [--direction TD|LR]
   Draws the graph as a mermaid flowchart, gates coloured from a flow report. Without --output the
   diagram is printed. --check compares with the committed --output file and prints a diff
   (exit 1 when stale).`
@@ -12,7 +15,9 @@ export function renderCommand(ctx: CommandContext): number {
     root: ctx.root,
     graph: ctx.flags.graph ?? '.process/graph.yaml',
     report: ctx.flags.report,
-    output: ctx.flags.output
+    output: ctx.flags.output,
+    title: ctx.flags.title ?? '',
+    direction: direction(ctx.flags.direction)
   })
   for (const w of diagram.limits) ctx.err(`warning: ${w}`)
   if (!diagram.output) {
@@ -36,4 +41,9 @@ export function renderCommand(ctx: CommandContext): number {
   writeDiagram(diagram.output)
   ctx.out(`wrote ${diagram.output.relative}`)
   return 0
+}
+
+function direction(raw: string | undefined): 'TD' | 'LR' {
+  if (raw === undefined || raw === 'TD' || raw === 'LR') return raw ?? 'TD'
+  throw new ConfigurationError(`--direction must be TD (top down) or LR (left to right), not "${printable(raw, 20)}".`)
 }

@@ -16,21 +16,25 @@ function sourceVersion(): string {
   return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version
 }
 
+type RunFields = Partial<Pick<RunInfo, 'repository' | 'sha' | 'ref' | 'event' | 'runId' | 'runAttempt' | 'workflow'>>
+
+/** What the runner's environment says about this run (repository, commit, run id...); blanks left out. */
+export function runFieldsFromEnv(env: Readonly<Record<string, string | undefined>>): RunFields {
+  const fields: Record<string, string | undefined> = {
+    repository: env.GITHUB_REPOSITORY,
+    sha: env.GITHUB_SHA,
+    ref: env.GITHUB_REF,
+    event: env.GITHUB_EVENT_NAME,
+    runId: env.GITHUB_RUN_ID,
+    runAttempt: env.GITHUB_RUN_ATTEMPT,
+    workflow: env.GITHUB_WORKFLOW
+  }
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v)) as RunFields
+}
+
 /** Run metadata for a report, from the runner's environment. */
 export function runInfoFromEnv(env: Readonly<Record<string, string | undefined>>, now: Date, stage?: string): RunInfo {
-  const info: RunInfo = { time: now.toISOString(), tool: { name: TOOL_NAME, version: TOOL_VERSION } }
-  const set = (key: keyof RunInfo, v: string | undefined) => {
-    if (v) (info as unknown as Record<string, unknown>)[key] = v
-  }
-  set('repository', env.GITHUB_REPOSITORY)
-  set('sha', env.GITHUB_SHA)
-  set('ref', env.GITHUB_REF)
-  set('event', env.GITHUB_EVENT_NAME)
-  set('runId', env.GITHUB_RUN_ID)
-  set('runAttempt', env.GITHUB_RUN_ATTEMPT)
-  set('workflow', env.GITHUB_WORKFLOW)
-  set('stage', stage)
-  return info
+  return { time: now.toISOString(), tool: { name: TOOL_NAME, version: TOOL_VERSION }, ...runFieldsFromEnv(env), ...(stage ? { stage } : {}) }
 }
 
 /** A folder for files the action writes that are not part of the repository. */

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import path from 'node:path'
 import { booleanInput, choiceInput, createRunnerIO, runAction, workspaceOf, type ActionIO } from '../../shared/action.js'
 import { listInput } from '../../shared/inputs.js'
-import { outputDir } from '../../shared/context.js'
+import { outputDir, runFieldsFromEnv } from '../../shared/context.js'
 import { ConfigurationError, errorMessage } from '../../shared/errors.js'
 import { escapeMarkdown, safeOutput } from '../../shared/escape.js'
 import { evaluateGates, renderGatesSummary, renderTerminalReport, type GitHubRequester } from '../../shared/gates/index.js'
@@ -155,7 +155,7 @@ async function checkGates(io: ActionIO, now: Date, deps: CheckGatesDeps): Promis
     ...(diff.problem ? { changeProblem: diff.problem } : {}),
     github: change.pullRequest && inputs.token ? requester : undefined,
     failOn: inputs.failOn,
-    run: runMetadata(io.env),
+    run: runFieldsFromEnv(io.env),
     describeApiError: (e) => (e !== null && typeof e === 'object' ? apiMessages.get(e) : undefined) ?? errorMessage(e)
   }).finally(() => policy?.dispose())
 
@@ -249,20 +249,6 @@ async function postComment(
           : c.message
     io.warning(`Could not post the pull request comment: ${why}. The result is in the job summary; the verdict is unchanged.`)
   }
-}
-
-function runMetadata(env: Readonly<Record<string, string | undefined>>) {
-  const pick = (v: string | undefined) => (v ? v : undefined)
-  const run = {
-    repository: pick(env.GITHUB_REPOSITORY),
-    sha: pick(env.GITHUB_SHA),
-    ref: pick(env.GITHUB_REF),
-    event: pick(env.GITHUB_EVENT_NAME),
-    runId: pick(env.GITHUB_RUN_ID),
-    runAttempt: pick(env.GITHUB_RUN_ATTEMPT),
-    workflow: pick(env.GITHUB_WORKFLOW)
-  }
-  return Object.fromEntries(Object.entries(run).filter(([, v]) => v !== undefined)) as Partial<Record<keyof typeof run, string>>
 }
 
 /**
