@@ -92,6 +92,10 @@ export async function run(deps: RecalibrateDeps = {}): Promise<void> {
       .split(/\r?\n|,/)
       .map((s) => s.trim())
       .filter(Boolean)
+    // An allow-list: only runs of these events on the branch are history (docs/security.md).
+    const events = listInput(io, 'history-events')
+    const badEvent = events.find((e) => !/^[a-z_]{1,64}$/.test(e))
+    if (badEvent !== undefined) throw new ConfigurationError(`Input "history-events" holds "${badEvent.slice(0, 60)}", which is not an event name (e.g. push, schedule, workflow_dispatch).`)
     const progressPath = io.getInput('progress') || 'PROGRESS.md'
     resolveInWorkspace(root, progressPath, 'progress file')
     // Checked before any request, so a bad path is a configuration error and not a network wait.
@@ -108,8 +112,9 @@ export async function run(deps: RecalibrateDeps = {}): Promise<void> {
     const entries: HistoryEntry[] = []
     const problems: HistoryProblem[] = []
     const fetched = await io.group(`Reading flow reports from runs on ${branch}`, async () => {
-      const h = await fetchHistory(client, { ...ref, branch, workflow: io.getInput('workflow') || undefined, maxRuns, patterns })
+      const h = await fetchHistory(client, { ...ref, branch, workflow: io.getInput('workflow') || undefined, maxRuns, patterns, events })
       io.info(`${h.entries.length} report(s) from ${h.artifacts} artifact(s) of ${h.runs} run(s).`)
+      for (const r of h.ignored) io.info(`Ignored run ${r.runId} (${r.event}): ${r.reason}; its artifacts are not used as history.`)
       return h
     })
     entries.push(...fetched.entries)

@@ -25,6 +25,8 @@ export interface HistoryQuery extends RepoRef {
   /** Artifact name globs. */
   patterns: string[]
   maxArtifactBytes?: number
+  /** Events whose runs are history (an allow-list; default push, schedule and workflow_dispatch). */
+  events?: string[]
 }
 
 /** The repository's default branch. */
@@ -42,20 +44,33 @@ interface RunSummary {
   head_repository?: { full_name?: string } | null
 }
 
-/** Events whose code and artifacts may come from outside the repository (forks). */
-const UNTRUSTED_EVENTS = new Set(['pull_request', 'pull_request_target', 'workflow_run'])
+/**
+ * Events whose runs build only what is on the branch, started by the repository itself or by
+ * someone with write access. Everything else (pull_request*, issue_comment, pull_request_review,
+ * workflow_run, merge_group, check_run, ...) may run code or write artifacts a stranger controls.
+ */
+export const DEFAULT_HISTORY_EVENTS = ['push', 'schedule', 'workflow_dispatch']
+
+/** A run left out of the history, and why; recalibrate logs each one. */
+export interface IgnoredRun {
+  runId: number
+  event: string
+  reason: string
+}
 
 /**
  * The history of flow reports from artifacts of the latest completed runs on the branch: runs are
  * listed newest first, each run's artifacts whose names match are downloaded (zip, in memory),
- * and every JSON entry that is a flow report is kept. Runs of pull requests, and runs whose head
- * is another repository, are left out: their artifacts are not the branch's history and may be
- * forged. A single artifact that fails (download error, hostile zip) becomes a problem and the
- * rest go on; failing to list runs at all throws.
+ * and every JSON entry that is a flow report is kept. Only runs of allowed events (push, schedule
+ * and workflow_dispatch by default) whose head is this repository count: anything else is not the
+ * branch's history and may be forged, so it is listed in `ignored` with the reason. A single
+ * artifact that fails (download error, hostile zip) becomes a problem and the rest go on; failing
+ * to list runs at all throws.
  */
-export async function fetchHistory(client: GitHubClient, q: HistoryQuery): Promise<History & { runs: number; artifacts: number }> {
+export async function fetchHistory(client: GitHubClient, q: HistoryQuery): Promise<History & { runs: number; artifacts: number; ignored: IgnoredRun[] }> {
   const { octokit } = client
-  const out: History & { runs: number; artifacts: number } = { entries: [], problems: [], runs: 0, artifacts: 0 }
+  const out: History & { runs: number; artifacts: number; ignored: IgnoredRun[] } = { entries: [], problems: [], runs: 0, artifacts: 0, ignored: [] }
+  const allowed = new Set(q.events && q.events.length > 0 ? q.events : DEFAULT_HISTORY_EVENTS)
   const matches = picomatch(q.patterns.length > 0 ? q.patterns : DEFAULT_ARTIFACT_PATTERNS, { nocase: false, dot: true })
   const maxBytes = q.maxArtifactBytes ?? MAX_ARTIFACT_BYTES
   const fullName = `${q.owner}/${q.repo}`.toLowerCase()
@@ -68,9 +83,21 @@ export async function fetchHistory(client: GitHubClient, q: HistoryQuery): Promi
     : octokit.paginate.iterator(octokit.rest.actions.listWorkflowRunsForRepo, params)
   for await (const page of iterator) {
     for (const run of page.data as unknown as RunSummary[]) {
-      if (UNTRUSTED_EVENTS.has(run.event)) continue
-      if (run.head_branch !== branch) continue
-      if (run.head_repository?.full_name && run.head_repository.full_name.toLowerCase() !== fullName) continue
+      const ignore = (reason: string) => void out.ignored.push({ runId: run.id, event: String(run.event), reason })
+      if (!allowed.has(run.event)) {
+        ignore(`its event ${String(run.event)} is not one of the allowed events (${[...allowed].join(', ')})`)
+        continue
+      }
+      if (run.head_branch !== branch) {
+        ignore(`it ran on ${run.head_branch ?? 'no branch'}, not ${branch}`)
+        continue
+      }
+      // A deleted fork has no head repository: unknown is untrusted.
+      const head = run.head_repository?.full_name
+      if (!head || head.toLowerCase() !== fullName) {
+        ignore(head ? `its head repository is ${head}, not ${q.owner}/${q.repo}` : 'its head repository is unknown (a deleted fork?)')
+        continue
+      }
       runs.push(run)
       if (runs.length >= q.maxRuns) break
     }
