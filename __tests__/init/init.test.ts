@@ -163,6 +163,23 @@ describe('flow init', () => {
     expect(forced.out.join('\n')).toMatch(/overwritten\s+\.process\/graph\.yaml/)
   })
 
+  it('on a later day, reports the date-bearing files (first ADR, waivers) unchanged and keeps them', () => {
+    const root = emptyGitRepo()
+    initCommand(ctx(root).c)
+    const before = snapshot(root)
+    const later = ctx(root)
+    later.c.now = () => new Date('2026-09-15T08:00:00Z')
+    expect(initCommand(later.c)).toBe(0)
+    expect(snapshot(root)).toEqual(before)
+    expect(later.out).toContain('Nothing to write: the repository is already scaffolded.')
+    // An edited waivers file is still the user's: kept, not "unchanged".
+    const waivers = path.join(root, '.process/waivers.yaml')
+    writeFileSync(waivers, readFileSync(waivers, 'utf8').replace('your-login', 'alice'))
+    const edited = ctx(root)
+    initCommand(edited.c)
+    expect(edited.out.join('\n')).toMatch(/kept\s+\.process\/waivers\.yaml/)
+  })
+
   it("writes the starters from workflows/, calling this package's own repository at its major version by default", () => {
     const root = emptyGitRepo()
     const { c, out } = ctx(root)

@@ -3,19 +3,22 @@ import { resolveForWrite, writeFileInside } from '../safe-path.js'
 import {
   ADR_TEMPLATE,
   firstAdr,
+  isFirstAdr,
   POSTMORTEM_TEMPLATE,
   RFC_TEMPLATE,
   RUN_PLAN_TEMPLATE,
   THREAT_MODEL_TEMPLATE
 } from './templates/artifacts.js'
 import type { UsesRef } from './package-info.js'
-import { BASELINE_JSON, GRAPH_YAML, waiversYaml } from './templates/process.js'
+import { BASELINE_JSON, GRAPH_YAML, isWaiversScaffold, waiversYaml } from './templates/process.js'
 import { starterWorkflow } from './templates/workflows.js'
 
 export interface ScaffoldFile {
   path: string
   content: string
   what: string
+  /** For files holding the day init ran: the same scaffold written on another day is unchanged. */
+  sameAs?: (current: string) => boolean
 }
 
 /**
@@ -48,7 +51,8 @@ export function scaffoldFiles(today: string, uses: UsesRef): ScaffoldFile[] {
     {
       path: '.process/waivers.yaml',
       content: waiversYaml(today),
-      what: 'waivers (none yet; an example to uncomment)'
+      what: 'waivers (none yet; an example to uncomment)',
+      sameAs: isWaiversScaffold
     },
     {
       path: '.process/baseline.json',
@@ -75,7 +79,8 @@ export function scaffoldFiles(today: string, uses: UsesRef): ScaffoldFile[] {
     {
       path: 'docs/adr/ADR-0001-process-as-code.md',
       content: firstAdr(today),
-      what: 'the first ADR (adopting flow-actions)'
+      what: 'the first ADR (adopting flow-actions)',
+      sameAs: isFirstAdr
     },
     {
       path: '.github/workflows/flow-verify.yml',
@@ -112,7 +117,7 @@ export function scaffold(
     let action: ScaffoldAction
     if (existsSync(target)) {
       const current = readFileSync(target, 'utf8')
-      if (current === f.content) action = 'unchanged'
+      if (current === f.content || f.sameAs?.(current)) action = 'unchanged'
       else if (!opts.force) action = 'kept'
       else {
         writeFileInside(root, f.path, f.content, 'scaffold file')

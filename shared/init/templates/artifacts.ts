@@ -128,6 +128,12 @@ TODO
 TODO: actions with owners and dates.
 `
 
+/** Whether text is the first ADR as init wrote it on some day. */
+export function isFirstAdr(text: string): boolean {
+  const m = /^date: (\d{4}-\d{2}-\d{2})$/m.exec(text)
+  return m !== null && firstAdr(m[1]) === text
+}
+
 /** The first real ADR: adopting flow-actions itself, filled in, so the design gate has one. */
 export function firstAdr(date: string): string {
   return `---

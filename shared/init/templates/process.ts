@@ -105,12 +105,21 @@ waivers:
 `
 }
 
+/** Whether text is the waivers file as init wrote it on some day (the example's date aside). */
+export function isWaiversScaffold(text: string): boolean {
+  const m = /^ {2}# {3}expires: "(\d{4}-\d{2}-\d{2})"$/m.exec(text)
+  if (!m) return false
+  const written = addDays(m[1], -EXAMPLE_WAIVER_DAYS)
+  return /^\d{4}-\d{2}-\d{2}$/.test(written) && waiversYaml(written) === text
+}
+
 /** The example waiver's lifetime: well inside the year a waiver may last, past the 14-day warning. */
 export const EXAMPLE_WAIVER_DAYS = 90
 
 function addDays(isoDate: string, days: number): string {
   const d = new Date(`${isoDate}T00:00:00Z`)
-  if (Number.isNaN(d.getTime())) throw new Error(`addDays: "${isoDate}" is not a YYYY-MM-DD date`)
+  // A date init computed itself, or one read back from a file it wrote: never user input.
+  if (Number.isNaN(d.getTime())) return 'invalid'
   d.setUTCDate(d.getUTCDate() + days)
   return d.toISOString().slice(0, 10)
 }
