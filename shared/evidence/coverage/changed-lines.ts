@@ -109,7 +109,19 @@ export class ChangedLinesIndex {
     return this.resolve(reportPath) ?? this.normalise(reportPath)
   }
 
+  /** Each report path is normalised once: lookup, display and the mismatch check all need it. */
+  private readonly normalised = new Map<string, string>()
+
   private normalise(reportPath: string): string {
+    let n = this.normalised.get(reportPath)
+    if (n === undefined) {
+      n = this.normaliseOnce(reportPath)
+      this.normalised.set(reportPath, n)
+    }
+    return n
+  }
+
+  private normaliseOnce(reportPath: string): string {
     let p = reportPath.replace(/\\/g, '/')
     for (const [from, to] of this.pathMap) {
       if (p.startsWith(from)) {
@@ -117,7 +129,11 @@ export class ChangedLinesIndex {
         break
       }
     }
-    if (path.isAbsolute(p)) {
+    const prefix = this.realRoot.endsWith('/') ? this.realRoot : `${this.realRoot}/`
+    if (p.startsWith(prefix) && !DOT_SEGMENT.test(p.slice(prefix.length - 1))) {
+      // The common case (an absolute path under the workspace) without path.relative's cost.
+      p = p.slice(prefix.length)
+    } else if (path.isAbsolute(p)) {
       const relGiven = path.relative(this.realRoot, p)
       const rel = relGiven.split(path.sep).join('/')
       if (!rel.startsWith('..') && !path.isAbsolute(relGiven)) p = rel
@@ -136,6 +152,9 @@ export class ChangedLinesIndex {
     return existsSync(path.join(this.realRoot, p))
   }
 }
+
+/** "//", "/./" or "/../": a path path.relative must normalise. */
+const DOT_SEGMENT = /\/\.{0,2}\//
 
 function extension(p: string): string {
   const base = p.slice(p.lastIndexOf('/') + 1)
