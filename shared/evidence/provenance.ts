@@ -30,11 +30,18 @@ export async function dropDuplicates(
   const bySize = new Map<number, Array<{ file: string; real: string; hash?: string }>>()
   const kept: string[] = []
   const dropped: DroppedDuplicate[] = []
+  const realRoot = await fsp.realpath(root).catch(() => path.resolve(root))
   for (const file of files) {
     let real: string
     let size: number
     try {
       real = await fsp.realpath(path.resolve(root, file))
+      // Nothing outside the workspace is read here, not even to hash it: the reader refuses it.
+      if (
+        path.relative(realRoot, real).startsWith('..') ||
+        path.isAbsolute(path.relative(realRoot, real))
+      )
+        throw new Error('outside the workspace')
       const st = await fsp.stat(real)
       if (!st.isFile()) throw new Error('not a regular file')
       size = st.size
