@@ -39,7 +39,8 @@ export function escapeHtml(text: string): string {
 
 /**
  * Text for one markdown table cell or line: HTML escaped, markdown punctuation backslashed,
- * `@mentions` and `#refs` broken with a zero-width joiner so nobody is notified, newlines folded.
+ * `@mentions` and `#123` references broken with a zero-width joiner so nobody is notified and no
+ * issue is cross-referenced, newlines folded.
  */
 export function escapeMarkdown(text: string, maxLength = 500): string {
   let t = untrusted(text)
@@ -49,6 +50,10 @@ export function escapeMarkdown(text: string, maxLength = 500): string {
   t = escapeHtml(t)
   t = t.replace(/([\\`*_{}[\]()#+\-.!|~])/g, '\\$1')
   t = t.replace(/@/g, '@\u200d')
+  // GitHub links `#123` and `org/repo#123` in rendered text even when the # is backslashed, and a
+  // link creates a cross-reference event in the other repository. A joiner after the # (not the #
+  // of an HTML entity such as `&\#39;`) breaks the reference the way it breaks a mention.
+  t = t.replace(/(?<!&)\\#(?=\d)/g, '\\#\u200d')
   return t
 }
 

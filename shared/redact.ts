@@ -69,7 +69,8 @@ const FORMS: Record<string, string[]> = {
   '%': ['%25'],
   ':': ['%3A'],
   ',': ['%2C'],
-  '@': ['@\u200d']
+  '@': ['@\u200d'],
+  '#': ['#\u200d']
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')

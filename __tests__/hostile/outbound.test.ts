@@ -104,6 +104,14 @@ describe('bidi and zero-width characters in untrusted text (F23)', () => {
     // The zero-width joiner that escapeMarkdown itself puts after @ to stop mentions stays.
     expect(escapeMarkdown('@octocat')).toBe('@\u200doctocat')
   })
+
+  it('issue references are broken like mentions, HTML entities are left whole', () => {
+    expect(escapeMarkdown("see org/repo#12 and #3, it's #x")).toBe(
+      'see org/repo\\#\u200d12 and \\#\u200d3, it&\\#39;s \\#x'
+    )
+    const secret = 'pass#1234-word'
+    expect(redact(escapeMarkdown(`pw ${secret}`), [secret])).toBe('pw ***')
+  })
 })
 
 describe('check-gates: a token quoted in a JUnit failure message (F1)', () => {
