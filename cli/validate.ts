@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs'
 import { ConfigurationError } from '../shared/errors.js'
 import { validateGraphFile } from '../shared/graph/index.js'
 import { validationReport } from '../shared/graph/report.js'
-import { printable, resolveInWorkspace, writeFileInside } from '../shared/safe-path.js'
+import { printable, resolveInWorkspace } from '../shared/safe-path.js'
 import { plain, styler } from './terminal.js'
 import type { CommandContext } from './main.js'
+import { writeJsonInside } from '../shared/report/write.js'
 
 export const VALIDATE_HELP = `flow validate [--graph .process/graph.yaml] [--strict] [--json] [--report FILE]
   Checks the graph: YAML safety, schema, ids, transitions, reachability, loops, decisions,
@@ -25,7 +26,7 @@ export function validateCommand(ctx: CommandContext): number {
   const result = validateGraphFile(ctx.root, graph)
   const valid = result.valid && !(strict && result.warnings > 0)
   const report = validationReport(result, { env: process.env, now: ctx.now(), graph, strict })
-  if (ctx.flags.report) writeFileInside(ctx.root, ctx.flags.report, `${JSON.stringify(report, null, 2)}\n`, 'report path')
+  if (ctx.flags.report) writeJsonInside(ctx.root, ctx.flags.report, report, 'report path')
   if (ctx.flags.json === 'true') {
     ctx.out(JSON.stringify(report, null, 2))
     return valid ? 0 : 1

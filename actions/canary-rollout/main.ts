@@ -1,7 +1,7 @@
 import { createRunnerIO, runAction, workspaceOf, type ActionIO } from '../../shared/action.js'
 import { safeOutput } from '../../shared/escape.js'
 import type { RunInfo } from '../../shared/report/types.js'
-import { resolveForWrite, workspaceRelative, writeFileInside } from '../../shared/safe-path.js'
+import { resolveForWrite, workspaceRelative } from '../../shared/safe-path.js'
 import type { CheckRecord } from '../../shared/canary/rollout-record.js'
 import { MetricRunner, CANARY_SCORE_CHECK } from '../../shared/canary/metric-runner.js'
 import { runPlatformCommand } from '../../shared/canary/platform-command.js'
@@ -13,7 +13,8 @@ import { renderRolloutSummary } from '../../shared/canary/rollout-summary.js'
 import { runRollout, systemClock, type Clock, type MeasuredCheck } from '../../shared/canary/rollout-controller.js'
 import { STATE } from './state-keys.js'
 import { TOOL_VERSION } from '../../shared/context.js'
-import { redact, secretsFromEnv } from '../../shared/redact.js'
+import { secretsFromEnv } from '../../shared/redact.js'
+import { writeJsonInside } from '../../shared/report/write.js'
 
 export const ACTION_NAME = 'canary-rollout'
 
@@ -114,7 +115,7 @@ async function rollout(deps: RunDeps): Promise<void> {
 
   const report = buildRolloutReport(outcome, settings, runInfo(io, deps.now()))
   // Command output in the report may echo a credential from the step's environment (`set -x`).
-  writeFileInside(workspace, reportInput, redact(`${JSON.stringify(report, null, 2)}\n`, [token, ...secretsFromEnv(io.env)]), 'report path')
+  writeJsonInside(workspace, reportInput, report, 'report path', [token, ...secretsFromEnv(io.env)])
   const reportRel = workspaceRelative(workspace, reportFile)
   io.appendSummary(renderRolloutSummary(outcome, { reportPath: reportRel }))
   io.setOutput('decision', outcome.decision)

@@ -37,9 +37,11 @@ import {
   type ToolChoice
 } from '../../shared/mutation/index.js'
 import type { NormalisedMutant } from '../../shared/evidence/index.js'
-import { printable, workspaceRelative, writeFileInside } from '../../shared/safe-path.js'
+import { PRIVILEGED_EVENTS } from '../../shared/mutation/incremental.js'
+import { printable, workspaceRelative } from '../../shared/safe-path.js'
 import { redact } from '../../shared/redact.js'
 import type { GitHubClient } from '../../shared/github/index.js'
+import { writeJsonInside } from '../../shared/report/write.js'
 
 const NAME = 'mutation-gate'
 
@@ -93,6 +95,7 @@ export async function run(deps: MutationGateDeps = {}): Promise<void> {
   await runAction(NAME, io, async () => {
     const phase = io.env.FLOW_MUTATION_PHASE === 'prepare' ? 'prepare' : 'evaluate'
     try {
+      refusePrivilegedEvent(io)
       if (phase === 'prepare') await prepare(io, deps)
       else await evaluate(io, deps)
     } catch (error) {
@@ -104,6 +107,23 @@ export async function run(deps: MutationGateDeps = {}): Promise<void> {
       io.setFailed(`${NAME}: ${error.message}`)
     }
   })
+}
+
+/**
+ * pull_request_target and workflow_run run with the base repository's token and cache scope; the
+ * mutation command would run a pull request's code there (docs/security.md). Refused unless the
+ * caller says this job never checks out untrusted code.
+ */
+function refusePrivilegedEvent(io: ActionIO): void {
+  const event = io.env.GITHUB_EVENT_NAME ?? ''
+  if (!PRIVILEGED_EVENTS.has(event)) return
+  if (booleanInput(io, 'allow-privileged-events', false)) {
+    io.warning(`mutation-gate runs on ${event} because allow-privileged-events is true: the incremental cache is not saved on this event.`)
+    return
+  }
+  throw new ConfigurationError(
+    `mutation-gate refuses to run on ${event}: that event runs with the base repository's token and cache scope, and a mutation run executes the checked-out code. Use pull_request, or set allow-privileged-events: true if this job never checks out untrusted code.`
+  )
 }
 
 function shardScope(shard: ShardIdentity | undefined): string {
@@ -154,7 +174,7 @@ async function loadMerged(root: string, pattern: string, io: ActionIO): Promise<
 // Every folder below `root` is checked: a symlink on the way is refused, never followed.
 function writeJson(file: string, data: unknown, root = path.dirname(file)): string {
   mkdirSync(root, { recursive: true })
-  return writeFileInside(root, path.relative(root, file), redact(`${JSON.stringify(data, null, 2)}\n`), 'report path')
+  return writeJsonInside(root, path.relative(root, file), data, 'report path')
 }
 
 /** After the mutation command: reads (or merges) the report, gates it, writes summary, report and outputs. */

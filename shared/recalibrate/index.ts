@@ -5,6 +5,7 @@ import { renderDashboard } from './dashboard.js'
 import { applyProposals, stampCalibration } from './proposals.js'
 import type { Recalibration } from './recalibrate.js'
 import { renderProgress } from './render.js'
+import { writeJsonInside } from '../report/write.js'
 
 export * from './analysis.js'
 export * from './history.js'
@@ -40,7 +41,7 @@ export function writeOutputs(
   // Every write refuses a symlink on its path (in the repository one may be committed).
   writeFileInside(opts.outDir, 'dashboard.html', renderDashboard(r), 'dashboard')
   writeFileInside(opts.outDir, 'PROGRESS.md', progressText, 'progress file')
-  writeFileInside(opts.outDir, 'recalibration.json', `${JSON.stringify(r, null, 2)}\n`, 'recalibration file')
+  writeJsonInside(opts.outDir, 'recalibration.json', r, 'recalibration file')
   const changed: string[] = []
   if (!opts.dryRun) {
     const today = r.generatedAt.slice(0, 10)

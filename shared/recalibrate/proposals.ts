@@ -7,6 +7,7 @@ import { resolveInWorkspace, workspaceRelative, writeFileInside } from '../safe-
 import { parseYaml, type LoadedYaml } from '../yaml.js'
 import type { Better, TrendPoint } from './analysis.js'
 import { byText } from '../compare.js'
+import { writeJsonInside } from '../report/write.js'
 
 /** How far above (or below) a threshold the last runs must all stay before it is tightened. */
 export interface Margin {
@@ -416,7 +417,7 @@ export function applyProposals(root: string, graphPath: string, proposals: Propo
     const metrics = isRecord(data.metrics) ? { ...data.metrics } : {}
     for (const p of baselines) metrics[p.metric] = p.to
     const next = { version: 1, ...data, metrics: sortKeys(metrics), calibrated: today }
-    writeFileInside(root, baselines[0].file, `${JSON.stringify(next, null, 2)}\n`, 'baseline file')
+    writeJsonInside(root, baselines[0].file, next, 'baseline file')
     changed.push(baselines[0].file)
   }
   return changed
@@ -431,7 +432,7 @@ export function stampCalibration(root: string, baselinePath: string | undefined,
     const parsed = JSON.parse(readFileSync(absolute, 'utf8')) as unknown
     if (isRecord(parsed)) data = parsed
   }
-  writeFileInside(root, file, `${JSON.stringify({ version: 1, ...data, calibrated: today }, null, 2)}\n`, 'baseline file')
+  writeJsonInside(root, file, { version: 1, ...data, calibrated: today }, 'baseline file')
   return workspaceRelative(root, absolute)
 }
 

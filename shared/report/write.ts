@@ -18,13 +18,22 @@ export const MAX_REPORT_BYTES = 64 * 1024 * 1024
 export function writeReport(root: string, userPath: string, report: FlowReport, opts: WriteOptions = {}): { path: string; schemaErrors: string[] } {
   const check = opts.validate === false ? ({ valid: true } as const) : validateReport(report)
   // A symlink anywhere on the path (committed by the pull request) is refused, never followed.
-  const target = writeFileInside(root, userPath, reportText(report), 'report path')
+  const target = writeJsonInside(root, userPath, report, 'report path')
   return { path: target, schemaErrors: check.valid ? [] : check.errors }
 }
 
-// Token-shaped text (an error message quoting a token) never reaches a file that is uploaded.
-function reportText(report: FlowReport): string {
-  return redact(`${JSON.stringify(report, null, 2)}\n`)
+/**
+ * The one JSON writer for every file the product writes (reports, rollout and recalibration
+ * records, baselines): pretty-printed so a reviewer can read the artifact, redacted so token-shaped
+ * text (an error message quoting a token) never reaches a file that is uploaded or committed, and
+ * written through the symlink-refusing writer. Returns the absolute path.
+ */
+export function writeJsonInside(root: string, userPath: string, data: unknown, what: string, secrets: readonly string[] = []): string {
+  return writeFileInside(root, userPath, jsonText(data, secrets), what)
+}
+
+function jsonText(data: unknown, secrets: readonly string[] = []): string {
+  return redact(`${JSON.stringify(data, null, 2)}\n`, secrets)
 }
 
 export interface WriteOptions {
@@ -41,7 +50,7 @@ export function writeReportFile(target: string, report: FlowReport, opts: WriteO
   const check = opts.validate === false ? ({ valid: true } as const) : validateReport(report)
   // The folder is the action's own (under RUNNER_TEMP); the file itself is still never followed.
   mkdirSync(path.dirname(target), { recursive: true })
-  const written = writeFileInside(path.dirname(target), path.basename(target), reportText(report), 'report file')
+  const written = writeJsonInside(path.dirname(target), path.basename(target), report, 'report file')
   return { path: written, schemaErrors: check.valid ? [] : check.errors }
 }
 
