@@ -144,6 +144,16 @@ nodes:
     ])
   })
 
+  it('errors on optional: outside a gate', () => {
+    const yaml = onlyProd.replace(
+      '  - id: done\n    kind: activity\n',
+      '  - id: done\n    kind: activity\n    optional: true\n'
+    )
+    const f = validate(yaml).findings.find((x) => x.code === 'activity-shape')
+    expect(f?.message).toContain('optional belongs to gates')
+    expect(f?.line).toBe(12)
+  })
+
   it('errors on an empty stages: list, at its line', () => {
     const r = validate(`version: 1\nstages: []\n${onlyProd.split('\n').slice(1).join('\n')}`)
     const f = r.findings.find((x) => x.code === 'empty-stages')

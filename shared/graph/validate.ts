@@ -116,6 +116,7 @@ export function checkGraph(root: string, graph: ProcessGraph, opts: ValidateOpti
       if (n.kind === 'calibrate' && !n.next) add('error', 'calibrate-no-next', n, `calibrate "${n.id}" has no next; say where recalibration leads.`)
     }
     if (n.kind !== 'gate' && n.requires) add('error', `${n.kind}-shape`, n, `${n.kind} "${n.id}": requires belongs to gates.`, () => n.fieldPos.requires)
+    if (n.kind !== 'gate' && n.optional !== undefined) add('error', `${n.kind}-shape`, n, `${n.kind} "${n.id}": optional belongs to gates (a gate whose requirements were all skipped); remove it.`, () => n.fieldPos.optional)
     const out: number[] = []
     for (const [target, label, where] of targets) {
       const t = order.get(target)
