@@ -366,9 +366,9 @@ function* coverallsLines(files: number): Generator<string> {
 /**
  * The formats besides JUnit: test formats at 100k tests, coverage formats at 10k files; each read
  * with its format detected, in its own process, timed, with its peak RSS.
- *   npx tsx bench/readers.ts --more      prints only these rows
+ *   npx tsx bench/readers.ts --more [format...]   prints only these rows (of the formats named)
  */
-export async function benchMoreFormats(dir: string): Promise<BenchRow[]> {
+export async function benchMoreFormats(dir: string, only: string[] = []): Promise<BenchRow[]> {
   const rows: BenchRow[] = []
   const more: Array<[string, string, Iterable<string>, string]> = [
     ['trx', 'r.trx', trxLines(100_000), 'TRX 100k tests'],
@@ -387,6 +387,7 @@ export async function benchMoreFormats(dir: string): Promise<BenchRow[]> {
     ['coveralls', 'coveralls.json', coverallsLines(10_000), 'Coveralls JSON 10k files']
   ]
   for (const [format, name, lines, label] of more) {
+    if (only.length > 0 && !only.includes(format)) continue
     const file = path.join(dir, name)
     await writeLines(file, lines)
     const r = best(`format:${format}`, file, 1)
@@ -456,7 +457,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--more')) {
     const dir = mkdtempSync(path.join(tmpdir(), 'bench-more-'))
     try {
-      rows = await benchMoreFormats(dir)
+      rows = await benchMoreFormats(dir, process.argv.slice(process.argv.indexOf('--more') + 1))
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

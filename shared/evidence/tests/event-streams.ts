@@ -140,6 +140,8 @@ export async function readGoTestJson(
         case 'fail':
         case 'skip': {
           pkg.unfinished.delete(key)
+          // Only a failure's output becomes a message; a pass's is dropped at once.
+          if (action !== 'fail') output.delete(`${pkgName}\u0000${test}`)
           const before = results.get(key)
           if (before !== 'fail')
             results.set(key, before === 'pass' && action === 'skip' ? 'pass' : action)
