@@ -14,6 +14,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   statSync,
   symlinkSync,
   writeFileSync
@@ -33,7 +34,8 @@ import { openEvidence } from '../../shared/evidence/evidence-file.js'
 import { lastChanged } from '../../shared/evidence/documents/git-age.js'
 import { globMatcher, WorkspaceGlob } from '../../shared/glob.js'
 import { readReport } from '../../shared/report/write.js'
-import { writeFileInside } from '../../shared/safe-path.js'
+import { resolveInWorkspace, writeFileInside } from '../../shared/safe-path.js'
+import { stampCalibration } from '../../shared/recalibrate/index.js'
 import { parseTargets, stampShard } from '../../shared/mutation/index.js'
 import { FakeIO } from '../diagram/fake-io.js'
 import { strykerReport } from '../mutation/helpers.js'
@@ -76,6 +78,27 @@ describe('writeFileInside', () => {
     }
     expect(listFiles(outside)).toEqual([])
     expect(readFileSync(path.join(ws, 'real.json'), 'utf8')).toBe('{}')
+  })
+
+  it('reading: a dangling link is followed by hand, so one leading outside is refused', () => {
+    const { outside, target } = outsideTarget()
+    const ws = workspace()
+    dangle(ws, 'out.json', target)
+    dangle(ws, 'in.json', path.join(ws, 'not-yet.json'))
+    expect(() => resolveInWorkspace(ws, 'out.json')).toThrow(
+      /symbolic link to a place outside the workspace/
+    )
+    expect(resolveInWorkspace(ws, 'in.json')).toBe(path.join(realpathSync(ws), 'not-yet.json'))
+    expect(listFiles(outside)).toEqual([])
+  })
+
+  it('recalibrate: a baseline file that is a symlink is refused, not written through', () => {
+    const ws = workspace({ 'real.json': '{"version":1,"metrics":{}}' })
+    dangle(ws, '.process/baseline.json', path.join(ws, 'elsewhere.json'))
+    expect(() => stampCalibration(ws, '.process/baseline.json', '2026-11-01')).toThrow(
+      /symbolic link/
+    )
+    expect(existsSync(path.join(ws, 'elsewhere.json'))).toBe(false)
   })
 
   it('creates folders, replaces a regular file keeping its mode, and leaves no temporary file', () => {
