@@ -8,6 +8,8 @@ export interface Annotation {
   title?: string
   file?: string
   line?: number
+  /** The last line of a range (changed lines not covered): GitHub marks every line up to it. */
+  endLine?: number
   col?: number
   /** Lower sorts first: the most important annotations are kept when capping. */
   priority?: number
@@ -26,6 +28,7 @@ export function formatAnnotation(a: Annotation): string {
   if (a.title) props.push(`title=${escapeCommandProperty(untrusted(a.title))}`)
   if (a.file) props.push(`file=${escapeCommandProperty(untrusted(a.file))}`)
   if (a.line && a.line > 0) props.push(`line=${a.line}`)
+  if (a.line && a.line > 0 && a.endLine && a.endLine > a.line) props.push(`endLine=${a.endLine}`)
   if (a.col && a.col > 0) props.push(`col=${a.col}`)
   const head = props.length > 0 ? `::${a.level} ${props.join(',')}::` : `::${a.level}::`
   return `${head}${escapeCommandData(untrusted(a.message))}`

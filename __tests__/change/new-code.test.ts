@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { run } from '../../actions/check-gates/main.js'
 import { main } from '../../cli/main.js'
+import { formatAnnotation } from '../../shared/annotations.js'
 import { createGitHubClient } from '../../shared/github/index.js'
 import type { FlowReport } from '../../shared/report/types.js'
 import { FakeIO } from '../diagram/fake-io.js'
@@ -509,6 +510,11 @@ describe('check-gates on a pull_request event: the same numbers from the PR file
       .filter((a) => a.title === 'Changed lines not covered')
       .map((a) => `${a.file}:${a.line}`)
     expect(at).toEqual(['src/math.js:11', 'src/text.js:4'])
+    // GitHub marks the whole range: ::warning file=src/text.js,line=4,endLine=8::
+    const text = io.annotations.find((a) => a.file === 'src/text.js')
+    expect(text && formatAnnotation(text)).toMatch(
+      /^::warning title=Changed lines not covered,file=src\/text\.js,line=4,endLine=8::/
+    )
   })
 
   it.each([

@@ -42,7 +42,7 @@ export function gateAnnotations(report: FlowReport): Annotation[] {
       title: f.title,
       message: f.message ? `${f.title}: ${f.message}` : f.title,
       priority: 50,
-      ...(f.file ? { file: f.file, ...(f.line ? { line: f.line } : {}) } : {})
+      ...(f.file ? { file: f.file, ...(f.line ? { line: f.line, ...(f.endLine ? { endLine: f.endLine } : {}) } : {}) } : {})
     })
   }
   return out
