@@ -536,3 +536,33 @@ describe('docs/evidence.md', () => {
       expect(named.has(f) ? f : `missing: ${f}`).toBe(f)
   })
 })
+
+describe('.NET TRX runs that did not complete', () => {
+  const trx = (results: string, summary: string) =>
+    `<TestRun><Results>${results}</Results>${summary}</TestRun>`
+  const ok = '<UnitTestResult testName="a" outcome="Passed"/>'
+
+  it('counts tests the run counted and did not list (a crashed test host) as errors', async () => {
+    const m = await metrics(
+      'x.trx',
+      trx(
+        ok,
+        '<ResultSummary outcome="Failed"><Counters total="3" executed="1" passed="1"/></ResultSummary>'
+      )
+    )
+    expect(m).toMatchObject({ 'tests.total': 3, 'tests.passed': 1, 'tests.errors': 2 })
+  })
+
+  it('an aborted run with no failing result is an error', async () => {
+    const m = await metrics(
+      'x.trx',
+      trx(ok, '<ResultSummary outcome="Aborted"><Counters total="1"/></ResultSummary>')
+    )
+    expect(m).toMatchObject({ 'tests.total': 2, 'tests.passed': 1, 'tests.errors': 1 })
+    const completed = await metrics(
+      'x.trx',
+      trx(ok, '<ResultSummary outcome="Completed"><Counters total="1"/></ResultSummary>')
+    )
+    expect(completed).toMatchObject({ 'tests.total': 1, 'tests.passed': 1, 'tests.errors': 0 })
+  })
+})

@@ -38,6 +38,8 @@ interface XmlTestFormat {
   /** Elements outside any test that record an error of their own (xUnit's <error>, a failed NUnit teardown). */
   outsideError?(tag: SaxesTagPlain, path: readonly string[]): string | undefined
   duration?(tag: SaxesTagPlain, depth: number): number | undefined
+  /** Checks run once the whole file is read (a run that says it was aborted...). */
+  finish?(tally: TestTally): void
 }
 
 async function readXmlTests(
@@ -114,6 +116,7 @@ async function readXmlTests(
         current.message += (current.message ? '\n' : '') + s
     }
   })
+  format.finish?.(tally)
   return tally.output()
 }
 
@@ -163,6 +166,54 @@ export const TRX_OUTCOMES: Readonly<Record<string, Outcome>> = {
   inprogress: 'skip'
 }
 
+/**
+ * A TRX whose run was aborted (a crashed test host, a run timeout) still lists the results it got:
+ * `<ResultSummary outcome="Aborted|Error|Timeout">` with no failing result is one error, and
+ * `<Counters total>` above the results listed counts the missing ones as errors.
+ */
+function trxFormat(): XmlTestFormat {
+  let declared: number | undefined
+  let runOutcome = ''
+  let results = 0
+  return {
+    ...TRX,
+    test(tag, depth, path, display) {
+      const t = TRX.test(tag, depth, path, display)
+      if (t) results++
+      return t
+    },
+    outsideError(tag, path) {
+      if (tag.name === 'ResultSummary' && path.length === 2)
+        runOutcome = (tag.attributes.outcome ?? '').toLowerCase()
+      if (tag.name === 'Counters' && path[1] === 'ResultSummary') {
+        const n = Number(tag.attributes.total)
+        if (Number.isInteger(n) && n >= 0) declared = n
+      }
+      return undefined
+    },
+    finish(tally) {
+      if (declared !== undefined && declared > results) {
+        for (let i = results; i < declared; i++)
+          tally.fail(
+            `test ${i + 1} of ${declared}`,
+            `The run counted ${declared} tests (<Counters total>) and lists ${results} results: the test host may have crashed.`,
+            true
+          )
+      }
+      if (
+        (runOutcome === 'aborted' || runOutcome === 'error' || runOutcome === 'timeout') &&
+        tally.failed === 0
+      ) {
+        tally.fail(
+          'test run',
+          `The test run ended with outcome "${runOutcome}" (<ResultSummary>), with no failing result listed.`,
+          true
+        )
+      }
+    }
+  }
+}
+
 const TRX: XmlTestFormat = {
   label: '.NET TRX',
   roots: ['TestRun'],
@@ -196,7 +247,7 @@ function timeSpan(raw: string): number | undefined {
 }
 
 export async function readTrx(opened: OpenedEvidence, ctx: ReadContext): Promise<ReaderOutput> {
-  return readXmlTests(opened, ctx, TRX)
+  return readXmlTests(opened, ctx, trxFormat())
 }
 
 // ---- NUnit 3 -----------------------------------------------------------------------------------
