@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import path from 'node:path'
 import { booleanInput, choiceInput, createRunnerIO, runAction, workspaceOf, type ActionIO } from '../../shared/action.js'
 import { listInput } from '../../shared/inputs.js'
+import { printInert } from '../../shared/log.js'
 import { outputDir, runFieldsFromEnv } from '../../shared/context.js'
 import { ConfigurationError, errorMessage } from '../../shared/errors.js'
 import { escapeMarkdown, safeOutput } from '../../shared/escape.js'
@@ -174,7 +175,8 @@ async function checkGates(io: ActionIO, now: Date, deps: CheckGatesDeps): Promis
   writeFileInside(path.dirname(summaryPath), path.basename(summaryPath), redact(summary, [inputs.token]), 'summary file')
   io.appendSummary(summary)
   io.annotate(annotations)
-  logReport(io, renderTerminalReport(report))
+  // The readable report quotes evidence: workflow commands stay off while it is printed.
+  printInert(io, renderTerminalReport(report), 'check-gates')
 
   const failing = failingGates(report)
   io.setOutput('passed', report.verdict === 'passed')
@@ -271,10 +273,3 @@ function markerPart(text: string): string {
   return text.replace(/[^A-Za-z0-9 ._/-]+/g, '_').replace(/-{2,}/g, '-').slice(0, 60)
 }
 
-/** The readable report in the log, with workflow commands off so evidence text stays inert. */
-function logReport(io: ActionIO, text: string): void {
-  const token = randomUUID().replace(/-/g, '')
-  io.info(`::stop-commands::${token}`)
-  io.info(text.replace(/\n$/, ''))
-  io.info(`::${token}::`)
-}

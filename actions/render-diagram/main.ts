@@ -22,6 +22,7 @@ import { outputDir } from '../../shared/context.js'
 import { ConfigurationError } from '../../shared/errors.js'
 import { escapeMarkdown } from '../../shared/escape.js'
 import { SUMMARY_BYTE_LIMIT } from '../../shared/summary.js'
+import { printInert } from '../../shared/log.js'
 
 const NAME = 'render-diagram'
 
@@ -145,12 +146,7 @@ export async function run(deps: RenderDiagramDeps = {}): Promise<void> {
       return
     }
     // The diff quotes file contents: stop workflow commands while it is printed.
-    const token = `render-diagram-${globalThis.crypto.randomUUID()}`
-    await io.group(`Diff of ${output.relative} (committed -> drawn now)`, async () => {
-      io.info(`::stop-commands::${token}`)
-      for (const line of result.diff.replace(/\n$/, '').split('\n')) io.info(line)
-      io.info(`::${token}::`)
-    })
+    await io.group(`Diff of ${output.relative} (committed -> drawn now)`, async () => printInert(io, result.diff, 'render-diagram'))
     const fix = `Run render-diagram without "check" (or \`flow render\`) and commit ${output.relative}.`
     io.setFailed(
       result.exists

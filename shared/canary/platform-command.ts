@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { randomUUID } from 'node:crypto'
+import { stopCommands } from '../log.js'
 import { redact, secretsFromEnv } from '../redact.js'
 
 export type CommandName = 'set-weight' | 'promote' | 'rollback'
@@ -56,8 +56,7 @@ function childEnvironment(baseEnv: NodeJS.ProcessEnv, extra: Record<string, stri
 
 function execute(request: CommandRequest, log: CommandLog, baseEnv: NodeJS.ProcessEnv): Promise<CommandResult> {
   const started = Date.now()
-  const stopToken = `canary-${randomUUID()}`
-  log.info(`::stop-commands::${stopToken}`)
+  const resumeCommands = stopCommands(log, 'canary')
   const tail: string[] = []
   const pending = { out: '', err: '' }
   const env = childEnvironment(baseEnv, request.env)
@@ -73,7 +72,7 @@ function execute(request: CommandRequest, log: CommandLog, baseEnv: NodeJS.Proce
   }
   return new Promise<CommandResult>((resolve) => {
     if (request.signal?.aborted) {
-      log.info(`::${stopToken}::`)
+      resumeCommands()
       resolve({ ok: false, exitCode: null, signal: null, timedOut: false, aborted: true, durationMs: 0, tail, message: 'not started: the rollout was cancelled' })
       return
     }
@@ -110,7 +109,7 @@ function execute(request: CommandRequest, log: CommandLog, baseEnv: NodeJS.Proce
       clearTimeout(timer)
       request.signal?.removeEventListener('abort', onAbort)
       for (const key of ['out', 'err'] as const) if (pending[key]) emit(pending[key])
-      log.info(`::${stopToken}::`)
+      resumeCommands()
       // The group may still hold children that ignored SIGTERM; make sure none outlive us.
       if (timedOut || aborted) signalGroup(child.pid, 'SIGKILL')
       if (killTimer) clearTimeout(killTimer)
