@@ -156,7 +156,8 @@ describe('every diagram the renderer produces parses with the real mermaid packa
         .split('\n')
         .map((l) => l.trim())
         .join('\n')
-    const graphNodes = (parsed.nodes ?? []).filter((n) => !n.id.startsWith('legend_'))
+    // The legend's entries, and the legend subgraph itself (an edge end, so mermaid lists it too).
+    const graphNodes = (parsed.nodes ?? []).filter((n) => !n.id.startsWith('legend'))
     expect(graphNodes).toHaveLength(HOSTILE.length + 2)
     for (const node of graph.nodes) {
       const drawn = graphNodes.find((n) => n.id === ids.get(node.id))
@@ -170,9 +171,11 @@ describe('every diagram the renderer produces parses with the real mermaid packa
     const edges = graphEdges(graph)
     // The legend's entries are chained (invisible links) so they lay out in one row.
     const legendEdges = (parsed.edges ?? []).filter((e) => e.from.startsWith('legend_'))
+    // ...and the legend sits above the entry node (one invisible link from the subgraph).
+    expect((parsed.edges ?? []).filter((e) => e.from === 'legend')).toEqual([{ from: 'legend', to: ids.get(graph.nodes[0].id), label: '' }])
     const legendIds = (parsed.nodes ?? []).filter((n) => n.id.startsWith('legend_')).map((n) => n.id)
     expect(legendEdges).toEqual(legendIds.slice(1).map((to, i) => ({ from: legendIds[i], to, label: '' })))
-    const processEdges = (parsed.edges ?? []).filter((e) => !e.from.startsWith('legend_'))
+    const processEdges = (parsed.edges ?? []).filter((e) => !e.from.startsWith('legend'))
     expect(processEdges).toHaveLength(edges.length)
     expect(processEdges).toEqual(
       edges.map((e) => ({

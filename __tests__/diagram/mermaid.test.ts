@@ -264,6 +264,7 @@ describe('colouring by a report', () => {
         '  end\n'
       ].join('\n')
     )
+    expect(small).toContain('  end\n  legend ~~~ n_build\n')
     // Every status in use is in the legend, chained on one line.
     const chain = text.split('\n').find((l) => l.includes(' ~~~ '))
     expect(chain?.trim().split(' ~~~ ')).toEqual(['legend_activity', 'legend_passed', 'legend_failed', 'legend_errored', 'legend_waived', 'legend_warned', 'legend_notEvaluated'])

@@ -358,6 +358,9 @@ export function renderMermaid(
     )
     if (legend.length > 1) lines.push(`    ${legend.map((e) => e.id).join(' ~~~ ')}`)
     lines.push('  end')
+    // Above the entry node, so no edge of the process runs through the legend.
+    const entry = ids.get(graph.entry ?? nodes[0]?.id ?? '')
+    if (entry) lines.push(`  legend ~~~ ${entry}`)
   }
 
   const used = new Set<string>(['activity', 'decision', 'gate', 'calibrate'])
