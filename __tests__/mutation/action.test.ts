@@ -263,9 +263,9 @@ describe('incremental cache', () => {
     }
     return { client, calls }
   }
-  const env = { GITHUB_HEAD_REF: 'feature/x', GITHUB_RUN_ID: '42', GITHUB_RUN_ATTEMPT: '2' }
+  const env = { GITHUB_HEAD_REF: 'feature/x', GITHUB_REF: 'refs/pull/7/merge', GITHUB_RUN_ID: '42', GITHUB_RUN_ATTEMPT: '2' }
 
-  it('restores keyed by branch, falling back to the default branch, and saves after the run', async () => {
+  it('restores keyed by the pull request\'s ref, falling back to the default branch, and saves after the run', async () => {
     const root = workspace()
     const event = path.join(root, '..', `${path.basename(root)}-ev.json`)
     writeFileSync(event, JSON.stringify({ repository: { default_branch: 'main' } }))
@@ -274,14 +274,42 @@ describe('incremental cache', () => {
     await gate(root, { report: 'r.json', incremental: 'true' }, { ...env, GITHUB_EVENT_PATH: event, FLOW_MUTATION_PHASE: 'prepare' }, { loadCache: load })
     expect(calls[0][0]).toBe('restore')
     expect(calls[0][1][0]).toEqual([path.join(root, 'reports/stryker-incremental.json')])
-    expect(calls[0][1][1]).toBe('flow-mutation-incremental-all-feature/x-42-2')
-    expect(calls[0][1][2]).toEqual(['flow-mutation-incremental-all-feature/x-', 'flow-mutation-incremental-all-main-'])
+    expect(calls[0][1][1]).toBe('flow-mutation-incremental-all-refs/pull/7/merge:42-2')
+    expect(calls[0][1][2]).toEqual(['flow-mutation-incremental-all-refs/pull/7/merge:', 'flow-mutation-incremental-all-refs/heads/main:'])
     write(root, 'reports/stryker-incremental.json', strykerReport([['src/a.js', 1, 'Killed']]))
     write(root, 'r.json', strykerReport([['src/a.js', 1, 'Killed']]))
     const io = await gate(root, { report: 'r.json', incremental: 'true' }, { ...env, GITHUB_EVENT_PATH: event }, { loadCache: load })
     expect(io.failures).toEqual([])
     expect(calls[1][0]).toBe('save')
-    expect(calls[1][1][1]).toBe('flow-mutation-incremental-all-feature/x-42-2')
+    expect(calls[1][1][1]).toBe('flow-mutation-incremental-all-refs/pull/7/merge:42-2')
+  })
+
+  it('a pull request from a branch named "main" neither writes nor shadows the default branch\'s entries', async () => {
+    const root = workspace()
+    const event = path.join(root, '..', `${path.basename(root)}-ev.json`)
+    writeFileSync(event, JSON.stringify({ repository: { default_branch: 'main' }, pull_request: { number: 9 } }))
+    const { client, calls } = fakeCache()
+    write(root, 'reports/stryker-incremental.json', strykerReport([['src/a.js', 1, 'Killed']]))
+    write(root, 'r.json', strykerReport([['src/a.js', 1, 'Killed']]))
+    const prEnv = { GITHUB_HEAD_REF: 'main', GITHUB_REF: 'refs/pull/9/merge', GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event, GITHUB_RUN_ID: '5', GITHUB_RUN_ATTEMPT: '1' }
+    await gate(root, { report: 'r.json', incremental: 'true' }, prEnv, { loadCache: async () => client })
+    const saved = String(calls.find((c) => c[0] === 'save')?.[1][1])
+    // A later push to main restores with these prefixes; the pull request's entry matches none.
+    const pushEnv = { GITHUB_REF: 'refs/heads/main', GITHUB_REF_NAME: 'main', GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: event.replace('-ev', '-push'), GITHUB_RUN_ID: '6' }
+    writeFileSync(pushEnv.GITHUB_EVENT_PATH, JSON.stringify({ repository: { default_branch: 'main' } }))
+    await gate(root, { report: 'r.json', incremental: 'true' }, { ...pushEnv, FLOW_MUTATION_PHASE: 'prepare' }, { loadCache: async () => client })
+    const prefixes = calls.filter((c) => c[0] === 'restore').pop()?.[1][2] as string[]
+    expect(prefixes).toEqual(['flow-mutation-incremental-all-refs/heads/main:'])
+    expect(saved).toBe('flow-mutation-incremental-all-refs/pull/9/merge:5-1')
+    expect(prefixes.some((p) => saved.startsWith(p))).toBe(false)
+  })
+
+  it('one branch\'s restore prefix is no prefix of another branch\'s keys (main: vs main-x)', async () => {
+    const { incrementalKeys } = await import('../../shared/mutation/index.js')
+    const ev = { name: 'push', payload: { repository: { default_branch: 'main' } } }
+    const other = incrementalKeys({ GITHUB_REF: 'refs/heads/main-x', GITHUB_RUN_ID: '1' }, ev, 'all')
+    const main = incrementalKeys({ GITHUB_REF: 'refs/heads/main', GITHUB_RUN_ID: '2' }, ev, 'all')
+    expect(main.restoreKeys.some((p) => other.key.startsWith(p))).toBe(false)
   })
 
   it('is never loaded when incremental is off', async () => {
@@ -352,5 +380,37 @@ describe('mutation-gate check-run', () => {
       nock.enableNetConnect()
       nock.restore()
     }
+  })
+})
+
+describe('privileged events', () => {
+  it('refuses pull_request_target and workflow_run before running anything, unless allow-privileged-events', async () => {
+    for (const event of ['pull_request_target', 'workflow_run']) {
+      const root = workspace()
+      write(root, 'r.json', strykerReport([['src/a.js', 1, 'Killed']]))
+      const load = jest.fn(async () => {
+        throw new Error('the cache must not be touched')
+      })
+      const prep = await gate(root, { report: 'r.json', incremental: 'true' }, { GITHUB_EVENT_NAME: event, FLOW_MUTATION_PHASE: 'prepare' }, { loadCache: load })
+      expect(prep.failures.join()).toContain(`mutation-gate refuses to run on ${event}`)
+      expect(prep.failures.join()).toContain('allow-privileged-events: true')
+      expect(prep.outputs.passed).toBe('false')
+      const io = await gate(root, { report: 'r.json', threshold: '50' }, { GITHUB_EVENT_NAME: event })
+      expect(io.failures.join()).toContain(`mutation-gate refuses to run on ${event}`)
+      expect(load).not.toHaveBeenCalled()
+    }
+  })
+
+  it('with allow-privileged-events it runs, warns, and saves nothing to the cache', async () => {
+    const root = workspace()
+    write(root, 'r.json', strykerReport([['src/a.js', 1, 'Killed']]))
+    write(root, 'reports/stryker-incremental.json', '{}')
+    const saves: unknown[] = []
+    const client: CacheClient = { isFeatureAvailable: () => true, restoreCache: async () => undefined, saveCache: async (...a) => saves.push(a) }
+    const io = await gate(root, { report: 'r.json', threshold: '50', incremental: 'true', 'allow-privileged-events': 'true' }, { GITHUB_EVENT_NAME: 'pull_request_target' }, { loadCache: async () => client })
+    expect(io.failures).toEqual([])
+    expect(io.outputs.passed).toBe('true')
+    expect(io.warnings.join()).toContain('allow-privileged-events is true')
+    expect(saves).toEqual([])
   })
 })

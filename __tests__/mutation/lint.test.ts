@@ -21,7 +21,7 @@ describe('the composite action and the reusable workflow', () => {
 
   it('is a composite action with exactly the documented inputs and outputs', () => {
     expect(action.runs.using).toBe('composite')
-    expect(Object.keys(action.inputs)).toEqual(['report', 'tool', 'command', 'threshold', 'baseline', 'max-drop', 'changed-only', 'incremental', 'shard', 'merge', 'check-run', 'token'])
+    expect(Object.keys(action.inputs)).toEqual(['report', 'tool', 'command', 'threshold', 'baseline', 'max-drop', 'changed-only', 'incremental', 'shard', 'allow-privileged-events', 'merge', 'check-run', 'token'])
     expect(Object.keys(action.outputs)).toEqual(['score', 'changed-score', 'killed', 'survived', 'no-coverage', 'timeout', 'total', 'passed', 'report'])
   })
 
