@@ -566,3 +566,18 @@ describe('.NET TRX runs that did not complete', () => {
     expect(completed).toMatchObject({ 'tests.total': 1, 'tests.passed': 1, 'tests.errors': 0 })
   })
 })
+
+describe('NUnit and xUnit.net runs whose own count is above the tests listed', () => {
+  it('counts each test the run counted and did not list as an error', async () => {
+    const nunit = await metrics(
+      'n.xml',
+      '<test-run total="3"><test-suite><test-case fullname="a" result="Passed"/></test-suite></test-run>'
+    )
+    expect(nunit).toMatchObject({ 'tests.total': 3, 'tests.passed': 1, 'tests.errors': 2 })
+    const xunit = await metrics(
+      'x.xml',
+      '<assemblies><assembly total="2"><collection><test name="a" result="Pass"/></collection></assembly><assembly total="1"><collection><test name="b" result="Pass"/></collection></assembly></assemblies>'
+    )
+    expect(xunit).toMatchObject({ 'tests.total': 3, 'tests.passed': 2, 'tests.errors': 1 })
+  })
+})

@@ -167,6 +167,45 @@ export const TRX_OUTCOMES: Readonly<Record<string, Outcome>> = {
 }
 
 /**
+ * Wraps a format with a check of the run's own test count (NUnit's `<test-run total>`, xUnit's
+ * `<assembly total>`): a count above the tests listed means results went missing (a crashed run
+ * writes what it had), and each missing test is an error, never silently absent.
+ */
+function withDeclaredTotal(
+  base: XmlTestFormat,
+  declaredOf: (tag: SaxesTagPlain, path: readonly string[]) => number | undefined,
+  what: string
+): XmlTestFormat {
+  let declared: number | undefined
+  let results = 0
+  return {
+    ...base,
+    test(tag, depth, path, display) {
+      const t = base.test(tag, depth, path, display)
+      if (t) results++
+      return t
+    },
+    outsideError(tag, path) {
+      const n = declaredOf(tag, path)
+      if (n !== undefined && Number.isInteger(n) && n >= 0) declared = (declared ?? 0) + n
+      return base.outsideError?.(tag, path)
+    },
+    finish(tally) {
+      if (declared !== undefined && declared > results) {
+        for (let i = results; i < declared; i++) {
+          tally.fail(
+            `test ${i + 1} of ${declared}`,
+            `The run counted ${declared} tests (${what}) and the report lists ${results}: results are missing.`,
+            true
+          )
+        }
+      }
+      base.finish?.(tally)
+    }
+  }
+}
+
+/**
  * A TRX whose run was aborted (a crashed test host, a run timeout) still lists the results it got:
  * `<ResultSummary outcome="Aborted|Error|Timeout">` with no failing result is one error, and
  * `<Counters total>` above the results listed counts the missing ones as errors.
@@ -346,7 +385,17 @@ export async function readNUnit(opened: OpenedEvidence, ctx: ReadContext): Promi
           ? numAttr(tag, 'time')
           : undefined
   }
-  return readXmlTests(opened, ctx, either)
+  const total = (tag: SaxesTagPlain, path: readonly string[]) =>
+    path.length === 1 &&
+    (tag.name === 'test-run' || tag.name === 'test-results') &&
+    tag.attributes.total !== undefined
+      ? Number(tag.attributes.total)
+      : undefined
+  return readXmlTests(
+    opened,
+    ctx,
+    withDeclaredTotal(either, total, 'the total of its root element')
+  )
 }
 
 // ---- xUnit.net v2 ------------------------------------------------------------------------------
@@ -386,5 +435,9 @@ const XUNIT: XmlTestFormat = {
 }
 
 export async function readXUnit(opened: OpenedEvidence, ctx: ReadContext): Promise<ReaderOutput> {
-  return readXmlTests(opened, ctx, XUNIT)
+  const total = (tag: SaxesTagPlain) =>
+    tag.name === 'assembly' && tag.attributes.total !== undefined
+      ? Number(tag.attributes.total)
+      : undefined
+  return readXmlTests(opened, ctx, withDeclaredTotal(XUNIT, total, '<assembly total>'))
 }
