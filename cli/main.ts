@@ -298,7 +298,10 @@ export async function main(argv: string[], io: Partial<Pick<CommandContext, 'out
     return await command.run(ctx)
   } catch (error) {
     if (error instanceof ConfigurationError) {
-      err(`flow ${name}: ${error.message}`)
+      // Any command run before `flow init` meets a missing graph first: say how to start.
+      const graph = parsed.values.graph ?? '.process/graph.yaml'
+      const noGraph = error.location?.file === graph && /does not exist/.test(error.message) && name !== 'init'
+      err(`flow ${name}: ${error.message}${noGraph ? ' Run `flow init` to write a starter graph.' : ''}`)
       return EXIT.usage
     }
     if (error instanceof EvidenceError) {

@@ -161,6 +161,17 @@ describe('the exit-code contract: 0 passed, 1 a gate or check failed, 2 usage or
     expect(named.err[0]).toContain('nope.yaml does not exist; check the --graph path')
   })
 
+  it('gates and render without a graph also point at flow init', async () => {
+    const root = emptyFolder()
+    for (const argv of [['gates', '--stage', 'dev'], ['render']]) {
+      const r = await flow(...argv, '--root', root)
+      expect(r.code).toBe(2)
+      expect(r.err.join('\n')).toMatch(
+        /\.process\/graph\.yaml does not exist.*Run `flow init` to write a starter graph\./
+      )
+    }
+  })
+
   it('validate: 0 for a valid graph, 1 for an invalid one', async () => {
     expect((await flow('validate', '--root', examples)).code).toBe(0)
     const root = emptyFolder()
