@@ -581,3 +581,68 @@ describe('NUnit and xUnit.net runs whose own count is above the tests listed', (
     expect(xunit).toMatchObject({ 'tests.total': 3, 'tests.passed': 2, 'tests.errors': 1 })
   })
 })
+
+describe('new-code coverage from the JSON coverage formats', () => {
+  const changed = new Map([['lib/a.js', new Set([1, 2, 3])]])
+  async function newCoverage(file: string, doc: unknown) {
+    const root = workspace({ [`r/${file}`]: JSON.stringify(doc) })
+    const c = await collectEvidence([{ name: 'coverage', paths: [`r/${file}`] }], {
+      root,
+      changedLines: changed
+    })
+    expect(c.errors.map((e) => e.message)).toEqual([])
+    return Object.fromEntries([...c.metrics].filter(([k]) => k.startsWith('coverage.new_')))
+  }
+
+  it('coveralls, gcovr and SimpleCov give new lines and new branches of the changed lines', async () => {
+    const want = {
+      'coverage.new_lines_found': 2,
+      'coverage.new_lines_hit': 1,
+      'coverage.new_branches_found': 2,
+      'coverage.new_branches_hit': 1
+    }
+    expect(
+      await newCoverage('coveralls.json', {
+        source_files: [
+          {
+            name: 'lib/a.js',
+            coverage: [null, 3, 0, 1],
+            branches: [2, 0, 0, 4, 2, 0, 1, 0, 4, 0, 0, 1]
+          }
+        ]
+      })
+    ).toMatchObject(want)
+    const gcovr = {
+      'gcovr/format_version': '0.6',
+      files: [
+        {
+          file: 'lib/a.js',
+          lines: [
+            { line_number: 2, count: 3, branches: [{ count: 4 }, { count: 0 }] },
+            { line_number: 3, count: 0, branches: [] },
+            { line_number: 4, count: 1, branches: [{ count: 0 }] }
+          ]
+        }
+      ]
+    }
+    expect(await newCoverage('gcovr.json', gcovr)).toMatchObject(want)
+    const simplecov = {
+      RSpec: {
+        coverage: {
+          'lib/a.js': {
+            lines: [null, 3, 0, 1],
+            branches: {
+              '[:if, 0, 2, 4, 2, 20]': {
+                '[:then, 1, 2, 4, 2, 10]': 4,
+                '[:else, 2, 2, 4, 2, 20]': 0
+              },
+              '[:if, 3, 4, 4, 4, 20]': { '[:then, 4, 4, 4, 4, 10]': 0 }
+            }
+          }
+        },
+        timestamp: 1
+      }
+    }
+    expect(await newCoverage('.resultset.json', simplecov)).toMatchObject(want)
+  })
+})

@@ -17,10 +17,12 @@ interface FileData {
   branchesHit: number
   /** function key -> hit count */
   functions: Map<string, number>
+  /** line -> branch key -> hits, for new-branch coverage of changed lines */
+  lineBranches: Map<number, Map<string, number>>
 }
 
 function newFile(): FileData {
-  return { lines: new Map(), branchesFound: 0, branchesHit: 0, functions: new Map() }
+  return { lines: new Map(), branchesFound: 0, branchesHit: 0, functions: new Map(), lineBranches: new Map() }
 }
 
 function hitCount(value: unknown, display: string, where: string): number {
@@ -29,13 +31,32 @@ function hitCount(value: unknown, display: string, where: string): number {
   return n
 }
 
+/** Records a branch of a line (keyed, so the same branch from two result sets adds up). */
+function lineBranch(f: FileData, line: number, key: string, hits: number): void {
+  let m = f.lineBranches.get(line)
+  if (!m) {
+    m = new Map()
+    f.lineBranches.set(line, m)
+  }
+  m.set(key, (m.get(key) ?? 0) + hits)
+}
+
 function finish(acc: CoverageAccumulator, files: Map<string, FileData>): ReaderOutput {
   acc.hasLineDetail()
+  acc.hasBranchDetail()
   for (const [path, f] of files) {
     let hit = 0
     for (const c of f.lines.values()) if (c > 0) hit++
     const changed = acc.changedFor(path)
-    if (changed) for (const [line, c] of f.lines) if (changed.has(line)) acc.changedLine(path, line, c)
+    if (changed) {
+      for (const [line, c] of f.lines) if (changed.has(line)) acc.changedLine(path, line, c)
+      for (const [line, arms] of f.lineBranches) {
+        if (!changed.has(line)) continue
+        let hit = 0
+        for (const n of arms.values()) if (n > 0) hit++
+        acc.changedBranches(arms.size, hit)
+      }
+    }
     let fnHit = 0
     for (const c of f.functions.values()) if (c > 0) fnHit++
     acc.addFile(path, {
@@ -95,9 +116,12 @@ export async function readSimpleCov(opened: OpenedEvidence, ctx: ReadContext): P
         branches.set(path, into)
         for (const [cond, arms] of ownEntries(cov.branches)) {
           if (!isRecord(arms)) throw new EvidenceError(display, 'malformed', `${where}.branches["${printable(cond, 60)}"] is not an object.`)
+          const line = Number(/^\[[^,]*,\s*\d+,\s*(\d+)/.exec(cond)?.[1])
           for (const [arm, n] of ownEntries(arms)) {
             const key = `${cond}\u0000${arm}`
-            into.set(key, (into.get(key) ?? 0) + hitCount(n, display, `${where}.branches`))
+            const hits = hitCount(n, display, `${where}.branches`)
+            into.set(key, (into.get(key) ?? 0) + hits)
+            if (Number.isInteger(line) && line > 0) lineBranch(f, line, key, hits)
           }
         }
       }
@@ -144,8 +168,10 @@ export async function readGcovJson(opened: OpenedEvidence, ctx: ReadContext): Pr
       if (Array.isArray(l.branches)) {
         l.branches.forEach((b, k) => {
           if (!isRecord(b)) throw new EvidenceError(display, 'malformed', `${where}.branches[${k}] is not an object.`)
+          const hits = hitCount(b.count, display, `${where}.branches[${k}].count`)
           f.branchesFound++
-          if (hitCount(b.count, display, `${where}.branches[${k}].count`) > 0) f.branchesHit++
+          if (hits > 0) f.branchesHit++
+          lineBranch(f, n, `${i}:${j}:${k}`, hits)
         })
       }
     })
@@ -188,6 +214,8 @@ export async function readCoveralls(opened: OpenedEvidence, ctx: ReadContext): P
         const key = `${String(s.branches[k])}:${String(s.branches[k + 1])}:${String(s.branches[k + 2])}`
         const hits = s.branches[k + 3] === null ? 0 : hitCount(s.branches[k + 3], display, `source_files[${i}].branches[${k + 3}]`)
         into.set(key, (into.get(key) ?? 0) + hits)
+        const line = Number(s.branches[k])
+        if (Number.isInteger(line) && line > 0) lineBranch(f, line, key, hits)
       }
     }
   })
