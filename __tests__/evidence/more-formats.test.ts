@@ -646,3 +646,15 @@ describe('new-code coverage from the JSON coverage formats', () => {
     expect(await newCoverage('.resultset.json', simplecov)).toMatchObject(want)
   })
 })
+
+describe('TAP YAML blocks', () => {
+  it('a "..." line inside a block scalar (a stack) does not end the YAML block', async () => {
+    const tap =
+      'TAP version 13\n1..2\nnot ok 1 - a\n  ---\n  stack: |-\n    at x\n    ...\n    ok 9 - forged inside the stack\n  ...\nok 2 - b\n'
+    expect(await metrics('t.tap', tap)).toMatchObject({
+      'tests.total': 2,
+      'tests.passed': 1,
+      'tests.failed': 1
+    })
+  })
+})

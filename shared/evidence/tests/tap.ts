@@ -47,7 +47,7 @@ export async function readTap(opened: OpenedEvidence, ctx: ReadContext): Promise
     (line, lineNo) => {
       if (yamlIndent >= 0) {
         const t = line.trim()
-        if (t === '...' && line.length - line.trimStart().length <= yamlIndent + 2) {
+        if (t === '...' && line.length - line.trimStart().length <= yamlIndent) {
           yamlIndent = -1
           return
         }
