@@ -203,6 +203,18 @@ describe('one pull request on a fixed branch', () => {
     expect(nock.isDone()).toBe(true)
   })
 
+  it('names the "Allow GitHub Actions to create and approve pull requests" setting when the workflow token may not open one', async () => {
+    const t = testClient()
+    gitSetup(false)
+      .get('/repos/o/r/pulls')
+      .query(true)
+      .reply(200, [])
+      .post('/repos/o/r/pulls')
+      .reply(403, { message: 'GitHub Actions is not permitted to create or approve pull requests.' })
+    await expect(upsertPullRequest(t.client, change)).rejects.toThrow(/Allow GitHub Actions to create and approve pull requests/)
+    expect(nock.isDone()).toBe(true)
+  })
+
   it('does not create a second one when the create answered 502 but was stored', async () => {
     const t = testClient()
     gitSetup(false)

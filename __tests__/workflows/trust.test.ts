@@ -165,6 +165,26 @@ describe.each(SPLIT)('%s is split by trust', (file) => {
   })
 })
 
+describe.each(SPLIT)('%s and a private flow-actions repository', (file) => {
+  it('the flow-actions-token secret is declared and reaches only the flow-actions checkout of the judging jobs', () => {
+    const w = workflow(file)
+    const secrets = (((w.doc.on as Yaml).workflow_call as Yaml).secrets ?? {}) as Yaml
+    expect(Object.keys(secrets)).toContain('flow-actions-token')
+    const uses: string[] = []
+    for (const [id, job] of jobsOf(w)) {
+      for (const step of stepsOfJob(job)) {
+        if (!JSON.stringify(step).includes('secrets.flow-actions-token')) continue
+        uses.push(id)
+        expect(String(step.uses)).toMatch(/^actions\/checkout@/)
+        expect(((step.with ?? {}) as Yaml).repository).toBeDefined()
+        expect(((step.with ?? {}) as Yaml)['persist-credentials']).toBe(false)
+        expect(stepsOfJob(job).some(runsCallerCode)).toBe(false)
+      }
+    }
+    expect(uses.length).toBeGreaterThan(0)
+  })
+})
+
 /** The `run:` script of the named step of a job. */
 function script(file: string, job: string, stepName: RegExp): string {
   const steps = stepsOfJob((workflow(file).doc.jobs as Record<string, Yaml>)[job])
@@ -240,8 +260,8 @@ describe('the flow-actions checkout of the judging job', () => {
     })
     return {
       verdict: report.verdict,
-      files: report.evidence.sources['coverage.lines'] ?? [],
-      coverage: report.metrics['coverage.lines']
+      files: report.evidence?.sources['coverage.lines'] ?? [],
+      coverage: report.metrics?.['coverage.lines']
     }
   }
 
@@ -279,7 +299,7 @@ describe('the flow-actions checkout of the judging job', () => {
         now: new Date('2026-12-01T00:00:00Z')
       })
       expect(report.verdict).toBe('failed')
-      expect(report.evidence.sources['coverage.lines'] ?? []).toEqual([])
+      expect(report.evidence?.sources['coverage.lines'] ?? []).toEqual([])
     } finally {
       rmSync(work, { recursive: true, force: true })
     }

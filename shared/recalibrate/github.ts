@@ -1,5 +1,5 @@
 import picomatch from 'picomatch'
-import { errorMessage } from '../errors.js'
+import { ConfigurationError, errorMessage } from '../errors.js'
 import { classifyGitHubError, GitHubError, listPullRequestCommits, listPullRequestReviews, type GitHubClient } from '../github/index.js'
 import { MAX_REPORT_BYTES } from '../report/write.js'
 import type { PullRecord } from './analysis.js'
@@ -318,6 +318,11 @@ export async function upsertPullRequest(client: GitHubClient, c: PullRequestChan
   } catch (error) {
     const { kind } = classifyGitHubError(error)
     const status = (error as { status?: number }).status
+    if (status === 403 && /not permitted to create or approve pull requests/i.test(errorMessage(error))) {
+      throw new ConfigurationError(
+        `The branch ${c.branch} was pushed, but GitHub refused to open the pull request: the workflow token may not create pull requests in ${c.owner}/${c.repo}. Turn on "Allow GitHub Actions to create and approve pull requests" (Settings > Actions > General > Workflow permissions), or pass a PAT or GitHub App token as "token".`
+      )
+    }
     if (kind !== 'server' && kind !== 'network' && status !== 422) throw error
     client.log(`creating the pull request failed (${classifyGitHubError(error).message}); looking for it before anything else`)
     const stored = await findOpen()
