@@ -12,8 +12,7 @@ const E2E = [
   '/__tests__/canary/integration\\.test\\.ts$',
   '/__tests__/mutation/(lint|stryker-real)\\.test\\.ts$',
   '/__tests__/workflows/lint\\.test\\.ts$',
-  '/__tests__/recalibrate/dashboard\\.test\\.ts$',
-  '/__tests__/docs/readme\\.test\\.ts$'
+  '/__tests__/recalibrate/dashboard\\.test\\.ts$'
 ]
 const ALWAYS_IGNORED = ['/node_modules/', '/__tests__/fixtures/']
 const suite = process.env.FLOW_TESTS ?? 'all'
