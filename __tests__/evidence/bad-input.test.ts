@@ -40,10 +40,9 @@ describe('XML attacks reaching a reader', () => {
   it('refuses billion laughs quickly without expanding it', async () => {
     const decls = ['<!ENTITY lol "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`)].join('\n')
     const xml = `<?xml version="1.0"?>\n<!DOCTYPE lolz [\n${decls}\n]>\n<testsuite><testcase name="&lol9;"/></testsuite>`
-    const started = Date.now()
+    // Expanding it would take minutes and gigabytes; the jest timeout catches that as a hang.
     const e = await errorOf('tests', 'junit.xml', xml)
     expect(e.problem).toBe('malformed')
-    expect(Date.now() - started).toBeLessThan(5000)
   })
 
   it('accepts a DOCTYPE that only names an external DTD, and never fetches it', async () => {

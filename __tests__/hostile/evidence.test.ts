@@ -72,11 +72,9 @@ describe('XML attacks in evidence', () => {
         (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`
       )
     ].join('\n')
-    const started = Date.now()
     const run = await gates({
       'reports/junit.xml': `<?xml version="1.0"?>\n<!DOCTYPE lolz [\n${decls}\n]>\n<testsuite><testcase name="&lol9;"/></testsuite>`
     })
-    expect(Date.now() - started).toBeLessThan(10_000)
     expectFailsClosed(run, 'tests_pass', 'reports/junit.xml', /entit/i)
   })
 
