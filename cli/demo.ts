@@ -8,6 +8,7 @@ import { validationSummary } from '../shared/graph/report.js'
 import { writeReportFile } from '../shared/report/write.js'
 import { writeFileInside } from '../shared/safe-path.js'
 import type { CommandContext } from './main.js'
+import { DEFAULT_GRAPH_PATH } from '../shared/graph/model.js'
 
 export const DEMO_HELP = `flow demo [--root examples] [--output .flow-demo]
   Runs the main job on the bundled example repository: validates its graph, evaluates its gates
@@ -31,10 +32,10 @@ export async function demoCommand(ctx: CommandContext): Promise<number> {
   const rule = '─'.repeat(72)
   ctx.out(`flow-actions demo on ${path.relative(process.cwd(), root) || root}\n${rule}`)
 
-  const validation = validateGraphFile(root, '.process/graph.yaml')
+  const validation = validateGraphFile(root, DEFAULT_GRAPH_PATH)
   ctx.out(`1. validate-graph: ${validation.graph?.nodes.length ?? 0} nodes, ${validation.errors} error(s), ${validation.warnings} warning(s) → ${validation.valid ? 'valid' : 'NOT valid'}`)
   for (const f of validation.findings) ctx.out(`   ${f.file}:${f.line}:${f.col}: ${f.severity}: ${f.message}`)
-  const summary = [validationSummary(validation, { graph: '.process/graph.yaml', strict: false })]
+  const summary = [validationSummary(validation, { graph: DEFAULT_GRAPH_PATH, strict: false })]
   if (!validation.valid) {
     writeFileInside(outDir, 'summary.md', summary.join('\n'), 'summary file')
     ctx.err('The example graph is not valid; gates were not evaluated.')
@@ -43,7 +44,7 @@ export async function demoCommand(ctx: CommandContext): Promise<number> {
 
   const verdicts: Record<string, string> = {}
   for (const [i, stage] of ['staging', 'production'].entries()) {
-    const { report, graph } = await evaluateGates({ root, graphPath: '.process/graph.yaml', stage, now: ctx.now() })
+    const { report, graph } = await evaluateGates({ root, graphPath: DEFAULT_GRAPH_PATH, stage, now: ctx.now() })
     verdicts[stage] = report.verdict
     writeReportFile(path.join(outDir, `flow-report-${stage}.json`), report)
     summary.push(renderGatesSummary(report, graph, { reportHint: `flow-report-${stage}.json` }))

@@ -7,6 +7,7 @@ import type { CommandContext } from './main.js'
 import { changedLinesOf, changeFromGit, resolveCommit, type Change } from '../shared/change/index.js'
 import { gitPolicyReader, loadPolicy, renderPolicySection, renderPolicyText, type Policy } from '../shared/gates/policy.js'
 import { escapeMarkdown, inlineCode } from '../shared/escape.js'
+import { DEFAULT_GRAPH_PATH } from '../shared/graph/model.js'
 
 export const GATES_HELP = `flow gates --stage STAGE [--graph .process/graph.yaml] [--gates G1,G2] [--evidence "name: glob"]
            [--waivers FILE] [--baseline FILE] [--report flow-report.json] [--summary summary.md]
@@ -29,7 +30,7 @@ export async function gatesCommand(ctx: CommandContext): Promise<number> {
   const { report, graph } = await evaluateGates({
     root: ctx.root,
     ...(policy ? { policy } : {}),
-    graphPath: ctx.flags.graph ?? '.process/graph.yaml',
+    graphPath: ctx.flags.graph ?? DEFAULT_GRAPH_PATH,
     stage,
     gates: ctx.flags.gates?.split(',').map((g) => g.trim()).filter(Boolean),
     evidenceOverrides: ctx.flags.evidence,
@@ -70,5 +71,5 @@ async function policyFromFlags(ctx: CommandContext): Promise<Policy | undefined>
   const sha = await resolveCommit(ctx.root, ref, '--policy-ref')
   const reader = await gitPolicyReader(ctx.root, sha)
   if (!reader) throw new ConfigurationError(`--policy-ref ${ref} (${sha.slice(0, 7)}) cannot be read with git in ${ctx.root}.`)
-  return loadPolicy({ root: ctx.root, sha, reader, graphPath: ctx.flags.graph ?? '.process/graph.yaml', ...(ctx.flags.waivers ? { waiversPath: ctx.flags.waivers } : {}), now: ctx.now() })
+  return loadPolicy({ root: ctx.root, sha, reader, graphPath: ctx.flags.graph ?? DEFAULT_GRAPH_PATH, ...(ctx.flags.waivers ? { waiversPath: ctx.flags.waivers } : {}), now: ctx.now() })
 }

@@ -13,6 +13,7 @@ import { recalibrateCommand, RECALIBRATE_HELP } from './recalibrate.js'
 import { renderCommand, RENDER_HELP } from './render.js'
 import { validateCommand, VALIDATE_HELP } from './validate.js'
 import { verifyCommand, VERIFY_FLAGS, VERIFY_HELP } from './verify.js'
+import { DEFAULT_GRAPH_PATH } from '../shared/graph/model.js'
 
 /**
  * The exit-code contract every command follows (docs/cli.md): 0 passed, 1 a gate or check failed
@@ -299,7 +300,7 @@ export async function main(argv: string[], io: Partial<Pick<CommandContext, 'out
   } catch (error) {
     if (error instanceof ConfigurationError) {
       // Any command run before `flow init` meets a missing graph first: say how to start.
-      const graph = parsed.values.graph ?? '.process/graph.yaml'
+      const graph = parsed.values.graph ?? DEFAULT_GRAPH_PATH
       const noGraph = error.location?.file === graph && /does not exist/.test(error.message) && name !== 'init'
       err(`flow ${name}: ${error.message}${noGraph ? ' Run `flow init` to write a starter graph.' : ''}`)
       return EXIT.usage

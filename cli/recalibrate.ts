@@ -12,6 +12,7 @@ import { fmtHours } from '../shared/recalibrate/render.js'
 import { resolveInWorkspace } from '../shared/safe-path.js'
 import type { CommandContext } from './main.js'
 import { plain, styler } from './terminal.js'
+import { DEFAULT_GRAPH_PATH } from '../shared/graph/model.js'
 
 export const RECALIBRATE_HELP = `flow recalibrate --history DIR [--graph .process/graph.yaml] [--baseline FILE] [--waivers FILE]
                  [--output DIR] [--dry-run] [--json]
@@ -27,7 +28,7 @@ export async function recalibrateCommand(ctx: CommandContext): Promise<number> {
   const history = ctx.flags.history
   if (!history) throw new ConfigurationError('--history DIR is required: a folder of earlier flow-report.json files (e.g. downloaded artifacts).')
   const dryRun = ctx.flags['dry-run'] === 'true'
-  const graphPath = ctx.flags.graph ?? '.process/graph.yaml'
+  const graphPath = ctx.flags.graph ?? DEFAULT_GRAPH_PATH
   const now = ctx.now()
   const read = readHistoryFolder(ctx.root, history)
   const result = computeRecalibration({

@@ -2,6 +2,7 @@ import { checkDiagram, prepareDiagram, writeDiagram } from '../shared/diagram/in
 import { ConfigurationError } from '../shared/errors.js'
 import { printable } from '../shared/safe-path.js'
 import type { CommandContext } from './main.js'
+import { DEFAULT_GRAPH_PATH } from '../shared/graph/model.js'
 
 export const RENDER_HELP = `flow render [--graph .process/graph.yaml] [--report flow-report.json] [--output FILE.mmd|FILE.md] [--check]
             [--title TEXT] [--direction TD|LR]
@@ -13,7 +14,7 @@ export function renderCommand(ctx: CommandContext): number {
   const check = ctx.flags.check === 'true'
   const diagram = prepareDiagram({
     root: ctx.root,
-    graph: ctx.flags.graph ?? '.process/graph.yaml',
+    graph: ctx.flags.graph ?? DEFAULT_GRAPH_PATH,
     report: ctx.flags.report,
     output: ctx.flags.output,
     title: ctx.flags.title ?? '',

@@ -6,6 +6,7 @@ import { printable, resolveInWorkspace } from '../shared/safe-path.js'
 import { plain, styler } from './terminal.js'
 import type { CommandContext } from './main.js'
 import { writeJsonInside } from '../shared/report/write.js'
+import { DEFAULT_GRAPH_PATH } from '../shared/graph/model.js'
 
 export const VALIDATE_HELP = `flow validate [--graph .process/graph.yaml] [--strict] [--json] [--report FILE]
   Checks the graph: YAML safety, schema, ids, transitions, reachability, loops, decisions,
@@ -13,7 +14,7 @@ export const VALIDATE_HELP = `flow validate [--graph .process/graph.yaml] [--str
   warnings too), 2 usage error or no graph (run flow init first).`
 
 export function validateCommand(ctx: CommandContext): number {
-  const graph = ctx.flags.graph ?? '.process/graph.yaml'
+  const graph = ctx.flags.graph ?? DEFAULT_GRAPH_PATH
   const strict = ctx.flags.strict === 'true'
   // No graph at all is a setup step not taken, not an invalid graph: exit 2 and say how to start.
   if (!existsSync(resolveInWorkspace(ctx.root, graph, 'graph path'))) {

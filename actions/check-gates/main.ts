@@ -16,6 +16,7 @@ import { readPullRequestChange } from './change.js'
 import { changedLinesOf } from '../../shared/change/model.js'
 import { redact } from '../../shared/redact.js'
 import { writeFileInside } from '../../shared/safe-path.js'
+import { DEFAULT_GRAPH_PATH } from '../../shared/graph/model.js'
 
 export interface CheckGatesInputs {
   graph: string
@@ -38,7 +39,7 @@ export function readInputs(io: ActionIO): CheckGatesInputs {
   const stage = io.getInput('stage')
   if (stage === '') throw new ConfigurationError('Input "stage" is required: name the target stage, e.g. dev, staging or production.')
   return {
-    graph: io.getInput('graph') || '.process/graph.yaml',
+    graph: io.getInput('graph') || DEFAULT_GRAPH_PATH,
     stage,
     gates: listInput(io, 'gates'),
     evidence: io.getInput('evidence'),

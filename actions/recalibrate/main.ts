@@ -23,6 +23,7 @@ import {
   type PullRecord
 } from '../../shared/recalibrate/index.js'
 import { defaultBranch, fetchHistory, fetchPullRecords, upsertPullRequest, type PullRequestOutcome } from '../../shared/recalibrate/github.js'
+import { DEFAULT_GRAPH_PATH } from '../../shared/graph/model.js'
 
 export type GitHubFactory = (token: string, log: (msg: string) => void) => Promise<GitHubClient>
 export type ArtifactUploader = (name: string, files: string[], rootDirectory: string) => Promise<void>
@@ -62,7 +63,7 @@ export async function run(deps: RecalibrateDeps = {}): Promise<void> {
   await runAction('recalibrate', io, async () => {
     const now = (deps.now ?? (() => new Date()))()
     const root = workspaceOf(io)
-    const graphPath = io.getInput('graph') || '.process/graph.yaml'
+    const graphPath = io.getInput('graph') || DEFAULT_GRAPH_PATH
     const baselinePath = io.getInput('baseline') || undefined
     const waiversPath = io.getInput('waivers') || undefined
     const dryRun = booleanInput(io, 'dry-run', false)

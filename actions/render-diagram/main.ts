@@ -23,6 +23,7 @@ import { ConfigurationError } from '../../shared/errors.js'
 import { escapeMarkdown } from '../../shared/escape.js'
 import { SUMMARY_BYTE_LIMIT } from '../../shared/summary.js'
 import { printInert } from '../../shared/log.js'
+import { DEFAULT_GRAPH_PATH } from '../../shared/graph/model.js'
 
 const NAME = 'render-diagram'
 
@@ -38,7 +39,7 @@ export interface RenderDiagramInputs {
 
 export function readInputs(io: ActionIO): RenderDiagramInputs {
   return {
-    graph: io.getInput('graph') || '.process/graph.yaml',
+    graph: io.getInput('graph') || DEFAULT_GRAPH_PATH,
     report: io.getInput('report'),
     output: io.getInput('output'),
     check: booleanInput(io, 'check', false),

@@ -4,6 +4,7 @@ import { validationReport, validationSummary, findingAnnotations } from '../../s
 import { validateGraphFile } from '../../shared/graph/index.js'
 import { writeFileInside } from '../../shared/safe-path.js'
 import { redact } from '../../shared/redact.js'
+import { DEFAULT_GRAPH_PATH } from '../../shared/graph/model.js'
 
 export interface ValidateGraphInputs {
   graph: string
@@ -13,7 +14,7 @@ export interface ValidateGraphInputs {
 
 export function readInputs(io: ActionIO): ValidateGraphInputs {
   return {
-    graph: io.getInput('graph') || '.process/graph.yaml',
+    graph: io.getInput('graph') || DEFAULT_GRAPH_PATH,
     strict: booleanInput(io, 'strict', false),
     report: io.getInput('report')
   }

@@ -5,6 +5,9 @@ import type { Position } from '../yaml.js'
  * and field keeps its position in graph.yaml so findings point at file:line:col.
  */
 
+/** Where every action and command looks for the graph unless told otherwise. */
+export const DEFAULT_GRAPH_PATH = '.process/graph.yaml'
+
 export type NodeKind = 'activity' | 'decision' | 'gate' | 'calibrate'
 export const NODE_KINDS: readonly NodeKind[] = ['activity', 'decision', 'gate', 'calibrate']
 

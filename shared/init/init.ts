@@ -10,6 +10,7 @@ import {
   THREAT_MODEL_TEMPLATE
 } from './templates/artifacts.js'
 import type { UsesRef } from './package-info.js'
+import { DEFAULT_GRAPH_PATH } from '../graph/model.js'
 import { BASELINE_JSON, GRAPH_YAML, isWaiversScaffold, waiversYaml } from './templates/process.js'
 import { starterWorkflow } from './templates/workflows.js'
 
@@ -44,7 +45,7 @@ export function withUses(starter: string, uses: UsesRef): string {
 export function scaffoldFiles(today: string, uses: UsesRef): ScaffoldFile[] {
   return [
     {
-      path: '.process/graph.yaml',
+      path: DEFAULT_GRAPH_PATH,
       content: GRAPH_YAML,
       what: 'the process graph (all four node kinds, stage thresholds, evidence)'
     },
