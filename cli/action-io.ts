@@ -2,7 +2,7 @@ import type { ActionIO } from '../shared/action.js'
 import type { Annotation } from '../shared/annotations.js'
 import { redact } from '../shared/redact.js'
 import { visibleControls } from '../shared/escape.js'
-import type { CommandContext } from './main.js'
+import type { CommandContext } from './context.js'
 
 /**
  * An ActionIO for running an action's own run() from the CLI, so `flow verify` and `flow canary`

@@ -1,7 +1,7 @@
 import { run as canaryRollout } from '../actions/canary-rollout/main.js'
 import { ConfigurationError } from '../shared/errors.js'
 import { cliActionIO, inputsFromFlags } from './action-io.js'
-import type { CommandContext } from './main.js'
+import type { CommandContext } from './context.js'
 
 /** The canary-rollout action's inputs that `flow canary` takes as flags of the same name. */
 export const CANARY_FLAGS = [

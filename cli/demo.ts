@@ -7,7 +7,7 @@ import { validateGraphFile } from '../shared/graph/index.js'
 import { validationSummary } from '../shared/graph/report.js'
 import { writeReportFile } from '../shared/report/write.js'
 import { writeFileInside } from '../shared/safe-path.js'
-import type { CommandContext } from './main.js'
+import type { CommandContext } from './context.js'
 import { DEFAULT_GRAPH_PATH } from '../shared/graph/model.js'
 
 export const DEMO_HELP = `flow demo [--root examples] [--output .flow-demo]

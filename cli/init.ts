@@ -1,6 +1,6 @@
 import { scaffold } from '../shared/init/init.js'
 import { defaultUses, PACKAGE_NAME, parseUses } from '../shared/init/package-info.js'
-import type { CommandContext } from './main.js'
+import type { CommandContext } from './context.js'
 import { styler } from './terminal.js'
 
 export const INIT_HELP = `flow init [--root DIR] [--force] [--uses OWNER/REPO@REF]

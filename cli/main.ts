@@ -14,6 +14,8 @@ import { renderCommand, RENDER_HELP } from './render.js'
 import { validateCommand, VALIDATE_HELP } from './validate.js'
 import { verifyCommand, VERIFY_FLAGS, VERIFY_HELP } from './verify.js'
 import { DEFAULT_GRAPH_PATH } from '../shared/graph/model.js'
+// Commands take their context from context.ts, so no command module imports this one back.
+import type { CommandContext } from './context.js'
 
 /**
  * The exit-code contract every command follows (docs/cli.md): 0 passed, 1 a gate or check failed
@@ -21,14 +23,6 @@ import { DEFAULT_GRAPH_PATH } from '../shared/graph/model.js'
  */
 export const EXIT = { passed: 0, failed: 1, usage: 2 } as const
 
-export interface CommandContext {
-  root: string
-  flags: Record<string, string | undefined>
-  positionals: string[]
-  now: () => Date
-  out: (line: string) => void
-  err: (line: string) => void
-}
 
 export interface Command {
   /** One line for the command list of `flow help`. */

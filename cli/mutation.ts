@@ -16,7 +16,7 @@ import {
   type ToolChoice
 } from '../shared/mutation/index.js'
 import { printable, workspaceRelative, writeFileInside } from '../shared/safe-path.js'
-import type { CommandContext } from './main.js'
+import type { CommandContext } from './context.js'
 
 export const MUTATION_HELP = [
   '  mutation plan --shards N [PATTERN...]   Split mutate targets (files, and line ranges of large files) into N',
@@ -29,7 +29,6 @@ export const MUTATION_HELP = [
   '  mutation gate --report FILE [--threshold P] [--baseline SCORE|FILE] [--max-drop P] [--tool T] [--json]',
   '                                          Score a Stryker, PIT or mutmut report; exit 1 when below the',
   '                                          threshold, when it drops under the baseline, or when undefined.',
-  '                                          --tool auto|stryker|pit|mutmut (default auto); --json adds a JSON line.',
   '                                          --tool auto|stryker|pit|mutmut (default auto); --json adds a JSON line.'
 ].join('\n')
 
@@ -117,8 +116,8 @@ async function gate(ctx: CommandContext): Promise<number> {
   const e = evaluateMutants(loaded.mutants, settings, ctx.root, loaded.referenceScore)
   const m = e.metrics
   ctx.out(`${loaded.files.join(', ')} (${loaded.tool}): score ${e.score === undefined ? 'undefined' : `${formatScore(e.score)}%`}; ${m.get('mutation.killed') ?? 0} killed, ${m.get('mutation.timeout') ?? 0} timeout, ${m.get('mutation.survived') ?? 0} survived, ${m.get('mutation.no_coverage') ?? 0} no coverage, ${m.get('mutation.total') ?? 0} total.`)
-  for (const w of e.warnings) ctx.err(`warning: ${w}`)
   for (const c of e.checks) ctx.out(`${c.status === 'passed' ? 'ok  ' : 'FAIL'} ${c.message}`)
+  for (const w of e.warnings) ctx.err(`warning: ${w}`)
   if (ctx.flags.json) ctx.out(JSON.stringify({ score: e.score ?? null, passed: e.passed, metrics: Object.fromEntries(m), checks: e.checks }))
   return e.passed ? 0 : 1
 }

@@ -10,7 +10,7 @@ import {
 import { formatNumber } from '../shared/recalibrate/proposals.js'
 import { fmtHours } from '../shared/recalibrate/render.js'
 import { resolveInWorkspace } from '../shared/safe-path.js'
-import type { CommandContext } from './main.js'
+import type { CommandContext } from './context.js'
 import { plain, styler } from './terminal.js'
 import { DEFAULT_GRAPH_PATH } from '../shared/graph/model.js'
 

@@ -1,7 +1,7 @@
 import { checkDiagram, prepareDiagram, writeDiagram } from '../shared/diagram/index.js'
 import { ConfigurationError } from '../shared/errors.js'
 import { printable } from '../shared/safe-path.js'
-import type { CommandContext } from './main.js'
+import type { CommandContext } from './context.js'
 import { DEFAULT_GRAPH_PATH } from '../shared/graph/model.js'
 
 export const RENDER_HELP = `flow render [--graph .process/graph.yaml] [--report flow-report.json] [--output FILE.mmd|FILE.md] [--check]

@@ -4,7 +4,7 @@ import { validateGraphFile } from '../shared/graph/index.js'
 import { validationReport } from '../shared/graph/report.js'
 import { printable, resolveInWorkspace } from '../shared/safe-path.js'
 import { plain, styler } from './terminal.js'
-import type { CommandContext } from './main.js'
+import type { CommandContext } from './context.js'
 import { writeJsonInside } from '../shared/report/write.js'
 import { DEFAULT_GRAPH_PATH } from '../shared/graph/model.js'
 

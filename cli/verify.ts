@@ -2,7 +2,7 @@ import { run as verifyAction } from '../actions/verify/main.js'
 import { ConfigurationError } from '../shared/errors.js'
 import { resolveForWrite, writeFileInside } from '../shared/safe-path.js'
 import { cliActionIO, inputsFromFlags } from './action-io.js'
-import type { CommandContext } from './main.js'
+import type { CommandContext } from './context.js'
 
 /** The root (verify) action's inputs that `flow verify` takes as flags of the same name. */
 export const VERIFY_FLAGS = ['graph', 'stage', 'gates', 'evidence', 'waivers', 'baseline', 'report', 'fail-on', 'strict', 'diagram'] as const

@@ -21,6 +21,11 @@ describe('the layers in docs/ARCHITECTURE.md hold', () => {
     expect(upward).toEqual([])
   })
 
+  it('no command module imports cli/main.ts back (no import cycle in cli/)', () => {
+    const back = sources('cli').filter((f) => f !== 'cli/index.ts' && imports(f).includes('cli/main.js'))
+    expect(back).toEqual([])
+  })
+
   it('shared/expr is imported only through its index and imports nothing else of the project', () => {
     const around = code.filter((f) => !f.startsWith('shared/expr/')).flatMap((f) => imports(f).filter((i) => i.startsWith('shared/expr/') && i !== 'shared/expr/index.js').map((i) => `${f} -> ${i}`))
     expect(around).toEqual([])

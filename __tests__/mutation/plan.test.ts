@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { mutationCommand } from '../../cli/mutation.js'
-import type { CommandContext } from '../../cli/main.js'
+import type { CommandContext } from '../../cli/context.js'
 import { mergeShardReports, parseTargets, planShards, scanSource, stampShard } from '../../shared/mutation/index.js'
 import { fixtures, strykerReport, workspace } from './helpers.js'
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import type { CommandContext } from '../../cli/main.js'
+import type { CommandContext } from '../../cli/context.js'
 import { RECALIBRATE_HELP, recalibrateCommand } from '../../cli/recalibrate.js'
 import { fixtureRepo, NOW } from './helpers.js'
 
