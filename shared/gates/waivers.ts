@@ -3,7 +3,7 @@ import { ConfigurationError } from '../errors.js'
 import { resolveInWorkspace, workspaceRelative } from '../safe-path.js'
 import { loadYamlFile, type LoadedYaml } from '../yaml.js'
 import type { WaiverRecord, WaiverState } from '../report/types.js'
-import { daysUntil, parseIsoDate } from './dates.js'
+import { daysUntil, parseIsoDate } from '../dates.js'
 
 export const DEFAULT_WAIVERS_PATH = '.process/waivers.yaml'
 /** Waivers expiring within this many days are listed so someone renews or fixes them in time. */

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
-import { daysUntil, parseIsoDate } from '../gates/dates.js'
+import { daysUntil, parseIsoDate } from '../dates.js'
 import { DEFAULT_BASELINE_PATH } from '../gates/baseline.js'
 import { loadWaivers } from '../gates/waivers.js'
 import { loadGraph } from '../graph/index.js'
