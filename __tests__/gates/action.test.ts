@@ -106,7 +106,7 @@ describe('check-gates run()', () => {
   it('uploads the report under a unique name; a failing upload only warns', async () => {
     const uploads: string[] = []
     const ok = setup({ stage: 'staging', 'upload-report': 'true' })
-    await runChecked({ ...ok.deps, upload: async (name, file) => void uploads.push(`${name} ${path.basename(file)}`) })
+    await runChecked({ ...ok.deps, upload: async (name, files) => void uploads.push(`${name} ${files.map((f) => path.basename(f)).join(' ')}`) })
     expect(uploads).toEqual([expect.stringMatching(/^flow-report-staging-gates-[0-9a-f]{8}-attempt-2 flow-report-staging.json$/)])
     const bad = setup({ stage: 'staging', 'upload-report': 'true' })
     await runChecked({ ...bad.deps, upload: async () => { throw new Error('(409) Conflict: an artifact with this name already exists') } })

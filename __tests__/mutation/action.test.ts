@@ -363,7 +363,7 @@ describe('mutation-gate check-run', () => {
         .reply(201, { id: 8 })
         .patch('/repos/o/r/check-runs/8', (b: { output: { annotations: unknown[] } }) => sent.push(b.output.annotations.length) > 0)
         .reply(200, { id: 8 })
-      const github = (token: string) => createGitHubClient({ token, baseUrl: 'https://api.github.com', sleep: async () => {} })
+      const github = async (token: string) => createGitHubClient({ token, baseUrl: 'https://api.github.com', sleep: async () => {} })
       const env = { GITHUB_REPOSITORY: 'o/r', GITHUB_SHA: 'c'.repeat(40) }
       const io = await gate(root, { report: 'reports/mutation.json', threshold: '50', 'check-run': 'true', token: 'ghs_mutationTokenMutationToken012345' }, env, { github })
       expect(io.outputs.passed).toBe('false')

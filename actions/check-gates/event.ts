@@ -1,7 +1,5 @@
-import { readFileSync, statSync } from 'node:fs'
+import { readEventPayload } from '../../shared/runner.js'
 import type { PullRequestContext } from '../../shared/gates/index.js'
-
-const MAX_EVENT_BYTES = 32 * 1024 * 1024
 
 export interface ChangeContext {
   pullRequest?: PullRequestContext
@@ -19,18 +17,9 @@ const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/
  * that cannot be read yields nothing, and requirements that need it then fail closed.
  */
 export function changeFromEvent(env: Readonly<Record<string, string | undefined>>): ChangeContext {
-  const file = env.GITHUB_EVENT_PATH
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/')
-  if (!file) return {}
-  let payload: Record<string, unknown>
-  try {
-    if (statSync(file).size > MAX_EVENT_BYTES) return {}
-    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'))
-    if (!parsed || typeof parsed !== 'object') return {}
-    payload = parsed as Record<string, unknown>
-  } catch {
-    return {}
-  }
+  const payload = readEventPayload(env)
+  if (!payload) return {}
   const pr = (payload.pull_request ?? undefined) as
     | {
         number?: number

@@ -17,6 +17,7 @@ import { changedLinesOf } from '../../shared/change/model.js'
 import { redact } from '../../shared/redact.js'
 import { writeFileInside } from '../../shared/safe-path.js'
 import { DEFAULT_GRAPH_PATH } from '../../shared/graph/model.js'
+import { defaultGitHub, defaultUpload, type ArtifactUploader, type GitHubFactory } from '../../shared/runner.js'
 
 export interface CheckGatesInputs {
   graph: string
@@ -57,8 +58,6 @@ export function readInputs(io: ActionIO): CheckGatesInputs {
 }
 
 /** Uploads one file as a workflow artifact. */
-export type ArtifactUploader = (name: string, file: string, rootDirectory: string) => Promise<void>
-export type GitHubFactory = (token: string, log: (msg: string) => void) => Promise<GitHubClient>
 
 export interface CheckGatesDeps {
   io?: ActionIO
@@ -71,15 +70,6 @@ export interface CheckGatesDeps {
 
 // The GitHub client and the artifact client are loaded only when used, so a run without a pull
 // request or upload starts as fast as the bundle can.
-const defaultGitHub: GitHubFactory = async (token, log) => {
-  const { createGitHubClient } = await import('../../shared/github/index.js')
-  return createGitHubClient({ token, baseUrl: process.env.GITHUB_API_URL, log })
-}
-const defaultUpload: ArtifactUploader = async (name, file, rootDirectory) => {
-  const { DefaultArtifactClient } = await import('@actions/artifact')
-  await new DefaultArtifactClient().uploadArtifact(name, [file], rootDirectory)
-}
-
 export async function run(deps: CheckGatesDeps = {}): Promise<void> {
   const io = deps.io ?? createRunnerIO()
   const now = deps.now ?? (() => new Date())
@@ -187,7 +177,7 @@ async function checkGates(io: ActionIO, now: Date, deps: CheckGatesDeps): Promis
 
   if (inputs.uploadReport) {
     try {
-      await (deps.upload ?? defaultUpload)(artifactName, written.path, path.dirname(written.path))
+      await (deps.upload ?? defaultUpload)(artifactName, [written.path], path.dirname(written.path))
       io.info(`Uploaded the report as the artifact ${artifactName}.`)
     } catch (error) {
       io.warning(`Could not upload the report as an artifact (${errorMessage(error).slice(0, 300)}); the verdict is unchanged and the report is at ${written.path}.`)

@@ -40,7 +40,7 @@ import type { NormalisedMutant } from '../../shared/evidence/index.js'
 import { PRIVILEGED_EVENTS } from '../../shared/mutation/incremental.js'
 import { printable, workspaceRelative } from '../../shared/safe-path.js'
 import { redact } from '../../shared/redact.js'
-import type { GitHubClient } from '../../shared/github/index.js'
+import { defaultGitHub, type GitHubFactory } from '../../shared/runner.js'
 import { writeJsonInside } from '../../shared/report/write.js'
 
 const NAME = 'mutation-gate'
@@ -87,7 +87,7 @@ export interface MutationGateDeps {
   loadCache?: () => Promise<CacheClient>
   git?: GitRunner
   /** The GitHub client for the check run; built from the token input by default. */
-  github?: (token: string) => Promise<GitHubClient> | GitHubClient
+  github?: GitHubFactory
 }
 
 export async function run(deps: MutationGateDeps = {}): Promise<void> {
@@ -252,7 +252,6 @@ async function evaluate(io: ActionIO, deps: MutationGateDeps): Promise<void> {
   if (inputs.checkRun) {
     if (inputs.token) io.setSecret(inputs.token)
     const { publishCheckRun } = await import('../../shared/github/check-runs.js')
-    const { createGitHubClient } = await import('../../shared/github/index.js')
     const score = evaluation.score === undefined ? 'undefined' : `${formatScore(evaluation.score)} %`
     await publishCheckRun({
       env: io.env,
@@ -263,7 +262,7 @@ async function evaluate(io: ActionIO, deps: MutationGateDeps): Promise<void> {
       // Every surviving mutant, not only the 10 a step shows.
       annotations: survivorAnnotations(evaluation, Number.POSITIVE_INFINITY),
       redact: (text) => redact(text, [inputs.token]),
-      getClient: async () => (deps.github ?? ((token: string) => createGitHubClient({ token, baseUrl: io.env.GITHUB_API_URL, log: (m) => io.info(m) })))(inputs.token),
+      getClient: async () => (deps.github ?? defaultGitHub)(inputs.token, (m) => io.info(m)),
       info: (m) => io.info(m),
       warning: (m) => io.warning(m)
     })

@@ -9,7 +9,6 @@ import type { DeploymentSource } from '../../shared/recalibrate/dora.js'
 /** Where deployments are read from besides canary reports (input "deployments"). */
 const DEPLOYMENT_SOURCES = ['deployments', 'releases'] as const
 import { ConfigurationError, errorMessage } from '../../shared/errors.js'
-import type { GitHubClient } from '../../shared/github/index.js'
 import { resolveInWorkspace } from '../../shared/safe-path.js'
 import {
   computeRecalibration,
@@ -24,9 +23,8 @@ import {
 } from '../../shared/recalibrate/index.js'
 import { defaultBranch, fetchHistory, fetchPullRecords, upsertPullRequest, type PullRequestOutcome } from '../../shared/recalibrate/github.js'
 import { DEFAULT_GRAPH_PATH } from '../../shared/graph/model.js'
+import { defaultGitHub, defaultUpload, type ArtifactUploader, type GitHubFactory } from '../../shared/runner.js'
 
-export type GitHubFactory = (token: string, log: (msg: string) => void) => Promise<GitHubClient>
-export type ArtifactUploader = (name: string, files: string[], rootDirectory: string) => Promise<void>
 
 export interface RecalibrateDeps {
   io?: ActionIO
@@ -38,15 +36,6 @@ export interface RecalibrateDeps {
 }
 
 // Loaded only when used, so the bundle starts fast.
-const defaultGitHub: GitHubFactory = async (token, log) => {
-  const { createGitHubClient } = await import('../../shared/github/index.js')
-  return createGitHubClient({ token, baseUrl: process.env.GITHUB_API_URL, log })
-}
-const defaultUpload: ArtifactUploader = async (name, files, rootDirectory) => {
-  const { DefaultArtifactClient } = await import('@actions/artifact')
-  await new DefaultArtifactClient().uploadArtifact(name, files, rootDirectory)
-}
-
 function repository(io: ActionIO): { owner: string; repo: string } {
   const full = io.env.GITHUB_REPOSITORY ?? ''
   const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(full)

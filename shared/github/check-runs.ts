@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs'
+import { readEventPayload } from '../runner.js'
 import type { Annotation } from '../annotations.js'
 import { untrusted } from '../escape.js'
 import type { GitHubClient } from './client.js'
@@ -146,13 +146,7 @@ export async function publishCheckRun(o: PublishCheckRunOptions): Promise<void> 
  * event payload names. Undefined when there is no readable payload or no pull request in it.
  */
 export function pullRequestHead(env: Readonly<Record<string, string | undefined>>): string | undefined {
-  const file = env.GITHUB_EVENT_PATH
-  if (!file) return undefined
-  try {
-    if (statSync(file).size > 32 * 1024 * 1024) return undefined
-    const sha = (JSON.parse(readFileSync(file, 'utf8')) as { pull_request?: { head?: { sha?: unknown } } })?.pull_request?.head?.sha
-    return typeof sha === 'string' && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha) ? sha : undefined
-  } catch {
-    return undefined
-  }
+  const pr = readEventPayload(env)?.pull_request as { head?: { sha?: unknown } } | undefined
+  const sha = pr?.head?.sha
+  return typeof sha === 'string' && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha) ? sha : undefined
 }
