@@ -1,51 +1,84 @@
 import type { EvidenceDeclaration } from '../graph/model.js'
 import { EvidenceError } from '../errors.js'
 import { printable } from '../safe-path.js'
-import { readCobertura } from './coverage/cobertura.js'
-import { readIstanbulFinal, readIstanbulSummary } from './coverage/istanbul.js'
-import { readJacoco } from './coverage/jacoco.js'
 import { readLcov } from './coverage/lcov.js'
 import { validateDeclaration } from './declarations.js'
 import { detectFormat, FORMAT_NAMESPACE, normaliseFormat, type FormatName } from './detect.js'
-import { DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_STREAM_BYTES, guardReader, openEvidence } from './evidence-file.js'
+import {
+  DEFAULT_MAX_JSON_BYTES,
+  DEFAULT_MAX_STREAM_BYTES,
+  guardReader,
+  openEvidence
+} from './evidence-file.js'
 import { DEFAULT_MAX_FINDINGS, FindingSink } from './findings.js'
 import { isGlob, normalisePattern, WorkspaceGlob } from '../glob.js'
 import { readHeadText } from './encoding.js'
 import { checkProducedInRun, dropDuplicates } from './provenance.js'
 import { readJUnit } from './junit.js'
-import { mutationReader } from './mutation/index.js'
-import { combineCounts, finishMetrics, NAMESPACES, type Counts, type Namespace } from './namespaces.js'
+import {
+  combineCounts,
+  finishMetrics,
+  NAMESPACES,
+  type Counts,
+  type Namespace
+} from './namespaces.js'
 import { readPerf } from './perf.js'
 import type { FormatReader, ReadContext, ReaderOutput } from './reader.js'
 import { readSarif } from './sarif.js'
-import { readCycloneDxJson, readCycloneDxXml } from './sbom/cyclonedx.js'
-import { readSpdxJson } from './sbom/spdx.js'
 import { STREAMED_TEST_FORMATS, TEST_READERS } from './tests/index.js'
 import { MORE_COVERAGE_READERS, STREAMED_COVERAGE_FORMATS } from './coverage/more-formats.js'
-import type { EvidenceCollection, EvidenceFileResult, EvidenceOptions, EvidenceSetResult } from './types.js'
+import type {
+  EvidenceCollection,
+  EvidenceFileResult,
+  EvidenceOptions,
+  EvidenceSetResult
+} from './types.js'
+
+/**
+ * A reader whose module loads on first use. A run reads a few formats; loading every reader on
+ * start (the Stryker schema validator, mutation-testing-metrics, the SPDX licence lists) cost each
+ * action's cold start about 100 KB of code to compile. The bundler splits each into its own chunk.
+ */
+function lazy(load: () => Promise<FormatReader>): FormatReader {
+  let loading: Promise<FormatReader> | undefined
+  return async (opened, ctx) => (await (loading ??= load()))(opened, ctx)
+}
+const mutationReader = (format: FormatName): FormatReader =>
+  lazy(async () => (await import('./mutation/index.js')).mutationReader(format))
 
 export const READERS: Readonly<Record<FormatName, FormatReader>> = {
   junit: readJUnit,
   lcov: readLcov,
-  cobertura: readCobertura,
-  jacoco: readJacoco,
-  'istanbul-summary': readIstanbulSummary,
-  'istanbul-final': readIstanbulFinal,
+  cobertura: lazy(async () => (await import('./coverage/cobertura.js')).readCobertura),
+  jacoco: lazy(async () => (await import('./coverage/jacoco.js')).readJacoco),
+  'istanbul-summary': lazy(
+    async () => (await import('./coverage/istanbul.js')).readIstanbulSummary
+  ),
+  'istanbul-final': lazy(async () => (await import('./coverage/istanbul.js')).readIstanbulFinal),
   stryker: mutationReader('stryker'),
   pit: mutationReader('pit'),
   'mutmut-meta': mutationReader('mutmut-meta'),
   'mutmut-stats': mutationReader('mutmut-stats'),
   sarif: readSarif,
-  'cyclonedx-json': readCycloneDxJson,
-  'cyclonedx-xml': readCycloneDxXml,
-  'spdx-json': readSpdxJson,
+  'cyclonedx-json': lazy(async () => (await import('./sbom/cyclonedx.js')).readCycloneDxJson),
+  'cyclonedx-xml': lazy(async () => (await import('./sbom/cyclonedx.js')).readCycloneDxXml),
+  'spdx-json': lazy(async () => (await import('./sbom/spdx.js')).readSpdxJson),
   k6: (o, c) => readPerf(o, c, true),
   'perf-json': (o, c) => readPerf(o, c, false),
   ...TEST_READERS,
   ...MORE_COVERAGE_READERS
 }
 
-const XML_OR_LINES = new Set<FormatName>(['junit', 'lcov', 'cobertura', 'jacoco', 'pit', 'cyclonedx-xml', ...STREAMED_TEST_FORMATS, ...STREAMED_COVERAGE_FORMATS])
+const XML_OR_LINES = new Set<FormatName>([
+  'junit',
+  'lcov',
+  'cobertura',
+  'jacoco',
+  'pit',
+  'cyclonedx-xml',
+  ...STREAMED_TEST_FORMATS,
+  ...STREAMED_COVERAGE_FORMATS
+])
 
 interface FileReading {
   result: EvidenceFileResult
@@ -59,7 +92,10 @@ interface FileReading {
  */
 export async function readEvidenceFile(
   file: string,
-  decl: Pick<EvidenceDeclaration, 'name' | 'format' | 'maxAgeHours' | 'denyLicenses' | 'pathMap' | 'retries'>,
+  decl: Pick<
+    EvidenceDeclaration,
+    'name' | 'format' | 'maxAgeHours' | 'denyLicenses' | 'pathMap' | 'retries'
+  >,
   opts: EvidenceOptions,
   findings: FindingSink
 ): Promise<FileReading> {
@@ -72,27 +108,52 @@ export async function readEvidenceFile(
         await checkProducedInRun(opts.root, opened.display, mtimeMs, decl.name, opts.runStartedAt)
         const ageHours = ((opts.now ?? new Date()).getTime() - mtimeMs) / 3_600_000
         if (ageHours > decl.maxAgeHours) {
-          throw new EvidenceError(opened.display, 'stale', `is ${ageHours.toFixed(1)} hours old, older than the ${decl.maxAgeHours} hours allowed for "${decl.name}"; regenerate it in this run.`)
+          throw new EvidenceError(
+            opened.display,
+            'stale',
+            `is ${ageHours.toFixed(1)} hours old, older than the ${decl.maxAgeHours} hours allowed for "${decl.name}"; regenerate it in this run.`
+          )
         }
       }
       // Decoding the head names an encoding problem (UTF-32, UTF-16 without a BOM) before detection.
       const head = await readHeadText(opened)
-      format = decl.format !== undefined ? normaliseFormat(decl.format) : detectFormat(opened.display, head.text)
+      format =
+        decl.format !== undefined
+          ? normaliseFormat(decl.format)
+          : detectFormat(opened.display, head.text)
       if (!format) {
-        throw new EvidenceError(opened.display, 'unsupported', `is in no format flow-actions recognises; set "format:" on evidence "${decl.name}" if it is one of the supported ones.`)
+        throw new EvidenceError(
+          opened.display,
+          'unsupported',
+          `is in no format flow-actions recognises; set "format:" on evidence "${decl.name}" if it is one of the supported ones.`
+        )
       }
       // XML is streamed through xml-stream, which decodes UTF-16 and declared encodings; the
       // JSON and line formats are read as UTF-8.
       if (head.encoding.label !== 'utf-8' && !head.text.trimStart().startsWith('<')) {
-        throw new EvidenceError(opened.display, 'unsupported', `is ${head.encoding.label.toUpperCase()} text; ${format} is read as UTF-8 only. Re-save the file as UTF-8.`)
+        throw new EvidenceError(
+          opened.display,
+          'unsupported',
+          `is ${head.encoding.label.toUpperCase()} text; ${format} is read as UTF-8 only. Re-save the file as UTF-8.`
+        )
       }
       const ns = FORMAT_NAMESPACE[format]
       if ((NAMESPACES as readonly string[]).includes(decl.name) && decl.name !== ns) {
-        throw new EvidenceError(opened.display, 'unsupported', `is ${format} (${ns} evidence) but is declared under "${decl.name}".`)
+        throw new EvidenceError(
+          opened.display,
+          'unsupported',
+          `is ${format} (${ns} evidence) but is declared under "${decl.name}".`
+        )
       }
-      const cap = opts.maxBytes ?? (XML_OR_LINES.has(format) ? DEFAULT_MAX_STREAM_BYTES : DEFAULT_MAX_JSON_BYTES)
+      const cap =
+        opts.maxBytes ??
+        (XML_OR_LINES.has(format) ? DEFAULT_MAX_STREAM_BYTES : DEFAULT_MAX_JSON_BYTES)
       if (opened.size > cap) {
-        throw new EvidenceError(opened.display, 'too-large', `is ${opened.size} bytes, over the ${cap}-byte limit for ${format}.`)
+        throw new EvidenceError(
+          opened.display,
+          'too-large',
+          `is ${opened.size} bytes, over the ${cap}-byte limit for ${format}.`
+        )
       }
     } catch (error) {
       await opened.handle.close()
@@ -100,7 +161,9 @@ export async function readEvidenceFile(
     }
     const ctx: ReadContext = {
       root: opts.root,
-      maxBytes: opts.maxBytes ?? (XML_OR_LINES.has(format) ? DEFAULT_MAX_STREAM_BYTES : DEFAULT_MAX_JSON_BYTES),
+      maxBytes:
+        opts.maxBytes ??
+        (XML_OR_LINES.has(format) ? DEFAULT_MAX_STREAM_BYTES : DEFAULT_MAX_JSON_BYTES),
       findings,
       changedLines: opts.changedLines,
       ...(decl.pathMap ? { pathMap: decl.pathMap } : {}),
@@ -110,7 +173,15 @@ export async function readEvidenceFile(
     const output = await guardReader(opened.display, () => READERS[format](opened, ctx))
     const metrics: Record<string, number> = {}
     for (const [k, v] of finishMetrics(output.namespace, output.counts)) metrics[k] = v
-    return { output, result: { file: opened.display, format, metrics, ...(output.coverageFiles ? { coverageFiles: output.coverageFiles } : {}) } }
+    return {
+      output,
+      result: {
+        file: opened.display,
+        format,
+        metrics,
+        ...(output.coverageFiles ? { coverageFiles: output.coverageFiles } : {})
+      }
+    }
   })
 }
 
@@ -120,7 +191,10 @@ export async function readEvidenceFile(
  * metrics at all, since counting the files that did read would turn 3 failing test files out of 4
  * into a pass. Throws ConfigurationError only for a declaration that is itself wrong.
  */
-export async function collectEvidence(decls: EvidenceDeclaration[], opts: EvidenceOptions): Promise<EvidenceCollection> {
+export async function collectEvidence(
+  decls: EvidenceDeclaration[],
+  opts: EvidenceOptions
+): Promise<EvidenceCollection> {
   decls.forEach((d) => validateDeclaration(d, `evidence "${String(d.name)}"`))
   const glob = new WorkspaceGlob(opts.root)
   const max = opts.maxFindings ?? DEFAULT_MAX_FINDINGS
@@ -133,7 +207,14 @@ export async function collectEvidence(decls: EvidenceDeclaration[], opts: Eviden
 
   for (const decl of decls) {
     const sink = new FindingSink(max)
-    const set: EvidenceSetResult = { declaration: decl, files: [], metrics: new Map(), findings: [], findingsTotal: 0, errors: [] }
+    const set: EvidenceSetResult = {
+      declaration: decl,
+      files: [],
+      metrics: new Map(),
+      findings: [],
+      findingsTotal: 0,
+      errors: []
+    }
     const resolved = await dropDuplicates(opts.root, resolveFiles(decl, glob, set.errors))
     const files = resolved.files
     if (resolved.dropped.length > 0) set.duplicates = resolved.dropped
@@ -141,7 +222,14 @@ export async function collectEvidence(decls: EvidenceDeclaration[], opts: Eviden
       // A warning, not an error: the report is still read, once. Counting it twice would let two
       // copies of a 2-test report satisfy tests.total >= 4.
       const message = `${d.file} is ${d.reason === 'same file' ? 'the same file as' : 'an identical copy of'} ${d.sameAs} (evidence "${decl.name}"); it was read once and this path was dropped.`
-      if (sink.wants()) sink.add({ file: d.file, title: 'Duplicate evidence dropped', message, level: 'warning', kind: 'duplicate-evidence' })
+      if (sink.wants())
+        sink.add({
+          file: d.file,
+          title: 'Duplicate evidence dropped',
+          message,
+          level: 'warning',
+          kind: 'duplicate-evidence'
+        })
       else sink.count()
     }
     const setCounts = new Map<Namespace, Counts>()
@@ -152,13 +240,21 @@ export async function collectEvidence(decls: EvidenceDeclaration[], opts: Eviden
         const into = setCounts.get(output.namespace) ?? new Map()
         combineCounts(output.namespace, into, output.counts)
         setCounts.set(output.namespace, into)
-        sourceFiles.set(output.namespace, [...(sourceFiles.get(output.namespace) ?? []), result.file])
+        sourceFiles.set(output.namespace, [
+          ...(sourceFiles.get(output.namespace) ?? []),
+          result.file
+        ])
       } catch (error) {
-        set.errors.push(error instanceof EvidenceError ? error : new EvidenceError(file, 'unreadable', String(error)))
+        set.errors.push(
+          error instanceof EvidenceError
+            ? error
+            : new EvidenceError(file, 'unreadable', String(error))
+        )
       }
     }
     if ((NAMESPACES as readonly string[]).includes(decl.name)) {
-      if (!setCounts.has(decl.name as Namespace) && set.errors.length > 0) setCounts.set(decl.name as Namespace, new Map())
+      if (!setCounts.has(decl.name as Namespace) && set.errors.length > 0)
+        setCounts.set(decl.name as Namespace, new Map())
     }
     if (set.errors.length > 0) {
       for (const ns of setCounts.keys()) poisoned.add(ns)
@@ -190,9 +286,15 @@ export async function collectEvidence(decls: EvidenceDeclaration[], opts: Eviden
 }
 
 /** The files a declaration names; a path or glob that matches nothing is a 'missing' error. */
-function resolveFiles(decl: EvidenceDeclaration, glob: WorkspaceGlob, errors: EvidenceError[]): string[] {
+function resolveFiles(
+  decl: EvidenceDeclaration,
+  glob: WorkspaceGlob,
+  errors: EvidenceError[]
+): string[] {
   const include = decl.paths.filter((p) => !p.trim().startsWith('!'))
-  const exclude = decl.paths.filter((p) => p.trim().startsWith('!')).map((p) => normalisePattern(p.trim().slice(1)))
+  const exclude = decl.paths
+    .filter((p) => p.trim().startsWith('!'))
+    .map((p) => normalisePattern(p.trim().slice(1)))
   const seen = new Set<string>()
   const out: string[] = []
   for (const raw of include) {
@@ -202,12 +304,25 @@ function resolveFiles(decl: EvidenceDeclaration, glob: WorkspaceGlob, errors: Ev
       try {
         matches = glob.match(pattern)
       } catch (error) {
-        errors.push(error instanceof EvidenceError ? error : new EvidenceError(printable(pattern), 'unreadable', String(error)))
+        errors.push(
+          error instanceof EvidenceError
+            ? error
+            : new EvidenceError(printable(pattern), 'unreadable', String(error))
+        )
         continue
       }
-      if (exclude.length > 0) matches = matches.filter((m) => !exclude.some((x) => (isGlob(x) ? glob.matches(x, m) : x === m)))
+      if (exclude.length > 0)
+        matches = matches.filter(
+          (m) => !exclude.some((x) => (isGlob(x) ? glob.matches(x, m) : x === m))
+        )
       if (matches.length === 0) {
-        errors.push(new EvidenceError(printable(pattern), 'missing', `matches no file for evidence "${decl.name}"; check the glob, or that the step producing it ran.`))
+        errors.push(
+          new EvidenceError(
+            printable(pattern),
+            'missing',
+            `matches no file for evidence "${decl.name}"; check the glob, or that the step producing it ran.`
+          )
+        )
         continue
       }
     } else {
