@@ -15,6 +15,7 @@ import { STATE } from './state-keys.js'
 import { TOOL_VERSION } from '../../shared/context.js'
 import { secretsFromEnv } from '../../shared/redact.js'
 import { writeJsonInside } from '../../shared/report/write.js'
+import { INPUTS, OUTPUTS } from '../../shared/canary/action-names.js'
 
 export const ACTION_NAME = 'canary-rollout'
 
@@ -53,10 +54,10 @@ export async function run(partial: Partial<RunDeps> = {}): Promise<void> {
 
 async function rollout(deps: RunDeps): Promise<void> {
   const { io, workspace } = deps
-  const token = io.getInput('prometheus-token')
+  const token = io.getInput(INPUTS.prometheusToken)
   if (token) io.setSecret(token)
   const settings = readSettings(io, workspace)
-  const reportInput = io.getInput('report-path') || 'flow-rollout-report.json'
+  const reportInput = io.getInput(INPUTS.reportPath) || 'flow-rollout-report.json'
   // Checked before the rollout starts: a symlinked report path must not cost the report afterwards.
   const reportFile = resolveForWrite(workspace, reportInput, 'report path')
 
@@ -118,10 +119,10 @@ async function rollout(deps: RunDeps): Promise<void> {
   writeJsonInside(workspace, reportInput, report, 'report path', [token, ...secretsFromEnv(io.env)])
   const reportRel = workspaceRelative(workspace, reportFile)
   io.appendSummary(renderRolloutSummary(outcome, { reportPath: reportRel }))
-  io.setOutput('decision', outcome.decision)
-  io.setOutput('final-weight', String(outcome.finalWeight))
-  io.setOutput('failed-checks', safeOutput(JSON.stringify(outcome.failedChecks)))
-  io.setOutput('report', reportRel)
+  io.setOutput(OUTPUTS.decision, outcome.decision)
+  io.setOutput(OUTPUTS.finalWeight, String(outcome.finalWeight))
+  io.setOutput(OUTPUTS.failedChecks, safeOutput(JSON.stringify(outcome.failedChecks)))
+  io.setOutput(OUTPUTS.report, reportRel)
 
   const failing = outcome.checks.filter((c) => outcome.failedChecks.includes(c.name))
   io.annotate(failing.map((c) => ({ level: 'warning' as const, title: `canary check ${c.name}`, message: `${c.phase}: ${c.message}` })))
@@ -151,7 +152,7 @@ function runInfo(io: ActionIO, now: Date): RunInfo {
     runId: env.GITHUB_RUN_ID,
     runAttempt: env.GITHUB_RUN_ATTEMPT,
     workflow: env.GITHUB_WORKFLOW,
-    stage: io.getInput('environment') || undefined,
+    stage: io.getInput(INPUTS.environment) || undefined,
     time: now.toISOString(),
     tool: { name: `flow-actions/${ACTION_NAME}`, version: TOOL_VERSION }
   }

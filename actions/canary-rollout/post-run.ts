@@ -6,6 +6,7 @@ import { runPlatformCommand } from '../../shared/canary/platform-command.js'
 import { retryWithBackoff } from '../../shared/canary/rollback-retry.js'
 import { systemClock, type Clock } from '../../shared/canary/rollout-controller.js'
 import { STATE } from './state-keys.js'
+import { INPUTS } from '../../shared/canary/action-names.js'
 
 export interface PostDeps {
   io: ActionIO
@@ -26,18 +27,18 @@ export async function runPost(partial: Partial<PostDeps> = {}): Promise<void> {
       io.info(phase === '' ? 'No rollout was started: nothing to undo.' : 'The rollout finished: nothing to undo.')
       return
     }
-    if (io.getState(STATE.dryRun) === 'true' || booleanInput(io, 'dry-run', false)) {
+    if (io.getState(STATE.dryRun) === 'true' || booleanInput(io, INPUTS.dryRun, false)) {
       io.info('Dry run: nothing was applied, nothing to undo.')
       return
     }
     const weight = io.getState(STATE.weight) || 'unknown'
     const step = io.getState(STATE.step) || '0'
-    const command = io.getInput('rollback-command')
+    const command = io.getInput(INPUTS.rollbackCommand)
     if (!command) throw new ConfigurationError(`The rollout did not finish (last weight ${weight}%) and no rollback-command is set: route traffic back by hand.`)
     // The same readers and bounds as the main step, so the post step cannot read a value the main step refused.
-    const attempts = integerInput(io, 'rollback-attempts', 3, { min: 1, max: 20 })
-    const backoffMs = durationInput(io, 'rollback-backoff', '2s', { maxMs: 600_000 })
-    const timeoutMs = durationInput(io, 'command-timeout', '5m', { maxMs: 3_600_000 })
+    const attempts = integerInput(io, INPUTS.rollbackAttempts, 3, { min: 1, max: 20 })
+    const backoffMs = durationInput(io, INPUTS.rollbackBackoff, '2s', { maxMs: 600_000 })
+    const timeoutMs = durationInput(io, INPUTS.commandTimeout, '5m', { maxMs: 3_600_000 })
     io.info(`The main step did not finish the rollout (state "${phase}", last weight ${weight}%): rolling back.`)
     const result = await retryWithBackoff({
       attempts: Number.isInteger(attempts) && attempts > 0 ? attempts : 3,

@@ -24,6 +24,7 @@ import { escapeMarkdown } from '../../shared/escape.js'
 import { SUMMARY_BYTE_LIMIT } from '../../shared/summary.js'
 import { printInert } from '../../shared/log.js'
 import { DEFAULT_GRAPH_PATH } from '../../shared/graph/model.js'
+import { INPUTS, OUTPUTS } from './names.js'
 
 const NAME = 'render-diagram'
 
@@ -39,13 +40,13 @@ export interface RenderDiagramInputs {
 
 export function readInputs(io: ActionIO): RenderDiagramInputs {
   return {
-    graph: io.getInput('graph') || DEFAULT_GRAPH_PATH,
-    report: io.getInput('report'),
-    output: io.getInput('output'),
-    check: booleanInput(io, 'check', false),
-    summary: booleanInput(io, 'summary', true),
-    title: io.getInput('title'),
-    direction: choiceInput(io, 'direction', ['TD', 'LR'] as const, 'TD')
+    graph: io.getInput(INPUTS.graph) || DEFAULT_GRAPH_PATH,
+    report: io.getInput(INPUTS.report),
+    output: io.getInput(INPUTS.output),
+    check: booleanInput(io, INPUTS.check, false),
+    summary: booleanInput(io, INPUTS.summary, true),
+    title: io.getInput(INPUTS.title),
+    direction: choiceInput(io, INPUTS.direction, ['TD', 'LR'] as const, 'TD')
   }
 }
 
@@ -131,10 +132,10 @@ export async function run(deps: RenderDiagramDeps = {}): Promise<void> {
 
     const output = diagram.output
     if (!output) {
-      io.setOutput('path', '')
+      io.setOutput(OUTPUTS.path, '')
       return
     }
-    io.setOutput('path', output.absolute)
+    io.setOutput(OUTPUTS.path, output.absolute)
     if (!inputs.check) {
       writeDiagram(output)
       io.info(`Wrote ${output.relative} (${output.format}).`)

@@ -5,6 +5,7 @@ import { validateGraphFile } from '../../shared/graph/index.js'
 import { writeFileInside } from '../../shared/safe-path.js'
 import { redact } from '../../shared/redact.js'
 import { DEFAULT_GRAPH_PATH } from '../../shared/graph/model.js'
+import { INPUTS, OUTPUTS } from './names.js'
 
 export interface ValidateGraphInputs {
   graph: string
@@ -14,9 +15,9 @@ export interface ValidateGraphInputs {
 
 export function readInputs(io: ActionIO): ValidateGraphInputs {
   return {
-    graph: io.getInput('graph') || DEFAULT_GRAPH_PATH,
-    strict: booleanInput(io, 'strict', false),
-    report: io.getInput('report')
+    graph: io.getInput(INPUTS.graph) || DEFAULT_GRAPH_PATH,
+    strict: booleanInput(io, INPUTS.strict, false),
+    report: io.getInput(INPUTS.report)
   }
 }
 
@@ -41,10 +42,10 @@ export async function run(deps: ValidateGraphDeps = {}): Promise<void> {
       : writeFileInside(outputDir(io.env), 'validation-report.json', reportText, 'report path')
     io.annotate(findingAnnotations(result.findings, inputs.strict))
     io.appendSummary(validationSummary(result, { graph: inputs.graph, strict: inputs.strict }))
-    io.setOutput('valid', valid)
-    io.setOutput('errors', result.errors)
-    io.setOutput('warnings', result.warnings)
-    io.setOutput('report', reportPath)
+    io.setOutput(OUTPUTS.valid, valid)
+    io.setOutput(OUTPUTS.errors, result.errors)
+    io.setOutput(OUTPUTS.warnings, result.warnings)
+    io.setOutput(OUTPUTS.report, reportPath)
     io.info(`${inputs.graph}: ${result.errors} error(s), ${result.warnings} warning(s)${inputs.strict ? ' (strict)' : ''}.`)
     if (!valid) {
       io.setFailed(

@@ -3,9 +3,8 @@ import { createRunnerIO, stageIO, type ActionIO } from '../../shared/action.js'
 import { run as checkGates, type CheckGatesDeps } from '../check-gates/main.js'
 import { run as renderDiagram } from '../render-diagram/main.js'
 import { run as validateGraph } from '../validate-graph/main.js'
+import { INPUTS, OUTPUTS } from './names.js'
 
-/** Input names of the root action, as in action.yml. */
-const INPUTS = ['graph', 'stage', 'gates', 'evidence', 'waivers', 'baseline', 'report', 'upload-report', 'comment', 'token', 'fail-on', 'strict', 'diagram'] as const
 
 export interface VerifyDeps extends CheckGatesDeps {
   io?: ActionIO
@@ -19,12 +18,12 @@ export interface VerifyDeps extends CheckGatesDeps {
 export async function run(deps: VerifyDeps = {}): Promise<void> {
   const io = deps.io ?? createRunnerIO()
   const now = deps.now ?? (() => new Date())
-  const input = Object.fromEntries(INPUTS.map((n) => [n, io.getInput(n)])) as Record<(typeof INPUTS)[number], string>
+  const input = Object.fromEntries(Object.values(INPUTS).map((n) => [n, io.getInput(n)])) as Record<(typeof INPUTS)[keyof typeof INPUTS], string>
 
   const validation = stageIO(io, { graph: input.graph, strict: input.strict }, { report: 'validation-report' })
   await validateGraph({ io: validation, now })
   if (validation.failed) {
-    io.setOutput('passed', false)
+    io.setOutput(OUTPUTS.passed, false)
     io.appendSummary('\n_Gates were not evaluated: the graph must be valid first._\n')
     return
   }

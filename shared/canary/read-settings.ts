@@ -7,6 +7,7 @@ import { ARGO_DEFAULT_LIMITS } from './argo-rules.js'
 import { readMetrics } from './metric-config.js'
 import { assertProbeNamesDistinct, readProbes } from './probe-config.js'
 import type { RolloutSettings } from './settings.js'
+import { INPUTS } from './action-names.js'
 
 /**
  * Parses the traffic weights, e.g. `10, 25, 50, 100`. Each must be a plain number in (0, 100]
@@ -41,17 +42,17 @@ const PRIVILEGED_EVENTS = new Set(['pull_request_target', 'workflow_run'])
 
 export function readSettings(io: ActionIO, workspace: string): RolloutSettings {
   const event = io.env.GITHUB_EVENT_NAME ?? ''
-  if (PRIVILEGED_EVENTS.has(event) && !booleanInput(io, 'allow-privileged-events', false)) {
+  if (PRIVILEGED_EVENTS.has(event) && !booleanInput(io, INPUTS.allowPrivilegedEvents, false)) {
     throw new ConfigurationError(
       `Refusing to run on "${event}": the probe and metric files and the platform commands could come from a fork's code ` +
         'while the job holds a privileged token. Run the rollout from push, workflow_dispatch or a deployment job, or set ' +
         'allow-privileged-events: true if the checked-out code is trusted.'
     )
   }
-  const dryRun = booleanInput(io, 'dry-run', false)
-  const weights = parseWeights(io.getInput('steps'))
-  const stepDurationMs = durationInput(io, 'step-duration', '60s')
-  const intervalMs = durationInput(io, 'interval', '10s')
+  const dryRun = booleanInput(io, INPUTS.dryRun, false)
+  const weights = parseWeights(io.getInput(INPUTS.steps))
+  const stepDurationMs = durationInput(io, INPUTS.stepDuration, '60s')
+  const intervalMs = durationInput(io, INPUTS.interval, '10s')
   if (intervalMs > stepDurationMs) throw new ConfigurationError('Input "interval" is longer than "step-duration": each step needs at least one measurement.')
   const commands = {
     setWeight: commandInput(io, 'set-weight-command'),
@@ -62,12 +63,12 @@ export function readSettings(io: ActionIO, workspace: string): RolloutSettings {
     if (!commands.setWeight) throw new ConfigurationError('Input "set-weight-command" is required (or set dry-run: true): it shifts traffic to CANARY_WEIGHT percent.')
     if (!commands.rollback) throw new ConfigurationError('Input "rollback-command" is required (or set dry-run: true): without it a bad canary could not be undone.')
   }
-  const probesFile = io.getInput('probes-file')
-  const metricsFile = io.getInput('metrics-file')
+  const probesFile = io.getInput(INPUTS.probesFile)
+  const metricsFile = io.getInput(INPUTS.metricsFile)
   const probes = probesFile ? readProbes(loadYamlFile(resolveInWorkspace(workspace, probesFile, 'probes file'), probesFile)) : []
   let metrics = metricsFile ? readMetrics(loadYamlFile(resolveInWorkspace(workspace, metricsFile, 'metrics file'), metricsFile)) : undefined
   if (metrics) {
-    const url = io.getInput('prometheus-url') || metrics.prometheusUrl
+    const url = io.getInput(INPUTS.prometheusUrl) || metrics.prometheusUrl
     if (!url) throw new ConfigurationError(`${metricsFile} has metrics but no Prometheus: set the prometheus-url input or prometheus.url in the file.`)
     try {
       const parsed = new URL(url)
@@ -78,11 +79,11 @@ export function readSettings(io: ActionIO, workspace: string): RolloutSettings {
     metrics = { ...metrics, prometheusUrl: url }
     assertProbeNamesDistinct(probes, metrics.metrics.map((m) => m.name))
   }
-  const minMeasurements = integerInput(io, 'min-measurements', 1, { min: 1, max: 10_000 })
+  const minMeasurements = integerInput(io, INPUTS.minMeasurements, 1, { min: 1, max: 10_000 })
   const ticksPerStep = Math.ceil(stepDurationMs / intervalMs)
   if (minMeasurements > ticksPerStep) {
     throw new ConfigurationError(
-      `Input "min-measurements" is ${minMeasurements}, but a step of ${io.getInput('step-duration') || '60s'} measured every ${io.getInput('interval') || '10s'} takes only ${ticksPerStep} measurement(s), so no step could pass; lower it or lengthen step-duration.`
+      `Input "min-measurements" is ${minMeasurements}, but a step of ${io.getInput(INPUTS.stepDuration) || '60s'} measured every ${io.getInput(INPUTS.interval) || '10s'} takes only ${ticksPerStep} measurement(s), so no step could pass; lower it or lengthen step-duration.`
     )
   }
   if (probes.length === 0 && !metrics) {
@@ -93,18 +94,18 @@ export function readSettings(io: ActionIO, workspace: string): RolloutSettings {
     stepDurationMs,
     intervalMs,
     commands,
-    commandTimeoutMs: durationInput(io, 'command-timeout', '5m', { maxMs: 3_600_000 }),
+    commandTimeoutMs: durationInput(io, INPUTS.commandTimeout, '5m', { maxMs: 3_600_000 }),
     limits: {
-      failureLimit: integerInput(io, 'failure-limit', ARGO_DEFAULT_LIMITS.failureLimit, { min: -1, max: 10_000 }),
-      inconclusiveLimit: integerInput(io, 'inconclusive-limit', ARGO_DEFAULT_LIMITS.inconclusiveLimit, { min: -1, max: 10_000 }),
-      consecutiveErrorLimit: integerInput(io, 'consecutive-error-limit', ARGO_DEFAULT_LIMITS.consecutiveErrorLimit, { min: -1, max: 10_000 })
+      failureLimit: integerInput(io, INPUTS.failureLimit, ARGO_DEFAULT_LIMITS.failureLimit, { min: -1, max: 10_000 }),
+      inconclusiveLimit: integerInput(io, INPUTS.inconclusiveLimit, ARGO_DEFAULT_LIMITS.inconclusiveLimit, { min: -1, max: 10_000 }),
+      consecutiveErrorLimit: integerInput(io, INPUTS.consecutiveErrorLimit, ARGO_DEFAULT_LIMITS.consecutiveErrorLimit, { min: -1, max: 10_000 })
     },
     minMeasurements,
-    onInconclusive: choiceInput(io, 'on-inconclusive', ['hold', 'rollback'] as const, 'hold'),
-    onError: choiceInput(io, 'on-error', ['rollback', 'inconclusive'] as const, 'rollback'),
+    onInconclusive: choiceInput(io, INPUTS.onInconclusive, ['hold', 'rollback'] as const, 'hold'),
+    onError: choiceInput(io, INPUTS.onError, ['rollback', 'inconclusive'] as const, 'rollback'),
     dryRun,
-    rollbackAttempts: integerInput(io, 'rollback-attempts', 3, { min: 1, max: 20 }),
-    rollbackBackoffMs: durationInput(io, 'rollback-backoff', '2s', { maxMs: 600_000 }),
+    rollbackAttempts: integerInput(io, INPUTS.rollbackAttempts, 3, { min: 1, max: 20 }),
+    rollbackBackoffMs: durationInput(io, INPUTS.rollbackBackoff, '2s', { maxMs: 600_000 }),
     probes,
     metrics
   }
