@@ -17,22 +17,26 @@ interface FileData {
   branchesHit: number
   /** function key -> hit count */
   functions: Map<string, number>
-  /** line -> branch key -> hits, for new-branch coverage of changed lines */
+  /** line -> branch key -> hits, for new-branch coverage of changed lines (kept only when a change is known) */
   lineBranches: Map<number, Map<string, number>>
+  trackBranches: boolean
 }
 
-function newFile(): FileData {
-  return { lines: new Map(), branchesFound: 0, branchesHit: 0, functions: new Map(), lineBranches: new Map() }
+function newFile(ctx: ReadContext): FileData {
+  return { lines: new Map(), branchesFound: 0, branchesHit: 0, functions: new Map(), lineBranches: new Map(), trackBranches: ctx.changedLines !== undefined }
 }
 
-function hitCount(value: unknown, display: string, where: string): number {
+/** `where` is built only for the error: a string per line of a 10k-file report is needless garbage. */
+function hitCount(value: unknown, display: string, where: string | (() => string)): number {
+  if (typeof value === 'number' && value >= 0 && Number.isFinite(value)) return value
   const n = finiteNumber(value)
-  if (n === undefined || n < 0) throw new EvidenceError(display, 'malformed', `${where} is ${printable(JSON.stringify(value) ?? String(value), 40)}, not a hit count.`)
+  if (n === undefined || n < 0) throw new EvidenceError(display, 'malformed', `${typeof where === 'function' ? where() : where} is ${printable(JSON.stringify(value) ?? String(value), 40)}, not a hit count.`)
   return n
 }
 
 /** Records a branch of a line (keyed, so the same branch from two result sets adds up). */
 function lineBranch(f: FileData, line: number, key: string, hits: number): void {
+  if (!f.trackBranches) return
   let m = f.lineBranches.get(line)
   if (!m) {
     m = new Map()
@@ -76,7 +80,7 @@ function addLineArray(f: FileData, lines: unknown[], display: string, where: str
   lines.forEach((v, i) => {
     // null: not code; SimpleCov writes "ignored" for :nocov: lines.
     if (v === null || typeof v === 'string') return
-    const c = hitCount(v, display, `${where}[${i}]`)
+    const c = hitCount(v, display, () => `${where}[${i}]`)
     f.lines.set(i + 1, (f.lines.get(i + 1) ?? 0) + c)
   })
 }
@@ -102,7 +106,7 @@ export async function readSimpleCov(opened: OpenedEvidence, ctx: ReadContext): P
     }
     sets++
     for (const [path, cov] of ownEntries(set.coverage)) {
-      const f = files.get(path) ?? newFile()
+      const f = files.get(path) ?? newFile(ctx)
       files.set(path, f)
       const where = `${command}.coverage["${printable(path, 120)}"]`
       if (Array.isArray(cov)) {
@@ -155,23 +159,23 @@ export async function readGcovJson(opened: OpenedEvidence, ctx: ReadContext): Pr
   const files = new Map<string, FileData>()
   data.files.forEach((file, i) => {
     if (!isRecord(file) || typeof file.file !== 'string' || file.file === '') throw new EvidenceError(display, 'malformed', `files[${i}] has no "file" name.`)
-    const f = files.get(file.file) ?? newFile()
+    const f = files.get(file.file) ?? newFile(ctx)
     files.set(file.file, f)
     const lines = Array.isArray(file.lines) ? file.lines : []
     lines.forEach((l, j) => {
-      const where = `files[${i}].lines[${j}]`
-      if (!isRecord(l)) throw new EvidenceError(display, 'malformed', `${where} is not an object.`)
+      const where = () => `files[${i}].lines[${j}]`
+      if (!isRecord(l)) throw new EvidenceError(display, 'malformed', `${where()} is not an object.`)
       if (l['gcovr/noncode'] === true || l['gcovr/excluded'] === true) return
       const n = finiteNumber(l.line_number)
-      if (n === undefined || !Number.isInteger(n) || n < 1) throw new EvidenceError(display, 'malformed', `${where} has no line_number.`)
-      f.lines.set(n, (f.lines.get(n) ?? 0) + hitCount(l.count, display, `${where}.count`))
+      if (n === undefined || !Number.isInteger(n) || n < 1) throw new EvidenceError(display, 'malformed', `${where()} has no line_number.`)
+      f.lines.set(n, (f.lines.get(n) ?? 0) + hitCount(l.count, display, () => `${where()}.count`))
       if (Array.isArray(l.branches)) {
         l.branches.forEach((b, k) => {
-          if (!isRecord(b)) throw new EvidenceError(display, 'malformed', `${where}.branches[${k}] is not an object.`)
-          const hits = hitCount(b.count, display, `${where}.branches[${k}].count`)
+          if (!isRecord(b)) throw new EvidenceError(display, 'malformed', `${where()}.branches[${k}] is not an object.`)
+          const hits = hitCount(b.count, display, () => `${where()}.branches[${k}].count`)
           f.branchesFound++
           if (hits > 0) f.branchesHit++
-          lineBranch(f, n, `${i}:${j}:${k}`, hits)
+          if (f.trackBranches) lineBranch(f, n, `${i}:${j}:${k}`, hits)
         })
       }
     })
@@ -183,6 +187,8 @@ export async function readGcovJson(opened: OpenedEvidence, ctx: ReadContext): Pr
       const n = hitCount(fn.execution_count ?? fn.count ?? 0, display, `files[${i}].functions[${j}].execution_count`)
       f.functions.set(key, (f.functions.get(key) ?? 0) + n)
     })
+    // Let the parsed entry go as soon as it is counted: a 10k-file report's peak stays lower.
+    ;(data.files as unknown[])[i] = undefined
   })
   return finish(new CoverageAccumulator(display, ctx), files)
 }
@@ -203,7 +209,7 @@ export async function readCoveralls(opened: OpenedEvidence, ctx: ReadContext): P
   data.source_files.forEach((s, i) => {
     if (!isRecord(s) || typeof s.name !== 'string' || s.name === '') throw new EvidenceError(display, 'malformed', `source_files[${i}] has no "name".`)
     if (!Array.isArray(s.coverage)) throw new EvidenceError(display, 'malformed', `source_files[${i}] ("${printable(s.name, 120)}") has no "coverage" array.`)
-    const f = files.get(s.name) ?? newFile()
+    const f = files.get(s.name) ?? newFile(ctx)
     files.set(s.name, f)
     addLineArray(f, s.coverage, display, `source_files[${i}].coverage`)
     if (Array.isArray(s.branches)) {
