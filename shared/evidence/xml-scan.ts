@@ -71,8 +71,8 @@ const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '
  * Attribute maps: no prototype properties (an attribute named `__proto__` or `toString` is just an
  * attribute), and unlike Object.create(null) objects, V8 gives them fast properties.
  */
-function Attributes(): void {}
-Attributes.prototype = Object.create(null)
+const Attributes = function Attributes() {} as unknown as new () => Record<string, string>
+Attributes.prototype = Object.create(null) as Record<string, string>
 /**
  * The common attribute in one native regex step: whitespace, an ASCII name, `=`, and a quoted
  * value with no reference, `<`, or control character. Anything else takes the general path.
@@ -272,7 +272,7 @@ export class XmlScanner {
     if (nameEnd === start + 1) this.fail('disallowed character in tag name')
     if (this.seenRoot && this.stack.length === 0) this.fail('documents may contain only one root')
     const name = buf.slice(start + 1, nameEnd)
-    const attributes: Record<string, string> = new Attributes() as Record<string, string>
+    const attributes: Record<string, string> = new Attributes()
     let i = nameEnd
     for (;;) {
       SIMPLE_ATTRIBUTE.lastIndex = i
