@@ -42,6 +42,7 @@ import { printable, workspaceRelative } from '../../shared/safe-path.js'
 import { redact } from '../../shared/redact.js'
 import { defaultGitHub, type GitHubFactory } from '../../shared/runner.js'
 import { writeJsonInside } from '../../shared/report/write.js'
+import { INPUTS, OUTPUTS, STEP_OUTPUTS } from './names.js'
 
 const NAME = 'mutation-gate'
 
@@ -60,19 +61,19 @@ export interface MutationGateInputs {
 }
 
 export function readInputs(io: ActionIO): MutationGateInputs {
-  const shardRaw = io.getInput('shard')
+  const shardRaw = io.getInput(INPUTS.shard)
   const inputs: MutationGateInputs = {
-    report: io.getInput('report'),
-    tool: choiceInput(io, 'tool', TOOLS, 'auto'),
-    threshold: percentInput(io, 'threshold'),
-    baseline: io.getInput('baseline'),
-    maxDrop: percentInput(io, 'max-drop') ?? 0,
-    changedOnly: booleanInput(io, 'changed-only', false),
-    incremental: incrementalFile(io.getInput('incremental')),
+    report: io.getInput(INPUTS.report),
+    tool: choiceInput(io, INPUTS.tool, TOOLS, 'auto'),
+    threshold: percentInput(io, INPUTS.threshold),
+    baseline: io.getInput(INPUTS.baseline),
+    maxDrop: percentInput(io, INPUTS.maxDrop) ?? 0,
+    changedOnly: booleanInput(io, INPUTS.changedOnly, false),
+    incremental: incrementalFile(io.getInput(INPUTS.incremental)),
     shard: shardRaw === '' ? undefined : parseShardSpec(shardRaw),
-    merge: io.getInput('merge'),
-    checkRun: booleanInput(io, 'check-run', false),
-    token: io.getInput('token')
+    merge: io.getInput(INPUTS.merge),
+    checkRun: booleanInput(io, INPUTS.checkRun, false),
+    token: io.getInput(INPUTS.token)
   }
   if (inputs.shard && inputs.merge) throw new ConfigurationError('Inputs "shard" and "merge" are both set: a shard job runs and records one shard; the merge job combines them. Set one.')
   if (!inputs.merge && inputs.report === '') throw new ConfigurationError('Input "report" is empty: give the path or glob of the mutation report (e.g. reports/mutation/mutation.json).')
@@ -101,7 +102,7 @@ export async function run(deps: MutationGateDeps = {}): Promise<void> {
     } catch (error) {
       if (!(error instanceof EvidenceError) && !(error instanceof ConfigurationError)) throw error
       // The run fails closed with a clear message, and the summary says why.
-      io.setOutput('passed', 'false')
+      io.setOutput(OUTPUTS.passed, 'false')
       io.appendSummary(`## Mutation gate failed\n\n${escapeMarkdown(error.message, 2000)}\n`)
       if (error instanceof ConfigurationError) throw error
       io.setFailed(`${NAME}: ${error.message}`)
@@ -117,7 +118,7 @@ export async function run(deps: MutationGateDeps = {}): Promise<void> {
 function refusePrivilegedEvent(io: ActionIO): void {
   const event = io.env.GITHUB_EVENT_NAME ?? ''
   if (!PRIVILEGED_EVENTS.has(event)) return
-  if (booleanInput(io, 'allow-privileged-events', false)) {
+  if (booleanInput(io, INPUTS.allowPrivilegedEvents, false)) {
     io.warning(`mutation-gate runs on ${event} because allow-privileged-events is true: the incremental cache is not saved on this event.`)
     return
   }
@@ -135,7 +136,7 @@ async function prepare(io: ActionIO, deps: MutationGateDeps): Promise<void> {
   const inputs = readInputs(io)
   const root = deps.workspace ?? workspaceOf(io)
   const mutate = inputs.shard ? inputs.shard.targets.map(formatTarget).join(',') : ''
-  io.setOutput('mutate', mutate)
+  io.setOutput(STEP_OUTPUTS.mutate, mutate)
   if (inputs.shard) io.info(`Shard ${inputs.shard.shard} of ${inputs.shard.of}: ${mutate || '(no targets given; the command chooses)'}`)
   if (inputs.incremental) {
     const keys = incrementalKeys(io.env, readEvent(io.env), shardScope(inputs.shard))
@@ -272,15 +273,15 @@ async function evaluate(io: ActionIO, deps: MutationGateDeps): Promise<void> {
   }
 
   const m = evaluation.metrics
-  io.setOutput('score', evaluation.score === undefined ? '' : formatScore(evaluation.score))
-  io.setOutput('changed-score', evaluation.changedScore === undefined ? '' : formatScore(evaluation.changedScore))
-  io.setOutput('killed', m.get('mutation.killed') ?? 0)
-  io.setOutput('survived', m.get('mutation.survived') ?? 0)
-  io.setOutput('no-coverage', m.get('mutation.no_coverage') ?? 0)
-  io.setOutput('timeout', m.get('mutation.timeout') ?? 0)
-  io.setOutput('total', m.get('mutation.total') ?? 0)
-  io.setOutput('passed', evaluation.passed ? 'true' : 'false')
-  io.setOutput('report', reportOutput)
+  io.setOutput(OUTPUTS.score, evaluation.score === undefined ? '' : formatScore(evaluation.score))
+  io.setOutput(OUTPUTS.changedScore, evaluation.changedScore === undefined ? '' : formatScore(evaluation.changedScore))
+  io.setOutput(OUTPUTS.killed, m.get('mutation.killed') ?? 0)
+  io.setOutput(OUTPUTS.survived, m.get('mutation.survived') ?? 0)
+  io.setOutput(OUTPUTS.noCoverage, m.get('mutation.no_coverage') ?? 0)
+  io.setOutput(OUTPUTS.timeout, m.get('mutation.timeout') ?? 0)
+  io.setOutput(OUTPUTS.total, m.get('mutation.total') ?? 0)
+  io.setOutput(OUTPUTS.passed, evaluation.passed ? 'true' : 'false')
+  io.setOutput(OUTPUTS.report, reportOutput)
 
   const score = evaluation.score === undefined ? 'undefined' : `${formatScore(evaluation.score)}%`
   io.info(`Mutation score ${score}${evaluation.changedScore !== undefined ? `, changed lines ${formatScore(evaluation.changedScore)}%` : ''} (${loaded.sources.join(', ')}).`)

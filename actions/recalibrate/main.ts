@@ -24,6 +24,7 @@ import {
 import { defaultBranch, fetchHistory, fetchPullRecords, upsertPullRequest, type PullRequestOutcome } from '../../shared/recalibrate/github.js'
 import { DEFAULT_GRAPH_PATH } from '../../shared/graph/model.js'
 import { defaultGitHub, defaultUpload, type ArtifactUploader, type GitHubFactory } from '../../shared/runner.js'
+import { INPUTS, OUTPUTS } from './names.js'
 
 
 export interface RecalibrateDeps {
@@ -52,45 +53,45 @@ export async function run(deps: RecalibrateDeps = {}): Promise<void> {
   await runAction('recalibrate', io, async () => {
     const now = (deps.now ?? (() => new Date()))()
     const root = workspaceOf(io)
-    const graphPath = io.getInput('graph') || DEFAULT_GRAPH_PATH
-    const baselinePath = io.getInput('baseline') || undefined
-    const waiversPath = io.getInput('waivers') || undefined
-    const dryRun = booleanInput(io, 'dry-run', false)
-    const withEngineering = booleanInput(io, 'engineering-metrics', true)
-    const uploadDashboard = booleanInput(io, 'upload-dashboard', true)
-    const margin = parseMargin(io.getInput('margin') || '1%')
-    const maxRuns = integerInput(io, 'max-runs', 30, { min: 1, max: 500 })
-    const minRuns = integerInput(io, 'min-runs', 5, { min: 1, max: 500 })
-    const windowDays = integerInput(io, 'window-days', 30, { min: 1, max: 366 })
-    const expiringDays = integerInput(io, 'expiring-days', 14, { min: 0, max: 366 })
-    const maxAge = integerInput(io, 'max-calibration-age-days', 35, { min: 1, max: 3660 })
-    const maxPulls = integerInput(io, 'max-pull-requests', 50, { min: 1, max: 1000 })
-    const deploymentSources = listInput(io, 'deployments').map((s) => s.toLowerCase())
+    const graphPath = io.getInput(INPUTS.graph) || DEFAULT_GRAPH_PATH
+    const baselinePath = io.getInput(INPUTS.baseline) || undefined
+    const waiversPath = io.getInput(INPUTS.waivers) || undefined
+    const dryRun = booleanInput(io, INPUTS.dryRun, false)
+    const withEngineering = booleanInput(io, INPUTS.engineeringMetrics, true)
+    const uploadDashboard = booleanInput(io, INPUTS.uploadDashboard, true)
+    const margin = parseMargin(io.getInput(INPUTS.margin) || '1%')
+    const maxRuns = integerInput(io, INPUTS.maxRuns, 30, { min: 1, max: 500 })
+    const minRuns = integerInput(io, INPUTS.minRuns, 5, { min: 1, max: 500 })
+    const windowDays = integerInput(io, INPUTS.windowDays, 30, { min: 1, max: 366 })
+    const expiringDays = integerInput(io, INPUTS.expiringDays, 14, { min: 0, max: 366 })
+    const maxAge = integerInput(io, INPUTS.maxCalibrationAgeDays, 35, { min: 1, max: 3660 })
+    const maxPulls = integerInput(io, INPUTS.maxPullRequests, 50, { min: 1, max: 1000 })
+    const deploymentSources = listInput(io, INPUTS.deployments).map((s) => s.toLowerCase())
     for (const s of deploymentSources) {
       if (!DEPLOYMENT_SOURCES.includes(s as (typeof DEPLOYMENT_SOURCES)[number])) {
         throw new ConfigurationError(`Input "deployments" names "${s.slice(0, 40)}"; use a list of ${DEPLOYMENT_SOURCES.join(', ')} (canary reports are always read).`)
       }
     }
-    const deploymentEnvironment = io.getInput('deployment-environment').trim()
-    const incidentLabel = io.getInput('incident-label').trim()
-    const prBranch = io.getInput('pr-branch') || 'flow-actions/recalibrate'
+    const deploymentEnvironment = io.getInput(INPUTS.deploymentEnvironment).trim()
+    const incidentLabel = io.getInput(INPUTS.incidentLabel).trim()
+    const prBranch = io.getInput(INPUTS.prBranch) || 'flow-actions/recalibrate'
     if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,200}$/.test(prBranch) || prBranch.includes('..')) {
       throw new ConfigurationError(`Input "pr-branch" is not a valid branch name: "${prBranch.slice(0, 60)}".`)
     }
     const patterns = io
-      .getInput('artifact-pattern')
+      .getInput(INPUTS.artifactPattern)
       .split(/\r?\n|,/)
       .map((s) => s.trim())
       .filter(Boolean)
     // An allow-list: only runs of these events on the branch are history (docs/security.md).
-    const events = listInput(io, 'history-events')
+    const events = listInput(io, INPUTS.historyEvents)
     const badEvent = events.find((e) => !/^[a-z_]{1,64}$/.test(e))
     if (badEvent !== undefined) throw new ConfigurationError(`Input "history-events" holds "${badEvent.slice(0, 60)}", which is not an event name (e.g. push, schedule, workflow_dispatch).`)
-    const progressPath = io.getInput('progress') || 'PROGRESS.md'
+    const progressPath = io.getInput(INPUTS.progress) || 'PROGRESS.md'
     resolveInWorkspace(root, progressPath, 'progress file')
     // Checked before any request, so a bad path is a configuration error and not a network wait.
-    if (io.getInput('history-path')) resolveInWorkspace(root, io.getInput('history-path'), 'history path')
-    const token = io.getInput('token')
+    if (io.getInput(INPUTS.historyPath)) resolveInWorkspace(root, io.getInput(INPUTS.historyPath), 'history path')
+    const token = io.getInput(INPUTS.token)
     if (!token) {
       throw new ConfigurationError('Input "token" is empty: recalibrate reads workflow runs and artifacts through the GitHub API; pass a token (the default is the workflow token, github.token).')
     }
@@ -98,18 +99,18 @@ export async function run(deps: RecalibrateDeps = {}): Promise<void> {
     const ref = repository(io)
     const client = await (deps.github ?? defaultGitHub)(token, (m) => io.info(m))
 
-    const branch = io.getInput('branch') || (await defaultBranch(client, ref))
+    const branch = io.getInput(INPUTS.branch) || (await defaultBranch(client, ref))
     const entries: HistoryEntry[] = []
     const problems: HistoryProblem[] = []
     const fetched = await io.group(`Reading flow reports from runs on ${branch}`, async () => {
-      const h = await fetchHistory(client, { ...ref, branch, workflow: io.getInput('workflow') || undefined, maxRuns, patterns, events })
+      const h = await fetchHistory(client, { ...ref, branch, workflow: io.getInput(INPUTS.workflow) || undefined, maxRuns, patterns, events })
       io.info(`${h.entries.length} report(s) from ${h.artifacts} artifact(s) of ${h.runs} run(s).`)
       for (const r of h.ignored) io.info(`Ignored run ${r.runId} (${r.event}): ${r.reason}; its artifacts are not used as history.`)
       return h
     })
     entries.push(...fetched.entries)
     problems.push(...fetched.problems)
-    const localHistory = io.getInput('history-path')
+    const localHistory = io.getInput(INPUTS.historyPath)
     if (localHistory) {
       const local = readHistoryFolder(root, localHistory)
       io.info(`${local.entries.length} report(s) from ${localHistory}.`)
@@ -205,14 +206,14 @@ export async function run(deps: RecalibrateDeps = {}): Promise<void> {
         io.warning(`The dashboard could not be uploaded as an artifact: ${errorMessage(error)}`)
       }
     }
-    io.setOutput('proposals', result.proposals.length)
-    io.setOutput('pull-request', pr?.url ?? '')
-    io.setOutput('pull-request-number', pr ? String(pr.number) : '')
-    io.setOutput('dashboard', written.dashboard)
-    io.setOutput('progress', written.progress)
-    io.setOutput('report', written.json)
-    io.setOutput('flaky-tests', result.flaky.length)
-    io.setOutput('concerns', result.concerns.length)
+    io.setOutput(OUTPUTS.proposals, result.proposals.length)
+    io.setOutput(OUTPUTS.pullRequest, pr?.url ?? '')
+    io.setOutput(OUTPUTS.pullRequestNumber, pr ? String(pr.number) : '')
+    io.setOutput(OUTPUTS.dashboard, written.dashboard)
+    io.setOutput(OUTPUTS.progress, written.progress)
+    io.setOutput(OUTPUTS.report, written.json)
+    io.setOutput(OUTPUTS.flakyTests, result.flaky.length)
+    io.setOutput(OUTPUTS.concerns, result.concerns.length)
     if (prError) throw new ConfigurationError(`the proposal could not be opened as a pull request: ${errorMessage(prError)}. The job needs contents: write and pull-requests: write.`)
   })
 }
