@@ -13,7 +13,7 @@
  *   benchPeers()                    returns the rows for bench/run.ts
  */
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -33,7 +33,6 @@ type Task =
   | 'cobertura-xml2js'
   | 'lcov-ours'
   | 'lcov-parse'
-
 
 async function lcovParse(text: string): Promise<unknown> {
   // lcov-parse is CommonJS without type declarations.
@@ -79,7 +78,9 @@ async function runTask(task: Task, file: string): Promise<number> {
 
 /** Our readers are timed by bench/readers.ts's child, exactly as in its own rows. */
 function best(task: Task, file: string, runs: number): ChildResult {
-  return bestOf(runs, () => runChild(task.endsWith('-ours') ? READERS_SCRIPT : THIS_FILE, task, file))
+  return bestOf(runs, () =>
+    runChild(task.endsWith('-ours') ? READERS_SCRIPT : THIS_FILE, task, file)
+  )
 }
 
 /** A Cobertura report of `classes` files with 40 lines each, as coverage.py and Istanbul write it. */
@@ -99,33 +100,143 @@ function* coberturaLines(classes: number): Generator<string> {
   yield '</packages>\n</coverage>\n'
 }
 
-/** Wall time of the bundled check-gates on examples/ at staging, started as the runner starts it. */
-function checkGatesRun(): number {
+/**
+ * Written into the process before the bundle loads (`--import`): its max RSS, to a file, on exit.
+ * The bundle itself is unchanged and started as the runner starts it.
+ */
+const RSS_ON_EXIT = `data:text/javascript,${encodeURIComponent(
+  "import { writeFileSync } from 'node:fs'; process.on('exit', () => writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)))"
+)}`
+
+/**
+ * Wall time of the bundled check-gates on `workspace` (examples/ or a copy of it) at staging,
+ * started as the runner starts it; with `rss`, also its peak RSS and what it printed.
+ */
+function checkGatesRun(
+  workspace = path.join(ROOT, 'examples'),
+  rss = false
+): { ms: number; maxRssMb: number; stdout: string } {
   const bundle = path.join(ROOT, 'dist', 'check-gates', 'index.js')
-  const examples = path.join(ROOT, 'examples')
   const temp = mkdtempSync(path.join(tmpdir(), 'bench-gates-'))
+  const rssFile = path.join(temp, 'max-rss')
   try {
     const started = performance.now()
+    let stdout = ''
     try {
-      execFileSync(process.execPath, [bundle], {
-        cwd: examples,
-        stdio: 'ignore',
+      stdout = execFileSync(process.execPath, [...(rss ? ['--import', RSS_ON_EXIT] : []), bundle], {
+        cwd: workspace,
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+        stdio: ['ignore', 'pipe', 'ignore'],
         env: {
           PATH: process.env.PATH,
-          GITHUB_WORKSPACE: examples,
+          GITHUB_WORKSPACE: workspace,
           RUNNER_TEMP: temp,
           INPUT_STAGE: 'staging',
           'INPUT_UPLOAD-REPORT': 'false',
-          GITHUB_EVENT_NAME: 'push'
+          GITHUB_EVENT_NAME: 'push',
+          ...(rss ? { BENCH_RSS_FILE: rssFile } : {})
         }
       })
     } catch (error) {
       // A failing verdict exits 1; the measurement is of the whole run either way.
       if ((error as { status?: number }).status !== 1) throw error
+      stdout = String((error as { stdout?: unknown }).stdout ?? '')
     }
-    return performance.now() - started
+    const ms = performance.now() - started
+    return { ms, maxRssMb: rss ? Number(readFileSync(rssFile, 'utf8')) / 1024 : Number.NaN, stdout }
   } finally {
     rmSync(temp, { recursive: true, force: true })
+  }
+}
+
+/** A copy of examples/ whose reports/junit.xml is `junit`: the whole action on a big report. */
+function examplesWith(junit: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-examples-'))
+  cpSync(path.join(ROOT, 'examples'), dir, { recursive: true })
+  copyFileSync(junit, path.join(dir, 'reports', 'junit.xml'))
+  return dir
+}
+
+/** Wall time of a plain Node process that only parses `file` with xml-js, as mikepenz/action-junit-report does. */
+function xmlJsAloneRun(file: string): number {
+  const code = `JSON.parse(require('xml-js').xml2json(require('node:fs').readFileSync(${JSON.stringify(file)}, 'utf8'), { compact: true }))`
+  const started = performance.now()
+  execFileSync(process.execPath, ['-e', code], { cwd: ROOT, stdio: 'ignore' })
+  return performance.now() - started
+}
+
+/**
+ * The whole check-gates action on examples/ with a 100k-testcase JUnit report against xml-js
+ * parsing that report alone, both as fresh processes, interleaved, best of three; and the whole
+ * action's peak RSS on 1M testcases (issue 16, DESIGN.md section 8).
+ */
+async function wholeActionRows(dir: string, junit100k: string): Promise<BenchRow[]> {
+  const junit1m = path.join(dir, 'junit-1m.xml')
+  await writeLines(junit1m, junitLines(1_000_000))
+  const small = examplesWith(junit100k)
+  const big = examplesWith(junit1m)
+  try {
+    let gates = { ms: Number.POSITIVE_INFINITY, maxRssMb: 0, stdout: '' }
+    let xmlJs = Number.POSITIVE_INFINITY
+    for (let i = 0; i < 3; i++) {
+      const g = checkGatesRun(small, true)
+      if (!g.stdout.includes('100000'))
+        throw new Error('check-gates did not report the 100,000 tests of the generated JUnit file')
+      gates = { ...g, ms: Math.min(gates.ms, g.ms), maxRssMb: Math.max(gates.maxRssMb, g.maxRssMb) }
+      xmlJs = Math.min(xmlJs, xmlJsAloneRun(junit100k))
+    }
+    const million = checkGatesRun(big, true)
+    if (!million.stdout.includes('1000000'))
+      throw new Error('check-gates did not report the 1,000,000 tests of the generated JUnit file')
+    return [
+      {
+        name: 'JUnit 100k: whole check-gates run (bundle, fresh process)',
+        value: round(gates.ms),
+        unit: 'ms',
+        bar: 'info',
+        ok: true
+      },
+      {
+        name: 'JUnit 100k: xml-js parsing the file alone (fresh process)',
+        value: round(xmlJs),
+        unit: 'ms',
+        bar: 'info',
+        ok: true
+      },
+      {
+        name: 'JUnit 100k: xml-js alone / whole check-gates run',
+        value: round(xmlJs / gates.ms, 2),
+        unit: 'x',
+        bar: '>= 5',
+        ok: xmlJs / gates.ms >= 5
+      },
+      {
+        name: 'JUnit 100k: whole check-gates run peak RSS',
+        value: round(gates.maxRssMb),
+        unit: 'MB',
+        bar: 'info',
+        ok: true
+      },
+      {
+        name: 'JUnit 1M: whole check-gates run (bundle, fresh process)',
+        value: round(million.ms),
+        unit: 'ms',
+        bar: 'info',
+        ok: true
+      },
+      {
+        name: 'JUnit 1M: whole check-gates run peak RSS',
+        value: round(million.maxRssMb),
+        unit: 'MB',
+        bar: '< 150',
+        ok: million.maxRssMb < 150
+      }
+    ]
+  } finally {
+    rmSync(small, { recursive: true, force: true })
+    rmSync(big, { recursive: true, force: true })
+    rmSync(junit1m, { force: true })
   }
 }
 
@@ -231,7 +342,7 @@ export async function benchPeers(): Promise<BenchRow[]> {
     // A whole check-gates run (graph, every evidence file, gates, report, summary) against only
     // parsing the example's JUnit, Cobertura and lcov files with the peers' parsers, both in fresh processes.
     const examples = path.join(ROOT, 'examples')
-    const gates = Math.min(...Array.from({ length: 5 }, () => checkGatesRun()))
+    const gates = Math.min(...Array.from({ length: 5 }, () => checkGatesRun().ms))
     const peersAlone = {
       wallMs: Math.min(...Array.from({ length: 5 }, () => peersAloneRun(examples)))
     }
@@ -256,6 +367,7 @@ export async function benchPeers(): Promise<BenchRow[]> {
       bar: 'info',
       ok: true
     })
+    rows.push(...(await wholeActionRows(dir, junit)))
     return rows
   } finally {
     rmSync(dir, { recursive: true, force: true })

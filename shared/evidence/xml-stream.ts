@@ -98,7 +98,11 @@ async function locateXmlError(
   maxBytes: number
 ): Promise<{ message: string; line?: number } | undefined> {
   try {
-    const { SaxesParser } = await import('saxes')
+    // saxes is CommonJS: in the bundle its exports sit on the default export.
+    const saxes = await import('saxes')
+    const { SaxesParser } = (saxes as Partial<typeof saxes>).SaxesParser
+      ? saxes
+      : (saxes as unknown as { default: typeof saxes }).default
     const handle = await fsp.open(
       opened.absolute,
       constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK
