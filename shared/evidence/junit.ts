@@ -281,11 +281,24 @@ export async function readJUnit(opened: OpenedEvidence, ctx: ReadContext): Promi
     const declaredBad = (suite.failures ?? 0) + (suite.errors ?? 0)
     if (suite.counted === 0 && (suite.tests ?? 0) + declaredBad > 0) {
       countFromAttributes(suite)
+    } else if (declaredBad > suite.failureMarks + suite.errorMarks && suite.failureMarks + suite.errorMarks > 0) {
+      // Failures are recorded, so the tests fail either way; the counts follow the testcases, as the
+      // peers count them (mikepenz's flaky_with_classname_file.xml declares 3 and shows 2), and the
+      // disagreement is reported rather than silently dropped.
+      if (ctx.findings.wants()) {
+        ctx.findings.add({
+          file: display,
+          title: `Inconsistent counts: ${suite.label}`,
+          message: `${suite.label} declares ${suite.failures ?? 0} failures and ${suite.errors ?? 0} errors, but its testcases show ${suite.failureMarks + suite.errorMarks}; the testcases are counted.`,
+          level: 'warning',
+          kind: 'test-failure'
+        })
+      }
     } else if (declaredBad > suite.failureMarks + suite.errorMarks) {
       throw new EvidenceError(
         display,
         'malformed',
-        `${suite.label} declares ${suite.failures ?? 0} failures and ${suite.errors ?? 0} errors, but its testcases show only ${suite.failureMarks + suite.errorMarks}; the report is inconsistent (testcases lost, or failures outside any testcase), so it is not read as passing. Regenerate it, or fix the tool that writes it.`
+        `${suite.label} declares ${suite.failures ?? 0} failures and ${suite.errors ?? 0} errors, but its testcases show only ${suite.failureMarks + suite.errorMarks}; the report is inconsistent (testcases lost, or failures outside any testcase), so it is not read as passing (its testcases show no failure at all). Regenerate it, or fix the tool that writes it.`
       )
     }
     const parent = suites[suites.length - 1] ?? orphan
