@@ -42,7 +42,10 @@ export async function run(deps: VerifyDeps = {}): Promise<void> {
       'upload-report': input['upload-report'],
       comment: input.comment,
       token: input.token,
-      'fail-on': input['fail-on']
+      'fail-on': input['fail-on'],
+      'policy-source': input['policy-source'],
+      'dismiss-stale': input['dismiss-stale'],
+      'check-run': input['check-run']
     },
     {},
     (name, value) => {

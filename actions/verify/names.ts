@@ -12,6 +12,9 @@ export const INPUTS = {
   comment: 'comment',
   token: 'token',
   failOn: 'fail-on',
+  policySource: 'policy-source',
+  dismissStale: 'dismiss-stale',
+  checkRun: 'check-run',
   diagram: 'diagram'
 } as const
 
