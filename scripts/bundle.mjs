@@ -1,7 +1,7 @@
 // Builds every action in ONE esbuild pass with code splitting, so code they share is emitted once,
 // in dist/chunks/, and each entry loads only the chunks it imports (as github/codeql-action's
-// build.mjs shares one build between its actions). The CLI is built in a second pass as one
-// self-contained file, because the npm package ships dist/cli/ alone. Entries are discovered:
+// build.mjs shares one build between its actions). The CLI is built in a second pass with its own
+// chunks under dist/cli/, because the npm package ships dist/cli/ alone. Entries are discovered:
 //   actions/<name>/index.ts -> dist/<name>/index.js
 //   actions/<name>/post.ts  -> dist/<name>/post/index.js
 //   cli/index.ts            -> dist/cli/index.js
@@ -57,7 +57,19 @@ const common = {
   logLevel: 'warning'
 }
 const actions = await esbuild.build({ ...common, entryPoints: discover(), splitting: true, chunkNames: 'chunks/[name]-[hash]' })
-const cliBuild = await esbuild.build({ ...common, entryPoints: { 'cli/index': path.join(root, 'cli', 'index.ts') }, splitting: false })
+// The CLI never uploads artifacts or uses the Actions cache (flow verify runs check-gates with
+// upload-report off), so those clients, a megabyte and a half with their Azure SDK, stay out of it.
+// If a code path ever reached them, the import would fail loudly, never silently pass.
+const CLI_EXTERNAL = ['@actions/artifact', '@actions/cache']
+// Split like the actions, into dist/cli/chunks/, so what only some commands use (the GitHub
+// client and its HTTP stack) loads only when they use it; the npm package ships dist/cli/ whole.
+const cliBuild = await esbuild.build({
+  ...common,
+  entryPoints: { 'cli/index': path.join(root, 'cli', 'index.ts') },
+  splitting: true,
+  chunkNames: 'cli/chunks/[name]-[hash]',
+  external: CLI_EXTERNAL
+})
 const result = { metafile: { outputs: { ...actions.metafile.outputs, ...cliBuild.metafile.outputs } } }
 writeFileSync(path.join(distDir, 'package.json'), '{"type":"module"}\n')
 const cli = path.join(distDir, 'cli', 'index.js')
