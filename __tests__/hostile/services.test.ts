@@ -132,6 +132,8 @@ describe('GitHub API faults on the sticky comment (check-gates)', () => {
   it('5xx that persists: a warning after bounded retries, the verdict (failed) unchanged', async () => {
     const { io, deps, sleeps } = setup({}, { 'reports/junit.xml': junitWith(['breaks']) })
     user403()
+    // The change (for changes.* and new-code coverage) reads fine; the comment is what fails.
+    nock(API).get('/repos/o/r/pulls/7/files').query(true).reply(200, [])
     nock(API).get(COMMENTS).query(true).times(10).reply(500, { message: 'boom' })
     await checkGates(deps)
     expect(sleeps.length).toBeLessThanOrEqual(5)
