@@ -11,6 +11,7 @@ const ACTIONS: Array<{ action: string; yml: string; names: string; readers: stri
   { action: 'verify', yml: 'action.yml', names: 'actions/verify/names.ts', readers: ['actions/verify/main.ts'] },
   { action: 'validate-graph', yml: 'validate-graph/action.yml', names: 'actions/validate-graph/names.ts', readers: ['actions/validate-graph/main.ts'] },
   { action: 'render-diagram', yml: 'render-diagram/action.yml', names: 'actions/render-diagram/names.ts', readers: ['actions/render-diagram/main.ts'] },
+  { action: 'check-gates', yml: 'check-gates/action.yml', names: 'actions/check-gates/names.ts', readers: ['actions/check-gates/main.ts', 'actions/check-gates/policy.ts'] },
   { action: 'mutation-gate', yml: 'mutation-gate/action.yml', names: 'actions/mutation-gate/names.ts', readers: ['actions/mutation-gate/main.ts'] },
   { action: 'recalibrate', yml: 'recalibrate/action.yml', names: 'actions/recalibrate/names.ts', readers: ['actions/recalibrate/main.ts'] },
   {

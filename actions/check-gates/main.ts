@@ -18,6 +18,7 @@ import { redact } from '../../shared/redact.js'
 import { writeFileInside } from '../../shared/safe-path.js'
 import { DEFAULT_GRAPH_PATH } from '../../shared/graph/model.js'
 import { defaultGitHub, defaultUpload, type ArtifactUploader, type GitHubFactory } from '../../shared/runner.js'
+import { INPUTS, OUTPUTS } from './names.js'
 
 export interface CheckGatesInputs {
   graph: string
@@ -37,23 +38,23 @@ export interface CheckGatesInputs {
 }
 
 export function readInputs(io: ActionIO): CheckGatesInputs {
-  const stage = io.getInput('stage')
+  const stage = io.getInput(INPUTS.stage)
   if (stage === '') throw new ConfigurationError('Input "stage" is required: name the target stage, e.g. dev, staging or production.')
   return {
-    graph: io.getInput('graph') || DEFAULT_GRAPH_PATH,
+    graph: io.getInput(INPUTS.graph) || DEFAULT_GRAPH_PATH,
     stage,
-    gates: listInput(io, 'gates'),
-    evidence: io.getInput('evidence'),
-    waivers: io.getInput('waivers'),
-    baseline: io.getInput('baseline').split(/\r?\n/).map((b) => b.trim()).filter(Boolean),
-    report: io.getInput('report'),
-    uploadReport: booleanInput(io, 'upload-report', true),
-    comment: booleanInput(io, 'comment', false),
-    checkRun: booleanInput(io, 'check-run', false),
-    policySource: choiceInput(io, 'policy-source', ['base', 'head'] as const, 'base'),
-    dismissStale: booleanInput(io, 'dismiss-stale', true),
-    token: io.getInput('token'),
-    failOn: choiceInput(io, 'fail-on', ['error', 'warn', 'never'] as const, 'error')
+    gates: listInput(io, INPUTS.gates),
+    evidence: io.getInput(INPUTS.evidence),
+    waivers: io.getInput(INPUTS.waivers),
+    baseline: io.getInput(INPUTS.baseline).split(/\r?\n/).map((b) => b.trim()).filter(Boolean),
+    report: io.getInput(INPUTS.report),
+    uploadReport: booleanInput(io, INPUTS.uploadReport, true),
+    comment: booleanInput(io, INPUTS.comment, false),
+    checkRun: booleanInput(io, INPUTS.checkRun, false),
+    policySource: choiceInput(io, INPUTS.policySource, ['base', 'head'] as const, 'base'),
+    dismissStale: booleanInput(io, INPUTS.dismissStale, true),
+    token: io.getInput(INPUTS.token),
+    failOn: choiceInput(io, INPUTS.failOn, ['error', 'warn', 'never'] as const, 'error')
   }
 }
 
@@ -78,7 +79,7 @@ export async function run(deps: CheckGatesDeps = {}): Promise<void> {
       await checkGates(io, now(), deps)
     } catch (error) {
       // The outputs and summary still say what happened, so a later step never reads a stale pass.
-      io.setOutput('passed', false)
+      io.setOutput(OUTPUTS.passed, false)
       io.appendSummary(`## 💥 check-gates could not evaluate the gates\n\n${escapeMarkdown(errorMessage(error), 2000)}\n`)
       throw error
     }
@@ -170,10 +171,10 @@ async function checkGates(io: ActionIO, now: Date, deps: CheckGatesDeps): Promis
   printInert(io, renderTerminalReport(report), 'check-gates')
 
   const failing = failingGates(report)
-  io.setOutput('passed', report.verdict === 'passed')
-  io.setOutput('failed-gates', safeOutput(failing.join(',')))
-  io.setOutput('report', written.path)
-  io.setOutput('summary-path', summaryPath)
+  io.setOutput(OUTPUTS.passed, report.verdict === 'passed')
+  io.setOutput(OUTPUTS.failedGates, safeOutput(failing.join(',')))
+  io.setOutput(OUTPUTS.report, written.path)
+  io.setOutput(OUTPUTS.summaryPath, summaryPath)
 
   if (inputs.uploadReport) {
     try {
