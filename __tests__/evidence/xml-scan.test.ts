@@ -164,6 +164,8 @@ describe('XmlScanner agrees with saxes', () => {
     ['an unclosed root', '<a><b/>'],
     ['an unquoted attribute', '<a b=1/>'],
     ['a duplicate attribute', '<a b="1" b="2"/>'],
+    ['a non-character in an attribute value', '<a b="x\ufffe"/>'],
+    ['a control character in an attribute value', '<a b="x\u0001"/>'],
     ['a late XML declaration', ' <?xml version="1.0"?><a/>'],
     ['a DOCTYPE after the root', '<a/><!DOCTYPE a>'],
     ['a document that stops inside a tag', '<a><b c="1"'],

@@ -75,11 +75,11 @@ const Attributes = function Attributes() {} as unknown as new () => Record<strin
 Attributes.prototype = Object.create(null) as Record<string, string>
 /**
  * The common attribute in one native regex step: whitespace, an ASCII name, `=`, and a quoted
- * value with no reference, `<`, or control character. Anything else takes the general path.
+ * value with no reference, `<`, control or non-character. Anything else takes the general path.
  */
 const SIMPLE_ATTRIBUTE =
   // eslint-disable-next-line no-control-regex -- control characters send a value to the general path
-  /[ \t\r\n]+([A-Za-z_:][-A-Za-z0-9_.:]*)[ \t\r\n]*=[ \t\r\n]*(?:"([^"<&\x00-\x1f]*)"|'([^'<&\x00-\x1f]*)')/y
+  /[ \t\r\n]+([A-Za-z_:][-A-Za-z0-9_.:]*)[ \t\r\n]*=[ \t\r\n]*(?:"([^"<&\x00-\x1f\ufffe\uffff]*)"|'([^'<&\x00-\x1f\ufffe\uffff]*)')/y
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x09 || c === CR
 
 export class XmlScanner {
@@ -280,9 +280,7 @@ export class XmlScanner {
       if (m !== null) {
         const attr = m[1]
         if (attributes[attr] !== undefined) this.fail(`duplicate attribute: ${attr}`)
-        const value = m[2] ?? m[3]
-        attributes[attr] =
-          value.includes('\ufffe') || value.includes('\uffff') ? this.attributeValue(value) : value
+        attributes[attr] = m[2] ?? m[3]
         i = SIMPLE_ATTRIBUTE.lastIndex
         continue
       }
