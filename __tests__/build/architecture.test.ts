@@ -21,6 +21,11 @@ describe('the layers in docs/ARCHITECTURE.md hold', () => {
     expect(upward).toEqual([])
   })
 
+  it('the gate engine only orchestrates: files reach it through its ports, never from node:fs or git', () => {
+    const text = readFileSync(path.join(repoRoot, 'shared/gates/engine.ts'), 'utf8')
+    expect(text.match(/from 'node:(fs|fs\/promises|child_process)'/g) ?? []).toEqual([])
+  })
+
   it('no command module imports cli/main.ts back (no import cycle in cli/)', () => {
     const back = sources('cli').filter((f) => f !== 'cli/index.ts' && imports(f).includes('cli/main.js'))
     expect(back).toEqual([])

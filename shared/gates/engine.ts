@@ -1,14 +1,11 @@
-import path from 'node:path'
-import { existsSync, readdirSync } from 'node:fs'
 import type { Annotation } from '../annotations.js'
 import { TOOL_NAME, TOOL_VERSION } from '../context.js'
 import { ConfigurationError, errorMessage } from '../errors.js'
 import type { Expression, Scope, Value } from '../expr/index.js'
 import { loadGraph, resolveValues, type GraphNode, type ProcessGraph, type Requirement } from '../graph/index.js'
 import { withAliases } from '../metrics.js'
-import { countTotals, gateStatus, gatesVerdict, isUnmet, reportEnvelope, type FailOn } from '../report/build.js'
-import type { ActualValue, FindingRecord, FlowReport, GateResult, RequirementResult, RunInfo, WaiverRecord } from '../report/types.js'
-import { resolveInWorkspace } from '../safe-path.js'
+import { countTotals, gateStatus, gatesVerdict, reportEnvelope, type FailOn } from '../report/build.js'
+import type { ActualValue, FindingRecord, FlowReport, GateResult, RequirementResult, RunInfo } from '../report/types.js'
 import { gateAnnotations } from './annotate.js'
 import { BASELINE_PREFIX, baselineCandidates, loadBaselines } from './baseline.js'
 import { checkExpression, parseCheck, type ExpressionContext } from './check-expression.js'
@@ -20,7 +17,9 @@ import type { CheckOutcome } from './outcome.js'
 import type { EvidencePort } from './ports.js'
 import { PullRequestFacts, type GitHubRequester, type PullRequestContext } from './pull-request.js'
 import { loadSignoffs } from './signoffs.js'
-import { loadWaivers, waiverCoversStage, waiverTargets, type Waiver } from './waivers.js'
+import { loadWaivers } from './waivers.js'
+import { applyWaivers, waiverProblemsGate } from './apply-waivers.js'
+import { checkArtifactRequirement } from './check-artifact.js'
 import type { Policy } from './policy.js'
 import { byText } from '../compare.js'
 import type { Change } from '../change/model.js'
@@ -297,7 +296,7 @@ async function checkRequirement(req: Requirement, ctx: RequirementContext): Prom
       case 'policy':
         return checkExpression(check, ctx.expressionCtx, 'policy')
       case 'artifact':
-        return await checkArtifactRequirement(req, ctx)
+        return await checkArtifactRequirement(req, ctx.port, { root: ctx.root, now: ctx.now })
       case 'review':
         return await checkReview(req, {
           facts: ctx.facts,
@@ -335,48 +334,6 @@ function checkText(req: Requirement, stage: string): string {
   }
 }
 
-async function checkArtifactRequirement(req: Extract<Requirement, { type: 'artifact' }>, ctx: RequirementContext): Promise<CheckOutcome> {
-  const templatePaths = templatesBeside(ctx.root, req.path, req.template)
-  const result = await ctx.port.checkArtifact(req, { root: ctx.root, now: ctx.now, templatePaths })
-  const age = result.ageDays !== undefined && Number.isFinite(result.ageDays) ? { age_days: Math.floor(result.ageDays) } : undefined
-  const expected = [
-    req.min && req.min > 1 ? `at least ${req.min} files` : 'exists',
-    'filled in (not a template)',
-    ...(req.frontmatter ? ['frontmatter rules'] : []),
-    ...(req.maxAgeDays !== undefined ? [`at most ${req.maxAgeDays} days old`] : [])
-  ].join(', ')
-  if (result.status === 'missing') {
-    return {
-      status: 'missing-evidence',
-      check: req.path,
-      expected,
-      message: result.problems.length > 0 ? result.problems.join(' ') : `${req.path} does not exist; create it from its template.`,
-      evidence: result.files.length > 0 ? result.files : [req.path]
-    }
-  }
-  if (result.status === 'failed') {
-    return { status: 'failed', check: req.path, expected, ...(age ? { actual: age } : {}), message: result.problems.join(' ') || `${req.path} does not meet its rules.`, evidence: result.files }
-  }
-  return { status: 'passed', check: req.path, expected, ...(age ? { actual: age } : {}), message: `${result.files.join(', ')} present and filled in.`, evidence: result.files }
-}
-
-/** Templates the artifact must not merely copy: the declared one and *TEMPLATE* files beside it. */
-function templatesBeside(root: string, artifactPath: string, declared?: string): string[] {
-  const out = new Set<string>()
-  if (declared) out.add(declared)
-  const dir = path.posix.dirname(artifactPath.replace(/\\/g, '/'))
-  if (/[*?[{]/.test(dir)) return [...out]
-  try {
-    const abs = resolveInWorkspace(root, dir === '' ? '.' : dir, 'artifact folder')
-    if (existsSync(abs)) {
-      for (const name of readdirSync(abs)) if (/template/i.test(name)) out.add(dir === '.' ? name : `${dir}/${name}`)
-    }
-  } catch {
-    /* a folder outside the workspace is refused by the artifact check itself */
-  }
-  return [...out]
-}
-
 function readSignoffArtifact(ctx: RequirementContext, file: string, key: string): { value?: unknown; file: string; problem?: string } {
   const read = ctx.port.readFrontmatter(ctx.root, file)
   if (read.problem || !read.data) return { file, problem: read.problem ?? `${file} has no frontmatter.` }
@@ -385,88 +342,6 @@ function readSignoffArtifact(ctx: RequirementContext, file: string, key: string)
     v = v !== null && typeof v === 'object' && Object.prototype.hasOwnProperty.call(v, seg) ? (v as Record<string, unknown>)[seg] : undefined
   }
   return { file, value: v }
-}
-
-/**
- * Waivers excuse unmet requirements only: a usable waiver turns failed/missing-evidence/error
- * into "waived" (never "passed"), keeping the original message. A waiver that targets an unmet
- * requirement but cannot be honoured is named on the result, which stays unmet.
- */
-function applyWaivers(gate: string, requirements: RequirementResult[], waivers: Waiver[], stage: string): void {
-  for (const r of requirements) {
-    const matching = waivers.filter((w) => waiverTargets(w.record, gate, r.id, r.check) && waiverCoversStage(w.record, stage))
-    if (matching.length === 0 || !isUnmet(r)) continue
-    const usable = matching.find((w) => w.usable)
-    if (usable) {
-      const w = usable.record
-      w.applied = true
-      r.waiver = { reason: w.reason as string, approver: w.approver as string, expires: w.expires as string }
-      r.message = `Waived until ${w.expires} (approved by ${w.approver}: ${w.reason}). Without the waiver: ${r.status} — ${r.message}`
-      r.status = 'waived'
-    } else {
-      r.waiverProblem = matching.map((w) => `waiver ${w.record.location?.file ?? ''}:${w.record.location?.line ?? ''} ${w.record.problem ?? w.record.state}`).join('; ')
-      r.message = `${r.message} (A waiver targets this requirement but is not honoured: ${r.waiverProblem}.)`
-    }
-  }
-}
-
-/**
- * Expired, open-ended and malformed waivers fail the run on their own, in a pseudo-gate named after
- * the waivers file, so they are renewed or removed rather than silently ignored. Waivers naming a
- * gate or requirement that does not exist are warnings (a rename leaves them dangling).
- */
-function waiverProblemsGate(file: string | undefined, waivers: Waiver[], graph: ProcessGraph, evaluated: GraphNode[]): GateResult | undefined {
-  if (!file) return undefined
-  const requirements: RequirementResult[] = []
-  const evaluatedIds = new Set(evaluated.map((g) => g.id))
-  for (const w of waivers) {
-    const rec: WaiverRecord = w.record
-    const id = `waiver-line-${rec.location?.line ?? requirements.length + 1}`
-    const target = `${rec.gate ?? '?'} / ${rec.requirement ?? '?'}`
-    const location = rec.location ? { location: rec.location } : {}
-    if (!w.usable) {
-      requirements.push({
-        id,
-        type: 'waiver',
-        severity: 'fail',
-        status: rec.state === 'malformed' ? 'error' : 'failed',
-        check: target,
-        expected: 'gate, requirement, reason, approver and expires: YYYY-MM-DD within a year',
-        message: `Waiver for ${target} is ${rec.state}: ${rec.problem ?? ''}`.trim(),
-        evidence: [file],
-        ...location
-      })
-      continue
-    }
-    const gate = graph.byId.get(rec.gate ?? '')
-    if (!gate || gate.kind !== 'gate') {
-      rec.state = 'unused'
-      requirements.push({ id, type: 'waiver', severity: 'warn', status: 'failed', check: target, message: `Waiver names gate "${rec.gate}", which is not a gate in ${graph.file}; fix or remove it.`, evidence: [file], ...location })
-    } else if (evaluatedIds.has(gate.id) && !(gate.requires ?? []).some((r) => r.id === rec.requirement || checkTextAll(r).includes(rec.requirement ?? ''))) {
-      rec.state = 'unused'
-      requirements.push({
-        id,
-        type: 'waiver',
-        severity: 'warn',
-        status: 'failed',
-        check: target,
-        message: `Waiver names requirement "${rec.requirement}", which gate ${gate.id} does not have (its requirements: ${(gate.requires ?? []).map((r) => r.id).join(', ')}); fix or remove it.`,
-        evidence: [file],
-        ...location
-      })
-    }
-  }
-  if (requirements.length === 0) return undefined
-  return { id: file, status: gateStatus(requirements), description: 'Waivers that cannot be honoured', requirements, location: { file } }
-}
-
-function checkTextAll(req: Requirement): string[] {
-  if (req.type === 'metric') return [req.expr, ...Object.values(req.byStage ?? {})]
-  if (req.type === 'policy') return [req.expr]
-  if (req.type === 'artifact') return [req.path]
-  if (req.type === 'instructions') return [req.glob]
-  if (req.type === 'review') return req.expr ? [req.expr] : []
-  return []
 }
 
 function evidenceFiles(names: readonly string[], evidence: { sources: Map<string, string[]>; sets: Array<{ declaration: { name: string }; files: Array<{ file: string }> }> }, baselineOrigin: Map<string, string>): string[] {

@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import path from 'node:path'
 import { changeMetrics } from '../change/metrics.js'
 import { changedLinesOf } from '../change/model.js'
 import { collectEvidence } from '../evidence/collect.js'
@@ -34,7 +35,7 @@ export const evidencePort: EvidencePort = {
       ...(change ? { change: { description: change.description, notes: change.notes } } : changeProblem ? { change: { problem: changeProblem } } : {})
     }
   },
-  checkArtifact: (req, opts) => checkArtifact(req, { root: opts.root, now: opts.now, templatePaths: opts.templatePaths }),
+  checkArtifact: (req, opts) => checkArtifact(req, { root: opts.root, now: opts.now, templatePaths: templatesBeside(opts.root, req.path, req.template) }),
   readFrontmatter(root, file) {
     try {
       const abs = resolveInWorkspace(root, file, 'sign-off file')
@@ -51,4 +52,21 @@ export const evidencePort: EvidencePort = {
       return { problem: errorMessage(error) }
     }
   }
+}
+
+/** Templates the artifact must not merely copy: the declared one and *TEMPLATE* files beside it. */
+function templatesBeside(root: string, artifactPath: string, declared?: string): string[] {
+  const out = new Set<string>()
+  if (declared) out.add(declared)
+  const dir = path.posix.dirname(artifactPath.replace(/\\/g, '/'))
+  if (/[*?[{]/.test(dir)) return [...out]
+  try {
+    const abs = resolveInWorkspace(root, dir === '' ? '.' : dir, 'artifact folder')
+    if (existsSync(abs)) {
+      for (const name of readdirSync(abs)) if (/template/i.test(name)) out.add(dir === '.' ? name : `${dir}/${name}`)
+    }
+  } catch {
+    /* a folder outside the workspace is refused by the artifact check itself */
+  }
+  return [...out]
 }

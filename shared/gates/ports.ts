@@ -58,7 +58,8 @@ export interface EvidencePort {
     changeProblem?: string
     maxFindings: number
   }): Promise<CollectedEvidence>
-  checkArtifact(req: ArtifactRequirement, opts: { root: string; now: Date; templatePaths: string[] }): ArtifactCheck | Promise<ArtifactCheck>
+  /** Reads the artifact's files (and the templates beside them, which a filled-in file must not copy). */
+  checkArtifact(req: ArtifactRequirement, opts: { root: string; now: Date }): ArtifactCheck | Promise<ArtifactCheck>
   /** A frontmatter value of a sign-off document. */
   readFrontmatter(root: string, file: string): { data?: Record<string, unknown>; problem?: string }
 }
