@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process'
 import { ConfigurationError, errorMessage } from '../errors.js'
 import { printable } from '../safe-path.js'
 import { parseGitDiff } from './diff.js'
@@ -9,9 +8,13 @@ const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/
 
 export type GitRunner = (args: string[], cwd: string) => Promise<string>
 
-/** Runs git without a shell or a terminal prompt; arguments are passed as they are. */
-export const runGit: GitRunner = (args, cwd) =>
-  new Promise((resolve, reject) => {
+/**
+ * Runs git without a shell or a terminal prompt; arguments are passed as they are. child_process
+ * (and the net and dgram modules it pulls in) loads on the first call, not at every start.
+ */
+export const runGit: GitRunner = async (args, cwd) => {
+  const { execFile } = await import('node:child_process')
+  return new Promise((resolve, reject) => {
     execFile(
       'git',
       args,
@@ -27,6 +30,7 @@ export const runGit: GitRunner = (args, cwd) =>
       }
     )
   })
+}
 
 /**
  * The diff options every read of a change uses. The prefixes are explicit so a user's
