@@ -10,7 +10,7 @@ import {
   type PullRequestContext
 } from '../../shared/gates/index.js'
 import { failingGates } from '../../shared/report/build.js'
-import { renderGatesSummary } from '../../shared/report/summary.js'
+import { renderGatesSummary } from '../../shared/gates/summary.js'
 import { createGitHubClient } from '../../shared/github/index.js'
 import { expectValidReport, gateFixtures, lcov, repo, requirement } from './helpers.js'
 

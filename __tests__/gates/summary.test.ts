@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { emitAnnotations } from '../../shared/annotations.js'
 import { evaluateGates, renderGatesSummary, renderTerminalReport } from '../../shared/gates/index.js'
-import { renderGatesSummary as renderPlain } from '../../shared/report/summary.js'
+import { renderGatesSummary as renderPlain } from '../../shared/gates/summary.js'
 import type { FlowReport, RequirementResult } from '../../shared/report/types.js'
 import { parseAnnotations } from '../helpers/run-action.js'
 import { expectValidReport, junit, repo } from './helpers.js'

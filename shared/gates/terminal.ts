@@ -1,7 +1,7 @@
-import { isUnmet } from './build.js'
+import { isUnmet } from '../report/build.js'
 import { newCodeHeadline, uncoveredChangedLines } from './new-code.js'
-import { displayMessage, displayStatus, formatMetric, reportCountsText } from './format.js'
-import type { FlowReport, GateStatus, RequirementStatus } from './types.js'
+import { displayMessage, displayStatus, formatMetric, reportCountsText } from '../report/format.js'
+import type { FlowReport, GateStatus, RequirementStatus } from '../report/types.js'
 
 export interface TerminalOptions {
   /** ANSI colours; only for a TTY (the CLI passes process.stdout.isTTY and honours NO_COLOR). */

@@ -1,9 +1,9 @@
 import { escapeMarkdown, inlineCode } from '../escape.js'
 import { SummaryBuilder, SUMMARY_BYTE_LIMIT } from '../summary.js'
-import { failingGates, isUnmet } from './build.js'
+import { failingGates, isUnmet } from '../report/build.js'
 import { newCodeHeadline, uncoveredChangedLines } from './new-code.js'
-import { countsText, displayMessage, displayStatus, formatMetric, isWarnMiss, reportCountsText } from './format.js'
-import type { FlowReport, GateResult, GateStatus, RequirementResult, RequirementStatus } from './types.js'
+import { countsText, displayMessage, displayStatus, formatMetric, isWarnMiss, reportCountsText } from '../report/format.js'
+import type { FlowReport, GateResult, GateStatus, RequirementResult, RequirementStatus } from '../report/types.js'
 
 export interface GatesSummaryOptions {
   /** Markdown of the coloured process diagram, added when it fits. */

@@ -1,4 +1,4 @@
-import type { FlowReport } from './types.js'
+import type { FlowReport } from '../report/types.js'
 
 export interface UncoveredFile {
   file: string
