@@ -35,7 +35,7 @@ import {
   parseEvidenceOverrides
 } from '../../shared/evidence/declarations.js'
 import { checkInstructionFile } from '../../shared/evidence/documents/instructions.js'
-import { loadBaselines } from '../../shared/gates/baseline.js'
+import { loadBaselines } from '../../shared/baseline.js'
 import { loadSignoffs } from '../../shared/gates/signoffs.js'
 import { judgeWaivers } from '../../shared/gates/waivers.js'
 import { validateGraphFile } from '../../shared/graph/index.js'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { evaluateGates, type EvaluateGatesOptions } from '../../shared/gates/index.js'
-import { baselineCandidates, loadBaselines, ratchetDirections } from '../../shared/gates/baseline.js'
+import { baselineCandidates, loadBaselines, ratchetDirections } from '../../shared/baseline.js'
 import { parseExpression } from '../../shared/expr/index.js'
 import { expectValidReport, lcov, repo, requirement } from './helpers.js'
 

@@ -11,7 +11,7 @@ export { renderTerminalReport, type TerminalOptions } from './terminal.js'
 export { gateAnnotations } from './annotate.js'
 export { evaluateGatesWith, DEFAULT_MAX_FINDINGS } from './engine.js'
 export { DEFAULT_WAIVERS_PATH, EXPIRING_WITHIN_DAYS, MAX_WAIVER_DAYS } from './waivers.js'
-export { DEFAULT_BASELINE_PATH } from './baseline.js'
+export { DEFAULT_BASELINE_PATH } from '../baseline.js'
 export { DEFAULT_SIGNOFFS_PATH } from './signoffs.js'
 
 /**

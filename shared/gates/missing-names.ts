@@ -1,6 +1,6 @@
 import { isChangeMetric } from '../change/metrics.js'
 import { classifyName, METRIC_ALIASES } from '../metrics.js'
-import { BASELINE_PREFIX, DEFAULT_BASELINE_PATH, type LoadedBaseline } from './baseline.js'
+import { BASELINE_PREFIX, DEFAULT_BASELINE_PATH, type LoadedBaseline } from '../baseline.js'
 import type { CollectedEvidence } from './ports.js'
 
 /** The evidence namespaces each seed alias is computed from. */

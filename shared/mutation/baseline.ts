@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { ConfigurationError, errorMessage } from '../errors.js'
 import { readMutationReport } from '../evidence/index.js'
-import { loadBaselines } from '../gates/baseline.js'
+import { loadBaselines } from '../baseline.js'
 import { resolveInWorkspace, workspaceRelative } from '../safe-path.js'
 import type { BaselineValue } from './evaluate.js'
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { ConfigurationError, errorMessage } from '../errors.js'
 import { comparisons, parseExpression, type Expression } from '../expr/index.js'
-import { BASELINE_PREFIX, DEFAULT_BASELINE_PATH, ratchetDirections } from '../gates/baseline.js'
+import { BASELINE_PREFIX, DEFAULT_BASELINE_PATH, ratchetDirections } from '../baseline.js'
 import { loadGraph } from '../graph/index.js'
 import { resolveInWorkspace, workspaceRelative, writeFileInside } from '../safe-path.js'
 import { parseYaml, type LoadedYaml } from '../yaml.js'

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { daysUntil, parseIsoDate } from '../dates.js'
-import { DEFAULT_BASELINE_PATH } from '../gates/baseline.js'
+import { DEFAULT_BASELINE_PATH } from '../baseline.js'
 import { loadWaivers } from '../gates/waivers.js'
 import { loadGraph } from '../graph/index.js'
 import type { WaiverRecord } from '../report/types.js'

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { isChangeMetric } from '../change/metrics.js'
-import { ConfigurationError, errorMessage } from '../errors.js'
-import { comparisons, type Expression } from '../expr/index.js'
-import { resolveInWorkspace, workspaceRelative } from '../safe-path.js'
-import type { BaselineCandidate, EvidenceProblemRecord } from '../report/types.js'
-import { byText } from '../compare.js'
+import { isChangeMetric } from './change/metrics.js'
+import { EvidenceError, errorMessage } from './errors.js'
+import { comparisons, type Expression } from './expr/index.js'
+import { resolveInWorkspace, workspaceRelative } from './safe-path.js'
+import type { BaselineCandidate, EvidenceProblemRecord } from './report/types.js'
+import { byText } from './compare.js'
 
 export const DEFAULT_BASELINE_PATH = '.process/baseline.json'
 export const BASELINE_PREFIX = 'baseline.'
@@ -45,36 +45,39 @@ export function loadBaselines(root: string, userPaths: string[]): LoadedBaseline
         out.origin.set(name, file)
       }
     } catch (error) {
-      if (error instanceof ConfigurationError) throw error
-      out.problems.push({ file, problem: 'malformed', message: errorMessage(error) })
+      if (!(error instanceof EvidenceError)) throw error
+      out.problems.push({ file, problem: error.problem, message: error.message })
     }
   }
   return out
 }
 
+/** A baseline is evidence from an earlier run: anything wrong with it is an EvidenceError naming the file. */
 function readBaselineFile(absolute: string, file: string): Map<string, number> {
-  const size = statSync(absolute).size
-  if (size === 0) throw new Error(`${file}: the baseline file is empty.`)
-  if (size > MAX_BASELINE_BYTES) throw new Error(`${file}: ${size} bytes is over the ${MAX_BASELINE_BYTES}-byte limit.`)
+  const st = statSync(absolute)
+  // A named pipe or device would block the read; only a regular file can be a baseline.
+  if (!st.isFile()) throw new EvidenceError(file, 'unreadable', 'is not a regular file.')
+  if (st.size === 0) throw new EvidenceError(file, 'empty', 'the baseline file is empty.')
+  if (st.size > MAX_BASELINE_BYTES) throw new EvidenceError(file, 'too-large', `${st.size} bytes is over the ${MAX_BASELINE_BYTES}-byte limit.`)
   let data: unknown
   try {
     data = JSON.parse(readFileSync(absolute, 'utf8'))
   } catch (error) {
-    throw new Error(`${file}: not valid JSON (${errorMessage(error)}).`, { cause: error })
+    throw new EvidenceError(file, 'malformed', `not valid JSON (${errorMessage(error)}).`)
   }
-  if (!isRecord(data)) throw new Error(`${file}: expected an object with "metrics".`)
+  if (!isRecord(data)) throw new EvidenceError(file, 'malformed', `expected an object with "metrics".`)
   // A flow report carries its metrics at the top level; a baseline file under "metrics" too.
   const isReport = data.kind === 'gates' && data.version === 1
   if (!isReport && data.version !== undefined && data.version !== 1) {
-    throw new Error(`${file}: baseline version ${JSON.stringify(data.version)} is not supported (expected 1).`)
+    throw new EvidenceError(file, 'malformed', `baseline version ${JSON.stringify(data.version)} is not supported (expected 1).`)
   }
-  if (isReport && data.verdict !== undefined && typeof data.verdict !== 'string') throw new Error(`${file}: not a flow report.`)
+  if (isReport && data.verdict !== undefined && typeof data.verdict !== 'string') throw new EvidenceError(file, 'malformed', `not a flow report.`)
   const metrics = data.metrics
-  if (!isRecord(metrics)) throw new Error(`${file}: expected "metrics": { "<metric name>": <number>, ... }.`)
+  if (!isRecord(metrics)) throw new EvidenceError(file, 'malformed', `expected "metrics": { "<metric name>": <number>, ... }.`)
   const out = new Map<string, number>()
   for (const [name, value] of Object.entries(metrics)) {
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new Error(`${file}: metrics["${name.slice(0, 80)}"] is ${JSON.stringify(value)?.slice(0, 40)}, not a finite number.`)
+      throw new EvidenceError(file, 'malformed', `metrics["${name.slice(0, 80)}"] is ${JSON.stringify(value)?.slice(0, 40)}, not a finite number.`)
     }
     out.set(name, value)
   }
