@@ -25,7 +25,7 @@ export interface XmlHandlers {
 
 /**
  * Streams an XML file through XmlScanner (xml-scan.ts), which checks well-formedness as strictly as
- * saxes at about twice its speed (bench/readers.ts measures both). It never fetches anything and
+ * saxes, and faster (bench/tokenisers.ts measures both). It never fetches anything and
  * expands only the five predefined entities and character references, so XXE and billion-laughs
  * payloads become "undefined entity" errors. A DOCTYPE naming an external DTD (Cobertura and
  * JaCoCo write one) is accepted and never fetched; a DOCTYPE that declares entities is refused
