@@ -175,6 +175,23 @@ describe('XmlScanner agrees with saxes', () => {
     expect(viaSaxes(xml)).toBeInstanceOf(Error)
   })
 
+  it('keeps __proto__ and constructor attributes as inert values, polluting nothing', () => {
+    const seen: Array<Record<string, string>> = []
+    const scanner = new XmlScanner({ open: (t) => seen.push(t.attributes), close: () => undefined })
+    scanner.write(
+      '<testsuite __proto__="polluted" constructor="c"><testcase name="a" toString="t"/></testsuite>'
+    )
+    scanner.close()
+    expect(Object.entries(seen[0])).toEqual([
+      ['__proto__', 'polluted'],
+      ['constructor', 'c']
+    ])
+    expect(seen[1].toString).toBe('t')
+    expect(seen[1].valueOf).toBeUndefined()
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    expect(Object.getPrototypeOf(seen[0])).not.toBe(Object.prototype)
+  })
+
   it('reads a big attribute value and a big text node split into many chunks', () => {
     const value = 'v'.repeat(300_000)
     const xml = `<a b="${value}">${'t&amp;'.repeat(50_000)}<![CDATA[${'c'.repeat(100_000)}]]></a>`
