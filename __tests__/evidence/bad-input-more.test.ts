@@ -62,11 +62,9 @@ let n = 0
 async function readForced(text: string | Buffer, format: string | undefined, declared = 'forced') {
   const file = `f${n++}.dat`
   const abs = path.join(root, file)
-  if (typeof text === 'string' || Buffer.isBuffer(text)) {
-    const fd = openSync(abs, 'w')
-    writeSync(fd, text)
-    closeSync(fd)
-  }
+  const fd = openSync(abs, 'w')
+  writeSync(fd, typeof text === 'string' ? Buffer.from(text, 'utf8') : text)
+  closeSync(fd)
   const c = await collectEvidence(
     [{ name: declared, paths: [file], ...(format ? { format } : {}) }],
     { root }
