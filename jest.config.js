@@ -16,7 +16,8 @@ const E2E = [
 ]
 const ALWAYS_IGNORED = ['/node_modules/', '/__tests__/fixtures/']
 const suite = process.env.FLOW_TESTS ?? 'all'
-if (!['unit', 'e2e', 'all'].includes(suite)) throw new Error(`FLOW_TESTS must be unit, e2e or all, not "${suite}"`)
+if (!['unit', 'e2e', 'all'].includes(suite))
+  throw new Error(`FLOW_TESTS must be unit, e2e or all, not "${suite}"`)
 
 export default {
   testEnvironment: 'node',
@@ -25,7 +26,9 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }]
   },
-  ...(suite === 'e2e' ? { testRegex: E2E.map((p) => `${p.endsWith('$') ? p : `${p}.*\\.test\\.ts$`}`) } : { testMatch: ['<rootDir>/__tests__/**/*.test.ts'] }),
+  ...(suite === 'e2e'
+    ? { testRegex: E2E.map((p) => `${p.endsWith('$') ? p : `${p}.*\\.test\\.ts$`}`) }
+    : { testMatch: ['<rootDir>/__tests__/**/*.test.ts'] }),
   testPathIgnorePatterns: suite === 'unit' ? [...ALWAYS_IGNORED, ...E2E] : ALWAYS_IGNORED,
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/__tests__/fixtures/'],
   testTimeout: 60000,

@@ -26,13 +26,20 @@ export function markBaseline(): void {
 /** Runs `task` on `file` in a fresh process of `script` (with tsx for TypeScript). */
 export function runChild(script: string, task: string, file: string, warmUp?: string): ChildResult {
   const started = performance.now()
-  const out = execFileSync(process.execPath, ['--import', 'tsx', script, '--child', task, file, ...(warmUp ? [warmUp] : [])], {
-    encoding: 'utf8',
-    maxBuffer: 1024 * 1024,
-    env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=8192' }
-  })
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', script, '--child', task, file, ...(warmUp ? [warmUp] : [])],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1024 * 1024,
+      env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=8192' }
+    }
+  )
   const wallMs = performance.now() - started
-  return { ...(JSON.parse(out.trim().split('\n').pop() as string) as Omit<ChildResult, 'wallMs'>), wallMs }
+  return {
+    ...(JSON.parse(out.trim().split('\n').pop() as string) as Omit<ChildResult, 'wallMs'>),
+    wallMs
+  }
 }
 
 /** Best time and worst memory of several child runs. */
@@ -50,13 +57,17 @@ export function bestOf(runs: number, run: () => ChildResult): ChildResult {
  * The child side: when this process was started with `--child`, runs the task (after an optional
  * warm-up run on a small file), prints the result line and returns true.
  */
-export async function childMain(runTask: (task: string, file: string) => Promise<number>): Promise<boolean> {
+export async function childMain(
+  runTask: (task: string, file: string) => Promise<number>
+): Promise<boolean> {
   const i = process.argv.indexOf('--child')
   if (i < 0) return false
   const [task, file, warmUp] = process.argv.slice(i + 1, i + 4)
   if (warmUp) await runTask(task, warmUp)
   const ms = await runTask(task, file)
   const maxRssMb = process.resourceUsage().maxRSS / 1024
-  process.stdout.write(`${JSON.stringify({ ms, maxRssMb, parseMb: maxRssMb - baselineRss / (1024 * 1024) })}\n`)
+  process.stdout.write(
+    `${JSON.stringify({ ms, maxRssMb, parseMb: maxRssMb - baselineRss / (1024 * 1024) })}\n`
+  )
   return true
 }

@@ -9,12 +9,24 @@ export function syntheticGraph(n: number): string {
   const lines = ['version: 1', 'vars:', '  risk: 2', 'nodes:']
   for (let i = 0; i < n; i++) {
     const next = `n${(i + 1) % n}`
-    const kind = i % 10 === 9 ? 'gate' : i % 10 === 4 ? 'decision' : i === n - 1 ? 'calibrate' : 'activity'
+    const kind =
+      i % 10 === 9 ? 'gate' : i % 10 === 4 ? 'decision' : i === n - 1 ? 'calibrate' : 'activity'
     lines.push(`  - id: n${i}`, `    kind: ${kind}`)
     if (kind === 'gate') {
-      lines.push('    requires:', '      - metric: tests.pass_rate >= 99', `    pass: ${next}`, `    fail: n${Math.max(0, i - 3)}`)
+      lines.push(
+        '    requires:',
+        '      - metric: tests.pass_rate >= 99',
+        `    pass: ${next}`,
+        `    fail: n${Math.max(0, i - 3)}`
+      )
     } else if (kind === 'decision') {
-      lines.push('    next:', '      - when: risk > 3', `        node: ${next}`, '      - when: else', `        node: ${next}`)
+      lines.push(
+        '    next:',
+        '      - when: risk > 3',
+        `        node: ${next}`,
+        '      - when: else',
+        `        node: ${next}`
+      )
     } else {
       lines.push(`    next: ${next}`)
       if (kind === 'calibrate') lines.push('    schedule: "0 6 * * 1"')
@@ -33,7 +45,8 @@ function timeValidation(n: number): number {
     const started = process.hrtime.bigint()
     const r = validateGraphFile(root, '.process/graph.yaml')
     const ms = Number(process.hrtime.bigint() - started) / 1e6
-    if (!r.valid) throw new Error(`synthetic graph of ${n} nodes is invalid: ${r.findings[0]?.message}`)
+    if (!r.valid)
+      throw new Error(`synthetic graph of ${n} nodes is invalid: ${r.findings[0]?.message}`)
     best = Math.min(best, ms)
   }
   return best
@@ -48,7 +61,19 @@ export async function benchGraph(): Promise<BenchRow[]> {
   return [
     { name: 'graph validation, 1k nodes', value: t1k, unit: 'ms', bar: '—', ok: true },
     { name: 'graph validation, 10k nodes', value: t10k, unit: 'ms', bar: '—', ok: true },
-    { name: 'graph validation, 100k nodes', value: t100k, unit: 'ms', bar: '< 2000 ms', ok: t100k < 2000 },
-    { name: 'graph validation growth, 100k / 10k', value: growth, unit: 'x', bar: '<= 12x', ok: growth <= 12 }
+    {
+      name: 'graph validation, 100k nodes',
+      value: t100k,
+      unit: 'ms',
+      bar: '< 2000 ms',
+      ok: t100k < 2000
+    },
+    {
+      name: 'graph validation growth, 100k / 10k',
+      value: growth,
+      unit: 'x',
+      bar: '<= 12x',
+      ok: growth <= 12
+    }
   ]
 }

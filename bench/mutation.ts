@@ -2,7 +2,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { MutationTestResult } from 'mutation-testing-report-schema'
-import { evaluateMutants, loadMutationReports, mergeShardReports, readStrykerFile, stampShard, parseTargets } from '../shared/mutation/index.js'
+import {
+  evaluateMutants,
+  loadMutationReports,
+  mergeShardReports,
+  readStrykerFile,
+  stampShard,
+  parseTargets
+} from '../shared/mutation/index.js'
 import { referenceScore } from '../shared/evidence/mutation/stryker.js'
 import type { BenchRow } from './types.js'
 
@@ -10,7 +17,18 @@ const MUTANTS = 100_000
 const FILES = 1_000
 const SHARDS = 20
 const BAR_MS = 2_000
-const STATUSES = ['Killed', 'Killed', 'Killed', 'Survived', 'NoCoverage', 'Timeout', 'Killed', 'CompileError', 'Ignored', 'Killed'] as const
+const STATUSES = [
+  'Killed',
+  'Killed',
+  'Killed',
+  'Survived',
+  'NoCoverage',
+  'Timeout',
+  'Killed',
+  'CompileError',
+  'Ignored',
+  'Killed'
+] as const
 
 /** A 100k-mutant Stryker report over 1,000 files, generated on the fly. */
 function bigReport(): MutationTestResult {
@@ -29,7 +47,11 @@ function bigReport(): MutationTestResult {
         location: { start: { line, column: 10 }, end: { line, column: 15 } }
       })
     }
-    files[`src/module-${String(f).padStart(4, '0')}.js`] = { language: 'javascript', source, mutants }
+    files[`src/module-${String(f).padStart(4, '0')}.js`] = {
+      language: 'javascript',
+      source,
+      mutants
+    }
   }
   return { schemaVersion: '2', thresholds: { high: 80, low: 60 }, files }
 }
@@ -49,7 +71,12 @@ export async function benchMutation(): Promise<BenchRow[]> {
     let score: number | undefined
     const evaluateMs = await timeMs(async () => {
       const loaded = await loadMutationReports(root, 'mutation.json')
-      score = evaluateMutants(loaded.mutants, { maxDrop: 0, threshold: 60 }, root, loaded.referenceScore).score
+      score = evaluateMutants(
+        loaded.mutants,
+        { maxDrop: 0, threshold: 60 },
+        root,
+        loaded.referenceScore
+      ).score
     })
 
     const names = Object.keys(report.files)
@@ -58,21 +85,37 @@ export async function benchMutation(): Promise<BenchRow[]> {
       const mine = names.filter((_, i) => i % SHARDS === s)
       const files: MutationTestResult['files'] = {}
       for (const n of mine) files[n] = report.files[n]
-      const shard = stampShard({ ...report, files }, { shard: s + 1, of: SHARDS, targets: parseTargets(mine) })
+      const shard = stampShard(
+        { ...report, files },
+        { shard: s + 1, of: SHARDS, targets: parseTargets(mine) }
+      )
       writeFileSync(path.join(root, 'shards', `shard-${s + 1}.json`), JSON.stringify(shard))
     }
     let mergedScore: number | undefined
     const mergeMs = await timeMs(async () => {
       const shards = []
-      for (let s = 1; s <= SHARDS; s++) shards.push(await readStrykerFile(root, `shards/shard-${s}.json`))
+      for (let s = 1; s <= SHARDS; s++)
+        shards.push(await readStrykerFile(root, `shards/shard-${s}.json`))
       const merged = mergeShardReports(shards, { expectedShards: SHARDS })
       writeFileSync(path.join(root, 'merged.json'), JSON.stringify(merged.report))
       mergedScore = referenceScore(merged.report)
     })
     const same = score !== undefined && score === mergedScore
     return [
-      { name: `mutation: evaluate a ${MUTANTS / 1000}k-mutant Stryker report`, value: Math.round(evaluateMs), unit: 'ms', bar: `< ${BAR_MS} ms`, ok: evaluateMs < BAR_MS && score !== undefined },
-      { name: `mutation: merge ${SHARDS} shards of it (read, validate, check, merge, write, score)`, value: Math.round(mergeMs), unit: 'ms', bar: `< ${BAR_MS} ms, same score`, ok: mergeMs < BAR_MS && same }
+      {
+        name: `mutation: evaluate a ${MUTANTS / 1000}k-mutant Stryker report`,
+        value: Math.round(evaluateMs),
+        unit: 'ms',
+        bar: `< ${BAR_MS} ms`,
+        ok: evaluateMs < BAR_MS && score !== undefined
+      },
+      {
+        name: `mutation: merge ${SHARDS} shards of it (read, validate, check, merge, write, score)`,
+        value: Math.round(mergeMs),
+        unit: 'ms',
+        bar: `< ${BAR_MS} ms, same score`,
+        ok: mergeMs < BAR_MS && same
+      }
     ]
   } finally {
     rmSync(root, { recursive: true, force: true })

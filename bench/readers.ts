@@ -22,15 +22,24 @@ import type { BenchRow } from './types.js'
 
 export type { BenchRow }
 
-
 const THIS_FILE = fileURLToPath(import.meta.url)
 /** This file as a child script: other benchmarks time our readers through it, the same way. */
 export const READERS_SCRIPT = THIS_FILE
 /** A small file of the same kind, read once before the measured run so the JIT is warm for all. */
 const warmUpFiles = new Map<string, string>()
 
-type Task = 'junit-ours' | 'junit-saxes' | 'junit-xml-scan' | 'junit-xml-js' | 'junit-xml2js' | 'junit-fast-xml-parser' | 'sarif-ours' | 'cobertura-ours' | 'lcov-ours' | 'mutation-ours' | `format:${string}`
-
+type Task =
+  | 'junit-ours'
+  | 'junit-saxes'
+  | 'junit-xml-scan'
+  | 'junit-xml-js'
+  | 'junit-xml2js'
+  | 'junit-fast-xml-parser'
+  | 'sarif-ours'
+  | 'cobertura-ours'
+  | 'lcov-ours'
+  | 'mutation-ours'
+  | `format:${string}`
 
 /** Runs one task in this process and returns elapsed milliseconds. */
 async function runTask(task: Task, file: string): Promise<number> {
@@ -43,9 +52,12 @@ async function runTask(task: Task, file: string): Promise<number> {
     const format = task.slice('format:'.length) as keyof typeof FORMAT_NAMESPACE
     markBaseline()
     const t0 = performance.now()
-    const c = await collectEvidence([{ name: FORMAT_NAMESPACE[format], paths: [rel] }], { root: dir })
+    const c = await collectEvidence([{ name: FORMAT_NAMESPACE[format], paths: [rel] }], {
+      root: dir
+    })
     if (c.errors.length > 0) throw new Error(c.errors[0].message)
-    if (c.sets[0].files[0].format !== format) throw new Error(`${rel} was read as ${c.sets[0].files[0].format}, not ${format}`)
+    if (c.sets[0].files[0].format !== format)
+      throw new Error(`${rel} was read as ${c.sets[0].files[0].format}, not ${format}`)
     return performance.now() - t0
   }
   switch (task) {
@@ -109,7 +121,9 @@ async function runTask(task: Task, file: string): Promise<number> {
       const { XMLParser } = await import('fast-xml-parser')
       markBaseline()
       const t0 = performance.now()
-      new XMLParser({ ignoreAttributes: false, processEntities: false }).parse(readFileSync(file, 'utf8'))
+      new XMLParser({ ignoreAttributes: false, processEntities: false }).parse(
+        readFileSync(file, 'utf8')
+      )
       return performance.now() - t0
     }
   }
@@ -133,7 +147,12 @@ function interleaved(tasks: [Task, Task], file: string, runs: number): [ChildRes
   for (let i = 0; i < runs; i++) {
     tasks.forEach((task, k) => {
       const r = inChild(task, file)
-      out[k] = { ms: Math.min(out[k].ms, r.ms), wallMs: Math.min(out[k].wallMs, r.wallMs), maxRssMb: Math.max(out[k].maxRssMb, r.maxRssMb), parseMb: Math.max(out[k].parseMb, r.parseMb) }
+      out[k] = {
+        ms: Math.min(out[k].ms, r.ms),
+        wallMs: Math.min(out[k].wallMs, r.wallMs),
+        maxRssMb: Math.max(out[k].maxRssMb, r.maxRssMb),
+        parseMb: Math.max(out[k].parseMb, r.parseMb)
+      }
     })
   }
   return out
@@ -175,7 +194,8 @@ export function* junitLines(cases: number): Generator<string> {
 
 function* sarifLines(results: number): Generator<string> {
   yield '{"version":"2.1.0","$schema":"https://json.schemastore.org/sarif-2.1.0.json","runs":[{"tool":{"driver":{"name":"bench","rules":['
-  for (let r = 0; r < 50; r++) yield `${r ? ',' : ''}{"id":"rule/${r}","defaultConfiguration":{"level":"${r % 3 ? 'warning' : 'error'}"},"properties":{"security-severity":"${(r % 10) + 0.5}"}}`
+  for (let r = 0; r < 50; r++)
+    yield `${r ? ',' : ''}{"id":"rule/${r}","defaultConfiguration":{"level":"${r % 3 ? 'warning' : 'error'}"},"properties":{"security-severity":"${(r % 10) + 0.5}"}}`
   yield ']}},"results":['
   for (let i = 0; i < results; i++) {
     yield `${i ? ',' : ''}{"ruleId":"rule/${i % 50}","ruleIndex":${i % 50},"message":{"text":"Problem ${i} found here"},"locations":[{"physicalLocation":{"artifactLocation":{"uri":"src/file${i % 1000}.js"},"region":{"startLine":${(i % 400) + 1}}}}]}`
@@ -193,7 +213,16 @@ export function* lcovLines(files: number): Generator<string> {
 }
 
 function* mutationLines(mutants: number): Generator<string> {
-  const statuses = ['Killed', 'Killed', 'Killed', 'Survived', 'NoCoverage', 'Timeout', 'CompileError', 'Ignored']
+  const statuses = [
+    'Killed',
+    'Killed',
+    'Killed',
+    'Survived',
+    'NoCoverage',
+    'Timeout',
+    'CompileError',
+    'Ignored'
+  ]
   const perFile = 100
   yield '{"schemaVersion":"2","thresholds":{"high":80,"low":60},"files":{'
   for (let f = 0; f < mutants / perFile; f++) {
@@ -208,7 +237,8 @@ function* mutationLines(mutants: number): Generator<string> {
 }
 
 /** Outcome of generated test n: about 1% failed, 1% skipped, the rest passed (as junitLines). */
-const outcome = (n: number): 'pass' | 'fail' | 'skip' => (n % 100 === 7 ? 'fail' : n % 100 === 9 ? 'skip' : 'pass')
+const outcome = (n: number): 'pass' | 'fail' | 'skip' =>
+  n % 100 === 7 ? 'fail' : n % 100 === 9 ? 'skip' : 'pass'
 
 function* trxLines(tests: number): Generator<string> {
   const map = { pass: 'Passed', fail: 'Failed', skip: 'NotExecuted' }
@@ -251,7 +281,8 @@ function* xunitLines(tests: number): Generator<string> {
 }
 
 function* mochaLines(tests: number): Generator<string> {
-  const t = (n: number) => `{"title":"case ${n}","fullTitle":"suite ${Math.floor(n / 1000)} case ${n}","file":"test/s${Math.floor(n / 1000)}.spec.js","duration":1,"currentRetry":0,"err":${outcome(n) === 'fail' ? '{"message":"expected 1 to equal 2","stack":"AssertionError"}' : '{}'}}`
+  const t = (n: number) =>
+    `{"title":"case ${n}","fullTitle":"suite ${Math.floor(n / 1000)} case ${n}","file":"test/s${Math.floor(n / 1000)}.spec.js","duration":1,"currentRetry":0,"err":${outcome(n) === 'fail' ? '{"message":"expected 1 to equal 2","stack":"AssertionError"}' : '{}'}}`
   yield `{"stats":{"suites":${tests / 1000},"tests":${tests},"passes":0,"pending":0,"failures":0,"duration":1000},"tests":[`
   for (let n = 0; n < tests; n++) yield `${n ? ',' : ''}${t(n)}`
   yield '],"pending":['
@@ -294,7 +325,8 @@ function* dartLines(tests: number): Generator<string> {
   for (let n = 1; n <= tests; n++) {
     const o = outcome(n)
     yield `{"test":{"id":${n},"name":"group case ${n}","suiteID":0,"groupIDs":[],"metadata":{"skip":${o === 'skip'},"skipReason":null},"line":${(n % 500) + 1},"column":5,"url":"file:///app/test/a_test.dart"},"type":"testStart","time":${n}}\n`
-    if (o === 'fail') yield `{"testID":${n},"error":"Expected: <2> Actual: <1>","stackTrace":"package:test_api expect","isFailure":true,"type":"error","time":${n}}\n`
+    if (o === 'fail')
+      yield `{"testID":${n},"error":"Expected: <2> Actual: <1>","stackTrace":"package:test_api expect","isFailure":true,"type":"error","time":${n}}\n`
     yield `{"testID":${n},"result":"${o === 'fail' ? 'failure' : 'success'}","skipped":${o === 'skip'},"hidden":false,"type":"testDone","time":${n + 1}}\n`
   }
   yield `{"success":false,"type":"done","time":${tests + 2}}\n`
@@ -330,7 +362,11 @@ function* cloverLines(files: number): Generator<string> {
   yield '<?xml version="1.0" encoding="UTF-8"?>\n<coverage generated="1" clover="3.2.0">\n<project timestamp="1" name="All files">\n'
   for (let f = 0; f < files; f++) {
     let s = `<file name="file${f}.js" path="src/module${f}/file${f}.js">\n<metrics statements="40" coveredstatements="30" conditionals="2" coveredconditionals="1" methods="1" coveredmethods="1"/>\n`
-    for (let l = 1; l <= 40; l++) s += l === 3 ? `<line num="3" count="1" type="cond" truecount="1" falsecount="1"/>\n` : `<line num="${l}" count="${l % 4}" type="stmt"/>\n`
+    for (let l = 1; l <= 40; l++)
+      s +=
+        l === 3
+          ? `<line num="3" count="1" type="cond" truecount="1" falsecount="1"/>\n`
+          : `<line num="${l}" count="${l % 4}" type="stmt"/>\n`
     yield `${s}</file>\n`
   }
   yield '</project>\n</coverage>\n'
@@ -340,7 +376,8 @@ function* goCoverLines(files: number): Generator<string> {
   yield 'mode: count\n'
   for (let f = 0; f < files; f++) {
     let s = ''
-    for (let b = 0; b < 20; b++) s += `example.com/app/pkg${f}/file${f}.go:${b * 2 + 1}.2,${b * 2 + 2}.20 2 ${b % 4}\n`
+    for (let b = 0; b < 20; b++)
+      s += `example.com/app/pkg${f}/file${f}.go:${b * 2 + 1}.2,${b * 2 + 2}.20 2 ${b % 4}\n`
     yield s
   }
 }
@@ -349,7 +386,9 @@ function* simplecovLines(files: number): Generator<string> {
   for (const [k, set] of ['RSpec', 'Minitest'].entries()) {
     yield `${k ? ',' : '{'}"${set}":{"coverage":{`
     for (let f = 0; f < files; f++) {
-      const lines = Array.from({ length: 40 }, (_, l) => (l % 5 === 0 ? 'null' : String((l + k) % 4)))
+      const lines = Array.from({ length: 40 }, (_, l) =>
+        l % 5 === 0 ? 'null' : String((l + k) % 4)
+      )
       yield `${f ? ',' : ''}"/app/lib/module${f}/file${f}.rb":{"lines":[${lines.join(',')}],"branches":{"[:if, 0, 3, 4, 3, 20]":{"[:then, 1, 3, 4, 3, 10]":${k},"[:else, 2, 3, 4, 3, 20]":1}}}`
     }
     yield `},"timestamp":1700000000}`
@@ -360,7 +399,11 @@ function* simplecovLines(files: number): Generator<string> {
 function* gcovrLines(files: number): Generator<string> {
   yield '{"gcovr/format_version":"0.6","files":['
   for (let f = 0; f < files; f++) {
-    const lines = Array.from({ length: 40 }, (_, l) => `{"line_number":${l + 1},"count":${l % 4},"branches":${l === 3 ? '[{"count":1},{"count":0}]' : '[]'},"gcovr/noncode":false}`)
+    const lines = Array.from(
+      { length: 40 },
+      (_, l) =>
+        `{"line_number":${l + 1},"count":${l % 4},"branches":${l === 3 ? '[{"count":1},{"count":0}]' : '[]'},"gcovr/noncode":false}`
+    )
     yield `${f ? ',' : ''}{"file":"src/module${f}/file${f}.c","functions":[{"name":"f${f}","lineno":1,"execution_count":1}],"lines":[${lines.join(',')}]}`
   }
   yield ']}\n'
@@ -408,8 +451,20 @@ export async function benchMoreFormats(dir: string, only: string[] = []): Promis
     await writeLines(warm, lines(size / 50))
     warmUpFiles.set(file, warm)
     const r = best(`format:${format}`, file, 3)
-    rows.push({ name: `${label}: read`, value: round(r.ms), unit: 'ms', bar: '< 2000', ok: r.ms < 2000 })
-    rows.push({ name: `${label}: process peak RSS`, value: round(r.maxRssMb), unit: 'MB', bar: '< 200', ok: r.maxRssMb < 200 })
+    rows.push({
+      name: `${label}: read`,
+      value: round(r.ms),
+      unit: 'ms',
+      bar: '< 2000',
+      ok: r.ms < 2000
+    })
+    rows.push({
+      name: `${label}: process peak RSS`,
+      value: round(r.maxRssMb),
+      unit: 'MB',
+      bar: '< 200',
+      ok: r.maxRssMb < 200
+    })
     rmSync(file)
     rmSync(warm)
   }
@@ -437,26 +492,74 @@ export async function benchReaders(): Promise<BenchRow[]> {
     const rows: BenchRow[] = []
     // Interleaved, best of five each: the two runs see the same machine load.
     const [ours, scan] = interleaved(['junit-ours', 'junit-xml-scan'], junit100k, 5)
-    rows.push({ name: 'JUnit 100k testcases: evidence reader', value: round(ours.ms), unit: 'ms', bar: 'info', ok: true })
-    rows.push({ name: 'JUnit 100k: reader parse memory (RSS above baseline)', value: round(ours.parseMb), unit: 'MB', bar: 'info', ok: true })
-    rows.push({ name: 'JUnit 100k: reader time / bare xml-scan tokenisation', value: round(ours.ms / scan.ms, 2), unit: 'x', bar: '<= 1.3', ok: ours.ms / scan.ms <= 1.3 })
+    rows.push({
+      name: 'JUnit 100k testcases: evidence reader',
+      value: round(ours.ms),
+      unit: 'ms',
+      bar: 'info',
+      ok: true
+    })
+    rows.push({
+      name: 'JUnit 100k: reader parse memory (RSS above baseline)',
+      value: round(ours.parseMb),
+      unit: 'MB',
+      bar: 'info',
+      ok: true
+    })
+    rows.push({
+      name: 'JUnit 100k: reader time / bare xml-scan tokenisation',
+      value: round(ours.ms / scan.ms, 2),
+      unit: 'x',
+      bar: '<= 1.3',
+      ok: ours.ms / scan.ms <= 1.3
+    })
     rows.push(...benchTokenisers(junit100k, junitWarm))
     for (const peer of ['junit-xml-js', 'junit-xml2js', 'junit-fast-xml-parser'] as const) {
       const r = best(peer, junit100k, 1)
       const label = peer.replace('junit-', '')
-      rows.push({ name: `JUnit 100k: ${label} time / reader time`, value: round(r.ms / ours.ms, 2), unit: 'x', bar: '>= 3', ok: r.ms / ours.ms >= 3 })
-      rows.push({ name: `JUnit 100k: ${label} parse memory (RSS above baseline)`, value: round(r.parseMb), unit: 'MB', bar: 'info', ok: true })
-      rows.push({ name: `JUnit 100k: reader / ${label} parse memory`, value: round(ours.parseMb / r.parseMb, 3), unit: 'ratio', bar: '<= 0.333', ok: ours.parseMb / r.parseMb <= 1 / 3 })
+      rows.push({
+        name: `JUnit 100k: ${label} time / reader time`,
+        value: round(r.ms / ours.ms, 2),
+        unit: 'x',
+        bar: '>= 3',
+        ok: r.ms / ours.ms >= 3
+      })
+      rows.push({
+        name: `JUnit 100k: ${label} parse memory (RSS above baseline)`,
+        value: round(r.parseMb),
+        unit: 'MB',
+        bar: 'info',
+        ok: true
+      })
+      rows.push({
+        name: `JUnit 100k: reader / ${label} parse memory`,
+        value: round(ours.parseMb / r.parseMb, 3),
+        unit: 'ratio',
+        bar: '<= 0.333',
+        ok: ours.parseMb / r.parseMb <= 1 / 3
+      })
     }
     const million = best('junit-ours', junit1m, 1)
-    rows.push({ name: 'JUnit 1M testcases: reader process peak RSS', value: round(million.maxRssMb), unit: 'MB', bar: '< 200', ok: million.maxRssMb < 200 })
+    rows.push({
+      name: 'JUnit 1M testcases: reader process peak RSS',
+      value: round(million.maxRssMb),
+      unit: 'MB',
+      bar: '< 200',
+      ok: million.maxRssMb < 200
+    })
     for (const [task, file, label] of [
       ['sarif-ours', sarif, 'SARIF 100k results'],
       ['lcov-ours', lcov, 'lcov 10k files'],
       ['mutation-ours', mutation, 'Stryker report, 100k mutants']
     ] as const) {
       const r = best(task, file, 1)
-      rows.push({ name: `${label}: read`, value: round(r.ms), unit: 'ms', bar: '< 2000', ok: r.ms < 2000 })
+      rows.push({
+        name: `${label}: read`,
+        value: round(r.ms),
+        unit: 'ms',
+        bar: '< 2000',
+        ok: r.ms < 2000
+      })
     }
     rows.push(...(await benchMoreFormats(dir)))
     return rows
@@ -483,7 +586,10 @@ async function main(): Promise<void> {
   } else {
     rows = await benchReaders()
   }
-  for (const r of rows) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(58)} ${String(r.value).padStart(9)} ${r.unit.padEnd(5)} (bar ${r.bar})`)
+  for (const r of rows)
+    console.log(
+      `${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(58)} ${String(r.value).padStart(9)} ${r.unit.padEnd(5)} (bar ${r.bar})`
+    )
   if (rows.some((r) => !r.ok)) process.exitCode = 1
 }
 

@@ -10,17 +10,46 @@ import type { BenchRow } from './types.js'
 type Group = { name: string; title: string; load: () => Promise<() => Promise<BenchRow[]>> }
 
 const GROUPS: Group[] = [
-  { name: 'graph', title: 'Graph validation', load: async () => (await import('./graph.js')).benchGraph },
-  { name: 'readers', title: 'Evidence readers', load: async () => (await import('./readers.js')).benchReaders },
-  { name: 'mutation', title: 'Mutation reports', load: async () => (await import('./mutation.js')).benchMutation },
+  {
+    name: 'graph',
+    title: 'Graph validation',
+    load: async () => (await import('./graph.js')).benchGraph
+  },
+  {
+    name: 'readers',
+    title: 'Evidence readers',
+    load: async () => (await import('./readers.js')).benchReaders
+  },
+  {
+    name: 'mutation',
+    title: 'Mutation reports',
+    load: async () => (await import('./mutation.js')).benchMutation
+  },
   { name: 'expr', title: 'Expressions', load: async () => (await import('./expr.js')).benchExpr },
-  { name: 'change', title: 'New-code coverage', load: async () => (await import('./change.js')).benchChange },
-  { name: 'peers', title: "Peers' parsers on the same inputs", load: async () => (await import('./peers.js')).benchPeers },
-  { name: 'cold-start', title: 'Cold start of the bundles', load: async () => (await import('./cold-start.js')).benchColdStart }
+  {
+    name: 'change',
+    title: 'New-code coverage',
+    load: async () => (await import('./change.js')).benchChange
+  },
+  {
+    name: 'peers',
+    title: "Peers' parsers on the same inputs",
+    load: async () => (await import('./peers.js')).benchPeers
+  },
+  {
+    name: 'cold-start',
+    title: 'Cold start of the bundles',
+    load: async () => (await import('./cold-start.js')).benchColdStart
+  }
 ]
 
 function format(row: BenchRow): string[] {
-  const value = row.unit === 'x' ? `${row.value.toFixed(2)}x` : row.unit === 'ms' ? `${row.value.toFixed(0)} ms` : `${row.value.toFixed(1)} ${row.unit}`
+  const value =
+    row.unit === 'x'
+      ? `${row.value.toFixed(2)}x`
+      : row.unit === 'ms'
+        ? `${row.value.toFixed(0)} ms`
+        : `${row.value.toFixed(1)} ${row.unit}`
   return [row.name, value, row.bar, row.ok ? 'met' : 'NOT met']
 }
 
@@ -28,7 +57,11 @@ function table(rows: string[][]): string {
   const head = ['Measurement', 'Value', 'Bar', 'Result']
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`
-  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n')
+  return [
+    line(head),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...rows.map(line)
+  ].join('\n')
 }
 
 function machine(): string {
@@ -39,7 +72,10 @@ function machine(): string {
   } catch {
     /* not a git checkout */
   }
-  return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.versions.node}, commit ${commit}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} at start`
+  return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.versions.node}, commit ${commit}, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} at start`
 }
 
 /**
@@ -53,26 +89,32 @@ const WHY: Array<[RegExp, string]> = [
   ],
   [
     /reader time \/ bare xml-scan tokenisation/,
-    'The reference is now xml-scan, the tokeniser the reader uses (1.26x against the slower saxes before it). With tokenising about 3x cheaper, the reader\'s own work (counting, retries, findings, encoding checks) is a larger share of the total.'
+    "The reference is now xml-scan, the tokeniser the reader uses (1.26x against the slower saxes before it). With tokenising about 3x cheaper, the reader's own work (counting, retries, findings, encoding checks) is a larger share of the total."
   ],
   [
     /xml-js alone \/ whole check-gates run/,
-    'The whole action run includes a fresh Node process, the graph, the examples\' other evidence, the summary and the report: about 190 ms before the 100k testcases are read. Reading them takes about 300 ms with xml-scan; meeting 5x would need that three times faster again in a one-shot process.'
+    "The whole action run includes a fresh Node process, the graph, the examples' other evidence, the summary and the report: about 190 ms before the 100k testcases are read. Reading them takes about 300 ms with xml-scan; meeting 5x would need that three times faster again in a one-shot process."
   ],
   [
     /cold start: dist\/(check-gates|verify)/,
-    'Measured with Node 24 at real-time priority here (medians of 31 interleaved runs): `node -e 0` takes 44 ms; importing the built-ins check-gates needs (crypto for file hashes and the stop-commands token, child_process for git, fs/promises and streams for evidence) brings that to 60 ms; compiling and running the top level of its 440 KiB of bundled code (graph and report schema validators, js-yaml, the expression language, readers, renderers) to 104 ms, 2.35x before any work. Evaluating the example on cold, interpreted code ends at about 195 ms (4.4x): the graph YAML and its schema about 17 ms, five evidence files in five formats about 30 ms, the requirements about 20 ms, summary, report and diagram about 14 ms. The GitHub and artifact clients and the mutation, SBOM and other coverage readers load only when used. Node\'s compile cache (the two rows without a bar) saves about 17 ms on a later run in the same job but costs about 8 ms on the first, and a job runs the root action once, so it is not switched on. Meeting 2.5x would need the whole evaluation under about 15 ms.'
+    "Measured with Node 24 at real-time priority here (medians of 31 interleaved runs): `node -e 0` takes 44 ms; importing the built-ins check-gates needs (crypto for file hashes and the stop-commands token, child_process for git, fs/promises and streams for evidence) brings that to 60 ms; compiling and running the top level of its 440 KiB of bundled code (graph and report schema validators, js-yaml, the expression language, readers, renderers) to 104 ms, 2.35x before any work. Evaluating the example on cold, interpreted code ends at about 195 ms (4.4x): the graph YAML and its schema about 17 ms, five evidence files in five formats about 30 ms, the requirements about 20 ms, summary, report and diagram about 14 ms. The GitHub and artifact clients and the mutation, SBOM and other coverage readers load only when used. Node's compile cache (the two rows without a bar) saves about 17 ms on a later run in the same job but costs about 8 ms on the first, and a job runs the root action once, so it is not switched on. Meeting 2.5x would need the whole evaluation under about 15 ms."
   ],
   [
     /(gcovr|gcov|SimpleCov|Mocha|Jest|RSpec|Coveralls).* process peak RSS/,
-    'These JSON reports are read whole (under the 64 MiB JSON cap), so the peak is JSON.parse of the whole document plus the benchmark child\'s tsx loader: a bare `node` JSON.parse of the same 27 MB gcovr file peaks at about 133 MB. Meeting the bar for every size needs a streaming JSON tokeniser, as the XML and line formats have.'
+    "These JSON reports are read whole (under the 64 MiB JSON cap), so the peak is JSON.parse of the whole document plus the benchmark child's tsx loader: a bare `node` JSON.parse of the same 27 MB gcovr file peaks at about 133 MB. Meeting the bar for every size needs a streaming JSON tokeniser, as the XML and line formats have."
   ],
-  [/cold start/, 'Ratios against `node -e 0` of a few tens of milliseconds swing by ±0.5x with machine load; rerun on a quiet machine.'],
+  [
+    /cold start/,
+    'Ratios against `node -e 0` of a few tens of milliseconds swing by ±0.5x with machine load; rerun on a quiet machine.'
+  ],
   [
     /new-code coverage/,
     'Most of the time is reading the 600,000 DA lines of the 10k-file lcov report itself (the same read without a change takes about 80 % of it); the change model and the line lookups add the rest. Sensitive to machine load: rerun on a quiet machine.'
   ],
-  [/graph validation/, 'Sensitive to machine load: the 100k-node run parses a 6.5 MB YAML file; rerun on a quiet machine.']
+  [
+    /graph validation/,
+    'Sensitive to machine load: the 100k-node run parses a 6.5 MB YAML file; rerun on a quiet machine.'
+  ]
 ]
 
 const wanted = process.argv.slice(2)
@@ -87,7 +129,15 @@ for (const group of groups) {
   try {
     rows = await (await group.load())()
   } catch (error) {
-    rows = [{ name: `${group.title}: could not run (${error instanceof Error ? error.message : String(error)})`, value: Number.NaN, unit: '', bar: 'runs', ok: false }]
+    rows = [
+      {
+        name: `${group.title}: could not run (${error instanceof Error ? error.message : String(error)})`,
+        value: Number.NaN,
+        unit: '',
+        bar: 'runs',
+        ok: false
+      }
+    ]
   }
   all.push(...rows)
   const t = table(rows.map(format))
@@ -95,15 +145,18 @@ for (const group of groups) {
   sections.push(`## ${group.title}\n\n${t}\n`)
 }
 const failed = all.filter((r) => !r.ok)
-const verdict = failed.length === 0 ? 'Every bar is met.' : `${failed.length} bar(s) not met: ${failed.map((r) => r.name).join('; ')}.`
+const verdict =
+  failed.length === 0
+    ? 'Every bar is met.'
+    : `${failed.length} bar(s) not met: ${failed.map((r) => r.name).join('; ')}.`
 process.stdout.write(`\n${verdict}\n`)
 if (wanted.length === 0) {
   const doc = [
     '# Benchmarks',
     '',
     'Written by `npm run bench` (bench/run.ts). Every row is measured in the same run as its',
-    'comparison: ratios against a bare saxes tokenisation, the peers\' parsers, or `node -e 0`,',
-    'so the machine\'s speed cancels out. Times are medians or bests of several runs; peak memory is',
+    "comparison: ratios against a bare saxes tokenisation, the peers' parsers, or `node -e 0`,",
+    "so the machine's speed cancels out. Times are medians or bests of several runs; peak memory is",
     'measured in child processes. Reproduce with `npm ci && npm run bundle && npm run bench`.',
     '',
     `Machine: ${header}. Run: ${started.toISOString()}.`,
@@ -115,7 +168,10 @@ if (wanted.length === 0) {
       ? [
           '## Bars not met, and why',
           '',
-          ...failed.map((r) => `- **${r.name}** (${format(r)[1]}, bar ${r.bar}): ${WHY.find(([re]) => re.test(r.name))?.[1] ?? 'not yet explained: investigate before release.'}`),
+          ...failed.map(
+            (r) =>
+              `- **${r.name}** (${format(r)[1]}, bar ${r.bar}): ${WHY.find(([re]) => re.test(r.name))?.[1] ?? 'not yet explained: investigate before release.'}`
+          ),
           ''
         ]
       : [])

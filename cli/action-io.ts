@@ -16,14 +16,19 @@ export interface CollectingIO extends ActionIO {
   readonly failures: string[]
 }
 
-export function cliActionIO(ctx: CommandContext, inputs: Record<string, string>, env: Record<string, string | undefined> = {}): CollectingIO {
+export function cliActionIO(
+  ctx: CommandContext,
+  inputs: Record<string, string>,
+  env: Record<string, string | undefined> = {}
+): CollectingIO {
   const outputs: Record<string, string> = {}
   const state: Record<string, string> = {}
   const secrets: string[] = []
   const failures: string[] = []
   let summary = ''
   const clean = (text: string) => visibleControls(redact(text, secrets))
-  const place = (a: { file?: string; line?: number }) => (a.file ? `${a.file}${a.line ? `:${a.line}` : ''}: ` : '')
+  const place = (a: { file?: string; line?: number }) =>
+    a.file ? `${a.file}${a.line ? `:${a.line}` : ''}: ` : ''
   const io: CollectingIO = {
     env: { ...process.env, ...env, GITHUB_WORKSPACE: ctx.root },
     outputs,
@@ -50,7 +55,8 @@ export function cliActionIO(ctx: CommandContext, inputs: Record<string, string>,
       return body()
     },
     annotate: (annotations: Annotation[]) => {
-      for (const a of annotations) ctx.err(`${place(a)}${a.level}: ${clean(a.title ? `${a.title}: ${a.message}` : a.message)}`)
+      for (const a of annotations)
+        ctx.err(`${place(a)}${a.level}: ${clean(a.title ? `${a.title}: ${a.message}` : a.message)}`)
     },
     setSecret: (value) => {
       if (value) secrets.push(value)
@@ -66,7 +72,10 @@ export function cliActionIO(ctx: CommandContext, inputs: Record<string, string>,
 }
 
 /** Inputs for an action from the flags it shares with the CLI: every given flag, by the same name. */
-export function inputsFromFlags(flags: Record<string, string | undefined>, names: readonly string[]): Record<string, string> {
+export function inputsFromFlags(
+  flags: Record<string, string | undefined>,
+  names: readonly string[]
+): Record<string, string> {
   const out: Record<string, string> = {}
   for (const name of names) if (flags[name] !== undefined) out[name] = flags[name] as string
   return out

@@ -38,21 +38,36 @@ export const CANARY_HELP = `flow canary --steps 10,50,100 [--probes-file F] [--m
   Exit 0 when the rollout promotes, 1 when it does not, 2 on a configuration error.`
 
 export async function canaryCommand(ctx: CommandContext): Promise<number> {
-  if (!ctx.flags.steps) throw new ConfigurationError('--steps is required: the canary weights in percent, rising, e.g. --steps 10,50,100.')
+  if (!ctx.flags.steps)
+    throw new ConfigurationError(
+      '--steps is required: the canary weights in percent, rising, e.g. --steps 10,50,100.'
+    )
   const apply = ctx.flags.apply === 'true'
   const inputs: Record<string, string> = {
     ...inputsFromFlags(ctx.flags, CANARY_FLAGS),
     'dry-run': apply ? 'false' : 'true',
-    ...(process.env.FLOW_PROMETHEUS_TOKEN ? { 'prometheus-token': process.env.FLOW_PROMETHEUS_TOKEN } : {})
+    ...(process.env.FLOW_PROMETHEUS_TOKEN
+      ? { 'prometheus-token': process.env.FLOW_PROMETHEUS_TOKEN }
+      : {})
   }
   // A local run is never a privileged workflow event, whatever the shell inherited.
-  const io = cliActionIO(ctx, inputs, { GITHUB_EVENT_NAME: 'workflow_dispatch', GITHUB_STEP_SUMMARY: undefined, GITHUB_OUTPUT: undefined })
-  ctx.out(apply ? 'flow canary: running the rollout for real (--apply).' : 'flow canary: dry run: no platform command runs; decisions are printed as the action would make them.')
+  const io = cliActionIO(ctx, inputs, {
+    GITHUB_EVENT_NAME: 'workflow_dispatch',
+    GITHUB_STEP_SUMMARY: undefined,
+    GITHUB_OUTPUT: undefined
+  })
+  ctx.out(
+    apply
+      ? 'flow canary: running the rollout for real (--apply).'
+      : 'flow canary: dry run: no platform command runs; decisions are printed as the action would make them.'
+  )
   await canaryRollout({ io, workspace: ctx.root })
   if (io.summary) ctx.out(`\n${io.summary.trimEnd()}`)
   for (const f of io.failures) ctx.err(f)
   const decision = io.outputs.decision
   if (decision === undefined) return 2
-  ctx.out(`\ndecision: ${decision}, final weight ${io.outputs['final-weight'] ?? '?'} %${io.outputs.report ? `; report ${io.outputs.report}` : ''}`)
+  ctx.out(
+    `\ndecision: ${decision}, final weight ${io.outputs['final-weight'] ?? '?'} %${io.outputs.report ? `; report ${io.outputs.report}` : ''}`
+  )
   return decision === 'promoted' && io.failures.length === 0 ? 0 : 1
 }

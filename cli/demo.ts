@@ -18,11 +18,17 @@ export const DEMO_HELP = `flow demo [--root examples] [--output .flow-demo]
 /** The example repository of this checkout: examples/ in the nearest folder above this code that has one. */
 export function bundledExample(): string {
   // The code sits in cli/ when run from source, and in dist/cli/ or a shared dist/chunks/ file when bundled.
-  for (let dir = path.dirname(fileURLToPath(import.meta.url)), up = 0; up < 4; up++, dir = path.dirname(dir)) {
+  for (
+    let dir = path.dirname(fileURLToPath(import.meta.url)), up = 0;
+    up < 4;
+    up++, dir = path.dirname(dir)
+  ) {
     const candidate = path.join(dir, 'examples')
     if (existsSync(path.join(candidate, '.process', 'graph.yaml'))) return candidate
   }
-  throw new ConfigurationError('The bundled example repository (examples/) was not found; pass --root DIR.')
+  throw new ConfigurationError(
+    'The bundled example repository (examples/) was not found; pass --root DIR.'
+  )
 }
 
 export async function demoCommand(ctx: CommandContext): Promise<number> {
@@ -33,8 +39,11 @@ export async function demoCommand(ctx: CommandContext): Promise<number> {
   ctx.out(`flow-actions demo on ${path.relative(process.cwd(), root) || root}\n${rule}`)
 
   const validation = validateGraphFile(root, DEFAULT_GRAPH_PATH)
-  ctx.out(`1. validate-graph: ${validation.graph?.nodes.length ?? 0} nodes, ${validation.errors} error(s), ${validation.warnings} warning(s) → ${validation.valid ? 'valid' : 'NOT valid'}`)
-  for (const f of validation.findings) ctx.out(`   ${f.file}:${f.line}:${f.col}: ${f.severity}: ${f.message}`)
+  ctx.out(
+    `1. validate-graph: ${validation.graph?.nodes.length ?? 0} nodes, ${validation.errors} error(s), ${validation.warnings} warning(s) → ${validation.valid ? 'valid' : 'NOT valid'}`
+  )
+  for (const f of validation.findings)
+    ctx.out(`   ${f.file}:${f.line}:${f.col}: ${f.severity}: ${f.message}`)
   const summary = [validationSummary(validation, { graph: DEFAULT_GRAPH_PATH, strict: false })]
   if (!validation.valid) {
     writeFileInside(outDir, 'summary.md', summary.join('\n'), 'summary file')
@@ -44,17 +53,28 @@ export async function demoCommand(ctx: CommandContext): Promise<number> {
 
   const verdicts: Record<string, string> = {}
   for (const [i, stage] of ['staging', 'production'].entries()) {
-    const { report, graph } = await evaluateGates({ root, graphPath: DEFAULT_GRAPH_PATH, stage, now: ctx.now() })
+    const { report, graph } = await evaluateGates({
+      root,
+      graphPath: DEFAULT_GRAPH_PATH,
+      stage,
+      now: ctx.now()
+    })
     verdicts[stage] = report.verdict
     writeReportFile(path.join(outDir, `flow-report-${stage}.json`), report)
     summary.push(renderGatesSummary(report, graph, { reportHint: `flow-report-${stage}.json` }))
     ctx.out(`\n${i + 2}. check-gates --stage ${stage}\n${rule}`)
-    ctx.out(renderTerminalReport(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }))
+    ctx.out(
+      renderTerminalReport(report, {
+        color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR
+      })
+    )
   }
   const summaryFile = path.join(outDir, 'summary.md')
   writeFileInside(outDir, 'summary.md', summary.join('\n\n'), 'summary file')
   ctx.out(`\n${rule}\nstaging: ${verdicts.staging}, production: ${verdicts.production}`)
-  ctx.out(`Markdown job summary (as GitHub would show it): ${path.relative(process.cwd(), summaryFile)}`)
+  ctx.out(
+    `Markdown job summary (as GitHub would show it): ${path.relative(process.cwd(), summaryFile)}`
+  )
   ctx.out(`Reports: ${path.relative(process.cwd(), outDir)}/flow-report-{staging,production}.json`)
   return 0
 }

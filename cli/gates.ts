@@ -4,8 +4,19 @@ import { evaluateGates, renderGatesSummary, renderTerminalReport } from '../shar
 import { writeReport } from '../shared/report/write.js'
 import { writeFileInside } from '../shared/safe-path.js'
 import type { CommandContext } from './context.js'
-import { changedLinesOf, changeFromGit, resolveCommit, type Change } from '../shared/change/index.js'
-import { gitPolicyReader, loadPolicy, renderPolicySection, renderPolicyText, type Policy } from '../shared/gates/policy.js'
+import {
+  changedLinesOf,
+  changeFromGit,
+  resolveCommit,
+  type Change
+} from '../shared/change/index.js'
+import {
+  gitPolicyReader,
+  loadPolicy,
+  renderPolicySection,
+  renderPolicyText,
+  type Policy
+} from '../shared/gates/policy.js'
 import { escapeMarkdown, inlineCode } from '../shared/escape.js'
 import { DEFAULT_GRAPH_PATH } from '../shared/graph/model.js'
 
@@ -22,9 +33,13 @@ export const GATES_HELP = `flow gates --stage STAGE [--graph .process/graph.yaml
 
 export async function gatesCommand(ctx: CommandContext): Promise<number> {
   const stage = ctx.flags.stage
-  if (!stage) throw new ConfigurationError('--stage is required: name the target stage, e.g. dev, staging or production.')
+  if (!stage)
+    throw new ConfigurationError(
+      '--stage is required: name the target stage, e.g. dev, staging or production.'
+    )
   const failOn = ctx.flags['fail-on'] ?? 'error'
-  if (!['error', 'warn', 'never'].includes(failOn)) throw new ConfigurationError(`--fail-on must be error, warn or never; got "${failOn}".`)
+  if (!['error', 'warn', 'never'].includes(failOn))
+    throw new ConfigurationError(`--fail-on must be error, warn or never; got "${failOn}".`)
   const change = await changeFromFlags(ctx)
   const policy = await policyFromFlags(ctx)
   const { report, graph } = await evaluateGates({
@@ -32,7 +47,10 @@ export async function gatesCommand(ctx: CommandContext): Promise<number> {
     ...(policy ? { policy } : {}),
     graphPath: ctx.flags.graph ?? DEFAULT_GRAPH_PATH,
     stage,
-    gates: ctx.flags.gates?.split(',').map((g) => g.trim()).filter(Boolean),
+    gates: ctx.flags.gates
+      ?.split(',')
+      .map((g) => g.trim())
+      .filter(Boolean),
     evidenceOverrides: ctx.flags.evidence,
     waiversPath: ctx.flags.waivers,
     baselinePath: ctx.flags.baseline,
@@ -43,11 +61,27 @@ export async function gatesCommand(ctx: CommandContext): Promise<number> {
     run: runFieldsFromEnv(process.env)
   }).finally(() => policy?.dispose())
   if (ctx.flags.report) writeReport(ctx.root, ctx.flags.report, report)
-  const policySummary = policy ? `\n${renderPolicySection(policy, (t) => escapeMarkdown(t, 500), (t) => inlineCode(t))}` : ''
-  if (ctx.flags.summary) writeFileInside(ctx.root, ctx.flags.summary, renderGatesSummary(report, graph) + policySummary, 'summary file')
+  const policySummary = policy
+    ? `\n${renderPolicySection(
+        policy,
+        (t) => escapeMarkdown(t, 500),
+        (t) => inlineCode(t)
+      )}`
+    : ''
+  if (ctx.flags.summary)
+    writeFileInside(
+      ctx.root,
+      ctx.flags.summary,
+      renderGatesSummary(report, graph) + policySummary,
+      'summary file'
+    )
   if (ctx.flags.json === 'true') ctx.out(JSON.stringify(report, null, 2))
   else {
-    ctx.out(renderTerminalReport(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }))
+    ctx.out(
+      renderTerminalReport(report, {
+        color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR
+      })
+    )
     if (policy) ctx.out(renderPolicyText(policy))
   }
   return report.verdict === 'passed' ? 0 : 1
@@ -57,10 +91,14 @@ export async function gatesCommand(ctx: CommandContext): Promise<number> {
 async function changeFromFlags(ctx: CommandContext): Promise<Change | undefined> {
   const { base, head } = ctx.flags
   if (base === undefined) {
-    if (head !== undefined) throw new ConfigurationError('--head needs --base: the change is git diff BASE...HEAD.')
+    if (head !== undefined)
+      throw new ConfigurationError('--head needs --base: the change is git diff BASE...HEAD.')
     return undefined
   }
-  const commits = { base: await resolveCommit(ctx.root, base, '--base'), head: await resolveCommit(ctx.root, head ?? 'HEAD', '--head') }
+  const commits = {
+    base: await resolveCommit(ctx.root, base, '--base'),
+    head: await resolveCommit(ctx.root, head ?? 'HEAD', '--head')
+  }
   return changeFromGit(ctx.root, commits)
 }
 
@@ -70,6 +108,16 @@ async function policyFromFlags(ctx: CommandContext): Promise<Policy | undefined>
   if (ref === undefined) return undefined
   const sha = await resolveCommit(ctx.root, ref, '--policy-ref')
   const reader = await gitPolicyReader(ctx.root, sha)
-  if (!reader) throw new ConfigurationError(`--policy-ref ${ref} (${sha.slice(0, 7)}) cannot be read with git in ${ctx.root}.`)
-  return loadPolicy({ root: ctx.root, sha, reader, graphPath: ctx.flags.graph ?? DEFAULT_GRAPH_PATH, ...(ctx.flags.waivers ? { waiversPath: ctx.flags.waivers } : {}), now: ctx.now() })
+  if (!reader)
+    throw new ConfigurationError(
+      `--policy-ref ${ref} (${sha.slice(0, 7)}) cannot be read with git in ${ctx.root}.`
+    )
+  return loadPolicy({
+    root: ctx.root,
+    sha,
+    reader,
+    graphPath: ctx.flags.graph ?? DEFAULT_GRAPH_PATH,
+    ...(ctx.flags.waivers ? { waiversPath: ctx.flags.waivers } : {}),
+    now: ctx.now()
+  })
 }

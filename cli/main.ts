@@ -23,7 +23,6 @@ import type { CommandContext } from './context.js'
  */
 export const EXIT = { passed: 0, failed: 1, usage: 2 } as const
 
-
 export interface Command {
   /** One line for the command list of `flow help`. */
   summary: string
@@ -38,17 +37,56 @@ export interface Command {
 
 /** Commands register here, in the order `flow help` lists them; each module owns its help and run. */
 export const COMMANDS: Record<string, Command> = {
-  init: { summary: 'scaffold flow-actions into a repository: a starter graph, templates and workflows', help: INIT_HELP, flags: ['force', 'uses'], run: initCommand },
-  validate: { summary: 'check the process graph (schema, transitions, loops, expressions, paths)', help: VALIDATE_HELP, flags: ['graph', 'strict', 'json', 'report'], run: validateCommand },
+  init: {
+    summary: 'scaffold flow-actions into a repository: a starter graph, templates and workflows',
+    help: INIT_HELP,
+    flags: ['force', 'uses'],
+    run: initCommand
+  },
+  validate: {
+    summary: 'check the process graph (schema, transitions, loops, expressions, paths)',
+    help: VALIDATE_HELP,
+    flags: ['graph', 'strict', 'json', 'report'],
+    run: validateCommand
+  },
   gates: {
     summary: "evaluate a stage's gates against the evidence on disk, like the check-gates action",
     help: GATES_HELP,
-    flags: ['stage', 'graph', 'gates', 'evidence', 'waivers', 'baseline', 'report', 'summary', 'fail-on', 'json', 'base', 'head', 'policy-ref'],
+    flags: [
+      'stage',
+      'graph',
+      'gates',
+      'evidence',
+      'waivers',
+      'baseline',
+      'report',
+      'summary',
+      'fail-on',
+      'json',
+      'base',
+      'head',
+      'policy-ref'
+    ],
     run: gatesCommand
   },
-  render: { summary: 'draw the graph as a mermaid diagram, or check the committed one is current', help: RENDER_HELP, flags: ['graph', 'report', 'output', 'check', 'title', 'direction'], run: renderCommand },
-  verify: { summary: 'validate, gates and diagram in one run, as the root flow-actions action', help: VERIFY_HELP, flags: [...VERIFY_FLAGS, 'summary'], run: verifyCommand },
-  canary: { summary: 'run a canary rollout locally (a dry run by default), as the canary-rollout action', help: CANARY_HELP, flags: [...CANARY_FLAGS, 'apply'], run: canaryCommand },
+  render: {
+    summary: 'draw the graph as a mermaid diagram, or check the committed one is current',
+    help: RENDER_HELP,
+    flags: ['graph', 'report', 'output', 'check', 'title', 'direction'],
+    run: renderCommand
+  },
+  verify: {
+    summary: 'validate, gates and diagram in one run, as the root flow-actions action',
+    help: VERIFY_HELP,
+    flags: [...VERIFY_FLAGS, 'summary'],
+    run: verifyCommand
+  },
+  canary: {
+    summary: 'run a canary rollout locally (a dry run by default), as the canary-rollout action',
+    help: CANARY_HELP,
+    flags: [...CANARY_FLAGS, 'apply'],
+    run: canaryCommand
+  },
   mutation: {
     summary: 'plan shards, merge shard reports and gate a mutation score',
     help: `flow mutation plan|merge|gate [options]\n${MUTATION_HELP}`,
@@ -62,7 +100,12 @@ export const COMMANDS: Record<string, Command> = {
     flags: ['history', 'graph', 'baseline', 'waivers', 'output', 'dry-run', 'json'],
     run: recalibrateCommand
   },
-  demo: { summary: 'run validate and gates on the bundled example repository', help: DEMO_HELP, flags: ['output'], run: demoCommand }
+  demo: {
+    summary: 'run validate and gates on the bundled example repository',
+    help: DEMO_HELP,
+    flags: ['output'],
+    run: demoCommand
+  }
 }
 
 /** Every option any command takes: its type decides whether the next argument is its value. */
@@ -128,7 +171,9 @@ export function commandHelp(name: string): string {
   let more = ''
   if (unnamed.length > 0) {
     const lines = ['Also takes:']
-    for (const f of unnamed.map((x) => `--${x}${FLAG_OPTIONS[x]?.type === 'string' ? ' VALUE' : ''}`)) {
+    for (const f of unnamed.map(
+      (x) => `--${x}${FLAG_OPTIONS[x]?.type === 'string' ? ' VALUE' : ''}`
+    )) {
       if (`${lines[lines.length - 1]} ${f}`.length > 98) lines.push(' ')
       lines[lines.length - 1] += ` ${f}`
     }
@@ -214,7 +259,9 @@ export function usageProblem(argv: string[]): string | undefined {
   const [first, ...rest] = parsed.positionals
   if (first === undefined || first === 'help' || parsed.values.help || parsed.values.version) {
     const topic = first === 'help' ? rest[0] : undefined
-    return topic !== undefined && !Object.hasOwn(COMMANDS, topic) ? `flow help: unknown command "${printable(topic, 40)}"` : undefined
+    return topic !== undefined && !Object.hasOwn(COMMANDS, topic)
+      ? `flow help: unknown command "${printable(topic, 40)}"`
+      : undefined
   }
   return commandLineProblem(first, rest, parsed)
 }
@@ -230,10 +277,13 @@ function commandLineProblem(first: string, rest: string[], parsed: ParsedLine): 
   if (parsed.problem) {
     const { option, kind } = parsed.problem
     if (kind === 'unknown') {
-      const suggestion = option.startsWith('--') ? closestName(option.slice(2), accepted) : undefined
+      const suggestion = option.startsWith('--')
+        ? closestName(option.slice(2), accepted)
+        : undefined
       return `flow ${name}: unknown option ${printable(option, 40)}${suggestion ? `; did you mean --${suggestion}?` : '.'}\n${seeHelp}`
     }
-    if (kind === 'needs-value') return `flow ${name}: ${option} needs a value, e.g. ${option} ${option === '--stage' ? 'dev' : 'VALUE'}.\n${seeHelp}`
+    if (kind === 'needs-value')
+      return `flow ${name}: ${option} needs a value, e.g. ${option} ${option === '--stage' ? 'dev' : 'VALUE'}.\n${seeHelp}`
     return `flow ${name}: ${option} is a switch and takes no value; write ${option} alone.\n${seeHelp}`
   }
   const foreign = Object.keys(parsed.values).find((k) => !accepted.includes(k))
@@ -241,12 +291,16 @@ function commandLineProblem(first: string, rest: string[], parsed: ParsedLine): 
     const suggestion = closestName(foreign, command.flags)
     return `flow ${name}: ${name} does not take --${foreign}${suggestion ? `; did you mean --${suggestion}?` : '.'}\n${seeHelp}`
   }
-  if (!command.positionals && rest.length > 0) return `flow ${name}: unexpected argument "${printable(rest[0], 80)}"; ${name} takes only options.\n${seeHelp}`
+  if (!command.positionals && rest.length > 0)
+    return `flow ${name}: unexpected argument "${printable(rest[0], 80)}"; ${name} takes only options.\n${seeHelp}`
   return undefined
 }
 
 /** Runs the CLI; returns the exit code (see EXIT). Errors are one-line messages, never stack traces. */
-export async function main(argv: string[], io: Partial<Pick<CommandContext, 'out' | 'err' | 'now'>> = {}): Promise<number> {
+export async function main(
+  argv: string[],
+  io: Partial<Pick<CommandContext, 'out' | 'err' | 'now'>> = {}
+): Promise<number> {
   const out = io.out ?? ((l: string) => process.stdout.write(`${l}\n`))
   const err = io.err ?? ((l: string) => process.stderr.write(`${l}\n`))
   const parsed = parseLine(argv)
@@ -264,7 +318,9 @@ export async function main(argv: string[], io: Partial<Pick<CommandContext, 'out
       return EXIT.passed
     }
     if (!Object.hasOwn(COMMANDS, helpTopic)) {
-      err(`flow help: unknown command "${printable(helpTopic, 40)}"${didYouMean(closestName(helpTopic, Object.keys(COMMANDS)))}\nRun \`flow help\` for the list of commands.`)
+      err(
+        `flow help: unknown command "${printable(helpTopic, 40)}"${didYouMean(closestName(helpTopic, Object.keys(COMMANDS)))}\nRun \`flow help\` for the list of commands.`
+      )
       return EXIT.usage
     }
     out(commandHelp(helpTopic))
@@ -284,19 +340,31 @@ export async function main(argv: string[], io: Partial<Pick<CommandContext, 'out
     root = path.resolve(parsed.values.root)
     const problem = folderProblem(root)
     if (problem) {
-      err(`flow ${name}: --root ${printable(parsed.values.root, 200)} ${problem}; pass the repository's folder (default: the current folder).`)
+      err(
+        `flow ${name}: --root ${printable(parsed.values.root, 200)} ${problem}; pass the repository's folder (default: the current folder).`
+      )
       return EXIT.usage
     }
   }
-  const ctx: CommandContext = { root, flags: { ...parsed.values }, positionals: rest, now: io.now ?? (() => new Date()), out, err }
+  const ctx: CommandContext = {
+    root,
+    flags: { ...parsed.values },
+    positionals: rest,
+    now: io.now ?? (() => new Date()),
+    out,
+    err
+  }
   try {
     return await command.run(ctx)
   } catch (error) {
     if (error instanceof ConfigurationError) {
       // Any command run before `flow init` meets a missing graph first: say how to start.
       const graph = parsed.values.graph ?? DEFAULT_GRAPH_PATH
-      const noGraph = error.location?.file === graph && /does not exist/.test(error.message) && name !== 'init'
-      err(`flow ${name}: ${error.message}${noGraph ? ' Run `flow init` to write a starter graph.' : ''}`)
+      const noGraph =
+        error.location?.file === graph && /does not exist/.test(error.message) && name !== 'init'
+      err(
+        `flow ${name}: ${error.message}${noGraph ? ' Run `flow init` to write a starter graph.' : ''}`
+      )
       return EXIT.usage
     }
     if (error instanceof EvidenceError) {

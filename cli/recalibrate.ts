@@ -26,7 +26,10 @@ export const RECALIBRATE_HELP = `flow recalibrate --history DIR [--graph .proces
 
 export async function recalibrateCommand(ctx: CommandContext): Promise<number> {
   const history = ctx.flags.history
-  if (!history) throw new ConfigurationError('--history DIR is required: a folder of earlier flow-report.json files (e.g. downloaded artifacts).')
+  if (!history)
+    throw new ConfigurationError(
+      '--history DIR is required: a folder of earlier flow-report.json files (e.g. downloaded artifacts).'
+    )
   const dryRun = ctx.flags['dry-run'] === 'true'
   const graphPath = ctx.flags.graph ?? DEFAULT_GRAPH_PATH
   const now = ctx.now()
@@ -42,35 +45,72 @@ export async function recalibrateCommand(ctx: CommandContext): Promise<number> {
     minRuns: DEFAULT_MIN_RUNS,
     margin: parseMargin('1%')
   })
-  const outDir = resolveInWorkspace(ctx.root, ctx.flags.output ?? path.join('.flow', 'recalibrate'), 'output folder')
-  const written = writeOutputs(result, { root: ctx.root, outDir, graphPath, baselinePath: ctx.flags.baseline, dryRun })
+  const outDir = resolveInWorkspace(
+    ctx.root,
+    ctx.flags.output ?? path.join('.flow', 'recalibrate'),
+    'output folder'
+  )
+  const written = writeOutputs(result, {
+    root: ctx.root,
+    outDir,
+    graphPath,
+    baselinePath: ctx.flags.baseline,
+    dryRun
+  })
   if (ctx.flags.json === 'true') {
     ctx.out(JSON.stringify({ ...result, written }, null, 2))
     return 0
   }
   const s = styler()
-  ctx.out(s.bold(`Recalibration of ${graphPath}: ${result.history.reports} report(s) from ${result.history.runs} run(s)`))
+  ctx.out(
+    s.bold(
+      `Recalibration of ${graphPath}: ${result.history.reports} report(s) from ${result.history.runs} run(s)`
+    )
+  )
   ctx.out(`Phase: ${plain(result.phase)}`)
-  ctx.out(`Last calibration: ${result.calibration.last ?? 'never'}${result.calibration.daysSince !== undefined ? ` (${result.calibration.daysSince} days ago)` : ''}`)
-  for (const p of read.problems.slice(0, 10)) ctx.out(s.dim(`skipped ${plain(p.source)}: ${plain(p.message)}`))
+  ctx.out(
+    `Last calibration: ${result.calibration.last ?? 'never'}${result.calibration.daysSince !== undefined ? ` (${result.calibration.daysSince} days ago)` : ''}`
+  )
+  for (const p of read.problems.slice(0, 10))
+    ctx.out(s.dim(`skipped ${plain(p.source)}: ${plain(p.message)}`))
   ctx.out('')
   if (result.proposals.length === 0) ctx.out('No threshold or baseline can be tightened.')
   for (const p of result.proposals) {
-    const where = p.kind === 'baseline' ? `${p.file} metrics.${p.metric}` : `${p.file} ${p.gate}/${p.requirement}${p.stage ? ` (${p.stage})` : ''}`
+    const where =
+      p.kind === 'baseline'
+        ? `${p.file} metrics.${p.metric}`
+        : `${p.file} ${p.gate}/${p.requirement}${p.stage ? ` (${p.stage})` : ''}`
     const op = p.better === 'higher' ? '>=' : '<='
-    ctx.out(`${s.green('tighten')} ${plain(where)}: ${plain(p.metric)} ${op} ${formatNumber(p.from)} → ${op} ${formatNumber(p.to)}${p.writable ? '' : s.yellow(' (change by hand)')}`)
+    ctx.out(
+      `${s.green('tighten')} ${plain(where)}: ${plain(p.metric)} ${op} ${formatNumber(p.from)} → ${op} ${formatNumber(p.to)}${p.writable ? '' : s.yellow(' (change by hand)')}`
+    )
     ctx.out(s.dim(`  ${plain(p.reason)}`))
   }
   if (result.flaky.length > 0) {
     ctx.out('')
-    for (const f of result.flaky) ctx.out(`${s.yellow('flaky')} ${plain(f.test)} on ${f.sha.slice(0, 12)}: failed in ${f.failedIn.join(', ')}, passed in ${f.passedIn.join(', ')}`)
+    for (const f of result.flaky)
+      ctx.out(
+        `${s.yellow('flaky')} ${plain(f.test)} on ${f.sha.slice(0, 12)}: failed in ${f.failedIn.join(', ')}, passed in ${f.passedIn.join(', ')}`
+      )
   }
   ctx.out('')
-  ctx.out(`Deployments: ${result.delivery.deployments} in ${result.delivery.windowDays} days; change failure rate ${result.delivery.changeFailureRate === undefined ? '—' : `${(result.delivery.changeFailureRate * 100).toFixed(1)}%`}`)
-  if (result.engineering) ctx.out(`Lead time p50 ${fmtHours(result.engineering.leadTime.openToMerge.p50Hours)}`)
-  for (const c of result.concerns) ctx.out(`${c.severity === 'critical' ? s.red(c.severity) : c.severity === 'warning' ? s.yellow(c.severity) : c.severity}: ${plain(c.text)}`)
+  ctx.out(
+    `Deployments: ${result.delivery.deployments} in ${result.delivery.windowDays} days; change failure rate ${result.delivery.changeFailureRate === undefined ? '—' : `${(result.delivery.changeFailureRate * 100).toFixed(1)}%`}`
+  )
+  if (result.engineering)
+    ctx.out(`Lead time p50 ${fmtHours(result.engineering.leadTime.openToMerge.p50Hours)}`)
+  for (const c of result.concerns)
+    ctx.out(
+      `${c.severity === 'critical' ? s.red(c.severity) : c.severity === 'warning' ? s.yellow(c.severity) : c.severity}: ${plain(c.text)}`
+    )
   ctx.out('')
   ctx.out(`Dashboard: ${written.dashboard}`)
-  ctx.out(dryRun ? 'Dry run: no repository file was changed.' : written.changed.length > 0 ? `Changed: ${written.changed.join(', ')}` : 'No repository file changed.')
+  ctx.out(
+    dryRun
+      ? 'Dry run: no repository file was changed.'
+      : written.changed.length > 0
+        ? `Changed: ${written.changed.join(', ')}`
+        : 'No repository file changed.'
+  )
   return 0
 }

@@ -36,7 +36,9 @@ export function renderCommand(ctx: CommandContext): number {
       return 0
     }
     ctx.out(result.diff)
-    ctx.err(`✗ ${diagram.output.relative} is ${result.exists ? 'stale' : 'missing'}: run flow render --output ${diagram.output.relative} and commit it.`)
+    ctx.err(
+      `✗ ${diagram.output.relative} is ${result.exists ? 'stale' : 'missing'}: run flow render --output ${diagram.output.relative} and commit it.`
+    )
     return 1
   }
   writeDiagram(diagram.output)
@@ -46,5 +48,7 @@ export function renderCommand(ctx: CommandContext): number {
 
 function direction(raw: string | undefined): 'TD' | 'LR' {
   if (raw === undefined || raw === 'TD' || raw === 'LR') return raw ?? 'TD'
-  throw new ConfigurationError(`--direction must be TD (top down) or LR (left to right), not "${printable(raw, 20)}".`)
+  throw new ConfigurationError(
+    `--direction must be TD (top down) or LR (left to right), not "${printable(raw, 20)}".`
+  )
 }

@@ -35,9 +35,15 @@ export function validateCommand(ctx: CommandContext): number {
   const s = styler()
   for (const f of result.findings) {
     const level = f.severity === 'error' ? s.red('error') : s.yellow('warning')
-    ctx.out(`${f.file}:${f.line ?? 1}:${f.col ?? 1}: ${level}: ${plain(f.message)} ${s.dim(`[${f.code}]`)}`)
+    ctx.out(
+      `${f.file}:${f.line ?? 1}:${f.col ?? 1}: ${level}: ${plain(f.message)} ${s.dim(`[${f.code}]`)}`
+    )
   }
   const counts = `${result.errors} error(s), ${result.warnings} warning(s)`
-  ctx.out(valid ? s.green(`✓ ${graph} is valid (${counts})`) : s.red(`✗ ${graph} is not valid (${counts}${strict ? ', strict' : ''})`))
+  ctx.out(
+    valid
+      ? s.green(`✓ ${graph} is valid (${counts})`)
+      : s.red(`✗ ${graph} is not valid (${counts}${strict ? ', strict' : ''})`)
+  )
   return valid ? 0 : 1
 }

@@ -10,19 +10,32 @@
 // `npm run typecheck` checks types once for the whole project. The tool version is injected from
 // package.json here, so reports name the version that was built.
 import * as esbuild from 'esbuild'
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 // FLOW_DIST_DIR writes the bundles elsewhere (scripts/check-dist.mjs compares them with dist/).
-const distDir = process.env.FLOW_DIST_DIR ? path.resolve(process.env.FLOW_DIST_DIR) : path.join(root, 'dist')
+const distDir = process.env.FLOW_DIST_DIR
+  ? path.resolve(process.env.FLOW_DIST_DIR)
+  : path.join(root, 'dist')
 const version = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version
 
 function discover() {
   const entryPoints = {}
   for (const name of readdirSync(path.join(root, 'actions')).sort()) {
-    for (const [file, out] of [['index.ts', `${name}/index`], ['post.ts', `${name}/post/index`]]) {
+    for (const [file, out] of [
+      ['index.ts', `${name}/index`],
+      ['post.ts', `${name}/post/index`]
+    ]) {
       const entry = path.join(root, 'actions', name, file)
       if (existsSync(entry)) entryPoints[out] = entry
     }
@@ -56,7 +69,12 @@ const common = {
   metafile: true,
   logLevel: 'warning'
 }
-const actions = await esbuild.build({ ...common, entryPoints: discover(), splitting: true, chunkNames: 'chunks/[name]-[hash]' })
+const actions = await esbuild.build({
+  ...common,
+  entryPoints: discover(),
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]'
+})
 // The CLI never uploads artifacts or uses the Actions cache (flow verify runs check-gates with
 // upload-report off), so those clients, a megabyte and a half with their Azure SDK, stay out of it.
 // If a code path ever reached them, the import would fail loudly, never silently pass.
@@ -70,7 +88,9 @@ const cliBuild = await esbuild.build({
   chunkNames: 'cli/chunks/[name]-[hash]',
   external: CLI_EXTERNAL
 })
-const result = { metafile: { outputs: { ...actions.metafile.outputs, ...cliBuild.metafile.outputs } } }
+const result = {
+  metafile: { outputs: { ...actions.metafile.outputs, ...cliBuild.metafile.outputs } }
+}
 writeFileSync(path.join(distDir, 'package.json'), '{"type":"module"}\n')
 const cli = path.join(distDir, 'cli', 'index.js')
 writeFileSync(cli, `#!/usr/bin/env node\n${readFileSync(cli, 'utf8')}`)
@@ -78,17 +98,22 @@ chmodSync(cli, 0o755)
 
 const outputs = Object.entries(result.metafile.outputs)
 const kib = (n) => `${Math.round(n / 1024)} KiB`
-for (const [file, out] of outputs.filter(([, o]) => o.entryPoint && !o.entryPoint.startsWith('node_modules/'))) {
+for (const [file, out] of outputs.filter(
+  ([, o]) => o.entryPoint && !o.entryPoint.startsWith('node_modules/')
+)) {
   // What an entry loads on start: itself and every chunk it imports statically, transitively.
   const seen = new Set()
   const visit = (f) => {
     if (seen.has(f)) return
     seen.add(f)
-    for (const imp of result.metafile.outputs[f]?.imports ?? []) if (imp.kind === 'import-statement' && !imp.external) visit(imp.path)
+    for (const imp of result.metafile.outputs[f]?.imports ?? [])
+      if (imp.kind === 'import-statement' && !imp.external) visit(imp.path)
   }
   visit(file)
   const loaded = [...seen].reduce((sum, f) => sum + result.metafile.outputs[f].bytes, 0)
-  console.log(`bundled ${out.entryPoint} -> ${path.relative(root, file)} (${kib(out.bytes)}, loads ${kib(loaded)} on start)`)
+  console.log(
+    `bundled ${out.entryPoint} -> ${path.relative(root, file)} (${kib(out.bytes)}, loads ${kib(loaded)} on start)`
+  )
 }
 const total = outputs.reduce((sum, [, o]) => sum + o.bytes, 0)
 console.log(`dist: ${outputs.length} files, ${kib(total)}, in ${Date.now() - started} ms`)

@@ -18,17 +18,29 @@ function files(dir, rel = '') {
 
 const out = mkdtempSync(path.join(tmpdir(), 'flow-check-dist-'))
 try {
-  execFileSync(process.execPath, [path.join(root, 'scripts', 'bundle.mjs')], { cwd: root, env: { ...process.env, FLOW_DIST_DIR: out }, stdio: ['ignore', 'ignore', 'inherit'] })
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'bundle.mjs')], {
+    cwd: root,
+    env: { ...process.env, FLOW_DIST_DIR: out },
+    stdio: ['ignore', 'ignore', 'inherit']
+  })
   const committed = new Set(files(path.join(root, 'dist')))
   const fresh = new Set(files(out))
   const problems = [
     ...[...fresh].filter((f) => !committed.has(f)).map((f) => `dist/${f} is missing`),
     ...[...committed].filter((f) => !fresh.has(f)).map((f) => `dist/${f} is no longer built`),
-    ...[...committed].filter((f) => fresh.has(f) && !readFileSync(path.join(out, f)).equals(readFileSync(path.join(root, 'dist', f)))).map((f) => `dist/${f} differs`)
+    ...[...committed]
+      .filter(
+        (f) =>
+          fresh.has(f) &&
+          !readFileSync(path.join(out, f)).equals(readFileSync(path.join(root, 'dist', f)))
+      )
+      .map((f) => `dist/${f} differs`)
   ]
   if (problems.length > 0) {
     for (const p of problems.sort()) console.error(`check-dist: ${p}`)
-    console.error('check-dist: dist/ is not what the sources build; run `npm run bundle` and commit dist/')
+    console.error(
+      'check-dist: dist/ is not what the sources build; run `npm run bundle` and commit dist/'
+    )
     process.exit(1)
   }
   console.log(`check-dist: dist/ matches a fresh bundle (${committed.size} files)`)

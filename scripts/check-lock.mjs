@@ -45,11 +45,20 @@ export function unpinnedDependencies(lock, manifest) {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
   const lockPath = path.resolve(process.argv[2] ?? path.join(root, 'package-lock.json'))
-  const manifestPath = path.resolve(process.argv[3] ?? path.join(path.dirname(lockPath), 'package.json'))
-  const found = unpinnedDependencies(JSON.parse(readFileSync(lockPath, 'utf8')), JSON.parse(readFileSync(manifestPath, 'utf8')))
+  const manifestPath = path.resolve(
+    process.argv[3] ?? path.join(path.dirname(lockPath), 'package.json')
+  )
+  const found = unpinnedDependencies(
+    JSON.parse(readFileSync(lockPath, 'utf8')),
+    JSON.parse(readFileSync(manifestPath, 'utf8'))
+  )
   for (const f of found) {
-    console.error(`${lockPath}: ${f.declaredBy} depends on ${f.name}@"${f.spec}", which moves with the registry; pin it with "overrides": { "${f.name}": "<version>" } in ${manifestPath}`)
+    console.error(
+      `${lockPath}: ${f.declaredBy} depends on ${f.name}@"${f.spec}", which moves with the registry; pin it with "overrides": { "${f.name}": "<version>" } in ${manifestPath}`
+    )
   }
   if (found.length > 0) process.exit(1)
-  console.log(`${path.basename(lockPath)}: every dependency is declared by a version range or pinned by an override`)
+  console.log(
+    `${path.basename(lockPath)}: every dependency is declared by a version range or pinned by an override`
+  )
 }

@@ -24,7 +24,8 @@ function formatsToPatterns(node) {
   if (node === null || typeof node !== 'object') return node
   const out = {}
   for (const [k, v] of Object.entries(node)) {
-    if (k === 'format' && typeof v === 'string' && FORMAT_PATTERNS[v]) out.pattern = FORMAT_PATTERNS[v]
+    if (k === 'format' && typeof v === 'string' && FORMAT_PATTERNS[v])
+      out.pattern = FORMAT_PATTERNS[v]
     else out[k] = formatsToPatterns(v)
   }
   return out
@@ -42,19 +43,41 @@ const targets = [
     name: 'schemas/graph.schema.json',
     out: 'shared/graph/graph-schema.validator.js',
     load: () => JSON.parse(readFileSync(path.join(root, 'schemas/graph.schema.json'), 'utf8')),
-    ajv: () => new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, code: { source: true, esm: true, lines: true } })
+    ajv: () =>
+      new Ajv({
+        allErrors: true,
+        strict: false,
+        allowUnionTypes: true,
+        code: { source: true, esm: true, lines: true }
+      })
   },
   {
     name: 'schemas/flow-report.schema.json',
     out: 'shared/report/report-schema.validator.js',
-    load: () => formatsToPatterns(JSON.parse(readFileSync(path.join(root, 'schemas/flow-report.schema.json'), 'utf8'))),
-    ajv: () => new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, code: { source: true, esm: true, lines: true } })
+    load: () =>
+      formatsToPatterns(
+        JSON.parse(readFileSync(path.join(root, 'schemas/flow-report.schema.json'), 'utf8'))
+      ),
+    ajv: () =>
+      new Ajv2020({
+        allErrors: true,
+        strict: true,
+        strictRequired: false,
+        allowUnionTypes: true,
+        code: { source: true, esm: true, lines: true }
+      })
   },
   {
     name: 'mutation-testing-report-schema (npm), mutants without uniqueItems',
     out: 'shared/evidence/mutation/stryker-schema.validator.js',
     load: () => withoutMutantUniqueItems(require('mutation-testing-report-schema').schema),
-    ajv: () => new Ajv({ strict: false, allErrors: false, validateFormats: false, code: { source: true, esm: true, lines: true } })
+    ajv: () =>
+      new Ajv({
+        strict: false,
+        allErrors: false,
+        validateFormats: false,
+        code: { source: true, esm: true, lines: true }
+      })
   }
 ]
 

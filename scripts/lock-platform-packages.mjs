@@ -14,10 +14,26 @@ const lock = JSON.parse(readFileSync(lockPath, 'utf8'))
 
 /** os, cpu and libc of a napi-rs style platform package name (…-linux-x64-gnu). */
 function platformOf(name) {
-  const triple = name.split('/').pop().replace(/^.*?-binding-/, '')
+  const triple = name
+    .split('/')
+    .pop()
+    .replace(/^.*?-binding-/, '')
   const [os, arch, abi] = triple.split('-')
-  const cpu = { 'arm64': 'arm64', x64: 'x64', ia32: 'ia32', arm: 'arm', loong64: 'loong64', ppc64: 'ppc64', riscv64: 'riscv64', s390x: 's390x', wasm32: 'wasm32' }[arch]
-  const out = { os: [os === 'wasm32' ? undefined : os].filter(Boolean), cpu: cpu ? [cpu] : undefined }
+  const cpu = {
+    arm64: 'arm64',
+    x64: 'x64',
+    ia32: 'ia32',
+    arm: 'arm',
+    loong64: 'loong64',
+    ppc64: 'ppc64',
+    riscv64: 'riscv64',
+    s390x: 's390x',
+    wasm32: 'wasm32'
+  }[arch]
+  const out = {
+    os: [os === 'wasm32' ? undefined : os].filter(Boolean),
+    cpu: cpu ? [cpu] : undefined
+  }
   if (os === 'wasm32') return { cpu: ['wasm32'] }
   if (abi && /musl/.test(abi)) out.libc = ['musl']
   else if (abi && /gnu/.test(abi)) out.libc = ['glibc']
@@ -36,6 +52,10 @@ for (const [key, entry] of Object.entries(lock.packages)) {
     added++
   }
 }
-lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : a > b ? 1 : 0)))
+lock.packages = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) =>
+    a === '' ? -1 : b === '' ? 1 : a < b ? -1 : a > b ? 1 : 0
+  )
+)
 writeFileSync(lockPath, `${JSON.stringify(lock, null, 2)}\n`)
 console.log(`added ${added} optional platform package(s) to package-lock.json`)

@@ -1,7 +1,12 @@
 import { appendFileSync } from 'node:fs'
 import { ConfigurationError, errorMessage } from './errors.js'
 import { escapeCommandData } from './escape.js'
-import { ANNOTATIONS_PER_LEVEL, capAnnotations, formatAnnotation, type Annotation } from './annotations.js'
+import {
+  ANNOTATIONS_PER_LEVEL,
+  capAnnotations,
+  formatAnnotation,
+  type Annotation
+} from './annotations.js'
 import { redact, registerSecret, secretsFromEnv } from './redact.js'
 
 /**
@@ -71,7 +76,9 @@ export function createRunnerIO(
       for (const a of kept) line(formatAnnotation(a))
       used[level] += kept.length
       if (omitted[level] > 0) {
-        line(`${omitted[level]} more ${level} annotation(s) not shown: GitHub shows ${ANNOTATIONS_PER_LEVEL} per step; see the job summary and the report.`)
+        line(
+          `${omitted[level]} more ${level} annotation(s) not shown: GitHub shows ${ANNOTATIONS_PER_LEVEL} per step; see the job summary and the report.`
+        )
       }
     }
   }
@@ -90,7 +97,9 @@ export function createRunnerIO(
     },
     setOutput(name, value) {
       const text = clean(String(value))
-      appendTo('GITHUB_OUTPUT', fileCommandBlock(name, text), () => line(`${name}=${escapeCommandData(text)}`))
+      appendTo('GITHUB_OUTPUT', fileCommandBlock(name, text), () =>
+        line(`${name}=${escapeCommandData(text)}`)
+      )
     },
     saveState(name, value) {
       appendTo('GITHUB_STATE', fileCommandBlock(name, value), () => undefined)
@@ -142,7 +151,11 @@ export function createRunnerIO(
  * that names the action and says how to fix it; anything else is reported without a stack trace
  * (the stack goes to the debug log).
  */
-export async function runAction(name: string, io: ActionIO, body: () => Promise<void>): Promise<void> {
+export async function runAction(
+  name: string,
+  io: ActionIO,
+  body: () => Promise<void>
+): Promise<void> {
   try {
     await body()
   } catch (error) {
@@ -150,7 +163,9 @@ export async function runAction(name: string, io: ActionIO, body: () => Promise<
       io.setFailed(`${name}: ${error.message}`)
     } else {
       if (error instanceof Error && error.stack) io.debug(error.stack)
-      io.setFailed(`${name} failed unexpectedly: ${errorMessage(error)}. Re-run with step debug logging for details and report it if it persists.`)
+      io.setFailed(
+        `${name} failed unexpectedly: ${errorMessage(error)}. Re-run with step debug logging for details and report it if it persists.`
+      )
     }
   }
 }

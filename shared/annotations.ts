@@ -57,12 +57,17 @@ export function capAnnotations(
 }
 
 /** Writes capped annotations to stdout, where the runner reads workflow commands. */
-export function emitAnnotations(all: Annotation[], write: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): void {
+export function emitAnnotations(
+  all: Annotation[],
+  write: (line: string) => void = (l) => process.stdout.write(`${l}\n`)
+): void {
   const { kept, omitted } = capAnnotations(all)
   for (const a of kept) write(formatAnnotation(a))
   for (const level of ['error', 'warning', 'notice'] as const) {
     if (omitted[level] > 0) {
-      write(`${omitted[level]} more ${level} annotation(s) not shown: GitHub shows ${ANNOTATIONS_PER_LEVEL} per step; see the job summary and the report.`)
+      write(
+        `${omitted[level]} more ${level} annotation(s) not shown: GitHub shows ${ANNOTATIONS_PER_LEVEL} per step; see the job summary and the report.`
+      )
     }
   }
 }

@@ -34,7 +34,12 @@ export function loadBaselines(root: string, userPaths: string[]): LoadedBaseline
     const file = workspaceRelative(root, absolute)
     if (!existsSync(absolute)) {
       // The default is optional; a named file that is missing is a problem for any ratchet.
-      if (explicit.length > 0) out.problems.push({ file, problem: 'missing', message: `${file}: the baseline file does not exist.` })
+      if (explicit.length > 0)
+        out.problems.push({
+          file,
+          problem: 'missing',
+          message: `${file}: the baseline file does not exist.`
+        })
       continue
     }
     try {
@@ -58,26 +63,46 @@ function readBaselineFile(absolute: string, file: string): Map<string, number> {
   // A named pipe or device would block the read; only a regular file can be a baseline.
   if (!st.isFile()) throw new EvidenceError(file, 'unreadable', 'is not a regular file.')
   if (st.size === 0) throw new EvidenceError(file, 'empty', 'the baseline file is empty.')
-  if (st.size > MAX_BASELINE_BYTES) throw new EvidenceError(file, 'too-large', `${st.size} bytes is over the ${MAX_BASELINE_BYTES}-byte limit.`)
+  if (st.size > MAX_BASELINE_BYTES)
+    throw new EvidenceError(
+      file,
+      'too-large',
+      `${st.size} bytes is over the ${MAX_BASELINE_BYTES}-byte limit.`
+    )
   let data: unknown
   try {
     data = JSON.parse(readFileSync(absolute, 'utf8'))
   } catch (error) {
     throw new EvidenceError(file, 'malformed', `not valid JSON (${errorMessage(error)}).`)
   }
-  if (!isRecord(data)) throw new EvidenceError(file, 'malformed', `expected an object with "metrics".`)
+  if (!isRecord(data))
+    throw new EvidenceError(file, 'malformed', `expected an object with "metrics".`)
   // A flow report carries its metrics at the top level; a baseline file under "metrics" too.
   const isReport = data.kind === 'gates' && data.version === 1
   if (!isReport && data.version !== undefined && data.version !== 1) {
-    throw new EvidenceError(file, 'malformed', `baseline version ${JSON.stringify(data.version)} is not supported (expected 1).`)
+    throw new EvidenceError(
+      file,
+      'malformed',
+      `baseline version ${JSON.stringify(data.version)} is not supported (expected 1).`
+    )
   }
-  if (isReport && data.verdict !== undefined && typeof data.verdict !== 'string') throw new EvidenceError(file, 'malformed', `not a flow report.`)
+  if (isReport && data.verdict !== undefined && typeof data.verdict !== 'string')
+    throw new EvidenceError(file, 'malformed', `not a flow report.`)
   const metrics = data.metrics
-  if (!isRecord(metrics)) throw new EvidenceError(file, 'malformed', `expected "metrics": { "<metric name>": <number>, ... }.`)
+  if (!isRecord(metrics))
+    throw new EvidenceError(
+      file,
+      'malformed',
+      `expected "metrics": { "<metric name>": <number>, ... }.`
+    )
   const out = new Map<string, number>()
   for (const [name, value] of Object.entries(metrics)) {
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new EvidenceError(file, 'malformed', `metrics["${name.slice(0, 80)}"] is ${JSON.stringify(value)?.slice(0, 40)}, not a finite number.`)
+      throw new EvidenceError(
+        file,
+        'malformed',
+        `metrics["${name.slice(0, 80)}"] is ${JSON.stringify(value)?.slice(0, 40)}, not a finite number.`
+      )
     }
     out.set(name, value)
   }
@@ -99,10 +124,22 @@ export function baselineCandidates(
     for (const [metric, better] of ratchetDirections(expr)) {
       const value = current(metric)
       // A change's own size or new-code coverage says nothing about the next change: never a baseline.
-      if (value === undefined || !Number.isFinite(value) || found.has(metric) || isChangeMetric(metric)) continue
+      if (
+        value === undefined ||
+        !Number.isFinite(value) ||
+        found.has(metric) ||
+        isChangeMetric(metric)
+      )
+        continue
       const base = baseline.get(metric)
       const improved = base === undefined ? true : better === 'higher' ? value > base : value < base
-      found.set(metric, { metric, current: value, ...(base !== undefined ? { baseline: base } : {}), better, improved })
+      found.set(metric, {
+        metric,
+        current: value,
+        ...(base !== undefined ? { baseline: base } : {}),
+        better,
+        improved
+      })
     }
   }
   return [...found.values()].sort((a, b) => byText(a.metric, b.metric))
@@ -121,9 +158,15 @@ export function ratchetDirections(expr: Expression): Map<string, 'higher' | 'low
     const m = escapeRegExp(metric)
     const b = escapeRegExp(name)
     const src = expr.source
-    if (new RegExp(`(^|[^\\w.])${m}\\s*(>=|>)\\s*${b}`).test(src) || new RegExp(`${b}[^<>=!]*(<=|<)\\s*${m}($|[^\\w.])`).test(src)) {
+    if (
+      new RegExp(`(^|[^\\w.])${m}\\s*(>=|>)\\s*${b}`).test(src) ||
+      new RegExp(`${b}[^<>=!]*(<=|<)\\s*${m}($|[^\\w.])`).test(src)
+    ) {
       out.set(metric, 'higher')
-    } else if (new RegExp(`(^|[^\\w.])${m}\\s*(<=|<)\\s*${b}`).test(src) || new RegExp(`${b}[^<>=!]*(>=|>)\\s*${m}($|[^\\w.])`).test(src)) {
+    } else if (
+      new RegExp(`(^|[^\\w.])${m}\\s*(<=|<)\\s*${b}`).test(src) ||
+      new RegExp(`${b}[^<>=!]*(>=|>)\\s*${m}($|[^\\w.])`).test(src)
+    ) {
       out.set(metric, 'lower')
     }
   }

@@ -9,14 +9,17 @@ import type { RunInfo } from './report/types.js'
 declare const FLOW_TOOL_VERSION: string | undefined
 
 export const TOOL_NAME = 'flow-actions'
-export const TOOL_VERSION: string = typeof FLOW_TOOL_VERSION === 'string' ? FLOW_TOOL_VERSION : sourceVersion()
+export const TOOL_VERSION: string =
+  typeof FLOW_TOOL_VERSION === 'string' ? FLOW_TOOL_VERSION : sourceVersion()
 
 function sourceVersion(): string {
   const manifest = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'package.json')
   return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version
 }
 
-type RunFields = Partial<Pick<RunInfo, 'repository' | 'sha' | 'ref' | 'event' | 'runId' | 'runAttempt' | 'workflow'>>
+type RunFields = Partial<
+  Pick<RunInfo, 'repository' | 'sha' | 'ref' | 'event' | 'runId' | 'runAttempt' | 'workflow'>
+>
 
 /** What the runner's environment says about this run (repository, commit, run id...); blanks left out. */
 export function runFieldsFromEnv(env: Readonly<Record<string, string | undefined>>): RunFields {
@@ -33,8 +36,17 @@ export function runFieldsFromEnv(env: Readonly<Record<string, string | undefined
 }
 
 /** Run metadata for a report, from the runner's environment. */
-export function runInfoFromEnv(env: Readonly<Record<string, string | undefined>>, now: Date, stage?: string): RunInfo {
-  return { time: now.toISOString(), tool: { name: TOOL_NAME, version: TOOL_VERSION }, ...runFieldsFromEnv(env), ...(stage ? { stage } : {}) }
+export function runInfoFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  now: Date,
+  stage?: string
+): RunInfo {
+  return {
+    time: now.toISOString(),
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    ...runFieldsFromEnv(env),
+    ...(stage ? { stage } : {})
+  }
 }
 
 /** A folder for files the action writes that are not part of the repository. */

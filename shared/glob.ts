@@ -49,7 +49,11 @@ export class WorkspaceGlob {
     const base = scan.base === '' ? '.' : scan.base
     let absBase: string
     try {
-      absBase = resolveInWorkspace(this.root, base, this.errors === 'evidence' ? 'evidence path' : 'path')
+      absBase = resolveInWorkspace(
+        this.root,
+        base,
+        this.errors === 'evidence' ? 'evidence path' : 'path'
+      )
     } catch (error) {
       if (error instanceof ConfigurationError && this.errors === 'evidence') {
         throw new EvidenceError(printable(pattern), 'outside-workspace', error.message)
@@ -85,7 +89,8 @@ export class WorkspaceGlob {
       for (const e of list) {
         if (++entries > MAX_WALK_ENTRIES) {
           const message = `holds over ${MAX_WALK_ENTRIES} entries; narrow the glob.`
-          if (this.errors === 'evidence') throw new EvidenceError(relBase || '.', 'too-large', message)
+          if (this.errors === 'evidence')
+            throw new EvidenceError(relBase || '.', 'too-large', message)
           throw new ConfigurationError(`${relBase || '.'} ${message}`)
         }
         const childRel = rel ? `${rel}/${e.name}` : e.name
@@ -173,7 +178,8 @@ function simpleMatcher(pattern: string): (file: string) => boolean {
   // picomatch's rule, kept so results do not change: a trailing `/**` after a segment that ends in
   // `*` (`reports/*/**`) needs at least one more segment; after anything else it may match none.
   const last = raw.length - 1
-  const lastNeedsOne = last > 0 && raw[last] === '**' && raw[last - 1] !== '**' && raw[last - 1].endsWith('*')
+  const lastNeedsOne =
+    last > 0 && raw[last] === '**' && raw[last - 1] !== '**' && raw[last - 1].endsWith('*')
   return (file: string) => {
     const parts = file.split('/')
     const memo = new Map<number, boolean>()
@@ -187,7 +193,8 @@ function simpleMatcher(pattern: string): (file: string) => boolean {
         const seg = segments[pi]
         if (seg === null) {
           result = false
-          for (let k = pi === last && lastNeedsOne ? fi + 1 : fi; k <= parts.length && !result; k++) result = match(pi + 1, k)
+          for (let k = pi === last && lastNeedsOne ? fi + 1 : fi; k <= parts.length && !result; k++)
+            result = match(pi + 1, k)
         } else result = fi < parts.length && seg(parts[fi]) && match(pi + 1, fi + 1)
       }
       memo.set(key, result)
@@ -201,7 +208,8 @@ function segmentMatcher(segment: string): (name: string) => boolean {
   const pieces = segment.split('*')
   const at = (name: string, start: number, piece: string) => {
     if (start + piece.length > name.length) return false
-    for (let i = 0; i < piece.length; i++) if (piece[i] !== '?' && piece[i] !== name[start + i]) return false
+    for (let i = 0; i < piece.length; i++)
+      if (piece[i] !== '?' && piece[i] !== name[start + i]) return false
     return true
   }
   return (name: string) => {

@@ -7,17 +7,88 @@
 export type Metrics = Map<string, number>
 
 export const METRIC_NAMES: Readonly<Record<string, readonly string[]>> = {
-  tests: ['total', 'executed', 'passed', 'failed', 'errors', 'skipped', 'flaky', 'pass_rate', 'duration_s'],
-  coverage: ['lines', 'branches', 'functions', 'new_lines', 'lines_found', 'lines_hit', 'branches_found', 'branches_hit', 'functions_found', 'functions_hit', 'new_lines_found', 'new_lines_hit', 'new_lines_total', 'new_branches', 'new_branches_found', 'new_branches_hit'],
-  mutation: ['score', 'killed', 'survived', 'no_coverage', 'timeout', 'total', 'detected', 'undetected', 'ignored', 'errors', 'changed_score', 'changed_total'],
-  sarif: ['errors', 'warnings', 'notes', 'critical', 'high', 'medium', 'low', 'total', 'suppressed', 'new'],
-  sbom: ['components', 'vulns.critical', 'vulns.high', 'vulns.medium', 'vulns.low', 'vulns.total', 'licenses.denied', 'licenses.unknown'],
+  tests: [
+    'total',
+    'executed',
+    'passed',
+    'failed',
+    'errors',
+    'skipped',
+    'flaky',
+    'pass_rate',
+    'duration_s'
+  ],
+  coverage: [
+    'lines',
+    'branches',
+    'functions',
+    'new_lines',
+    'lines_found',
+    'lines_hit',
+    'branches_found',
+    'branches_hit',
+    'functions_found',
+    'functions_hit',
+    'new_lines_found',
+    'new_lines_hit',
+    'new_lines_total',
+    'new_branches',
+    'new_branches_found',
+    'new_branches_hit'
+  ],
+  mutation: [
+    'score',
+    'killed',
+    'survived',
+    'no_coverage',
+    'timeout',
+    'total',
+    'detected',
+    'undetected',
+    'ignored',
+    'errors',
+    'changed_score',
+    'changed_total'
+  ],
+  sarif: [
+    'errors',
+    'warnings',
+    'notes',
+    'critical',
+    'high',
+    'medium',
+    'low',
+    'total',
+    'suppressed',
+    'new'
+  ],
+  sbom: [
+    'components',
+    'vulns.critical',
+    'vulns.high',
+    'vulns.medium',
+    'vulns.low',
+    'vulns.total',
+    'licenses.denied',
+    'licenses.unknown'
+  ],
   changes: ['lines', 'files', 'lines_added', 'lines_deleted', 'tests_touched'],
   artifacts: ['count']
 }
 
 /** `perf.<name>.<stat>`: the stats a performance report can give for each named measurement. */
-export const PERF_STATS = ['p50', 'p90', 'p95', 'p99', 'avg', 'min', 'max', 'rps', 'error_rate', 'count'] as const
+export const PERF_STATS = [
+  'p50',
+  'p90',
+  'p95',
+  'p99',
+  'avg',
+  'min',
+  'max',
+  'rps',
+  'error_rate',
+  'count'
+] as const
 
 /** Seed spellings, mapped onto the namespace. `scale` converts units (test.pass_rate is 0..1). */
 export interface MetricAlias {
@@ -38,7 +109,8 @@ export const METRIC_ALIASES: readonly MetricAlias[] = [
   },
   {
     alias: 'security.critical_vulns',
-    description: 'sarif.critical + sbom.vulns.critical (whichever evidence is present; absent when neither is)',
+    description:
+      'sarif.critical + sbom.vulns.critical (whichever evidence is present; absent when neither is)',
     compute: (m) => {
       const a = m.get('sarif.critical')
       const b = m.get('sbom.vulns.critical')
@@ -48,7 +120,8 @@ export const METRIC_ALIASES: readonly MetricAlias[] = [
   },
   {
     alias: 'performance.p95_latency_ms',
-    description: "perf.http_req_duration.p95 (k6's request duration, in ms); else the p95 of the only perf measurement",
+    description:
+      "perf.http_req_duration.p95 (k6's request duration, in ms); else the p95 of the only perf measurement",
     compute: (m) => {
       const direct = m.get('perf.http_req_duration.p95')
       if (direct !== undefined) return direct
@@ -106,7 +179,9 @@ export function isKnownMetric(name: string): boolean {
   const rest = name.slice(dot + 1)
   if (ns === 'perf') {
     const parts = rest.split('.')
-    return parts.length === 2 && parts[0] !== '' && (PERF_STATS as readonly string[]).includes(parts[1])
+    return (
+      parts.length === 2 && parts[0] !== '' && (PERF_STATS as readonly string[]).includes(parts[1])
+    )
   }
   return METRIC_NAMES[ns]?.includes(rest) ?? false
 }
@@ -129,7 +204,8 @@ export function classifyName(name: string): NameClass {
 
 export function allMetricNames(): string[] {
   const names: string[] = []
-  for (const [ns, list] of Object.entries(METRIC_NAMES)) for (const n of list) names.push(`${ns}.${n}`)
+  for (const [ns, list] of Object.entries(METRIC_NAMES))
+    for (const n of list) names.push(`${ns}.${n}`)
   return names
 }
 

@@ -9,7 +9,11 @@ import type { GitHubClient } from './github/index.js'
 export type GitHubFactory = (token: string, log: (msg: string) => void) => Promise<GitHubClient>
 
 /** Uploads files as one workflow artifact. */
-export type ArtifactUploader = (name: string, files: string[], rootDirectory: string) => Promise<void>
+export type ArtifactUploader = (
+  name: string,
+  files: string[],
+  rootDirectory: string
+) => Promise<void>
 
 export const defaultGitHub: GitHubFactory = async (token, log) => {
   const { createGitHubClient } = await import('./github/index.js')
@@ -28,14 +32,18 @@ const MAX_EVENT_BYTES = 32 * 1024 * 1024
  * The triggering event's payload (GITHUB_EVENT_PATH), or undefined when there is none or it cannot
  * be read as a JSON object. Callers treat every field as untrusted and check its shape.
  */
-export function readEventPayload(env: Readonly<Record<string, string | undefined>>): Record<string, unknown> | undefined {
+export function readEventPayload(
+  env: Readonly<Record<string, string | undefined>>
+): Record<string, unknown> | undefined {
   const file = env.GITHUB_EVENT_PATH
   if (!file) return undefined
   try {
     const st = statSync(file)
     if (!st.isFile() || st.size > MAX_EVENT_BYTES) return undefined
     const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'))
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined
   } catch {
     return undefined
   }

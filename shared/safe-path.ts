@@ -1,4 +1,17 @@
-import { closeSync, constants, fchmodSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync, renameSync, unlinkSync, writeSync, type Stats } from 'node:fs'
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+  type Stats
+} from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import { ConfigurationError } from './errors.js'
@@ -69,7 +82,9 @@ function realpathOfExistingPrefix(p: string, depth = 0): string {
         // A dangling link: realpath fails on it, but a write would follow it. Follow it by hand,
         // so the place it leads to is what gets checked against the workspace.
         if (depth >= MAX_LINK_DEPTH) {
-          throw new ConfigurationError(`${printable(current)} is a loop of symbolic links; remove it.`)
+          throw new ConfigurationError(
+            `${printable(current)} is a loop of symbolic links; remove it.`
+          )
         }
         const target = path.resolve(path.dirname(current), readlinkSync(current))
         return realpathOfExistingPrefix(path.join(target, ...rest.reverse()), depth + 1)
@@ -96,7 +111,12 @@ export function printable(text: string, max = 200): string {
  * flow-actions itself writes to (its folder under RUNNER_TEMP), so one step can read the report
  * another wrote. Anything else outside the workspace is refused as before.
  */
-export function resolveInWorkspaceOr(root: string, userPath: string, what: string, alsoInside: string[]): string {
+export function resolveInWorkspaceOr(
+  root: string,
+  userPath: string,
+  what: string,
+  alsoInside: string[]
+): string {
   try {
     return resolveInWorkspace(root, userPath, what)
   } catch (error) {
@@ -126,7 +146,12 @@ export function resolveInWorkspaceOr(root: string, userPath: string, what: strin
  * lstat from the root down; folders are created one at a time and checked again after creation
  * (`createFolders: false` checks only, for a caller that may not write after all).
  */
-export function resolveForWrite(root: string, userPath: string, what = 'output file', opts: { createFolders?: boolean } = {}): string {
+export function resolveForWrite(
+  root: string,
+  userPath: string,
+  what = 'output file',
+  opts: { createFolders?: boolean } = {}
+): string {
   const createFolders = opts.createFolders ?? true
   if (typeof userPath !== 'string' || userPath.trim() === '') {
     throw new ConfigurationError(`The ${what} is empty: give a path inside the workspace.`)
@@ -142,10 +167,15 @@ export function resolveForWrite(root: string, userPath: string, what = 'output f
     candidate = path.join(realRoot, path.relative(given, candidate))
   }
   if (!isInside(realRoot, candidate)) {
-    throw new ConfigurationError(`The ${what} "${printable(userPath)}" is outside the workspace (${realRoot}); use a path inside it.`)
+    throw new ConfigurationError(
+      `The ${what} "${printable(userPath)}" is outside the workspace (${realRoot}); use a path inside it.`
+    )
   }
   const parts = path.relative(realRoot, candidate).split(path.sep).filter(Boolean)
-  if (parts.length === 0) throw new ConfigurationError(`The ${what} "${printable(userPath)}" is the workspace folder itself; name a file inside it.`)
+  if (parts.length === 0)
+    throw new ConfigurationError(
+      `The ${what} "${printable(userPath)}" is the workspace folder itself; name a file inside it.`
+    )
   let current = realRoot
   for (let i = 0; i < parts.length; i++) {
     current = path.join(current, parts[i])
@@ -159,7 +189,9 @@ export function resolveForWrite(root: string, userPath: string, what = 'output f
         mkdirSync(current)
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-          throw new ConfigurationError(`Cannot create the folder ${shown} for the ${what}: ${(error as Error).message}.`)
+          throw new ConfigurationError(
+            `Cannot create the folder ${shown} for the ${what}: ${(error as Error).message}.`
+          )
         }
       }
       st = lstatOrUndefined(current)
@@ -181,10 +213,14 @@ export function resolveForWrite(root: string, userPath: string, what = 'output f
       )
     }
     if (!last && !st.isDirectory()) {
-      throw new ConfigurationError(`The ${what} "${printable(userPath)}" needs ${shown} to be a folder, but it is a file; choose another path.`)
+      throw new ConfigurationError(
+        `The ${what} "${printable(userPath)}" needs ${shown} to be a folder, but it is a file; choose another path.`
+      )
     }
     if (last && !st.isFile()) {
-      throw new ConfigurationError(`The ${what} "${printable(userPath)}" exists and is not a regular file (${kindOf(st)}); choose another path.`)
+      throw new ConfigurationError(
+        `The ${what} "${printable(userPath)}" exists and is not a regular file (${kindOf(st)}); choose another path.`
+      )
     }
   }
   return candidate
@@ -196,13 +232,25 @@ export function resolveForWrite(root: string, userPath: string, what = 'output f
  * then renamed over the target. rename replaces a directory entry and never follows a link, so
  * even a link planted after the check is replaced, not written through. Returns the absolute path.
  */
-export function writeFileInside(root: string, userPath: string, content: string | Uint8Array, what = 'output file'): string {
+export function writeFileInside(
+  root: string,
+  userPath: string,
+  content: string | Uint8Array,
+  what = 'output file'
+): string {
   const target = resolveForWrite(root, userPath, what)
   const previous = lstatOrUndefined(target)
-  const temp = path.join(path.dirname(target), `.${path.basename(target).slice(0, 100)}.${randomUUID().slice(0, 8)}.tmp`)
+  const temp = path.join(
+    path.dirname(target),
+    `.${path.basename(target).slice(0, 100)}.${randomUUID().slice(0, 8)}.tmp`
+  )
   let fd: number | undefined
   try {
-    fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o666)
+    fd = openSync(
+      temp,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+      0o666
+    )
     // An overwritten file keeps its permissions (a scaffolded script stays executable).
     if (previous?.isFile()) fchmodSync(fd, previous.mode & 0o7777)
     const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content
@@ -218,7 +266,9 @@ export function writeFileInside(root: string, userPath: string, content: string 
     } catch {
       /* never created */
     }
-    throw new ConfigurationError(`Cannot write the ${what} ${workspaceRelative(root, target)}: ${(error as Error).message}.`)
+    throw new ConfigurationError(
+      `Cannot write the ${what} ${workspaceRelative(root, target)}: ${(error as Error).message}.`
+    )
   }
   return target
 }

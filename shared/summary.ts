@@ -50,7 +50,11 @@ export class SummaryBuilder {
    * A table whose cells are already escaped markdown. Rows past `maxRows` or past the byte budget
    * are summarised as "N more" with `moreHint` (e.g. where the full list is).
    */
-  table(header: string[], rows: string[][], opts: { maxRows?: number; moreHint?: string } = {}): this {
+  table(
+    header: string[],
+    rows: string[][],
+    opts: { maxRows?: number; moreHint?: string } = {}
+  ): this {
     const maxRows = opts.maxRows ?? Number.POSITIVE_INFINITY
     const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => ' --- ').join('|')}|`]
     let block = `${lines.join('\n')}\n`
@@ -59,7 +63,11 @@ export class SummaryBuilder {
       if (shown >= maxRows) break
       const line = `| ${row.map((c) => c.replace(/\n/g, ' ')).join(' | ')} |\n`
       // Stop early enough that the "N more" line below still fits after the rows.
-      if (this.bytes + Buffer.byteLength(block + line, 'utf8') + MORE_LINE_ROOM > this.limit - this.reserve) break
+      if (
+        this.bytes + Buffer.byteLength(block + line, 'utf8') + MORE_LINE_ROOM >
+        this.limit - this.reserve
+      )
+        break
       block += line
       shown++
     }
@@ -73,7 +81,9 @@ export class SummaryBuilder {
 
   /** A collapsible block, for long lists a reader opens on demand. */
   details(summary: string, markdown: string): this {
-    this.add(`<details><summary>${escapeMarkdown(summary)}</summary>\n\n${markdown}\n\n</details>\n`)
+    this.add(
+      `<details><summary>${escapeMarkdown(summary)}</summary>\n\n${markdown}\n\n</details>\n`
+    )
     return this
   }
 

@@ -31,14 +31,24 @@ export interface LoadedYaml {
 export function parseYaml(text: string, file: string): LoadedYaml {
   let value: unknown
   try {
-    value = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, maxAliases: 100, maxDepth: 100, filename: file } as jsyaml.LoadOptions)
+    value = jsyaml.load(text, {
+      schema: jsyaml.CORE_SCHEMA,
+      maxAliases: 100,
+      maxDepth: 100,
+      filename: file
+    } as jsyaml.LoadOptions)
   } catch (error) {
     throw yamlError(error, file)
   }
   if (value === undefined || value === null) {
-    throw new ConfigurationError(`${file} is empty: expected a YAML mapping.`, { file, line: 1, col: 1 })
+    throw new ConfigurationError(`${file} is empty: expected a YAML mapping.`, {
+      file,
+      line: 1,
+      col: 1
+    })
   }
-  let positions: ((path: ReadonlyArray<string | number>, key: boolean) => Position | undefined) | undefined
+  let positions:
+    ((path: ReadonlyArray<string | number>, key: boolean) => Position | undefined) | undefined
   const locate = (path: ReadonlyArray<string | number>, opts?: { key?: boolean }) => {
     positions ??= positionIndex(text)
     return positions(path, opts?.key === true)
@@ -52,7 +62,10 @@ function yamlError(error: unknown, file: string): ConfigurationError {
   const mark = (error as { mark?: { line?: number; column?: number } }).mark
   const reason = (error as { reason?: string }).reason ?? firstLine(errorMessage(error))
   if (/single document/.test(reason)) {
-    return new ConfigurationError(`${file} holds more than one YAML document; keep one document per file.`, { file })
+    return new ConfigurationError(
+      `${file} holds more than one YAML document; keep one document per file.`,
+      { file }
+    )
   }
   const line = mark?.line !== undefined ? mark.line + 1 : undefined
   const col = mark?.column !== undefined ? mark.column + 1 : undefined
@@ -66,14 +79,21 @@ function yamlError(error: unknown, file: string): ConfigurationError {
 }
 
 /** Reads and parses a YAML file with a size cap. */
-export function loadYamlFile(absolutePath: string, displayName: string, maxBytes = DEFAULT_MAX_YAML_BYTES): LoadedYaml {
+export function loadYamlFile(
+  absolutePath: string,
+  displayName: string,
+  maxBytes = DEFAULT_MAX_YAML_BYTES
+): LoadedYaml {
   let size: number
   try {
     size = statSync(absolutePath).size
   } catch {
-    throw new ConfigurationError(`${displayName} does not exist; create it or point the input at the right file.`, {
-      file: displayName
-    })
+    throw new ConfigurationError(
+      `${displayName} does not exist; create it or point the input at the right file.`,
+      {
+        file: displayName
+      }
+    )
   }
   if (size > maxBytes) {
     throw new ConfigurationError(
@@ -116,17 +136,21 @@ function rejectForbiddenKeys(
       seen.add(value)
     }
     if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) if (typeof value[i] === 'object') stack.push([value[i], { parent: link, key: i }])
+      for (let i = 0; i < value.length; i++)
+        if (typeof value[i] === 'object') stack.push([value[i], { parent: link, key: i }])
       continue
     }
     for (const key of Object.keys(value)) {
       if (FORBIDDEN_KEYS.has(key)) {
         const pos = locate([...pathOf(link), key], { key: true }) ?? { line: 1, col: 1 }
-        throw new ConfigurationError(`${file}:${pos.line}:${pos.col}: the key "${key}" is not allowed; rename it.`, {
-          file,
-          line: pos.line,
-          col: pos.col
-        })
+        throw new ConfigurationError(
+          `${file}:${pos.line}:${pos.col}: the key "${key}" is not allowed; rename it.`,
+          {
+            file,
+            line: pos.line,
+            col: pos.col
+          }
+        )
       }
       const child = (value as Record<string, unknown>)[key]
       if (typeof child === 'object' && child !== null) stack.push([child, { parent: link, key }])
@@ -146,7 +170,8 @@ const MAX_EXPANDED_NODES = 1_000_000
 /** The number of values a document has once every alias is expanded (memoised, iterative). */
 function expandedSize(root: unknown): number {
   const size = new Map<object, number>()
-  const stack: Array<[object, boolean]> = typeof root === 'object' && root !== null ? [[root, false]] : []
+  const stack: Array<[object, boolean]> =
+    typeof root === 'object' && root !== null ? [[root, false]] : []
   while (stack.length > 0) {
     const [obj, childrenDone] = stack.pop() as [object, boolean]
     if (size.has(obj)) continue
@@ -170,12 +195,15 @@ function expandedSize(root: unknown): number {
  * Positions of values and keys by path, from js-yaml's event stream (built once, on first use):
  * a walk that tracks the path of every collection, key and value by its start offset.
  */
-function positionIndex(text: string): (path: ReadonlyArray<string | number>, key: boolean) => Position | undefined {
+function positionIndex(
+  text: string
+): (path: ReadonlyArray<string | number>, key: boolean) => Position | undefined {
   const values = new Map<string, number>()
   const keys = new Map<string, number>()
   type Frame = { kind: 'map' | 'seq'; path: string; index: number; key?: string; keyStart?: number }
   const stack: Frame[] = []
-  const child = (frame: Frame, segment: string | number) => (frame.path === '' ? JSON.stringify(segment) : `${frame.path},${JSON.stringify(segment)}`)
+  const child = (frame: Frame, segment: string | number) =>
+    frame.path === '' ? JSON.stringify(segment) : `${frame.path},${JSON.stringify(segment)}`
   /** Where a node that starts at `offset` sits; undefined when it is a mapping key. */
   const place = (offset: number, keyText?: string): string | undefined => {
     const frame = stack[stack.length - 1]
@@ -204,7 +232,11 @@ function positionIndex(text: string): (path: ReadonlyArray<string | number>, key
       if (e.type === jsyaml.EVENT_ID.SEQUENCE || e.type === jsyaml.EVENT_ID.MAPPING) {
         const start = e.anchorStart >= 0 ? e.anchorStart - 1 : e.start
         const p = place(start)
-        stack.push({ kind: e.type === jsyaml.EVENT_ID.SEQUENCE ? 'seq' : 'map', path: p ?? '\u0000key', index: 0 })
+        stack.push({
+          kind: e.type === jsyaml.EVENT_ID.SEQUENCE ? 'seq' : 'map',
+          path: p ?? '\u0000key',
+          index: 0
+        })
       } else if (e.type === jsyaml.EVENT_ID.SCALAR) {
         place(e.valueStart, text.slice(e.valueStart, e.valueEnd))
       } else if (e.type === jsyaml.EVENT_ID.ALIAS) {

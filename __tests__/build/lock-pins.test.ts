@@ -7,7 +7,8 @@ import { isMovingSpec, unpinnedDependencies } from '../../scripts/check-lock.mjs
 
 type Found = { name: string; spec: string; declaredBy: string }
 const check = unpinnedDependencies as (lock: unknown, manifest: unknown) => Found[]
-const read = (file: string) => JSON.parse(readFileSync(path.join(repoRoot, file), 'utf8')) as unknown
+const read = (file: string) =>
+  JSON.parse(readFileSync(path.join(repoRoot, file), 'utf8')) as unknown
 
 describe('package-lock.json stays installable when the registry moves', () => {
   it('every dependency declared by dist-tag or "*" is pinned by an override (root and examples/)', () => {
@@ -19,18 +20,33 @@ describe('package-lock.json stays installable when the registry moves', () => {
     const lock = {
       packages: {
         '': { name: 'x', devDependencies: { formatter: '^3.1.0' } },
-        'node_modules/formatter': { version: '3.1.0', dependencies: { jschardet: 'latest', semver: '^7.0.0' } },
+        'node_modules/formatter': {
+          version: '3.1.0',
+          dependencies: { jschardet: 'latest', semver: '^7.0.0' }
+        },
         'node_modules/jschardet': { version: '4.0.0' }
       }
     }
-    expect(check(lock, { devDependencies: { formatter: '^3.1.0' } })).toEqual([{ name: 'jschardet', spec: 'latest', declaredBy: 'formatter' }])
+    expect(check(lock, { devDependencies: { formatter: '^3.1.0' } })).toEqual([
+      { name: 'jschardet', spec: 'latest', declaredBy: 'formatter' }
+    ])
     expect(check(lock, { overrides: { jschardet: '4.0.0' } })).toEqual([])
     expect(check(lock, { overrides: { formatter: { jschardet: '4.0.0' } } })).toEqual([])
   })
 
   it('tells moving specs from ranges', () => {
-    for (const s of ['latest', 'next', '*', '', 'x', 'beta-2']) expect({ s, moving: isMovingSpec(s) }).toEqual({ s, moving: true })
-    for (const s of ['^1.2.3', '~1.0', '>=2 <3', '1.x', 'npm:foo@1.0.0', 'file:../x', 'https://example.com/x.tgz', '1.2.3']) {
+    for (const s of ['latest', 'next', '*', '', 'x', 'beta-2'])
+      expect({ s, moving: isMovingSpec(s) }).toEqual({ s, moving: true })
+    for (const s of [
+      '^1.2.3',
+      '~1.0',
+      '>=2 <3',
+      '1.x',
+      'npm:foo@1.0.0',
+      'file:../x',
+      'https://example.com/x.tgz',
+      '1.2.3'
+    ]) {
       expect({ s, moving: isMovingSpec(s) }).toEqual({ s, moving: false })
     }
   })

@@ -1,5 +1,13 @@
 import { describe, it, expect } from '@jest/globals'
-import { ARGO_DEFAULT_LIMITS, assessCheck, emptyCounts, evaluateConditions, record, worstPhase, type CheckCounts } from '../../shared/canary/argo-rules.js'
+import {
+  ARGO_DEFAULT_LIMITS,
+  assessCheck,
+  emptyCounts,
+  evaluateConditions,
+  record,
+  worstPhase,
+  type CheckCounts
+} from '../../shared/canary/argo-rules.js'
 
 describe("Argo's measurement table (EvaluateResult)", () => {
   // [success condition, failure condition] -> phase; undefined = condition not configured.
@@ -31,15 +39,30 @@ describe("Argo's metric assessment (failureLimit, inconclusiveLimit, consecutive
   const table: Array<[string, Partial<CheckCounts>, typeof L, string]> = [
     ['no measurement yet', {}, L, 'Running'],
     ['one failure with failureLimit 0', { failed: 1 }, L, 'Failed'],
-    ['failures equal to the limit are tolerated', { failed: 2 }, { ...L, failureLimit: 2 }, 'Running'],
+    [
+      'failures equal to the limit are tolerated',
+      { failed: 2 },
+      { ...L, failureLimit: 2 },
+      'Running'
+    ],
     ['failures above the limit', { failed: 3 }, { ...L, failureLimit: 2 }, 'Failed'],
     ['failureLimit -1 disables failure', { failed: 99 }, { ...L, failureLimit: -1 }, 'Running'],
     ['one inconclusive with inconclusiveLimit 0', { inconclusive: 1 }, L, 'Inconclusive'],
-    ['inconclusive within its limit', { inconclusive: 1 }, { ...L, inconclusiveLimit: 1 }, 'Running'],
+    [
+      'inconclusive within its limit',
+      { inconclusive: 1 },
+      { ...L, inconclusiveLimit: 1 },
+      'Running'
+    ],
     ['4 consecutive errors are tolerated', { error: 4, consecutiveError: 4 }, L, 'Running'],
     ['5 consecutive errors > 4', { error: 5, consecutiveError: 5 }, L, 'Error'],
     ['errors that were not consecutive', { error: 9, consecutiveError: 1 }, L, 'Running'],
-    ['inconclusive overrides failed (checked later)', { failed: 1, inconclusive: 1 }, L, 'Inconclusive'],
+    [
+      'inconclusive overrides failed (checked later)',
+      { failed: 1, inconclusive: 1 },
+      L,
+      'Inconclusive'
+    ],
     ['error overrides both', { failed: 1, inconclusive: 1, consecutiveError: 5 }, L, 'Error']
   ]
   it.each(table)('%s', (_name, c, limits, expected) => {
@@ -54,7 +77,14 @@ describe("Argo's metric assessment (failureLimit, inconclusiveLimit, consecutive
   it('records measurements the way the controller counts them: a non-error resets the streak', () => {
     let c = emptyCounts()
     for (const p of ['Error', 'Error', 'Successful', 'Error'] as const) c = record(c, p)
-    expect(c).toEqual({ count: 4, successful: 1, failed: 0, inconclusive: 0, error: 3, consecutiveError: 1 })
+    expect(c).toEqual({
+      count: 4,
+      successful: 1,
+      failed: 0,
+      inconclusive: 0,
+      error: 3,
+      consecutiveError: 1
+    })
   })
 
   it('orders phases as Argo does: Failed > Error > Inconclusive > Successful', () => {

@@ -14,7 +14,16 @@ describe('weights', () => {
   it('parses rising percentages', () => {
     expect(parseWeights('10,25, 50 100%')).toEqual([10, 25, 50, 100])
   })
-  it.each(['10;touch pwned', '$(touch pwned)', '`touch pwned`', '10,5', '0,10', '101', '', '10,,abc'])('refuses %j', (text) => {
+  it.each([
+    '10;touch pwned',
+    '$(touch pwned)',
+    '`touch pwned`',
+    '10,5',
+    '0,10',
+    '101',
+    '',
+    '10,,abc'
+  ])('refuses %j', (text) => {
     expect(() => parseWeights(text)).toThrow(ConfigurationError)
   })
 })
@@ -43,15 +52,32 @@ describe('probe YAML', () => {
         - { path: 'data.items[0].id', equals: 7 }
         - { path: status, exists: true }
 `)
-    expect(p).toMatchObject({ name: 'home', method: 'GET', timeoutMs: 2000, latencyBudgetMs: 300, expectStatus: [200, '3xx'], bodyContains: 'ok' })
+    expect(p).toMatchObject({
+      name: 'home',
+      method: 'GET',
+      timeoutMs: 2000,
+      latencyBudgetMs: 300,
+      expectStatus: [200, '3xx'],
+      bodyContains: 'ok'
+    })
     expect(p.json[0].segments).toEqual(['data', 'items', 0, 'id'])
   })
   it('names file, line and column for mistakes', () => {
-    expect(() => probes('probes:\n  - name: a\n    url: http://x\n    timout: 2s\n')).toThrow(/probes.yml:4:5: unknown key "timout"/)
-    expect(() => probes('probes:\n  - name: a\n    url: file:///etc/passwd\n')).toThrow(/probes.yml:3:10: .*http or https/)
-    expect(() => probes('probes:\n  - name: a\n    url: http://x\n  - name: a\n    url: http://y\n')).toThrow(/used twice/)
+    expect(() => probes('probes:\n  - name: a\n    url: http://x\n    timout: 2s\n')).toThrow(
+      /probes.yml:4:5: unknown key "timout"/
+    )
+    expect(() => probes('probes:\n  - name: a\n    url: file:///etc/passwd\n')).toThrow(
+      /probes.yml:3:10: .*http or https/
+    )
+    expect(() =>
+      probes('probes:\n  - name: a\n    url: http://x\n  - name: a\n    url: http://y\n')
+    ).toThrow(/used twice/)
     expect(() => probes('probes: []\n')).toThrow(/at least one probe/)
-    expect(() => probes('probes:\n  - name: a\n    url: http://x\n    expect: { json: [{ path: "__proto__.x", equals: 1 }] }\n')).toThrow(ConfigurationError)
+    expect(() =>
+      probes(
+        'probes:\n  - name: a\n    url: http://x\n    expect: { json: [{ path: "__proto__.x", equals: 1 }] }\n'
+      )
+    ).toThrow(ConfigurationError)
   })
 })
 
@@ -73,16 +99,38 @@ metrics:
     expect(m.prometheusUrl).toBe('http://127.0.0.1:9090')
     expect(m.queryTimeoutMs).toBe(3000)
     expect(m.judgement).toEqual({ passScore: 95, marginalScore: 75 })
-    expect(m.metrics[0]).toMatchObject({ kind: 'threshold', threshold: { max: 0.01 }, failAbove: 0.05, noData: 'fail', critical: false })
-    expect(m.metrics[1]).toMatchObject({ kind: 'comparison', tolerance: 0.25, confidence: 0.98, windowMs: 30_000, stepMs: 1000, critical: true, noData: 'inconclusive' })
+    expect(m.metrics[0]).toMatchObject({
+      kind: 'threshold',
+      threshold: { max: 0.01 },
+      failAbove: 0.05,
+      noData: 'fail',
+      critical: false
+    })
+    expect(m.metrics[1]).toMatchObject({
+      kind: 'comparison',
+      tolerance: 0.25,
+      confidence: 0.98,
+      windowMs: 30_000,
+      stepMs: 1000,
+      critical: true,
+      noData: 'inconclusive'
+    })
     expect(m.metrics[2]).toMatchObject({ kind: 'burn-rate', objective: 0.999, maxBurnRate: 14.4 })
   })
   it('refuses ambiguous or empty metrics', () => {
     expect(() => metrics('metrics:\n  - name: a\n    query: q\n')).toThrow(/judges nothing/)
-    expect(() => metrics('metrics:\n  - name: a\n    query: q\n    compare: { canary: a, baseline: b }\n')).toThrow(/exactly one of/)
-    expect(() => metrics('metrics:\n  - name: a\n    query: q\n    threshold: { min: 2, max: 1 }\n')).toThrow(/min is greater than max/)
-    expect(() => metrics('metrics:\n  - name: a\n    burn-rate: { error-ratio: r, objective: 99.9, max: 2 }\n')).toThrow(/objective/)
-    expect(() => metrics('metrics:\n  - name: a\n    query: q\n    threshold: { max: 1 }\n    no-data: pass\n')).toThrow(/no-data/)
+    expect(() =>
+      metrics('metrics:\n  - name: a\n    query: q\n    compare: { canary: a, baseline: b }\n')
+    ).toThrow(/exactly one of/)
+    expect(() =>
+      metrics('metrics:\n  - name: a\n    query: q\n    threshold: { min: 2, max: 1 }\n')
+    ).toThrow(/min is greater than max/)
+    expect(() =>
+      metrics('metrics:\n  - name: a\n    burn-rate: { error-ratio: r, objective: 99.9, max: 2 }\n')
+    ).toThrow(/objective/)
+    expect(() =>
+      metrics('metrics:\n  - name: a\n    query: q\n    threshold: { max: 1 }\n    no-data: pass\n')
+    ).toThrow(/no-data/)
   })
   it('refuses unsafe YAML through the shared loader', () => {
     expect(() => metrics('a: &a [1]\nmetrics: *a\n<<: {x: 1}\n')).toThrow(ConfigurationError)

@@ -39,17 +39,34 @@ describe('dist/canary-rollout end to end', () => {
     const dir = workspace()
     const r = await runBundledAction('canary-rollout', {
       workspace: dir,
-      inputs: { steps: '50,100', 'step-duration': '1s', interval: '500ms', 'probes-file': 'probes.yml', 'dry-run': 'true', ...commands(dir) }
+      inputs: {
+        steps: '50,100',
+        'step-duration': '1s',
+        interval: '500ms',
+        'probes-file': 'probes.yml',
+        'dry-run': 'true',
+        ...commands(dir)
+      }
     })
     expect(r.stderr).toBe('')
     expect(r.exitCode).toBe(0)
-    expect(r.outputs).toMatchObject({ decision: 'promoted', 'final-weight': '100', 'failed-checks': '[]', report: 'flow-rollout-report.json' })
+    expect(r.outputs).toMatchObject({
+      decision: 'promoted',
+      'final-weight': '100',
+      'failed-checks': '[]',
+      report: 'flow-rollout-report.json'
+    })
     expect(r.stdout).toMatch(/set-weight: dry run: not run \(CANARY_WEIGHT=50, CANARY_STEP=1\)/)
     expect(existsSync(path.join(dir, 'weights.log'))).toBe(false)
     expect(existsSync(path.join(dir, 'promote.log'))).toBe(false)
     expect(r.summary).toContain('promoted \\(dry run\\)')
     const report = JSON.parse(readFileSync(path.join(dir, 'flow-rollout-report.json'), 'utf8'))
-    expect(report).toMatchObject({ kind: 'rollout', version: 1, verdict: 'passed', rollout: { dryRun: true, decision: 'promoted' } })
+    expect(report).toMatchObject({
+      kind: 'rollout',
+      version: 1,
+      verdict: 'passed',
+      rollout: { dryRun: true, decision: 'promoted' }
+    })
     expect(r.state['canary-dry-run']).toBe('true')
   })
 
@@ -57,7 +74,14 @@ describe('dist/canary-rollout end to end', () => {
     const dir = workspace()
     const r = await runBundledAction('canary-rollout', {
       workspace: dir,
-      inputs: { steps: '10,50,100', 'step-duration': '1s', interval: '500ms', 'probes-file': 'probes.yml', environment: 'production', ...commands(dir) }
+      inputs: {
+        steps: '10,50,100',
+        'step-duration': '1s',
+        interval: '500ms',
+        'probes-file': 'probes.yml',
+        environment: 'production',
+        ...commands(dir)
+      }
     })
     expect(r.exitCode).toBe(0)
     expect(r.outputs.decision).toBe('promoted')
@@ -67,14 +91,22 @@ describe('dist/canary-rollout end to end', () => {
     expect(r.state['canary-phase']).toBe('finished')
     const report = JSON.parse(readFileSync(path.join(dir, 'flow-rollout-report.json'), 'utf8'))
     expect(report.run).toMatchObject({ repository: 'octo/example', stage: 'production' })
-    expect(report.rollout.appliedWeights.map((w: { weight: number }) => w.weight)).toEqual([10, 50, 100])
+    expect(report.rollout.appliedWeights.map((w: { weight: number }) => w.weight)).toEqual([
+      10, 50, 100
+    ])
   })
 
   it('fails with a configuration error naming the action, never a stack trace', async () => {
     const dir = workspace()
-    const r = await runBundledAction('canary-rollout', { workspace: dir, inputs: { steps: '10,50', 'probes-file': 'probes.yml' } })
+    const r = await runBundledAction('canary-rollout', {
+      workspace: dir,
+      inputs: { steps: '10,50', 'probes-file': 'probes.yml' }
+    })
     expect(r.exitCode).toBe(1)
-    expect(r.annotations[0]).toMatchObject({ level: 'error', message: expect.stringMatching(/^canary-rollout: Input "set-weight-command" is required/) })
+    expect(r.annotations[0]).toMatchObject({
+      level: 'error',
+      message: expect.stringMatching(/^canary-rollout: Input "set-weight-command" is required/)
+    })
     expect(r.stdout).not.toMatch(/at .*\.js:\d+/)
   })
 
@@ -84,23 +116,38 @@ describe('dist/canary-rollout end to end', () => {
     let exitedAt = 0
     const r = await runBundledAction('canary-rollout', {
       workspace: dir,
-      inputs: { steps: '25,50,100', 'step-duration': '3s', interval: '500ms', 'probes-file': 'probes.yml', ...commands(dir) },
+      inputs: {
+        steps: '25,50,100',
+        'step-duration': '3s',
+        interval: '500ms',
+        'probes-file': 'probes.yml',
+        ...commands(dir)
+      },
       onSpawn: (child) => {
         child.once('exit', () => (exitedAt = Date.now()))
-        void waitFor('step 2', async () => (existsSync(path.join(dir, 'weights.log')) && readFileSync(path.join(dir, 'weights.log'), 'utf8').includes('2 50') ? true : undefined), 20_000, 50).then(
-          async () => {
-            await new Promise((res) => setTimeout(res, 700))
-            signalledAt = Date.now()
-            child.kill('SIGTERM')
-          }
-        )
+        void waitFor(
+          'step 2',
+          async () =>
+            existsSync(path.join(dir, 'weights.log')) &&
+            readFileSync(path.join(dir, 'weights.log'), 'utf8').includes('2 50')
+              ? true
+              : undefined,
+          20_000,
+          50
+        ).then(async () => {
+          await new Promise((res) => setTimeout(res, 700))
+          signalledAt = Date.now()
+          child.kill('SIGTERM')
+        })
       }
     })
     expect(r.exitCode).not.toBe(0)
     expect(r.outputs.decision).toBe('aborted')
     expect(r.outputs['final-weight']).toBe('0')
     const rolledBackAt = Number(readFileSync(path.join(dir, 'rollback.log'), 'utf8').trim())
-    console.log(`canary: SIGTERM -> rollback command started after ${rolledBackAt - signalledAt} ms, process exited after ${exitedAt - signalledAt} ms`)
+    console.log(
+      `canary: SIGTERM -> rollback command started after ${rolledBackAt - signalledAt} ms, process exited after ${exitedAt - signalledAt} ms`
+    )
     expect(rolledBackAt - signalledAt).toBeLessThan(5000)
     expect(exitedAt - signalledAt).toBeLessThan(5000)
     expect(existsSync(path.join(dir, 'promote.log'))).toBe(false)
@@ -111,10 +158,18 @@ describe('dist/canary-rollout end to end', () => {
   it('the post step rolls back when the saved state says the rollout did not finish, and only then', async () => {
     const dir = workspace()
     const inputs = { steps: '25,50', ...commands(dir) }
-    const done = await runBundledAction('canary-rollout/post', { workspace: dir, inputs, state: { 'canary-phase': 'finished', 'canary-weight': '0' } })
+    const done = await runBundledAction('canary-rollout/post', {
+      workspace: dir,
+      inputs,
+      state: { 'canary-phase': 'finished', 'canary-weight': '0' }
+    })
     expect(done.exitCode).toBe(0)
     expect(existsSync(path.join(dir, 'rollback.log'))).toBe(false)
-    const killed = await runBundledAction('canary-rollout/post', { workspace: dir, inputs, state: { 'canary-phase': 'running', 'canary-weight': '50', 'canary-step': '2' } })
+    const killed = await runBundledAction('canary-rollout/post', {
+      workspace: dir,
+      inputs,
+      state: { 'canary-phase': 'running', 'canary-weight': '50', 'canary-step': '2' }
+    })
     expect(killed.exitCode).toBe(0)
     expect(readFileSync(path.join(dir, 'rollback.log'), 'utf8').trim().split('\n')).toHaveLength(1)
     expect(killed.summary).toMatch(/rolled back by the post step/)
@@ -125,13 +180,24 @@ describe('dist/canary-rollout end to end', () => {
     const dir = workspace()
     const r = await runBundledAction('canary-rollout/post', {
       workspace: dir,
-      inputs: { steps: '25,50', 'rollback-command': `echo x >> "${dir}/attempts"; exit 1`, 'rollback-attempts': '2', 'rollback-backoff': '100ms' },
+      inputs: {
+        steps: '25,50',
+        'rollback-command': `echo x >> "${dir}/attempts"; exit 1`,
+        'rollback-attempts': '2',
+        'rollback-backoff': '100ms'
+      },
       state: { 'canary-phase': 'rollback-failed', 'canary-weight': '50', 'canary-step': '2' }
     })
     expect(r.exitCode).toBe(1)
     expect(readFileSync(path.join(dir, 'attempts'), 'utf8')).toBe('x\nx\n')
     expect(r.summary).toMatch(/traffic state unknown/)
     expect(r.summary).toMatch(/\*\*50%\*\*/)
-    expect(r.annotations.some((a) => a.level === 'error' && /Traffic state is unknown; the last weight applied was 50%/.test(a.message))).toBe(true)
+    expect(
+      r.annotations.some(
+        (a) =>
+          a.level === 'error' &&
+          /Traffic state is unknown; the last weight applied was 50%/.test(a.message)
+      )
+    ).toBe(true)
   })
 })

@@ -7,14 +7,22 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fixtures, startPrometheus, startService, waitFor, type RunningPrometheus, type RunningService } from './support/processes.js'
+import {
+  fixtures,
+  startPrometheus,
+  startService,
+  waitFor,
+  type RunningPrometheus,
+  type RunningService
+} from './support/processes.js'
 import { runInProcess } from './support/in-process.js'
 
 const ERROR_RATE = (track: string) =>
   `sum(rate(http_requests_total{track="${track}",code=~"5.."}[3s])) / sum(rate(http_requests_total{track="${track}"}[3s]))`
 const MEAN_LATENCY = (track: string) =>
   `sum(rate(http_request_duration_seconds_sum{track="${track}"}[3s])) / sum(rate(http_request_duration_seconds_count{track="${track}"}[3s]))`
-const P99 = (track: string) => `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{track="${track}"}[3s])))`
+const P99 = (track: string) =>
+  `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{track="${track}"}[3s])))`
 
 let canary: RunningService
 let slowCanary: RunningService
@@ -55,10 +63,15 @@ beforeAll(async () => {
   ])
   prometheus = await startPrometheus([canary, slowCanary, baseline])
   // Comparisons need a window of history: wait until Prometheus has about 8 s of rates.
-  await waitFor('8 s of data in Prometheus', async () => {
-    const v = await prometheus.value(`count_over_time((${MEAN_LATENCY("slow-canary")})[10s:1s])`)
-    return v !== undefined && v >= 8 ? v : undefined
-  }, 30_000, 500)
+  await waitFor(
+    '8 s of data in Prometheus',
+    async () => {
+      const v = await prometheus.value(`count_over_time((${MEAN_LATENCY('slow-canary')})[10s:1s])`)
+      return v !== undefined && v >= 8 ? v : undefined
+    },
+    30_000,
+    500
+  )
 }, 60_000)
 
 afterAll(async () => {
@@ -85,11 +98,20 @@ describe('canary rollout against a live service and Prometheus', () => {
     expect(r.outputs['final-weight']).toBe('100')
     expect(r.outputs['failed-checks']).toBe('[]')
     expect(r.failed).toBe(false)
-    expect(readFileSync(path.join(dir, 'weights.log'), 'utf8').split('\n').filter(Boolean).map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(['1 25', '2 50', '3 100'])
+    expect(
+      readFileSync(path.join(dir, 'weights.log'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(' ').slice(0, 2).join(' '))
+    ).toEqual(['1 25', '2 50', '3 100'])
     expect(existsSync(path.join(dir, 'promote.log'))).toBe(true)
     expect(existsSync(path.join(dir, 'rollback.log'))).toBe(false)
     // The error-rate metric really was measured from Prometheus at every tick.
-    const measurements = r.report.rollout.measurements as Array<{ check: string; phase: string; value?: number }>
+    const measurements = r.report.rollout.measurements as Array<{
+      check: string
+      phase: string
+      value?: number
+    }>
     const errorRate = measurements.filter((m) => m.check === 'error-rate')
     expect(errorRate.length).toBeGreaterThanOrEqual(9)
     expect(errorRate.every((m) => m.phase === 'Successful' && m.value === 0)).toBe(true)
@@ -122,7 +144,9 @@ describe('canary rollout against a live service and Prometheus', () => {
       const rolledBackAt = Number(readFileSync(path.join(dir, 'rollback.log'), 'utf8').trim())
       const reaction = rolledBackAt - injectedAt
       const budget = intervalMs * failureLimit + probeTimeoutMs
-      console.log(`canary: errors injected at step 2 were rolled back ${reaction} ms later (budget: interval ${intervalMs} ms × failure-limit ${failureLimit} + probe timeout ${probeTimeoutMs} ms = ${budget} ms)`)
+      console.log(
+        `canary: errors injected at step 2 were rolled back ${reaction} ms later (budget: interval ${intervalMs} ms × failure-limit ${failureLimit} + probe timeout ${probeTimeoutMs} ms = ${budget} ms)`
+      )
       expect(reaction).toBeGreaterThan(0)
       expect(reaction).toBeLessThanOrEqual(budget)
       expect(existsSync(path.join(dir, 'promote.log'))).toBe(false)
@@ -163,31 +187,46 @@ describe('canary rollout against a live service and Prometheus', () => {
     })
     expect(r.outputs.decision).toBe('rolled-back')
     expect(JSON.parse(r.outputs['failed-checks'])).toEqual(['canary-score'])
-    const checks = r.report.rollout.checks as Array<{ name: string; counts: { successful: number; failed: number } }>
+    const checks = r.report.rollout.checks as Array<{
+      name: string
+      counts: { successful: number; failed: number }
+    }>
     for (const name of ['canary-error-rate', 'canary-p99-latency']) {
       const c = checks.find((x) => x.name === name)
       expect(c?.counts.failed).toBe(0)
       expect(c?.counts.successful).toBeGreaterThan(0)
     }
-    const score = (r.report.rollout.measurements as Array<{ check: string; details?: Array<{ classification: string; meanRatio: number }> }>).find(
-      (m) => m.check === 'canary-score'
-    )
+    const score = (
+      r.report.rollout.measurements as Array<{
+        check: string
+        details?: Array<{ classification: string; meanRatio: number }>
+      }>
+    ).find((m) => m.check === 'canary-score')
     expect(score?.details?.[0].classification).toBe('High')
     expect(score?.details?.[0].meanRatio).toBeGreaterThan(1.5)
     expect(r.summary).toContain('Canary versus baseline')
   })
 
   describe('Prometheus stopped mid-rollout', () => {
-    for (const [onError, expected] of [['rollback', 'rolled-back'], ['inconclusive', 'inconclusive']] as const) {
+    for (const [onError, expected] of [
+      ['rollback', 'rolled-back'],
+      ['inconclusive', 'inconclusive']
+    ] as const) {
       it(`with on-error: ${onError} gives ${expected}, never a promotion`, async () => {
         const own = await startPrometheus([canary])
         try {
           await waitFor('error-rate data', () => own.value(ERROR_RATE('canary')), 20_000, 250)
-          const dir = workspace({ 'metrics.yml': `metrics:\n  - name: error-rate\n    query: '${ERROR_RATE('canary')}'\n    threshold: { max: 0.05 }\n` })
+          const dir = workspace({
+            'metrics.yml': `metrics:\n  - name: error-rate\n    query: '${ERROR_RATE('canary')}'\n    threshold: { max: 0.05 }\n`
+          })
           // Stop Prometheus once step 2 has started: the platform is fine, the observer is gone.
-          const stopper = waitFor('step 2', async () => (readIfExists(path.join(dir, 'weights.log')).includes('\n2 ') ? true : undefined), 20_000, 50).then(() =>
-            own.stop('SIGKILL')
-          )
+          const stopper = waitFor(
+            'step 2',
+            async () =>
+              readIfExists(path.join(dir, 'weights.log')).includes('\n2 ') ? true : undefined,
+            20_000,
+            50
+          ).then(() => own.stop('SIGKILL'))
           const r = await runInProcess(dir, {
             steps: '25,50,100',
             'step-duration': '2s',
@@ -203,7 +242,9 @@ describe('canary rollout against a live service and Prometheus', () => {
           expect(r.failed).toBe(true)
           expect(existsSync(path.join(dir, 'promote.log'))).toBe(false)
           expect(existsSync(path.join(dir, 'rollback.log'))).toBe(onError === 'rollback')
-          const m = (r.report.rollout.measurements as Array<{ phase: string; message: string }>).filter((x) => x.phase === 'Error')
+          const m = (
+            r.report.rollout.measurements as Array<{ phase: string; message: string }>
+          ).filter((x) => x.phase === 'Error')
           expect(m.length).toBe(3)
           expect(m[0].message).toMatch(/Prometheus is unreachable|did not answer/)
         } finally {
@@ -214,7 +255,9 @@ describe('canary rollout against a live service and Prometheus', () => {
   })
 
   it('retries a failing rollback command and then reports the traffic state unknown', async () => {
-    const dir = workspace({ 'probes.yml': probeFile(`${canary.url.replace(/:\d+$/, ':1')}`, '300ms') })
+    const dir = workspace({
+      'probes.yml': probeFile(`${canary.url.replace(/:\d+$/, ':1')}`, '300ms')
+    })
     const r = await runInProcess(dir, {
       steps: '10,100',
       'step-duration': '1s',
@@ -233,7 +276,10 @@ describe('canary rollout against a live service and Prometheus', () => {
     expect(r.summary).toMatch(/last weight applied was \*\*10%\*\*/)
     expect(r.stdout).toMatch(/::error::canary-rollout: the rollback FAILED after 3 attempt\(s\)/)
     expect(r.state['canary-phase']).toBe('rollback-failed')
-    expect(r.report.rollout).toMatchObject({ trafficState: 'unknown', rollback: { ok: false, attempts: 3 } })
+    expect(r.report.rollout).toMatchObject({
+      trafficState: 'unknown',
+      rollback: { ok: false, attempts: 3 }
+    })
   })
 
   it('never executes shell syntax from URLs, queries or weights', async () => {
@@ -244,7 +290,10 @@ describe('canary rollout against a live service and Prometheus', () => {
       path.join(dir, 'probes.yml'),
       `probes:\n  - name: "evil ${evil.replace(/"/g, '')}"\n    url: '${canary.url}/${encodeURI(evil)}'\n    headers: { x-evil: '${evil}' }\n`
     )
-    writeFileSync(path.join(dir, 'metrics.yml'), `metrics:\n  - name: q\n    query: 'up${evil}'\n    threshold: { max: 1 }\n`)
+    writeFileSync(
+      path.join(dir, 'metrics.yml'),
+      `metrics:\n  - name: q\n    query: 'up${evil}'\n    threshold: { max: 1 }\n`
+    )
     const r = await runInProcess(dir, {
       steps: '50,100',
       'step-duration': '1s',
@@ -256,7 +305,11 @@ describe('canary rollout against a live service and Prometheus', () => {
       ...platformCommands(dir)
     })
     expect(r.outputs.decision).toBe('rolled-back')
-    const weights = await runInProcess(dir, { steps: `10;touch ${marker}`, 'probes-file': 'probes.yml', ...platformCommands(dir) })
+    const weights = await runInProcess(dir, {
+      steps: `10;touch ${marker}`,
+      'probes-file': 'probes.yml',
+      ...platformCommands(dir)
+    })
     expect(weights.failed).toBe(true)
     expect(weights.stdout).toMatch(/not a weight/)
     expect(existsSync(marker)).toBe(false)

@@ -25,8 +25,14 @@ describe('Mann-Whitney U (normal approximation, tie-corrected, two-sided)', () =
   })
 
   it('reproduces a published result with ties (ClickHouse mannWhitneyUTest test: U 223, p 0.5426959774289482)', () => {
-    const left = [310, 195, 530, 155, 530, 245, 385, 450, 465, 545, 170, 180, 125, 180, 230, 75, 430, 480, 495, 295]
-    const right = [116, 171, 176, 421, 111, 326, 481, 111, 346, 441, 261, 411, 206, 521, 456, 446, 296, 51, 426, 261]
+    const left = [
+      310, 195, 530, 155, 530, 245, 385, 450, 465, 545, 170, 180, 125, 180, 230, 75, 430, 480, 495,
+      295
+    ]
+    const right = [
+      116, 171, 176, 421, 111, 326, 481, 111, 346, 441, 261, 411, 206, 521, 456, 446, 296, 51, 426,
+      261
+    ]
     const r = mannWhitneyU(left, right)
     expect(r.u1).toBe(223)
     expect(r.pValue).toBeCloseTo(0.5426959774289482, 12)
@@ -41,7 +47,10 @@ describe('Mann-Whitney U (normal approximation, tie-corrected, two-sided)', () =
     expect(r.z).toBeCloseTo(-3.5 / Math.sqrt(4.5), 12)
     expect(r.pValue).toBeCloseTo(2 * (1 - normalCdf(3.5 / Math.sqrt(4.5))), 12)
     // With the continuity correction the distance shrinks by 1/2.
-    expect(mannWhitneyU([1, 2, 2], [2, 3, 3]).pValue).toBeCloseTo(2 * (1 - normalCdf(3 / Math.sqrt(4.5))), 12)
+    expect(mannWhitneyU([1, 2, 2], [2, 3, 3]).pValue).toBeCloseTo(
+      2 * (1 - normalCdf(3 / Math.sqrt(4.5))),
+      12
+    )
   })
 
   it('gives p = 1 when every value is identical and is symmetric in its samples', () => {
@@ -69,7 +78,11 @@ describe('Hodges-Lehmann shift and its confidence interval', () => {
 
   it('finds a clear shift with its interval above zero', () => {
     const base = [10, 11, 12, 13, 14, 15, 16, 17, 18, 19]
-    const r = shiftConfidenceInterval(base.map((v) => v + 20), base, 0.98)
+    const r = shiftConfidenceInterval(
+      base.map((v) => v + 20),
+      base,
+      0.98
+    )
     expect(r.estimate).toBe(20)
     expect(r.lower).toBeGreaterThan(0)
     expect(r.upper).toBeGreaterThanOrEqual(20)

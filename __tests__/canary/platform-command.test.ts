@@ -27,7 +27,12 @@ describe('platform commands', () => {
     const hostile = `10; touch ${marker} $(touch ${marker}) \`touch ${marker}\``
     const log = recorder()
     const r = await runPlatformCommand(
-      { name: 'set-weight', command: 'printf "%s|%s\\n" "$CANARY_WEIGHT" "$CANARY_STEP" > "$OUT"', env: { CANARY_WEIGHT: hostile, CANARY_STEP: '2', OUT: path.join(dir, 'out') }, timeoutMs: 5000 },
+      {
+        name: 'set-weight',
+        command: 'printf "%s|%s\\n" "$CANARY_WEIGHT" "$CANARY_STEP" > "$OUT"',
+        env: { CANARY_WEIGHT: hostile, CANARY_STEP: '2', OUT: path.join(dir, 'out') },
+        timeoutMs: 5000
+      },
       log
     )
     expect(r.ok).toBe(true)
@@ -37,7 +42,15 @@ describe('platform commands', () => {
 
   it('logs output in a group between stop-commands markers and keeps the tail', async () => {
     const log = recorder()
-    const r = await runPlatformCommand({ name: 'promote', command: 'echo "::error::forged"; echo second >&2; exit 3', env: {}, timeoutMs: 5000 }, log)
+    const r = await runPlatformCommand(
+      {
+        name: 'promote',
+        command: 'echo "::error::forged"; echo second >&2; exit 3',
+        env: {},
+        timeoutMs: 5000
+      },
+      log
+    )
     expect(r).toMatchObject({ ok: false, exitCode: 3, message: 'exited with code 3' })
     expect(r.tail).toEqual(expect.arrayContaining(['::error::forged', 'second']))
     const stop = log.lines.find((l) => l.startsWith('::stop-commands::')) as string
@@ -53,7 +66,15 @@ describe('platform commands', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'canary-cmd-'))
     const late = path.join(dir, 'late')
     // Were the group not killed, the foreground `sleep 600` would hold the test until jest's timeout.
-    const r = await runPlatformCommand({ name: 'set-weight', command: `(sleep 2; touch ${late}) & sleep 600`, env: {}, timeoutMs: 300 }, recorder())
+    const r = await runPlatformCommand(
+      {
+        name: 'set-weight',
+        command: `(sleep 2; touch ${late}) & sleep 600`,
+        env: {},
+        timeoutMs: 300
+      },
+      recorder()
+    )
     expect(r.timedOut).toBe(true)
     expect(r.ok).toBe(false)
     await new Promise((res) => setTimeout(res, 2200))
@@ -63,12 +84,21 @@ describe('platform commands', () => {
 
   it('does not pass the action inputs (which may hold a token) to commands', async () => {
     const log = recorder()
-    await runPlatformCommand({ name: 'rollback', command: 'echo "inputs=$(env | grep -c ^INPUT_) state=$(env | grep -c ^STATE_) mine=$MINE"', env: { MINE: 'yes' }, timeoutMs: 5000 }, log, {
-      ...process.env,
-      'INPUT_PROMETHEUS-TOKEN': 'secret',
-      INPUT_X: 'secret',
-      STATE_canary: 'x'
-    })
+    await runPlatformCommand(
+      {
+        name: 'rollback',
+        command: 'echo "inputs=$(env | grep -c ^INPUT_) state=$(env | grep -c ^STATE_) mine=$MINE"',
+        env: { MINE: 'yes' },
+        timeoutMs: 5000
+      },
+      log,
+      {
+        ...process.env,
+        'INPUT_PROMETHEUS-TOKEN': 'secret',
+        INPUT_X: 'secret',
+        STATE_canary: 'x'
+      }
+    )
     expect(log.lines).toContain('inputs=0 state=0 mine=yes')
   })
 })

@@ -1,7 +1,13 @@
 import { describe, it, expect } from '@jest/globals'
 import { ARGO_DEFAULT_LIMITS } from '../../shared/canary/argo-rules.js'
 import type { CommandResult } from '../../shared/canary/platform-command.js'
-import { runRollout, type Clock, type MeasuredCheck, type ProgressState, type RolloutDeps } from '../../shared/canary/rollout-controller.js'
+import {
+  runRollout,
+  type Clock,
+  type MeasuredCheck,
+  type ProgressState,
+  type RolloutDeps
+} from '../../shared/canary/rollout-controller.js'
 import type { RolloutSettings } from '../../shared/canary/settings.js'
 
 /** A clock whose sleeps pass instantly, so a rollout of minutes runs in milliseconds. */
@@ -61,7 +67,9 @@ function harness(opts: {
     measure: async () => {
       clock.advance(10)
       const phase = opts.tick(ticks++, step)
-      return [{ check: 'health', kind: 'probe', phase, message: `tick ${ticks} ${phase}`, latencyMs: 10 }]
+      return [
+        { check: 'health', kind: 'probe', phase, message: `tick ${ticks} ${phase}`, latencyMs: 10 }
+      ]
     },
     runCommand: async (name, _command, env): Promise<CommandResult> => {
       calls.push({ name, env })
@@ -69,7 +77,16 @@ function harness(opts: {
       const n = (attempts.get(name) ?? 0) + 1
       attempts.set(name, n)
       const ok = opts.commandOk ? opts.commandOk(name, n) : true
-      return { ok, exitCode: ok ? 0 : 1, signal: null, timedOut: false, aborted: false, durationMs: 5, tail: [], message: ok ? 'ok' : 'exited with code 1' }
+      return {
+        ok,
+        exitCode: ok ? 0 : 1,
+        signal: null,
+        timedOut: false,
+        aborted: false,
+        durationMs: 5,
+        tail: [],
+        message: ok ? 'ok' : 'exited with code 1'
+      }
     },
     clock,
     log: { info: () => undefined, warning: () => undefined },
@@ -85,7 +102,12 @@ describe('rollout controller', () => {
     const outcome = await runRollout(h.deps)
     expect(outcome.decision).toBe('promoted')
     expect(outcome.finalWeight).toBe(100)
-    expect(h.calls.map((c) => `${c.name}:${c.env.CANARY_WEIGHT}:${c.env.CANARY_STEP}:${c.env.CANARY_PREVIOUS_WEIGHT}`)).toEqual([
+    expect(
+      h.calls.map(
+        (c) =>
+          `${c.name}:${c.env.CANARY_WEIGHT}:${c.env.CANARY_STEP}:${c.env.CANARY_PREVIOUS_WEIGHT}`
+      )
+    ).toEqual([
       'set-weight:10:1:0',
       'set-weight:50:2:10',
       'set-weight:100:3:50',
@@ -95,11 +117,17 @@ describe('rollout controller', () => {
     expect(outcome.measurements.filter((m) => m.step === 2)).toHaveLength(3)
     expect(outcome.steps.map((s) => s.outcome)).toEqual(['passed', 'passed', 'passed'])
     expect(outcome.checks[0].phase).toBe('Successful')
-    expect(h.progress[h.progress.length - 1]).toMatchObject({ phase: 'finished', decision: 'promoted' })
+    expect(h.progress[h.progress.length - 1]).toMatchObject({
+      phase: 'finished',
+      decision: 'promoted'
+    })
   })
 
   it('rolls back at the first failure beyond failure-limit (Argo: failed > limit)', async () => {
-    const h = harness({ settings: { limits: { ...ARGO_DEFAULT_LIMITS, failureLimit: 1 } }, tick: (_n, step) => (step >= 2 ? 'Failed' : 'Successful') })
+    const h = harness({
+      settings: { limits: { ...ARGO_DEFAULT_LIMITS, failureLimit: 1 } },
+      tick: (_n, step) => (step >= 2 ? 'Failed' : 'Successful')
+    })
     const outcome = await runRollout(h.deps)
     expect(outcome.decision).toBe('rolled-back')
     expect(outcome.finalWeight).toBe(0)
@@ -111,7 +139,11 @@ describe('rollout controller', () => {
   })
 
   it('a critical check tolerates no failure whatever failure-limit says', async () => {
-    const h = harness({ critical: true, settings: { limits: { ...ARGO_DEFAULT_LIMITS, failureLimit: 5 } }, tick: (n) => (n === 1 ? 'Failed' : 'Successful') })
+    const h = harness({
+      critical: true,
+      settings: { limits: { ...ARGO_DEFAULT_LIMITS, failureLimit: 5 } },
+      tick: (n) => (n === 1 ? 'Failed' : 'Successful')
+    })
     expect((await runRollout(h.deps)).decision).toBe('rolled-back')
   })
 
@@ -123,7 +155,10 @@ describe('rollout controller', () => {
     expect(hold.calls.map((c) => c.name)).toEqual(['set-weight', 'set-weight'])
     expect(hold.progress[hold.progress.length - 1].phase).toBe('finished')
 
-    const rb = harness({ settings: { onInconclusive: 'rollback' }, tick: (n) => (n === 4 ? 'Inconclusive' : 'Successful') })
+    const rb = harness({
+      settings: { onInconclusive: 'rollback' },
+      tick: (n) => (n === 4 ? 'Inconclusive' : 'Successful')
+    })
     const rolled = await runRollout(rb.deps)
     expect(rolled.decision).toBe('rolled-back')
     expect(rb.calls.map((c) => c.name)).toEqual(['set-weight', 'set-weight', 'rollback'])
@@ -131,20 +166,32 @@ describe('rollout controller', () => {
 
   it('errors: tolerated up to consecutive-error-limit, then rollback or inconclusive by configuration', async () => {
     // Ten ticks a step, so four errors in a row still leave most of the step Successful.
-    const fourErrors = harness({ settings: { stepDurationMs: 10_000 }, tick: (n) => (n >= 1 && n <= 4 ? 'Error' : 'Successful') })
+    const fourErrors = harness({
+      settings: { stepDurationMs: 10_000 },
+      tick: (n) => (n >= 1 && n <= 4 ? 'Error' : 'Successful')
+    })
     expect((await runRollout(fourErrors.deps)).decision).toBe('promoted')
-    const down = harness({ settings: { stepDurationMs: 10_000 }, tick: (n) => (n >= 2 ? 'Error' : 'Successful') })
+    const down = harness({
+      settings: { stepDurationMs: 10_000 },
+      tick: (n) => (n >= 2 ? 'Error' : 'Successful')
+    })
     const o = await runRollout(down.deps)
     expect(o.decision).toBe('rolled-back')
     expect(o.reason).toMatch(/consecutive errors \(5\) > consecutive-error-limit \(4\)/)
-    const asInconclusive = harness({ settings: { onError: 'inconclusive' }, tick: (n) => (n >= 2 ? 'Error' : 'Successful') })
+    const asInconclusive = harness({
+      settings: { onError: 'inconclusive' },
+      tick: (n) => (n >= 2 ? 'Error' : 'Successful')
+    })
     const i = await runRollout(asInconclusive.deps)
     expect(i.decision).toBe('inconclusive')
     expect(asInconclusive.calls.some((c) => c.name === 'rollback')).toBe(false)
   })
 
   it('retries a failing rollback with backoff, then reports the traffic state unknown', async () => {
-    const h = harness({ tick: (n) => (n === 3 ? 'Failed' : 'Successful'), commandOk: (name) => name !== 'rollback' })
+    const h = harness({
+      tick: (n) => (n === 3 ? 'Failed' : 'Successful'),
+      commandOk: (name) => name !== 'rollback'
+    })
     const t0 = h.clock.now()
     const outcome = await runRollout(h.deps)
     expect(h.calls.filter((c) => c.name === 'rollback')).toHaveLength(3)
@@ -158,11 +205,17 @@ describe('rollout controller', () => {
   })
 
   it('rolls back when set-weight fails, and when promote fails', async () => {
-    const setFails = harness({ tick: () => 'Successful', commandOk: (name, n) => !(name === 'set-weight' && n === 2) })
+    const setFails = harness({
+      tick: () => 'Successful',
+      commandOk: (name, n) => !(name === 'set-weight' && n === 2)
+    })
     const a = await runRollout(setFails.deps)
     expect(a.decision).toBe('rolled-back')
     expect(a.reason).toMatch(/set-weight command failed at 50%/)
-    const promoteFails = harness({ tick: () => 'Successful', commandOk: (name) => name !== 'promote' })
+    const promoteFails = harness({
+      tick: () => 'Successful',
+      commandOk: (name) => name !== 'promote'
+    })
     const b = await runRollout(promoteFails.deps)
     expect(b.decision).toBe('rolled-back')
     expect(promoteFails.calls.map((c) => c.name).slice(-2)).toEqual(['promote', 'rollback'])
@@ -184,11 +237,21 @@ describe('rollout controller', () => {
   })
 
   it('dry run judges and decides but runs no command', async () => {
-    const h = harness({ settings: { dryRun: true }, tick: (_n, step) => (step === 2 ? 'Failed' : 'Successful') })
+    const h = harness({
+      settings: { dryRun: true },
+      tick: (_n, step) => (step === 2 ? 'Failed' : 'Successful')
+    })
     // In a dry run set-weight never runs, so "step" stays 0: judge by tick number instead.
     h.deps.measure = (() => {
       let n = 0
-      return async () => [{ check: 'health', kind: 'probe' as const, phase: n++ >= 3 ? ('Failed' as const) : ('Successful' as const), message: '' }]
+      return async () => [
+        {
+          check: 'health',
+          kind: 'probe' as const,
+          phase: n++ >= 3 ? ('Failed' as const) : ('Successful' as const),
+          message: ''
+        }
+      ]
     })()
     const outcome = await runRollout(h.deps)
     expect(h.calls).toHaveLength(0)

@@ -172,9 +172,15 @@ describe('every diagram the renderer produces parses with the real mermaid packa
     // The legend's entries are chained (invisible links) so they lay out in one row.
     const legendEdges = (parsed.edges ?? []).filter((e) => e.from.startsWith('legend_'))
     // ...and the legend sits above the entry node (one invisible link from the subgraph).
-    expect((parsed.edges ?? []).filter((e) => e.from === 'legend')).toEqual([{ from: 'legend', to: ids.get(graph.nodes[0].id), label: '' }])
-    const legendIds = (parsed.nodes ?? []).filter((n) => n.id.startsWith('legend_')).map((n) => n.id)
-    expect(legendEdges).toEqual(legendIds.slice(1).map((to, i) => ({ from: legendIds[i], to, label: '' })))
+    expect((parsed.edges ?? []).filter((e) => e.from === 'legend')).toEqual([
+      { from: 'legend', to: ids.get(graph.nodes[0].id), label: '' }
+    ])
+    const legendIds = (parsed.nodes ?? [])
+      .filter((n) => n.id.startsWith('legend_'))
+      .map((n) => n.id)
+    expect(legendEdges).toEqual(
+      legendIds.slice(1).map((to, i) => ({ from: legendIds[i], to, label: '' }))
+    )
     const processEdges = (parsed.edges ?? []).filter((e) => !e.from.startsWith('legend'))
     expect(processEdges).toHaveLength(edges.length)
     expect(processEdges).toEqual(

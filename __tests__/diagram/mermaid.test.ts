@@ -267,7 +267,15 @@ describe('colouring by a report', () => {
     expect(small).toContain('  end\n  legend ~~~ n_build\n')
     // Every status in use is in the legend, chained on one line.
     const chain = text.split('\n').find((l) => l.includes(' ~~~ '))
-    expect(chain?.trim().split(' ~~~ ')).toEqual(['legend_activity', 'legend_passed', 'legend_failed', 'legend_errored', 'legend_waived', 'legend_warned', 'legend_notEvaluated'])
+    expect(chain?.trim().split(' ~~~ ')).toEqual([
+      'legend_activity',
+      'legend_passed',
+      'legend_failed',
+      'legend_errored',
+      'legend_waived',
+      'legend_warned',
+      'legend_notEvaluated'
+    ])
   })
 
   it('an empty report colours every gate not evaluated', () => {

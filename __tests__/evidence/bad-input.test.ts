@@ -6,7 +6,12 @@ import { collectEvidence, readMutationReport } from '../../shared/evidence/index
 import { workspace } from './helpers.js'
 
 /** Collects one file under a namespace and returns its single error (failing if there is none). */
-async function errorOf(name: string, file: string, content: string | Buffer, extra: Record<string, unknown> = {}): Promise<EvidenceError> {
+async function errorOf(
+  name: string,
+  file: string,
+  content: string | Buffer,
+  extra: Record<string, unknown> = {}
+): Promise<EvidenceError> {
   const root = workspace({ [file]: content })
   const c = await collectEvidence([{ name, paths: [file] }], { root, ...extra })
   expect(c.errors).toHaveLength(1)
@@ -31,14 +36,24 @@ describe('XML attacks reaching a reader', () => {
   })
 
   it('refuses an entity reference with no declaration (saxes expands none)', async () => {
-    const e = await errorOf('tests', 'junit.xml', '<testsuite>\n<testcase name="a"/>\n<testcase name="&lol9;"/></testsuite>')
+    const e = await errorOf(
+      'tests',
+      'junit.xml',
+      '<testsuite>\n<testcase name="a"/>\n<testcase name="&lol9;"/></testsuite>'
+    )
     expect(e.problem).toBe('malformed')
     expect(e.message).toMatch(/not well-formed XML \(line 3, column \d+: .*entity/i)
     expect(e.line).toBe(3)
   })
 
   it('refuses billion laughs quickly without expanding it', async () => {
-    const decls = ['<!ENTITY lol "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`)].join('\n')
+    const decls = [
+      '<!ENTITY lol "lol">',
+      ...Array.from(
+        { length: 9 },
+        (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`
+      )
+    ].join('\n')
     const xml = `<?xml version="1.0"?>\n<!DOCTYPE lolz [\n${decls}\n]>\n<testsuite><testcase name="&lol9;"/></testsuite>`
     // Expanding it would take minutes and gigabytes; the jest timeout catches that as a hang.
     const e = await errorOf('tests', 'junit.xml', xml)
@@ -66,10 +81,15 @@ describe('XML attacks reaching a reader', () => {
     ['a truncated file', '<testsuites><testsuite><testcase name="a"/>'],
     ['two roots', '<testsuite/><testsuite/>'],
     ['text only', 'hello'],
-    ['a __proto__ tag', '<testsuite><__proto__ polluted="yes"/><testcase name="a"><failure/></testcase>']
+    [
+      'a __proto__ tag',
+      '<testsuite><__proto__ polluted="yes"/><testcase name="a"><failure/></testcase>'
+    ]
   ])('rejects %s or reads it inertly', async (_label, xml) => {
     const root = workspace({ 'junit.xml': xml })
-    const c = await collectEvidence([{ name: 'tests', paths: ['junit.xml'], format: 'junit' }], { root })
+    const c = await collectEvidence([{ name: 'tests', paths: ['junit.xml'], format: 'junit' }], {
+      root
+    })
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
     if (c.errors.length === 0) {
       expect(c.metrics.get('tests.failed')).toBe(1)
@@ -81,11 +101,18 @@ describe('XML attacks reaching a reader', () => {
 })
 
 describe('bad counts', () => {
-  it.each(['-1', 'NaN', '1e400', 'abc', '2.5'])('refuses a JUnit suite with tests="%s"', async (v) => {
-    const e = await errorOf('tests', 'junit.xml', `<testsuite tests="${v}"><testcase name="a"/></testsuite>`)
-    expect(e.problem).toBe('malformed')
-    expect(e.message).toContain('not a count')
-  })
+  it.each(['-1', 'NaN', '1e400', 'abc', '2.5'])(
+    'refuses a JUnit suite with tests="%s"',
+    async (v) => {
+      const e = await errorOf(
+        'tests',
+        'junit.xml',
+        `<testsuite tests="${v}"><testcase name="a"/></testsuite>`
+      )
+      expect(e.problem).toBe('malformed')
+      expect(e.message).toContain('not a count')
+    }
+  )
 
   it('treats a JUnit file with zero tests as valid evidence of zero tests, whose pass rate is absent', async () => {
     const root = workspace({ 'junit.xml': '<testsuite name="x" tests="0"/>' })
@@ -97,32 +124,68 @@ describe('bad counts', () => {
   })
 
   it('refuses lcov with more lines hit than found', async () => {
-    const e = await errorOf('coverage', 'lcov.info', 'TN:\nSF:src/a.js\nDA:1,1\nLF:1\nLH:5\nend_of_record\n')
+    const e = await errorOf(
+      'coverage',
+      'lcov.info',
+      'TN:\nSF:src/a.js\nDA:1,1\nLF:1\nLH:5\nend_of_record\n'
+    )
     expect(e.problem).toBe('malformed')
     expect(e.message).toMatch(/5 lines hit but only 1 found/)
   })
 
   it.each(['LF:-3', 'LH:NaN', 'BRF:x'])('refuses lcov with %s', async (line) => {
-    const e = await errorOf('coverage', 'lcov.info', `SF:src/a.js\nDA:1,1\n${line}\nend_of_record\n`)
+    const e = await errorOf(
+      'coverage',
+      'lcov.info',
+      `SF:src/a.js\nDA:1,1\n${line}\nend_of_record\n`
+    )
     expect(e.problem).toBe('malformed')
     expect(e.line).toBe(3)
   })
 
   it('refuses Cobertura with negative hits and Istanbul summaries with covered above total', async () => {
-    const cob = '<coverage line-rate="1"><packages><package><classes><class filename="a.py"><lines><line number="1" hits="-4"/></lines></class></classes></package></packages></coverage>'
+    const cob =
+      '<coverage line-rate="1"><packages><package><classes><class filename="a.py"><lines><line number="1" hits="-4"/></lines></class></classes></package></packages></coverage>'
     expect((await errorOf('coverage', 'coverage.xml', cob)).problem).toBe('malformed')
-    const summary = JSON.stringify({ total: { lines: { total: 1, covered: 2, pct: 200 } }, 'a.js': { lines: { total: 1, covered: 2, pct: 200 } } })
-    expect((await errorOf('coverage', 'coverage-summary.json', summary)).message).toMatch(/2 lines hit but only 1 found/)
+    const summary = JSON.stringify({
+      total: { lines: { total: 1, covered: 2, pct: 200 } },
+      'a.js': { lines: { total: 1, covered: 2, pct: 200 } }
+    })
+    expect((await errorOf('coverage', 'coverage-summary.json', summary)).message).toMatch(
+      /2 lines hit but only 1 found/
+    )
   })
 
   it('refuses perf statistics that are negative or not numbers', async () => {
-    expect((await errorOf('perf', 'perf.json', JSON.stringify({ metrics: { api: { p95: -1 } } }))).problem).toBe('malformed')
-    expect((await errorOf('perf', 'perf.json', JSON.stringify({ metrics: { api: { p95: 'NaN' } } }))).problem).toBe('malformed')
+    expect(
+      (await errorOf('perf', 'perf.json', JSON.stringify({ metrics: { api: { p95: -1 } } })))
+        .problem
+    ).toBe('malformed')
+    expect(
+      (await errorOf('perf', 'perf.json', JSON.stringify({ metrics: { api: { p95: 'NaN' } } })))
+        .problem
+    ).toBe('malformed')
   })
 
   it('refuses mutmut stats whose counts are negative or exceed the total', async () => {
-    expect((await errorOf('mutation', 'mutants/mutmut-cicd-stats.json', JSON.stringify({ killed: -1, survived: 0, no_tests: 0, total: 0 }))).problem).toBe('malformed')
-    expect((await errorOf('mutation', 'mutants/mutmut-cicd-stats.json', JSON.stringify({ killed: 5, survived: 0, no_tests: 0, total: 2 }))).problem).toBe('malformed')
+    expect(
+      (
+        await errorOf(
+          'mutation',
+          'mutants/mutmut-cicd-stats.json',
+          JSON.stringify({ killed: -1, survived: 0, no_tests: 0, total: 0 })
+        )
+      ).problem
+    ).toBe('malformed')
+    expect(
+      (
+        await errorOf(
+          'mutation',
+          'mutants/mutmut-cicd-stats.json',
+          JSON.stringify({ killed: 5, survived: 0, no_tests: 0, total: 2 })
+        )
+      ).problem
+    ).toBe('malformed')
   })
 })
 
@@ -130,7 +193,18 @@ describe('SARIF', () => {
   it('refuses a log with no runs: an analysis that did not run is no evidence', async () => {
     const e = await errorOf('sarif', 'x.sarif', JSON.stringify({ version: '2.1.0', runs: [] }))
     expect(e.problem).toBe('empty')
-    expect((await errorOf('sarif', 'y.sarif', JSON.stringify({ $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0' }))).problem).toBe('malformed')
+    expect(
+      (
+        await errorOf(
+          'sarif',
+          'y.sarif',
+          JSON.stringify({
+            $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+            version: '2.1.0'
+          })
+        )
+      ).problem
+    ).toBe('malformed')
   })
 
   it('keeps __proto__, constructor and prototype keys as inert data', async () => {
@@ -149,7 +223,12 @@ describe('SARIF', () => {
 
 describe('files and paths', () => {
   it('refuses a file over the size limit before reading it', async () => {
-    const e = await errorOf('tests', 'junit.xml', `<testsuite>${'<testcase name="a"/>'.repeat(100)}</testsuite>`, { maxBytes: 200 })
+    const e = await errorOf(
+      'tests',
+      'junit.xml',
+      `<testsuite>${'<testcase name="a"/>'.repeat(100)}</testsuite>`,
+      { maxBytes: 200 }
+    )
     expect(e.problem).toBe('too-large')
     expect(e.message).toMatch(/over the 200-byte limit/)
   })
@@ -157,7 +236,10 @@ describe('files and paths', () => {
   it('refuses an empty file and reports a missing one by name', async () => {
     expect((await errorOf('tests', 'junit.xml', '')).problem).toBe('empty')
     const root = workspace()
-    const c = await collectEvidence([{ name: 'tests', paths: ['reports/junit.xml', 'reports/**/*.xml'] }], { root })
+    const c = await collectEvidence(
+      [{ name: 'tests', paths: ['reports/junit.xml', 'reports/**/*.xml'] }],
+      { root }
+    )
     expect(c.errors.map((e) => [e.file, e.problem]).sort()).toEqual([
       ['reports/**/*.xml', 'missing'],
       ['reports/junit.xml', 'missing']
@@ -165,11 +247,14 @@ describe('files and paths', () => {
     expect(c.errors.find((e) => e.file.includes('*'))?.message).toContain('matches no file')
   })
 
-  it.each(['../outside.xml', '/etc/passwd', 'reports/../../x.xml'])('refuses %s as outside the workspace', async (p) => {
-    const root = workspace()
-    const c = await collectEvidence([{ name: 'tests', paths: [p] }], { root })
-    expect(c.errors.map((e) => e.problem)).toEqual(['outside-workspace'])
-  })
+  it.each(['../outside.xml', '/etc/passwd', 'reports/../../x.xml'])(
+    'refuses %s as outside the workspace',
+    async (p) => {
+      const root = workspace()
+      const c = await collectEvidence([{ name: 'tests', paths: [p] }], { root })
+      expect(c.errors.map((e) => e.problem)).toEqual(['outside-workspace'])
+    }
+  )
 
   it('refuses a symlink to /proc/self/environ, found directly or by a glob, without echoing it', async () => {
     process.env.EVIDENCE_TEST_CANARY = SECRET
@@ -181,7 +266,9 @@ describe('files and paths', () => {
       expect(c.errors.map((e) => e.problem)).toEqual(['outside-workspace'])
       expect(JSON.stringify(c)).not.toContain(SECRET)
     }
-    await expect(readMutationReport('environ.xml', { root })).rejects.toMatchObject({ problem: 'outside-workspace' })
+    await expect(readMutationReport('environ.xml', { root })).rejects.toMatchObject({
+      problem: 'outside-workspace'
+    })
   })
 
   it('refuses a symlinked folder leading out of the workspace', async () => {
@@ -195,7 +282,10 @@ describe('files and paths', () => {
   it('marks evidence older than max_age_hours as stale', async () => {
     const root = workspace({ 'junit.xml': '<testsuite><testcase name="a"/></testsuite>' })
     const now = new Date(Date.now() + 48 * 3_600_000)
-    const c = await collectEvidence([{ name: 'tests', paths: ['junit.xml'], maxAgeHours: 24 }], { root, now })
+    const c = await collectEvidence([{ name: 'tests', paths: ['junit.xml'], maxAgeHours: 24 }], {
+      root,
+      now
+    })
     expect(c.errors.map((e) => e.problem)).toEqual(['stale'])
   })
 

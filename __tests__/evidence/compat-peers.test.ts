@@ -23,7 +23,15 @@ function peersSuite(label: string, dir: string, includeJUnit: boolean) {
   describe(`peer fixtures (${label})`, () => {
     it('covers every format the peers read', () => {
       expect(new Set(rows.map((r) => r.format))).toEqual(
-        new Set(['trx', 'nunit3', 'mocha-json', 'dart-json', 'rspec-json', 'go-test-json', ...(includeJUnit ? ['junit'] : [])])
+        new Set([
+          'trx',
+          'nunit3',
+          'mocha-json',
+          'dart-json',
+          'rspec-json',
+          'go-test-json',
+          ...(includeJUnit ? ['junit'] : [])
+        ])
       )
     })
     for (const row of rows) {

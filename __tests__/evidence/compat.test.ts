@@ -11,7 +11,9 @@ function junitSuite(label: string, dir: string, readmeText: string) {
   describe(`JUnit compatibility corpus (${label})`, () => {
     it('lists every file of the folder in the table', () => {
       const listed = rows.flatMap((r) => r.files).sort()
-      const present = readdirSync(dir).filter((f) => f.endsWith('.xml')).sort()
+      const present = readdirSync(dir)
+        .filter((f) => f.endsWith('.xml'))
+        .sort()
       expect(listed).toEqual(present)
       expect(rows.length).toBeGreaterThanOrEqual(12)
     })
@@ -26,7 +28,11 @@ function junitSuite(label: string, dir: string, readmeText: string) {
           expect(c.metrics.get('tests.failed')).toBe(row.failed)
           expect(c.metrics.get('tests.skipped')).toBe(row.skipped)
           if (row.tests - row.skipped === 0) expect(c.metrics.has('tests.pass_rate')).toBe(false)
-          else expect(c.metrics.get('tests.pass_rate')).toBeCloseTo((row.passed / (row.tests - row.skipped)) * 100, 10)
+          else
+            expect(c.metrics.get('tests.pass_rate')).toBeCloseTo(
+              (row.passed / (row.tests - row.skipped)) * 100,
+              10
+            )
           expect(c.findingsTotal).toBe(row.failed)
         })
       }
@@ -41,7 +47,8 @@ function mutationSuite(label: string, dir: string) {
     for (const file of files) {
       it(`${file} scores what mutation-testing-metrics computes`, async () => {
         const text = readFileSync(path.join(dir, file), 'utf8')
-        const expected = calculateMutationTestMetrics(JSON.parse(text)).systemUnderTestMetrics.metrics
+        const expected = calculateMutationTestMetrics(JSON.parse(text)).systemUnderTestMetrics
+          .metrics
         const root = workspace({ [`reports/${file}`]: text })
         const result = await readMutationReport(`reports/${file}`, { root })
         expect(result.tool).toBe('stryker')
@@ -52,7 +59,9 @@ function mutationSuite(label: string, dir: string) {
         expect(result.metrics.get('mutation.timeout')).toBe(expected.timeout)
         // Every mutant counts in the total, including legacy statuses (BuildError, Skipped) that the
         // library leaves out of its totalMutants because it no longer knows them.
-        const all = Object.values(JSON.parse(text).files as Record<string, { mutants: unknown[] }>).reduce((n, f) => n + f.mutants.length, 0)
+        const all = Object.values(
+          JSON.parse(text).files as Record<string, { mutants: unknown[] }>
+        ).reduce((n, f) => n + f.mutants.length, 0)
         expect(result.metrics.get('mutation.total')).toBe(all)
         expect(result.mutants.length).toBe(all)
         // collectEvidence recomputes the score from counts: the same number.
@@ -64,11 +73,19 @@ function mutationSuite(label: string, dir: string) {
   })
 }
 
-junitSuite('fixture copy', path.join(FIXTURES, 'compat-junit'), readFileSync(path.join(FIXTURES, 'compat-junit/README.md'), 'utf8'))
+junitSuite(
+  'fixture copy',
+  path.join(FIXTURES, 'compat-junit'),
+  readFileSync(path.join(FIXTURES, 'compat-junit/README.md'), 'utf8')
+)
 mutationSuite('fixture copy', path.join(FIXTURES, 'compat-mutation'))
 
 if (hasSharedCompat) {
-  junitSuite('../shared/compat', path.join(SHARED_COMPAT, 'junit'), readFileSync(path.join(SHARED_COMPAT, 'README.md'), 'utf8'))
+  junitSuite(
+    '../shared/compat',
+    path.join(SHARED_COMPAT, 'junit'),
+    readFileSync(path.join(SHARED_COMPAT, 'README.md'), 'utf8')
+  )
   mutationSuite('../shared/compat', path.join(SHARED_COMPAT, 'mutation'))
 } else {
   describe('../shared/compat', () => {

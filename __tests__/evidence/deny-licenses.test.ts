@@ -5,7 +5,10 @@ import path from 'node:path'
 import { collectEvidence, loadEvidenceDeclarations } from '../../shared/evidence/index.js'
 import { loadGraph } from '../../shared/graph/index.js'
 
-const bom = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../fixtures/evidence/real-tools/bom.cdx.json')
+const bom = path.resolve(
+  path.dirname(new URL(import.meta.url).pathname),
+  '../fixtures/evidence/real-tools/bom.cdx.json'
+)
 
 function workspace(graph: string): string {
   const root = mkdtempSync(path.join(tmpdir(), 'flow-deny-'))
@@ -16,7 +19,8 @@ function workspace(graph: string): string {
   return root
 }
 
-const graphWith = (deny: string) => `evidence:\n  sbom:\n    path: reports/bom.cdx.json\n${deny}nodes:\n  - id: a\n    kind: activity\n`
+const graphWith = (deny: string) =>
+  `evidence:\n  sbom:\n    path: reports/bom.cdx.json\n${deny}nodes:\n  - id: a\n    kind: activity\n`
 
 describe('a licence deny-list declared with the evidence', () => {
   it('counts components whose licence is denied', async () => {

@@ -2,10 +2,22 @@ import { describe, expect, it } from '@jest/globals'
 import { Ajv } from 'ajv'
 import { schema } from 'mutation-testing-report-schema'
 import { calculateMutationTestMetrics } from 'mutation-testing-metrics'
-import { collectEvidence, detectFormat, mutationMetrics, parseUnifiedDiff, readMutationReport, severityBucket } from '../../shared/evidence/index.js'
+import {
+  collectEvidence,
+  detectFormat,
+  mutationMetrics,
+  parseUnifiedDiff,
+  readMutationReport,
+  severityBucket
+} from '../../shared/evidence/index.js'
 import { workspace } from './helpers.js'
 
-const collectOne = async (name: string, file: string, content: string, extra: Record<string, unknown> = {}) => {
+const collectOne = async (
+  name: string,
+  file: string,
+  content: string,
+  extra: Record<string, unknown> = {}
+) => {
   const root = workspace({ [file]: content })
   return collectEvidence([{ name, paths: [file] }], { root, ...extra })
 }
@@ -40,8 +52,22 @@ describe('JUnit details', () => {
       'tests.pass_rate': 50
     })
     expect(c.findings).toEqual([
-      { file: 'src/a/B.java', line: 42, title: 'Failed: a.B › rerun-failed', message: 'still broken\ntrace', level: 'error', kind: 'test-failure' },
-      { file: 'surefire.xml', line: undefined, title: 'Error: a.C › boom', message: 'NullPointerException: npe', level: 'error', kind: 'test-failure' }
+      {
+        file: 'src/a/B.java',
+        line: 42,
+        title: 'Failed: a.B › rerun-failed',
+        message: 'still broken\ntrace',
+        level: 'error',
+        kind: 'test-failure'
+      },
+      {
+        file: 'surefire.xml',
+        line: undefined,
+        title: 'Error: a.C › boom',
+        message: 'NullPointerException: npe',
+        level: 'error',
+        kind: 'test-failure'
+      }
     ])
   })
 
@@ -55,7 +81,11 @@ describe('JUnit details', () => {
   })
 
   it('keeps workflow commands and markup in test names as plain data', async () => {
-    const c = await collectOne('tests', 'x.xml', '<testsuite><testcase name="::add-mask::x &lt;b&gt;@team"><failure message="::error::boom"/></testcase></testsuite>')
+    const c = await collectOne(
+      'tests',
+      'x.xml',
+      '<testsuite><testcase name="::add-mask::x &lt;b&gt;@team"><failure message="::error::boom"/></testcase></testsuite>'
+    )
     expect(c.findings[0].title).toBe('Failed: ::add-mask::x <b>@team')
     expect(c.findings[0].message).toBe('::error::boom')
   })
@@ -80,7 +110,15 @@ describe('coverage formats', () => {
     expect(c.metrics.get('coverage.functions')).toBe(100)
     expect(c.metrics.get('coverage.new_lines')).toBe(50)
     expect(c.sets[0].files[0].coverageFiles).toEqual([
-      { path: 'com/acme/Foo.java', linesFound: 2, linesHit: 1, branchesFound: 2, branchesHit: 1, functionsFound: 1, functionsHit: 1 }
+      {
+        path: 'com/acme/Foo.java',
+        linesFound: 2,
+        linesHit: 1,
+        branchesFound: 2,
+        branchesHit: 1,
+        functionsFound: 1,
+        functionsHit: 1
+      }
     ])
   })
 
@@ -151,7 +189,10 @@ describe('mutation formats', () => {
 
   it('normalises PIT statuses onto Stryker scoring and builds a schema-valid report', async () => {
     const root = workspace({ 'target/pit-reports/mutations.xml': pit })
-    const r = await readMutationReport('target/pit-reports/mutations.xml', { root, changedLines: new Map([['src/main/java/com/acme/Foo.java', new Set([20, 40])]]) })
+    const r = await readMutationReport('target/pit-reports/mutations.xml', {
+      root,
+      changedLines: new Map([['src/main/java/com/acme/Foo.java', new Set([20, 40])]])
+    })
     expect(r.tool).toBe('pit')
     expect(r.mutants.map((m) => [m.file, m.status, m.originalStatus, m.line])).toEqual([
       ['com/acme/Foo.java', 'Killed', 'KILLED', 10],
@@ -169,13 +210,18 @@ describe('mutation formats', () => {
     expect(r.metrics.get('mutation.changed_score')).toBe(50)
     const validate = new Ajv({ strict: false, validateFormats: false }).compile(schema as object)
     expect(validate(r.report)).toBe(true)
-    expect(calculateMutationTestMetrics(r.report as never).systemUnderTestMetrics.metrics.mutationScore).toBe(50)
+    expect(
+      calculateMutationTestMetrics(r.report as never).systemUnderTestMetrics.metrics.mutationScore
+    ).toBe(50)
     expect(r.mutants[0].mutatorName).toBe('MathMutator')
   })
 
   it('refuses an unknown PIT status rather than guessing', async () => {
     const root = workspace({ 'mutations.xml': pit.replace("status='KILLED'", "status='WEIRD'") })
-    await expect(readMutationReport('mutations.xml', { root })).rejects.toMatchObject({ name: 'EvidenceError', problem: 'unsupported' })
+    await expect(readMutationReport('mutations.xml', { root })).rejects.toMatchObject({
+      name: 'EvidenceError',
+      problem: 'unsupported'
+    })
   })
 
   it('normalises mutmut 3 .meta exit codes, documented per code', async () => {
@@ -197,14 +243,37 @@ describe('mutation formats', () => {
     const root = workspace({ 'mutants/src/pkg/mod.py.meta': JSON.stringify(meta) })
     const r = await readMutationReport('mutants/src/pkg/mod.py.meta', { root })
     expect(r.tool).toBe('mutmut')
-    expect(r.mutants.map((m) => m.status)).toEqual(['Killed', 'Survived', 'NoCoverage', 'Timeout', 'Timeout', 'CompileError', 'RuntimeError', 'Ignored', 'Survived', 'Pending'])
+    expect(r.mutants.map((m) => m.status)).toEqual([
+      'Killed',
+      'Survived',
+      'NoCoverage',
+      'Timeout',
+      'Timeout',
+      'CompileError',
+      'RuntimeError',
+      'Ignored',
+      'Survived',
+      'Pending'
+    ])
     expect(r.mutants[0].file).toBe('src/pkg/mod.py')
     expect(r.metrics.get('mutation.score')).toBe((3 / 6) * 100)
-    expect(new Ajv({ strict: false, validateFormats: false }).compile(schema as object)(r.report)).toBe(true)
+    expect(
+      new Ajv({ strict: false, validateFormats: false }).compile(schema as object)(r.report)
+    ).toBe(true)
   })
 
   it('reads mutmut-cicd-stats.json counts, the unlisted rest as Pending', async () => {
-    const stats = { killed: 8, survived: 1, total: 12, no_tests: 1, skipped: 0, suspicious: 0, timeout: 0, check_was_interrupted_by_user: 0, segfault: 0 }
+    const stats = {
+      killed: 8,
+      survived: 1,
+      total: 12,
+      no_tests: 1,
+      skipped: 0,
+      suspicious: 0,
+      timeout: 0,
+      check_was_interrupted_by_user: 0,
+      segfault: 0
+    }
     const root = workspace({ 'mutants/mutmut-cicd-stats.json': JSON.stringify(stats) })
     const r = await readMutationReport('mutants/mutmut-cicd-stats.json', { root })
     expect(r.metrics.get('mutation.score')).toBe(80)
@@ -214,8 +283,12 @@ describe('mutation formats', () => {
 
   it('aggregates several mutmut .meta files through collectEvidence', async () => {
     const root = workspace({
-      'mutants/a.py.meta': JSON.stringify({ exit_code_by_key: { 'a.x_f__mutmut_1': 1, 'a.x_f__mutmut_2': 0 } }),
-      'mutants/b.py.meta': JSON.stringify({ exit_code_by_key: { 'b.x_g__mutmut_1': 1, 'b.x_g__mutmut_2': 1 } })
+      'mutants/a.py.meta': JSON.stringify({
+        exit_code_by_key: { 'a.x_f__mutmut_1': 1, 'a.x_f__mutmut_2': 0 }
+      }),
+      'mutants/b.py.meta': JSON.stringify({
+        exit_code_by_key: { 'b.x_g__mutmut_1': 1, 'b.x_g__mutmut_2': 1 }
+      })
     })
     const c = await collectEvidence([{ name: 'mutation', paths: ['mutants/**/*.meta'] }], { root })
     expect(c.errors).toEqual([])
@@ -224,14 +297,44 @@ describe('mutation formats', () => {
   })
 
   it('mutationMetrics leaves the score absent when no mutant is valid', () => {
-    const m = mutationMetrics([{ id: '1', file: 'a', mutatorName: 'm', status: 'CompileError', line: 1, originalStatus: 'CompileError' }])
+    const m = mutationMetrics([
+      {
+        id: '1',
+        file: 'a',
+        mutatorName: 'm',
+        status: 'CompileError',
+        line: 1,
+        originalStatus: 'CompileError'
+      }
+    ])
     expect(m.has('mutation.score')).toBe(false)
     expect(m.get('mutation.total')).toBe(1)
   })
 
   it('refuses a Stryker report that breaks the schema', async () => {
-    const root = workspace({ 'm.json': JSON.stringify({ schemaVersion: '2', thresholds: { high: 80, low: 60 }, files: { 'a.js': { language: 'js', source: '', mutants: [{ id: '1', mutatorName: 'x', status: 'Weird', location: { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } } }] } } }) })
-    await expect(readMutationReport('m.json', { root })).rejects.toMatchObject({ problem: 'malformed' })
+    const root = workspace({
+      'm.json': JSON.stringify({
+        schemaVersion: '2',
+        thresholds: { high: 80, low: 60 },
+        files: {
+          'a.js': {
+            language: 'js',
+            source: '',
+            mutants: [
+              {
+                id: '1',
+                mutatorName: 'x',
+                status: 'Weird',
+                location: { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } }
+              }
+            ]
+          }
+        }
+      })
+    })
+    await expect(readMutationReport('m.json', { root })).rejects.toMatchObject({
+      problem: 'malformed'
+    })
   })
 })
 
@@ -244,20 +347,55 @@ describe('SARIF', () => {
           driver: {
             name: 'CodeQL',
             rules: [
-              { id: 'js/sql-injection', defaultConfiguration: { level: 'error' }, properties: { 'security-severity': '8.8' } },
+              {
+                id: 'js/sql-injection',
+                defaultConfiguration: { level: 'error' },
+                properties: { 'security-severity': '8.8' }
+              },
               { id: 'js/xss', properties: { 'security-severity': '9.1' } },
               { id: 'js/unused', defaultConfiguration: { level: 'note' } }
             ]
           }
         },
         results: [
-          { ruleId: 'js/sql-injection', ruleIndex: 0, message: { text: 'sql' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'src/db.js' }, region: { startLine: 7 } } }] },
+          {
+            ruleId: 'js/sql-injection',
+            ruleIndex: 0,
+            message: { text: 'sql' },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: 'src/db.js' },
+                  region: { startLine: 7 }
+                }
+              }
+            ]
+          },
           { ruleId: 'js/xss', level: 'error', baselineState: 'new', message: { text: 'xss' } },
-          { ruleId: 'js/xss', level: 'error', baselineState: 'absent', message: { text: 'fixed already' } },
-          { ruleId: 'js/xss', level: 'error', suppressions: [{ kind: 'inSource' }], message: { text: 'waived' } },
-          { ruleId: 'js/xss', level: 'error', suppressions: [{ kind: 'external', status: 'underReview' }], message: { text: 'still open' } },
+          {
+            ruleId: 'js/xss',
+            level: 'error',
+            baselineState: 'absent',
+            message: { text: 'fixed already' }
+          },
+          {
+            ruleId: 'js/xss',
+            level: 'error',
+            suppressions: [{ kind: 'inSource' }],
+            message: { text: 'waived' }
+          },
+          {
+            ruleId: 'js/xss',
+            level: 'error',
+            suppressions: [{ kind: 'external', status: 'underReview' }],
+            message: { text: 'still open' }
+          },
           { ruleId: 'js/unused', message: { text: 'note' } },
-          { ruleId: 'other', message: { text: 'default level is warning' }, properties: { 'security-severity': '2.0' } }
+          {
+            ruleId: 'other',
+            message: { text: 'default level is warning' },
+            properties: { 'security-severity': '2.0' }
+          }
         ]
       }
     ]
@@ -278,11 +416,27 @@ describe('SARIF', () => {
       'sarif.suppressed': 1,
       'sarif.new': 1
     })
-    expect(c.findings[0]).toMatchObject({ file: 'src/db.js', line: 7, title: 'js/sql-injection (high)', level: 'error', kind: 'sarif' })
+    expect(c.findings[0]).toMatchObject({
+      file: 'src/db.js',
+      line: 7,
+      title: 'js/sql-injection (high)',
+      level: 'error',
+      kind: 'sarif'
+    })
   })
 
   it('buckets security severity as CodeQL does', () => {
-    expect([9, 8.9, 7, 6.9, 4, 3.9, 0.1, 0, NaN].map(severityBucket)).toEqual(['critical', 'high', 'high', 'medium', 'medium', 'low', 'low', undefined, undefined])
+    expect([9, 8.9, 7, 6.9, 4, 3.9, 0.1, 0, NaN].map(severityBucket)).toEqual([
+      'critical',
+      'high',
+      'high',
+      'medium',
+      'medium',
+      'low',
+      'low',
+      undefined,
+      undefined
+    ])
   })
 })
 
@@ -293,7 +447,12 @@ describe('SBOM', () => {
       specVersion: '1.5',
       metadata: { component: { name: 'app', licenses: [{ license: { id: 'MIT' } }] } },
       components: [
-        { name: 'a', version: '1', licenses: [{ expression: 'MIT OR GPL-3.0-only' }], components: [{ name: 'a-inner', licenses: [{ license: { id: 'AGPL-3.0-only' } }] }] },
+        {
+          name: 'a',
+          version: '1',
+          licenses: [{ expression: 'MIT OR GPL-3.0-only' }],
+          components: [{ name: 'a-inner', licenses: [{ license: { id: 'AGPL-3.0-only' } }] }]
+        },
         { name: 'b', version: '2' }
       ],
       vulnerabilities: [
@@ -302,7 +461,9 @@ describe('SBOM', () => {
         { id: 'CVE-3', ratings: [{ severity: 'info' }] }
       ]
     }
-    const c = await collectOne('sbom', 'bom.json', JSON.stringify(bom), { deniedLicenses: ['GPL-3.0-only', 'AGPL-3.0-only'] })
+    const c = await collectOne('sbom', 'bom.json', JSON.stringify(bom), {
+      deniedLicenses: ['GPL-3.0-only', 'AGPL-3.0-only']
+    })
     expect(Object.fromEntries(c.metrics)).toEqual({
       'sbom.components': 3,
       'sbom.licenses.unknown': 1,
@@ -320,12 +481,19 @@ describe('SBOM', () => {
       spdxVersion: 'SPDX-2.3',
       SPDXID: 'SPDXRef-DOCUMENT',
       packages: [
-        { name: 'x', versionInfo: '1', licenseConcluded: 'NOASSERTION', licenseDeclared: 'Apache-2.0' },
+        {
+          name: 'x',
+          versionInfo: '1',
+          licenseConcluded: 'NOASSERTION',
+          licenseDeclared: 'Apache-2.0'
+        },
         { name: 'y', licenseConcluded: 'NOASSERTION' },
         { name: 'z', licenseConcluded: 'GPL-2.0-or-later' }
       ]
     }
-    const c = await collectOne('sbom', 'sbom.spdx.json', JSON.stringify(spdx), { deniedLicenses: ['gpl-2.0-or-later'] })
+    const c = await collectOne('sbom', 'sbom.spdx.json', JSON.stringify(spdx), {
+      deniedLicenses: ['gpl-2.0-or-later']
+    })
     expect(c.metrics.get('sbom.components')).toBe(3)
     expect(c.metrics.get('sbom.licenses.unknown')).toBe(1)
     expect(c.metrics.get('sbom.licenses.denied')).toBe(1)
@@ -337,8 +505,22 @@ describe('performance', () => {
     const k6 = {
       root_group: { name: '', checks: {} },
       metrics: {
-        http_req_duration: { avg: 120.5, min: 10, med: 100, max: 900, 'p(90)': 200, 'p(95)': 250.25 },
-        'http_req_duration{expected_response:true}': { avg: 110, min: 10, med: 95, max: 800, 'p(90)': 190, 'p(95)': 240 },
+        http_req_duration: {
+          avg: 120.5,
+          min: 10,
+          med: 100,
+          max: 900,
+          'p(90)': 200,
+          'p(95)': 250.25
+        },
+        'http_req_duration{expected_response:true}': {
+          avg: 110,
+          min: 10,
+          med: 95,
+          max: 800,
+          'p(90)': 190,
+          'p(95)': 240
+        },
         http_reqs: { count: 1000, rate: 33.3 },
         http_req_failed: { passes: 5, fails: 995, value: 0.005 },
         checks: { passes: 990, fails: 10, value: 0.99 }
@@ -359,19 +541,39 @@ describe('performance', () => {
       'perf/a.json': JSON.stringify({ metrics: { api: { p50: 10, p95: 100, p99: 300, rps: 50 } } }),
       'perf/b.json': JSON.stringify({ metrics: { api: { p50: 12, p95: 90, p99: 350, rps: 40 } } })
     })
-    expect(detectFormat('a.json', JSON.stringify({ metrics: { api: { p95: 1 } } }))).toBe('perf-json')
+    expect(detectFormat('a.json', JSON.stringify({ metrics: { api: { p95: 1 } } }))).toBe(
+      'perf-json'
+    )
     const c = await collectEvidence([{ name: 'perf', paths: ['perf/*.json'] }], { root })
-    expect(Object.fromEntries(c.metrics)).toEqual({ 'perf.api.p50': 12, 'perf.api.p95': 100, 'perf.api.p99': 350, 'perf.api.rps': 90 })
+    expect(Object.fromEntries(c.metrics)).toEqual({
+      'perf.api.p50': 12,
+      'perf.api.p95': 100,
+      'perf.api.p99': 350,
+      'perf.api.rps': 90
+    })
   })
 })
 
 describe('Stryker uniqueItems, checked in linear time', () => {
-  const mutant = (id: string, line: number) => ({ id, mutatorName: 'x', status: 'Killed', location: { start: { line, column: 1 }, end: { line, column: 2 } } })
-  const report = (mutants: unknown[]) => JSON.stringify({ schemaVersion: '2', thresholds: { high: 80, low: 60 }, files: { 'a.js': { language: 'js', source: '', mutants } } })
+  const mutant = (id: string, line: number) => ({
+    id,
+    mutatorName: 'x',
+    status: 'Killed',
+    location: { start: { line, column: 1 }, end: { line, column: 2 } }
+  })
+  const report = (mutants: unknown[]) =>
+    JSON.stringify({
+      schemaVersion: '2',
+      thresholds: { high: 80, low: 60 },
+      files: { 'a.js': { language: 'js', source: '', mutants } }
+    })
 
   it('refuses two identical mutants, as the schema does', async () => {
     const root = workspace({ 'm.json': report([mutant('1', 1), mutant('1', 1)]) })
-    await expect(readMutationReport('m.json', { root })).rejects.toMatchObject({ problem: 'malformed', message: expect.stringContaining('duplicate items') })
+    await expect(readMutationReport('m.json', { root })).rejects.toMatchObject({
+      problem: 'malformed',
+      message: expect.stringContaining('duplicate items')
+    })
   })
 
   it('accepts mutants that share an id but differ, as the schema does', async () => {

@@ -28,7 +28,9 @@ export function workspaceWithFixtures(fixtureDir: string, into = 'reports'): str
 }
 
 /** Parses the "| file | tests | passed | failed | skipped |" table of a compat README. */
-export function parseJUnitTable(readme: string): Array<{ files: string[]; tests: number; passed: number; failed: number; skipped: number }> {
+export function parseJUnitTable(
+  readme: string
+): Array<{ files: string[]; tests: number; passed: number; failed: number; skipped: number }> {
   const rows = []
   for (const line of readme.split('\n')) {
     const cells = line.split('|').map((c) => c.trim())

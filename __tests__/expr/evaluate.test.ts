@@ -1,5 +1,11 @@
 import { describe, it, expect } from '@jest/globals'
-import { parseExpression, evaluate, truthy, type EvalOutcome, type Value } from '../../shared/expr/index.js'
+import {
+  parseExpression,
+  evaluate,
+  truthy,
+  type EvalOutcome,
+  type Value
+} from '../../shared/expr/index.js'
 import { scopeOf } from './helpers.js'
 
 const metrics = scopeOf({
@@ -55,7 +61,10 @@ describe('evaluate', () => {
     for (const [a, b] of [
       ['true and false or not false', 'true && false || !false'],
       ['not true or true', '!true || true'],
-      ['tests.pass_rate > 99 and coverage.lines > 70', 'tests.pass_rate > 99 && coverage.lines > 70']
+      [
+        'tests.pass_rate > 99 and coverage.lines > 70',
+        'tests.pass_rate > 99 && coverage.lines > 70'
+      ]
     ]) {
       expect(run(a)).toEqual(run(b))
     }
@@ -81,7 +90,16 @@ describe('missing values', () => {
   })
 
   it('never passes, whether negated or compared', () => {
-    for (const src of ['x > 1', 'x < 1', 'x == null', 'x != 1', '!(x > 1)', 'not x >= 80', 'x in [1]', 'size(x) > 0']) {
+    for (const src of [
+      'x > 1',
+      'x < 1',
+      'x == null',
+      'x != 1',
+      '!(x > 1)',
+      'not x >= 80',
+      'x in [1]',
+      'size(x) > 0'
+    ]) {
       const out = run(src)
       expect(out.kind).toBe('undefined')
       expect(truthy(out)).toBe(false)
@@ -116,7 +134,7 @@ describe('errors', () => {
     ['min("a")', 'min() needs numbers'],
     ['max([])', 'max() of an empty list'],
     ['1e300 * 1e300 > 0', 'overflows'],
-    ['[1] < [2]', "cannot order list against list"]
+    ['[1] < [2]', 'cannot order list against list']
   ])('%s', (src, message) => {
     const out = run(src)
     expect(out.kind).toBe('error')
@@ -161,7 +179,8 @@ describe('errors', () => {
 describe('truthy', () => {
   it('is true only for the boolean true', () => {
     expect(truthy(value(true))).toBe(true)
-    for (const out of [value(false), value(1), value('true'), value([true]), value(null)]) expect(truthy(out)).toBe(false)
+    for (const out of [value(false), value(1), value('true'), value([true]), value(null)])
+      expect(truthy(out)).toBe(false)
     expect(truthy({ kind: 'undefined', names: ['x'] })).toBe(false)
     expect(truthy({ kind: 'error', message: 'x' })).toBe(false)
   })

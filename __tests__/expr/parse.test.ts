@@ -1,5 +1,10 @@
 import { describe, it, expect } from '@jest/globals'
-import { parseExpression, ExpressionError, MAX_NESTING_DEPTH, MAX_SOURCE_LENGTH } from '../../shared/expr/index.js'
+import {
+  parseExpression,
+  ExpressionError,
+  MAX_NESTING_DEPTH,
+  MAX_SOURCE_LENGTH
+} from '../../shared/expr/index.js'
 import { treeOf } from '../../shared/expr/parser.js'
 import { sexpr } from './helpers.js'
 
@@ -36,7 +41,10 @@ describe('precedence and associativity', () => {
     ['a ? b : c ? d : e', '(? a b (? c d e))'],
     ['a || b ? c : d', '(? (|| a b) c d)'],
     ['a ? b ? c : d : e', '(? a (? b c d) e)'],
-    ['size(x) + min(1, 2, y) > max([1]) && has(p.q)', '(&& (> (+ (size x) (min 1 2 y)) (max [1])) (has p.q))']
+    [
+      'size(x) + min(1, 2, y) > max([1]) && has(p.q)',
+      '(&& (> (+ (size x) (min 1 2 y)) (max [1])) (has p.q))'
+    ]
   ])('%s', (src, expected) => {
     expect(tree(src)).toBe(expected)
   })
@@ -48,33 +56,45 @@ describe('precedence and associativity', () => {
 
 describe('literals and names', () => {
   it('reads numbers, strings with escapes, booleans and null', () => {
-    expect(tree(`[1, 2.5, 1e3, 1.5E-2, 'it\\'s', "a\\"b", "\\n\\t\\x41\\u00e9", true, false, null]`)).toBe(
-      `[1 2.5 1000 0.015 "it's" "a\\"b" "\\n\\tAé" true false null]`
-    )
+    expect(
+      tree(`[1, 2.5, 1e3, 1.5E-2, 'it\\'s', "a\\"b", "\\n\\t\\x41\\u00e9", true, false, null]`)
+    ).toBe(`[1 2.5 1000 0.015 "it's" "a\\"b" "\\n\\tAé" true false null]`)
   })
 
   it('treats a dotted name as one identifier and lists identifiers in order, once', () => {
-    const e = parseExpression('perf.api.p95 < nfr.performance.target_p95_latency_ms && perf.api.p95 > 0 || has(baseline.coverage.lines)')
-    expect(e.identifiers).toEqual(['perf.api.p95', 'nfr.performance.target_p95_latency_ms', 'baseline.coverage.lines'])
+    const e = parseExpression(
+      'perf.api.p95 < nfr.performance.target_p95_latency_ms && perf.api.p95 > 0 || has(baseline.coverage.lines)'
+    )
+    expect(e.identifiers).toEqual([
+      'perf.api.p95',
+      'nfr.performance.target_p95_latency_ms',
+      'baseline.coverage.lines'
+    ])
     expect(e.source).toContain('perf.api.p95')
   })
 
   it('allows keywords after a dot and keeps __proto__ a plain name', () => {
-    expect(parseExpression('limits.in > 1 && __proto__ == constructor.prototype').identifiers).toEqual([
-      'limits.in',
-      '__proto__',
-      'constructor.prototype'
-    ])
+    expect(
+      parseExpression('limits.in > 1 && __proto__ == constructor.prototype').identifiers
+    ).toEqual(['limits.in', '__proto__', 'constructor.prototype'])
   })
 
   it('serialises to plain data', () => {
-    expect(JSON.parse(JSON.stringify(parseExpression('a >= 1')))).toEqual({ source: 'a >= 1', identifiers: ['a'] })
+    expect(JSON.parse(JSON.stringify(parseExpression('a >= 1')))).toEqual({
+      source: 'a >= 1',
+      identifiers: ['a']
+    })
   })
 })
 
 describe('syntax errors say what was expected and where', () => {
   it.each([
-    ['coverage.lines >= ', "expected an operand after '>=' at column 19, found end of input", 18, 0],
+    [
+      'coverage.lines >= ',
+      "expected an operand after '>=' at column 19, found end of input",
+      18,
+      0
+    ],
     ['tests.pass_rate >= and x', "expected an operand after '>=' at column 20, found 'and'", 19, 3],
     ['', 'expected an expression at column 1', 0, 0],
     ['a < b < c', 'comparisons cannot be chained', 6, 1],

@@ -30,9 +30,18 @@ type T =
   | { t: 'has'; name: string }
   | { t: 'paren'; e: T }
 
-const SCOPE: Record<string, Value> = { a: 3, 'b.c': 0, s: 'x', flag: true, lst: [1, 2], n: null, 'big.num': 1e200 }
+const SCOPE: Record<string, Value> = {
+  a: 3,
+  'b.c': 0,
+  s: 'x',
+  flag: true,
+  lst: [1, 2],
+  n: null,
+  'big.num': 1e200
+}
 const NAMES = [...Object.keys(SCOPE), 'm.x', 'm.y', '__proto__']
-const scope = (name: string): Value | undefined => (Object.hasOwn(SCOPE, name) ? SCOPE[name] : undefined)
+const scope = (name: string): Value | undefined =>
+  Object.hasOwn(SCOPE, name) ? SCOPE[name] : undefined
 
 const BINARY: Array<[op: string, spellings: string[]]> = [
   ['||', ['||', 'or']],
@@ -70,24 +79,40 @@ const { top } = fc.letrec<{ top: T; num: T; bool: T; str: T; list: T; any: T }>(
       )
       .map((v): T => ({ t: 'num', v })),
     fc
-      .oneof({ arbitrary: fc.constantFrom('a', 'b.c'), weight: 4 }, { arbitrary: fc.constantFrom('big.num', 'm.x'), weight: 1 })
+      .oneof(
+        { arbitrary: fc.constantFrom('a', 'b.c'), weight: 4 },
+        { arbitrary: fc.constantFrom('big.num', 'm.x'), weight: 1 }
+      )
       .map((name): T => ({ t: 'id', name })),
     tie('num').map((e): T => ({ t: 'un', op: '-', e })),
-    fc.tuple(ops('+', '-', '*', '/', '%'), tie('num'), tie('num')).map(([op, l, r]) => bin(op, l, r)),
+    fc
+      .tuple(ops('+', '-', '*', '/', '%'), tie('num'), tie('num'))
+      .map(([op, l, r]) => bin(op, l, r)),
     fc.oneof(tie('str'), tie('list')).map((e): T => ({ t: 'call', fn: 'size', args: [e] })),
     tie('num').map((e): T => ({ t: 'call', fn: 'abs', args: [e] })),
-    fc.tuple(ops('min', 'max'), fc.array(tie('num'), { minLength: 1, maxLength: 3 })).map(([fn, args]): T => ({ t: 'call', fn: fn as 'min', args })),
+    fc
+      .tuple(ops('min', 'max'), fc.array(tie('num'), { minLength: 1, maxLength: 3 }))
+      .map(([fn, args]): T => ({ t: 'call', fn: fn as 'min', args })),
     fc.tuple(tie('bool'), tie('num'), tie('num')).map(([c, a, b]): T => ({ t: 'tern', c, a, b })),
     tie('num').map((e): T => ({ t: 'paren', e }))
   ),
   bool: fc.oneof(
     { depthSize: 'medium', maxDepth: 7 },
     fc.boolean().map((v): T => ({ t: 'bool', v })),
-    fc.oneof({ arbitrary: fc.constant('flag'), weight: 3 }, { arbitrary: fc.constant('m.y'), weight: 1 }).map((name): T => ({ t: 'id', name })),
+    fc
+      .oneof(
+        { arbitrary: fc.constant('flag'), weight: 3 },
+        { arbitrary: fc.constant('m.y'), weight: 1 }
+      )
+      .map((name): T => ({ t: 'id', name })),
     fc.constantFrom(...NAMES).map((name): T => ({ t: 'has', name })),
     fc.tuple(ops('!', 'not'), tie('bool')).map(([op, e]): T => ({ t: 'un', op: op as '!', e })),
-    fc.tuple(ops('&&', '||'), fc.boolean(), tie('bool'), tie('bool')).map(([op, alt, l, r]) => bin(op, l, r, alt)),
-    fc.tuple(ops('<', '<=', '>', '>=', '==', '!='), tie('num'), tie('num')).map(([op, l, r]) => bin(op, l, r)),
+    fc
+      .tuple(ops('&&', '||'), fc.boolean(), tie('bool'), tie('bool'))
+      .map(([op, alt, l, r]) => bin(op, l, r, alt)),
+    fc
+      .tuple(ops('<', '<=', '>', '>=', '==', '!='), tie('num'), tie('num'))
+      .map(([op, l, r]) => bin(op, l, r)),
     fc.tuple(ops('<', '>=', '==', '!='), tie('str'), tie('str')).map(([op, l, r]) => bin(op, l, r)),
     fc.tuple(tie('num'), tie('list')).map(([l, r]) => bin('in', l, r)),
     fc.tuple(tie('bool'), tie('bool'), tie('bool')).map(([c, a, b]): T => ({ t: 'tern', c, a, b })),
@@ -97,7 +122,10 @@ const { top } = fc.letrec<{ top: T; num: T; bool: T; str: T; list: T; any: T }>(
     { depthSize: 'medium', maxDepth: 7 },
     fc
       .record({
-        v: fc.string({ unit: fc.constantFrom('a', 'b', "'", '"', '\\', '\n', '\t', 'é', ' '), maxLength: 4 }),
+        v: fc.string({
+          unit: fc.constantFrom('a', 'b', "'", '"', '\\', '\n', '\t', 'é', ' '),
+          maxLength: 4
+        }),
         quote: fc.constantFrom<'"' | "'">('"', "'")
       })
       .map((r): T => ({ t: 'str', ...r })),
@@ -126,9 +154,17 @@ const { top } = fc.letrec<{ top: T; num: T; bool: T; str: T; list: T; any: T }>(
     fc.tuple(tie('any'), tie('any'), tie('any')).map(([c, a, b]): T => ({ t: 'tern', c, a, b })),
     fc
       .tuple(ops('size', 'min', 'max', 'abs'), fc.array(tie('any'), { minLength: 1, maxLength: 3 }))
-      .map(([fn, args]): T => ({ t: 'call', fn: fn as 'min', args: fn === 'size' || fn === 'abs' ? args.slice(0, 1) : args }))
+      .map(([fn, args]): T => ({
+        t: 'call',
+        fn: fn as 'min',
+        args: fn === 'size' || fn === 'abs' ? args.slice(0, 1) : args
+      }))
   ),
-  top: fc.oneof({ arbitrary: tie('bool'), weight: 4 }, { arbitrary: tie('num'), weight: 1 }, { arbitrary: tie('any'), weight: 2 })
+  top: fc.oneof(
+    { arbitrary: tie('bool'), weight: 4 },
+    { arbitrary: tie('num'), weight: 1 },
+    { arbitrary: tie('any'), weight: 2 }
+  )
 }))
 
 // Closed expressions (no missing names, no division by zero): nearly every outcome is a value, so
@@ -137,22 +173,39 @@ const { closedBool } = fc.letrec<{ closedNum: T; closedBool: T }>((tie) => ({
   closedNum: fc.oneof(
     { depthSize: 'medium', maxDepth: 6 },
     fc.integer({ min: 1, max: 9 }).map((v): T => ({ t: 'num', v })),
-    fc.tuple(ops('+', '-', '*'), tie('closedNum'), tie('closedNum')).map(([op, l, r]) => bin(op, l, r)),
-    fc.tuple(ops('/', '%'), tie('closedNum'), fc.integer({ min: 1, max: 9 })).map(([op, l, v]) => bin(op, l, { t: 'num', v })),
+    fc
+      .tuple(ops('+', '-', '*'), tie('closedNum'), tie('closedNum'))
+      .map(([op, l, r]) => bin(op, l, r)),
+    fc
+      .tuple(ops('/', '%'), tie('closedNum'), fc.integer({ min: 1, max: 9 }))
+      .map(([op, l, v]) => bin(op, l, { t: 'num', v })),
     tie('closedNum').map((e): T => ({ t: 'un', op: '-', e })),
-    fc.tuple(tie('closedBool'), tie('closedNum'), tie('closedNum')).map(([c, a, b]): T => ({ t: 'tern', c, a, b }))
+    fc
+      .tuple(tie('closedBool'), tie('closedNum'), tie('closedNum'))
+      .map(([c, a, b]): T => ({ t: 'tern', c, a, b }))
   ),
   closedBool: fc.oneof(
     { depthSize: 'medium', maxDepth: 6 },
     fc.boolean().map((v): T => ({ t: 'bool', v })),
     fc.constant<T>({ t: 'id', name: 'flag' }),
-    fc.tuple(ops('!', 'not'), tie('closedBool')).map(([op, e]): T => ({ t: 'un', op: op as '!', e })),
-    fc.tuple(ops('&&', '||'), fc.boolean(), tie('closedBool'), tie('closedBool')).map(([op, alt, l, r]) => bin(op, l, r, alt)),
-    fc.tuple(ops('<', '<=', '>', '>=', '==', '!='), tie('closedNum'), tie('closedNum')).map(([op, l, r]) => bin(op, l, r)),
-    fc.tuple(tie('closedBool'), tie('closedBool'), tie('closedBool')).map(([c, a, b]): T => ({ t: 'tern', c, a, b }))
+    fc
+      .tuple(ops('!', 'not'), tie('closedBool'))
+      .map(([op, e]): T => ({ t: 'un', op: op as '!', e })),
+    fc
+      .tuple(ops('&&', '||'), fc.boolean(), tie('closedBool'), tie('closedBool'))
+      .map(([op, alt, l, r]) => bin(op, l, r, alt)),
+    fc
+      .tuple(ops('<', '<=', '>', '>=', '==', '!='), tie('closedNum'), tie('closedNum'))
+      .map(([op, l, r]) => bin(op, l, r)),
+    fc
+      .tuple(tie('closedBool'), tie('closedBool'), tie('closedBool'))
+      .map(([c, a, b]): T => ({ t: 'tern', c, a, b }))
   )
 }))
-const closed = fc.oneof(closedBool, closedBool.map((c): T => ({ t: 'tern', c, a: { t: 'num', v: 1 }, b: { t: 'num', v: 0 } })))
+const closed = fc.oneof(
+  closedBool,
+  closedBool.map((c): T => ({ t: 'tern', c, a: { t: 'num', v: 1 }, b: { t: 'num', v: 0 } }))
+)
 
 function prec(n: T): number {
   switch (n.t) {
@@ -295,7 +348,9 @@ function ref(n: T): R {
       if (n.fn === 'abs') return typeof r[0] === 'number' ? V(Math.abs(r[0])) : E
       const items = r.length === 1 && Array.isArray(r[0]) ? r[0] : r
       if (items.length === 0 || items.some((x) => typeof x !== 'number')) return E
-      return num(n.fn === 'min' ? Math.min(...(items as number[])) : Math.max(...(items as number[])))
+      return num(
+        n.fn === 'min' ? Math.min(...(items as number[])) : Math.max(...(items as number[]))
+      )
     }
     case 'bin':
       return refBinary(n)
@@ -339,7 +394,11 @@ function refBinary(n: Extract<T, { t: 'bin' }>): R {
     case '<=':
     case '>':
     case '>=': {
-      if (!((typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string'))) return E
+      if (!(
+        (typeof a === 'number' && typeof b === 'number') ||
+        (typeof a === 'string' && typeof b === 'string')
+      ))
+        return E
       const cmp = { '<': a < b, '<=': a <= b, '>': a > b, '>=': a >= b }[n.op]
       return V(cmp)
     }
@@ -348,7 +407,16 @@ function refBinary(n: Extract<T, { t: 'bin' }>): R {
   if (n.op === '+' && Array.isArray(a) && Array.isArray(b)) return V([...a, ...b])
   if (typeof a !== 'number' || typeof b !== 'number') return E
   if ((n.op === '/' || n.op === '%') && b === 0) return E
-  const r = n.op === '+' ? a + b : n.op === '-' ? a - b : n.op === '*' ? a * b : n.op === '/' ? a / b : a % b
+  const r =
+    n.op === '+'
+      ? a + b
+      : n.op === '-'
+        ? a - b
+        : n.op === '*'
+          ? a * b
+          : n.op === '/'
+            ? a / b
+            : a % b
   return num(r)
 }
 
@@ -395,7 +463,46 @@ describe('expression properties', () => {
   it('throws nothing but ExpressionError on arbitrary text, and never throws afterwards', () => {
     const soup = fc
       .array(
-        fc.constantFrom('(', ')', 'a', 'b.c', '1', '2.5', '"x"', "'", '"', '&&', 'and', 'or', 'not', '!', '-', '+', '/', '?', ':', '[', ']', ',', 'in', 'has', 'size', 'min', '==', '<', '=', 'else', '.', '\\', ' ', '1e', '__proto__', 'true', 'null', '0'),
+        fc.constantFrom(
+          '(',
+          ')',
+          'a',
+          'b.c',
+          '1',
+          '2.5',
+          '"x"',
+          "'",
+          '"',
+          '&&',
+          'and',
+          'or',
+          'not',
+          '!',
+          '-',
+          '+',
+          '/',
+          '?',
+          ':',
+          '[',
+          ']',
+          ',',
+          'in',
+          'has',
+          'size',
+          'min',
+          '==',
+          '<',
+          '=',
+          'else',
+          '.',
+          '\\',
+          ' ',
+          '1e',
+          '__proto__',
+          'true',
+          'null',
+          '0'
+        ),
         { maxLength: 40 }
       )
       .map((parts) => parts.join(''))

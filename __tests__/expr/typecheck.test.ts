@@ -9,7 +9,9 @@ const types: Record<string, TypeName> = {
   extra: 'any'
 }
 const check = (src: string, requireBoolean = true) =>
-  typeCheck(parseExpression(src), (n) => (Object.hasOwn(types, n) ? types[n] : undefined), { requireBoolean })
+  typeCheck(parseExpression(src), (n) => (Object.hasOwn(types, n) ? types[n] : undefined), {
+    requireBoolean
+  })
 
 describe('typeCheck', () => {
   it('accepts well-typed conditions', () => {
@@ -30,8 +32,14 @@ describe('typeCheck', () => {
 
   it.each([
     ['risk >= 80', "'>=' cannot order string risk against number at column 6"],
-    ['coverage.lines == "80"', "'==' compares number coverage.lines with string, which is always an error at column 16"],
-    ['privacy.signoff + 1 > 0', "'+': arithmetic on a boolean, got boolean privacy.signoff and number"],
+    [
+      'coverage.lines == "80"',
+      "'==' compares number coverage.lines with string, which is always an error at column 16"
+    ],
+    [
+      'privacy.signoff + 1 > 0',
+      "'+': arithmetic on a boolean, got boolean privacy.signoff and number"
+    ],
     ['true * 2 > 1', 'arithmetic on a boolean'],
     ['"a" - 1 > 0', "'-': arithmetic needs numbers, got string and number"],
     ['!coverage.lines', "'!' needs a boolean, got number coverage.lines at column 1"],
@@ -59,7 +67,9 @@ describe('typeCheck', () => {
   it('reports unknown names only when asked', () => {
     const expr = parseExpression('nope > 1')
     expect(typeCheck(expr, () => undefined)).toEqual([])
-    expect(typeCheck(expr, () => undefined, { reportUnknown: true })).toEqual(["unknown name 'nope' at column 1"])
+    expect(typeCheck(expr, () => undefined, { reportUnknown: true })).toEqual([
+      "unknown name 'nope' at column 1"
+    ])
   })
 
   it('collects every problem, not just the first', () => {

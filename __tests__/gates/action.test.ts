@@ -33,21 +33,41 @@ function prEvent(fork: boolean) {
   }
 }
 
-function setup(inputs: Record<string, string>, event: unknown = {}, files: Record<string, string> = {}) {
+function setup(
+  inputs: Record<string, string>,
+  event: unknown = {},
+  files: Record<string, string> = {}
+) {
   const root = repo(files, 'shop')
   const temp = mkdtempSync(path.join(tmpdir(), 'runner-'))
   const eventPath = path.join(temp, 'event.json')
   writeFileSync(eventPath, JSON.stringify(event))
   const io = new FakeIO(
     // These tests are about the action's I/O; the base commit's policy is tested in policy-source.test.ts.
-    { 'upload-report': 'false', token: 'ghs_TESTtokenTESTtokenTESTtoken1234567', 'policy-source': 'head', ...inputs },
-    { GITHUB_WORKSPACE: root, RUNNER_TEMP: temp, GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '99', GITHUB_RUN_ATTEMPT: '2', GITHUB_JOB: 'gates', GITHUB_WORKFLOW: 'CI', GITHUB_EVENT_NAME: 'pull_request' }
+    {
+      'upload-report': 'false',
+      token: 'ghs_TESTtokenTESTtokenTESTtoken1234567',
+      'policy-source': 'head',
+      ...inputs
+    },
+    {
+      GITHUB_WORKSPACE: root,
+      RUNNER_TEMP: temp,
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_REPOSITORY: 'o/r',
+      GITHUB_RUN_ID: '99',
+      GITHUB_RUN_ATTEMPT: '2',
+      GITHUB_JOB: 'gates',
+      GITHUB_WORKFLOW: 'CI',
+      GITHUB_EVENT_NAME: 'pull_request'
+    }
   )
   const sleeps: number[] = []
   const deps: CheckGatesDeps = {
     io,
     now,
-    github: async (token) => createGitHubClient({ token, baseUrl: API, sleep: async (ms) => void sleeps.push(ms) })
+    github: async (token) =>
+      createGitHubClient({ token, baseUrl: API, sleep: async (ms) => void sleeps.push(ms) })
   }
   return { io, deps, root, sleeps }
 }
@@ -68,7 +88,13 @@ describe('check-gates run()', () => {
     expect(io.outputs['failed-gates']).toBe('')
     const report = JSON.parse(readFileSync(io.outputs.report, 'utf8'))
     expectValidReport(report)
-    expect(report.run).toMatchObject({ repository: 'o/r', runId: '99', runAttempt: '2', workflow: 'CI', stage: 'staging' })
+    expect(report.run).toMatchObject({
+      repository: 'o/r',
+      runId: '99',
+      runAttempt: '2',
+      workflow: 'CI',
+      stage: 'staging'
+    })
     expect(report.run.pullRequest).toBeUndefined()
     expect(readFileSync(io.outputs['summary-path'], 'utf8')).toBe(io.summary)
     expect(io.summary.startsWith('## ✅ Gates passed for <code>staging</code>')).toBe(true)
@@ -81,7 +107,9 @@ describe('check-gates run()', () => {
     expect(io.outputs.passed).toBe('false')
     expect(io.outputs['failed-gates']).toBe('G-quality')
     expect(io.failure).toContain('1 gate(s) failed for stage production: G-quality')
-    expect(io.annotations.some((a) => a.level === 'error' && a.file === '.process/graph.yaml')).toBe(true)
+    expect(
+      io.annotations.some((a) => a.level === 'error' && a.file === '.process/graph.yaml')
+    ).toBe(true)
   })
 
   it('with fail-on never, reports the failure but does not fail the step', async () => {
@@ -93,7 +121,12 @@ describe('check-gates run()', () => {
   })
 
   it('refuses bad inputs as configuration errors, still setting passed=false', async () => {
-    const cases: Array<Record<string, string>> = [{ stage: '' }, { stage: 'staging', 'fail-on': 'sometimes' }, { stage: 'qa' }, { stage: 'staging', 'upload-report': 'yes' }]
+    const cases: Array<Record<string, string>> = [
+      { stage: '' },
+      { stage: 'staging', 'fail-on': 'sometimes' },
+      { stage: 'qa' },
+      { stage: 'staging', 'upload-report': 'yes' }
+    ]
     for (const inputs of cases) {
       const { io, deps } = setup(inputs)
       await runChecked(deps)
@@ -106,20 +139,50 @@ describe('check-gates run()', () => {
   it('uploads the report under a unique name; a failing upload only warns', async () => {
     const uploads: string[] = []
     const ok = setup({ stage: 'staging', 'upload-report': 'true' })
-    await runChecked({ ...ok.deps, upload: async (name, files) => void uploads.push(`${name} ${files.map((f) => path.basename(f)).join(' ')}`) })
-    expect(uploads).toEqual([expect.stringMatching(/^flow-report-staging-gates-[0-9a-f]{8}-attempt-2 flow-report-staging.json$/)])
+    await runChecked({
+      ...ok.deps,
+      upload: async (name, files) =>
+        void uploads.push(`${name} ${files.map((f) => path.basename(f)).join(' ')}`)
+    })
+    expect(uploads).toEqual([
+      expect.stringMatching(
+        /^flow-report-staging-gates-[0-9a-f]{8}-attempt-2 flow-report-staging.json$/
+      )
+    ])
     const bad = setup({ stage: 'staging', 'upload-report': 'true' })
-    await runChecked({ ...bad.deps, upload: async () => { throw new Error('(409) Conflict: an artifact with this name already exists') } })
+    await runChecked({
+      ...bad.deps,
+      upload: async () => {
+        throw new Error('(409) Conflict: an artifact with this name already exists')
+      }
+    })
     expect(bad.io.failure).toBeUndefined()
     expect(bad.io.outputs.passed).toBe('true')
-    expect(bad.io.warnings[0].message).toContain('Could not upload the report as an artifact ((409) Conflict')
+    expect(bad.io.warnings[0].message).toContain(
+      'Could not upload the report as an artifact ((409) Conflict'
+    )
   })
 
   it('gives matrix legs and stages different artifact names', () => {
     const env = { GITHUB_RUN_ID: '1', GITHUB_RUN_ATTEMPT: '1', GITHUB_JOB: 'g' }
-    const a = artifactNameFor(env, { stage: 'staging', graph: 'g.yaml', gates: [], evidence: 'tests: a.xml' })
-    const b = artifactNameFor(env, { stage: 'staging', graph: 'g.yaml', gates: [], evidence: 'tests: b.xml' })
-    const c = artifactNameFor(env, { stage: 'prod/uction', graph: 'g.yaml', gates: [], evidence: 'tests: a.xml' })
+    const a = artifactNameFor(env, {
+      stage: 'staging',
+      graph: 'g.yaml',
+      gates: [],
+      evidence: 'tests: a.xml'
+    })
+    const b = artifactNameFor(env, {
+      stage: 'staging',
+      graph: 'g.yaml',
+      gates: [],
+      evidence: 'tests: b.xml'
+    })
+    const c = artifactNameFor(env, {
+      stage: 'prod/uction',
+      graph: 'g.yaml',
+      gates: [],
+      evidence: 'tests: a.xml'
+    })
     expect(new Set([a, b, c]).size).toBe(3)
     expect(c).not.toContain('/')
   })
@@ -128,13 +191,18 @@ describe('check-gates run()', () => {
     const { io, deps } = setup({ stage: 'staging', comment: 'true' }, prEvent(false))
     let posted = ''
     nock(API)
-      .get('/user').reply(403, { message: 'Resource not accessible by integration' })
-      .get('/repos/o/r/issues/7/comments').query(true).reply(200, [])
+      .get('/user')
+      .reply(403, { message: 'Resource not accessible by integration' })
+      .get('/repos/o/r/issues/7/comments')
+      .query(true)
+      .reply(200, [])
       .post('/repos/o/r/issues/7/comments', (b: { body: string }) => ((posted = b.body), true))
       .reply(201, { id: 1, html_url: 'https://github.com/o/r/pull/7#issuecomment-1' })
     await runChecked(deps)
     expect(nock.isDone()).toBe(true)
-    expect(posted.startsWith('<!-- flow-actions:check-gates:CI:staging -->\n## ✅ Gates passed')).toBe(true)
+    expect(
+      posted.startsWith('<!-- flow-actions:check-gates:CI:staging -->\n## ✅ Gates passed')
+    ).toBe(true)
     expect(io.log.join('\n')).toContain('Pull request comment created')
   })
 
@@ -150,7 +218,12 @@ describe('check-gates run()', () => {
         return true
       })
       .reply(502, 'bad gateway')
-    nock(API).get('/repos/o/r/issues/7/comments').query(true).reply(200, () => [{ id: 5, body: stored, html_url: 'u5', user: { login: 'github-actions[bot]', type: 'Bot' } }])
+    nock(API)
+      .get('/repos/o/r/issues/7/comments')
+      .query(true)
+      .reply(200, () => [
+        { id: 5, body: stored, html_url: 'u5', user: { login: 'github-actions[bot]', type: 'Bot' } }
+      ])
     // A second create would consume this; it must stay unused.
     const duplicate = nock(API).post('/repos/o/r/issues/7/comments').reply(201, { id: 6 })
     await runChecked(deps)
@@ -163,30 +236,49 @@ describe('check-gates run()', () => {
   })
 
   it("warns instead of failing when a fork's read-only token gets 403 on the comment", async () => {
-    const { io, deps } = setup({ stage: 'production', comment: 'true', 'fail-on': 'never' }, prEvent(true))
+    const { io, deps } = setup(
+      { stage: 'production', comment: 'true', 'fail-on': 'never' },
+      prEvent(true)
+    )
     nock(API)
-      .get('/user').reply(403, { message: 'Resource not accessible by integration' })
-      .get('/repos/o/r/issues/7/comments').query(true).reply(200, [])
-      .post('/repos/o/r/issues/7/comments').reply(403, { message: 'Resource not accessible by integration' })
+      .get('/user')
+      .reply(403, { message: 'Resource not accessible by integration' })
+      .get('/repos/o/r/issues/7/comments')
+      .query(true)
+      .reply(200, [])
+      .post('/repos/o/r/issues/7/comments')
+      .reply(403, { message: 'Resource not accessible by integration' })
     await runChecked(deps)
     expect(io.failure).toBeUndefined()
     expect(io.outputs.passed).toBe('false')
-    expect(io.warnings.some((w) => w.message.includes('fork is read-only') && w.message.includes('verdict is unchanged'))).toBe(true)
+    expect(
+      io.warnings.some(
+        (w) => w.message.includes('fork is read-only') && w.message.includes('verdict is unchanged')
+      )
+    ).toBe(true)
   })
 
   it('keeps the verdict when a comment cannot be posted on a failing run', async () => {
     const { io, deps } = setup({ stage: 'staging', comment: 'true' }, prEvent(true))
     nock(API)
-      .get('/user').reply(403, { message: 'Resource not accessible by integration' })
-      .get('/repos/o/r/issues/7/comments').query(true).reply(200, [])
-      .post('/repos/o/r/issues/7/comments').reply(403, { message: 'Resource not accessible by integration' })
+      .get('/user')
+      .reply(403, { message: 'Resource not accessible by integration' })
+      .get('/repos/o/r/issues/7/comments')
+      .query(true)
+      .reply(200, [])
+      .post('/repos/o/r/issues/7/comments')
+      .reply(403, { message: 'Resource not accessible by integration' })
     await runChecked(deps)
     expect(io.outputs.passed).toBe('true')
     expect(io.failure).toBeUndefined()
   })
 
   it('keeps evidence text out of workflow commands in the log', async () => {
-    const { io, deps } = setup({ stage: 'staging' }, {}, { 'reports/junit.xml': junit(3, 1, () => 'x\n::error::forged\n::add-mask::secret') })
+    const { io, deps } = setup(
+      { stage: 'staging' },
+      {},
+      { 'reports/junit.xml': junit(3, 1, () => 'x\n::error::forged\n::add-mask::secret') }
+    )
     await runChecked(deps)
     const log = io.log.join('\n')
     const start = io.log.findIndex((l) => l.startsWith('::stop-commands::'))
@@ -200,23 +292,45 @@ describe('check-gates run()', () => {
 
 describe('check-gates check-run', () => {
   it('with 120 failing tests creates one check run and sends 120 annotations in three requests of at most 50', async () => {
-    const event = { pull_request: { number: 7, user: { login: 'carol' }, head: { sha: 'b'.repeat(40), repo: { full_name: 'o/r' } }, base: { repo: { full_name: 'o/r' } } } }
-    const { io, deps } = setup({ stage: 'staging', 'check-run': 'true' }, event, { 'reports/junit.xml': junit(3, 120) })
+    const event = {
+      pull_request: {
+        number: 7,
+        user: { login: 'carol' },
+        head: { sha: 'b'.repeat(40), repo: { full_name: 'o/r' } },
+        base: { repo: { full_name: 'o/r' } }
+      }
+    }
+    const { io, deps } = setup({ stage: 'staging', 'check-run': 'true' }, event, {
+      'reports/junit.xml': junit(3, 120)
+    })
     const sent: number[] = []
     const paths: string[] = []
-    nock(API).get(/\/repos\/o\/r\/pulls\/7\/files.*/).reply(200, []).persist()
     nock(API)
-      .post('/repos/o/r/check-runs', (b: { head_sha: string; conclusion: string; output: { annotations: Array<{ path: string }> } }) => {
-        sent.push(b.output.annotations.length)
-        paths.push(...b.output.annotations.map((a) => a.path))
-        return b.head_sha === 'b'.repeat(40) && b.conclusion === 'failure'
-      })
+      .get(/\/repos\/o\/r\/pulls\/7\/files.*/)
+      .reply(200, [])
+      .persist()
+    nock(API)
+      .post(
+        '/repos/o/r/check-runs',
+        (b: {
+          head_sha: string
+          conclusion: string
+          output: { annotations: Array<{ path: string }> }
+        }) => {
+          sent.push(b.output.annotations.length)
+          paths.push(...b.output.annotations.map((a) => a.path))
+          return b.head_sha === 'b'.repeat(40) && b.conclusion === 'failure'
+        }
+      )
       .reply(201, { id: 5, html_url: 'https://github.com/o/r/runs/5' })
     nock(API)
-      .patch('/repos/o/r/check-runs/5', (b: { output: { annotations: Array<{ path: string }> } }) => {
-        paths.push(...b.output.annotations.map((a) => a.path))
-        return sent.push(b.output.annotations.length) > 0
-      })
+      .patch(
+        '/repos/o/r/check-runs/5',
+        (b: { output: { annotations: Array<{ path: string }> } }) => {
+          paths.push(...b.output.annotations.map((a) => a.path))
+          return sent.push(b.output.annotations.length) > 0
+        }
+      )
       .times(2)
       .reply(200, { id: 5 })
     await runChecked(deps)
@@ -229,9 +343,16 @@ describe('check-gates check-run', () => {
   })
 
   it('a 403 from a fork token leaves the verdict unchanged with one warning', async () => {
-    const { io, deps } = setup({ stage: 'staging', 'check-run': 'true' }, prEvent(true), { 'reports/junit.xml': junit(3, 2) })
-    nock(API).get(/\/repos\/o\/r\/pulls\/7\/files.*/).reply(200, []).persist()
-    nock(API).post('/repos/o/r/check-runs').reply(403, { message: 'Resource not accessible by integration' })
+    const { io, deps } = setup({ stage: 'staging', 'check-run': 'true' }, prEvent(true), {
+      'reports/junit.xml': junit(3, 2)
+    })
+    nock(API)
+      .get(/\/repos\/o\/r\/pulls\/7\/files.*/)
+      .reply(200, [])
+      .persist()
+    nock(API)
+      .post('/repos/o/r/check-runs')
+      .reply(403, { message: 'Resource not accessible by integration' })
     await runChecked(deps)
     expect(io.outputs.passed).toBe('false')
     expect(io.failure).toContain('gate(s) failed')

@@ -9,7 +9,10 @@ import { repoRoot } from '../helpers/run-action.js'
 import { expectValidReport, FILLED_ADR, junit, lcov, repo, requirement } from './helpers.js'
 
 const doc = readFileSync(path.join(repoRoot, 'docs', 'check-gates.md'), 'utf8')
-const actionYml = parseYaml(readFileSync(path.join(repoRoot, 'check-gates', 'action.yml'), 'utf8'), 'action.yml').value as {
+const actionYml = parseYaml(
+  readFileSync(path.join(repoRoot, 'check-gates', 'action.yml'), 'utf8'),
+  'action.yml'
+).value as {
   inputs: Record<string, { default?: string; required?: boolean }>
   outputs: Record<string, unknown>
 }
@@ -37,11 +40,16 @@ describe('docs/check-gates.md', () => {
   })
 
   it('has a workflow example that uses the action with real inputs and evidence lines', () => {
-    const wf = parseYaml(example('workflow'), 'workflow.yml').value as { jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, unknown> }> }> }
+    const wf = parseYaml(example('workflow'), 'workflow.yml').value as {
+      jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, unknown> }> }>
+    }
     const step = wf.jobs.gates.steps.find((s) => s.uses?.includes('check-gates'))
     expect(step?.uses).toBe('org/flow-actions/check-gates@v1')
-    for (const key of Object.keys(step?.with ?? {})) expect(Object.keys(actionYml.inputs)).toContain(key)
-    expect(parseEvidenceOverrides(String(step?.with?.evidence)).map((d) => [d.name, d.paths])).toEqual([
+    for (const key of Object.keys(step?.with ?? {}))
+      expect(Object.keys(actionYml.inputs)).toContain(key)
+    expect(
+      parseEvidenceOverrides(String(step?.with?.evidence)).map((d) => [d.name, d.paths])
+    ).toEqual([
       ['tests', ['reports/junit.xml']],
       ['coverage', ['coverage/lcov.info']]
     ])
@@ -52,16 +60,24 @@ describe('docs/check-gates.md', () => {
       '.process/graph.yaml': example('graph'),
       '.process/signoffs.yaml': example('signoffs'),
       '.process/baseline.json': example('baseline'),
-      'requirements/nfr.yml': 'performance:\n  target_p95_latency_ms: 200\nquality:\n  coverage_production: 90\n',
+      'requirements/nfr.yml':
+        'performance:\n  target_p95_latency_ms: 200\nquality:\n  coverage_production: 90\n',
       'reports/junit.xml': junit(40, 0),
       'coverage/lcov.info': lcov(100, 86),
       'artifacts/adr/ADR-0001.md': FILLED_ADR
     }
     const now = new Date('2026-11-01T12:00:00Z')
     const root = repo(files)
-    expect(loadGraph(root, '.process/graph.yaml').findings.filter((f) => f.severity === 'error')).toEqual([])
+    expect(
+      loadGraph(root, '.process/graph.yaml').findings.filter((f) => f.severity === 'error')
+    ).toEqual([])
 
-    const staging = await evaluateGates({ root, graphPath: '.process/graph.yaml', stage: 'staging', now })
+    const staging = await evaluateGates({
+      root,
+      graphPath: '.process/graph.yaml',
+      stage: 'staging',
+      now
+    })
     expectValidReport(staging.report)
     expect(staging.report.gates?.[0].requirements.map((r) => [r.id, r.status])).toEqual([
       ['tests', 'passed'],
@@ -74,17 +90,34 @@ describe('docs/check-gates.md', () => {
     expect(staging.report.values).toMatchObject({ min_coverage: 80 })
 
     // Production's threshold comes from the imported nfr file: 86 < 90 fails...
-    const production = await evaluateGates({ root, graphPath: '.process/graph.yaml', stage: 'production', now })
-    expect(requirement(production.report, 'G-verify', 'coverage')).toMatchObject({ status: 'failed', check: 'coverage.lines >= nfr.quality.coverage_production' })
+    const production = await evaluateGates({
+      root,
+      graphPath: '.process/graph.yaml',
+      stage: 'production',
+      now
+    })
+    expect(requirement(production.report, 'G-verify', 'coverage')).toMatchObject({
+      status: 'failed',
+      check: 'coverage.lines >= nfr.quality.coverage_production'
+    })
     expect(production.report.verdict).toBe('failed')
 
     // ...and the documented waiver, scoped to production, holds it open as waived, not passed.
     const waived = repo({ ...files, '.process/waivers.yaml': example('waivers') })
-    const withWaiver = await evaluateGates({ root: waived, graphPath: '.process/graph.yaml', stage: 'production', now })
+    const withWaiver = await evaluateGates({
+      root: waived,
+      graphPath: '.process/graph.yaml',
+      stage: 'production',
+      now
+    })
     expectValidReport(withWaiver.report)
     expect(requirement(withWaiver.report, 'G-verify', 'coverage').status).toBe('waived')
     expect(withWaiver.report.gates?.[0].status).toBe('waived')
     expect(withWaiver.report.verdict).toBe('passed')
-    expect(withWaiver.report.waivers?.[0]).toMatchObject({ state: 'active', applied: true, approver: 'alice' })
+    expect(withWaiver.report.waivers?.[0]).toMatchObject({
+      state: 'active',
+      applied: true,
+      approver: 'alice'
+    })
   })
 })

@@ -5,7 +5,12 @@ import { expect } from '@jest/globals'
 import { validateReport } from '../../shared/report/validate.js'
 import type { FlowReport, RequirementResult } from '../../shared/report/types.js'
 
-export const gateFixtures = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'gates')
+export const gateFixtures = path.resolve(
+  path.dirname(new URL(import.meta.url).pathname),
+  '..',
+  'fixtures',
+  'gates'
+)
 
 /** A throw-away repository with the given files (paths relative to its root). */
 export function repo(files: Record<string, string>, from?: string): string {
@@ -20,12 +25,21 @@ export function repo(files: Record<string, string>, from?: string): string {
 }
 
 /** A JUnit file with `passed` passing and `failed` failing test cases. */
-export function junit(passed: number, failed: number, failingName = (i: number) => `fails ${i}`, message = 'expected 1 to be 2'): string {
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+export function junit(
+  passed: number,
+  failed: number,
+  failingName = (i: number) => `fails ${i}`,
+  message = 'expected 1 to be 2'
+): string {
+  const esc = (s: string) =>
+    s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
   const cases: string[] = []
-  for (let i = 0; i < passed; i++) cases.push(`<testcase classname="suite" name="passes ${i}" time="0.001"/>`)
+  for (let i = 0; i < passed; i++)
+    cases.push(`<testcase classname="suite" name="passes ${i}" time="0.001"/>`)
   for (let i = 0; i < failed; i++) {
-    cases.push(`<testcase classname="suite" name="${esc(failingName(i))}" file="src/app.test.ts" line="${i + 1}" time="0.001"><failure message="${esc(message)}">${esc(message)}</failure></testcase>`)
+    cases.push(
+      `<testcase classname="suite" name="${esc(failingName(i))}" file="src/app.test.ts" line="${i + 1}" time="0.001"><failure message="${esc(message)}">${esc(message)}</failure></testcase>`
+    )
   }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites><testsuite name="suite" tests="${passed + failed}" failures="${failed}" errors="0" skipped="0">\n${cases.join('\n')}\n</testsuite></testsuites>\n`
 }
@@ -78,6 +92,9 @@ export function expectValidReport(report: FlowReport | unknown): void {
 export function requirement(report: FlowReport, gate: string, id: string): RequirementResult {
   const g = report.gates?.find((x) => x.id === gate)
   const r = g?.requirements.find((x) => x.id === id)
-  if (!r) throw new Error(`no requirement ${gate}/${id} in the report: ${JSON.stringify(report.gates?.map((x) => [x.id, x.requirements.map((y) => y.id)]))}`)
+  if (!r)
+    throw new Error(
+      `no requirement ${gate}/${id} in the report: ${JSON.stringify(report.gates?.map((x) => [x.id, x.requirements.map((y) => y.id)]))}`
+    )
   return r
 }

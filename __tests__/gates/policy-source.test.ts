@@ -37,7 +37,8 @@ nodes:
         artifact: README.md
 `
 /** The head's graph without the failing gate. */
-const GRAPH_WITHOUT_TESTS = GRAPH.slice(0, GRAPH.indexOf('  - id: G-tests')) + GRAPH.slice(GRAPH.indexOf('  - id: G-docs'))
+const GRAPH_WITHOUT_TESTS =
+  GRAPH.slice(0, GRAPH.indexOf('  - id: G-tests')) + GRAPH.slice(GRAPH.indexOf('  - id: G-docs'))
 const WAIVER = `waivers:
   - gate: G-tests
     requirement: tests
@@ -47,7 +48,11 @@ const WAIVER = `waivers:
 `
 
 function git(root: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: root, encoding: 'utf8' }).trim()
+  return execFileSync(
+    'git',
+    ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args],
+    { cwd: root, encoding: 'utf8' }
+  ).trim()
 }
 
 function write(root: string, files: Record<string, string | null>): void {
@@ -62,7 +67,10 @@ function write(root: string, files: Record<string, string | null>): void {
 }
 
 /** A repository with a base commit and a head commit on top of it; the head is checked out. */
-function repository(base: Record<string, string>, head: Record<string, string | null>): { root: string; baseSha: string; headSha: string } {
+function repository(
+  base: Record<string, string>,
+  head: Record<string, string | null>
+): { root: string; baseSha: string; headSha: string } {
   const root = mkdtempSync(path.join(tmpdir(), 'policy-'))
   git(root, 'init', '-q', '-b', 'main')
   // One failing test: only a waiver can make G-tests pass.
@@ -76,20 +84,48 @@ function repository(base: Record<string, string>, head: Record<string, string | 
   return { root, baseSha, headSha: git(root, 'rev-parse', 'HEAD') }
 }
 
-function setup(root: string, baseSha: string, headSha: string, inputs: Record<string, string> = {}) {
+function setup(
+  root: string,
+  baseSha: string,
+  headSha: string,
+  inputs: Record<string, string> = {}
+) {
   const temp = mkdtempSync(path.join(tmpdir(), 'runner-'))
   const eventPath = path.join(temp, 'event.json')
   writeFileSync(
     eventPath,
     JSON.stringify({
-      pull_request: { number: 7, user: { login: 'mallory' }, head: { sha: headSha, repo: { full_name: 'mallory/app' } }, base: { sha: baseSha, repo: { full_name: 'o/r' } } }
+      pull_request: {
+        number: 7,
+        user: { login: 'mallory' },
+        head: { sha: headSha, repo: { full_name: 'mallory/app' } },
+        base: { sha: baseSha, repo: { full_name: 'o/r' } }
+      }
     })
   )
   const io = new FakeIO(
-    { stage: 'dev', 'upload-report': 'false', token: 'ghs_TESTtokenTESTtokenTESTtoken1234567', ...inputs },
-    { GITHUB_WORKSPACE: root, RUNNER_TEMP: temp, GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '5', GITHUB_WORKFLOW: 'CI', GITHUB_EVENT_NAME: 'pull_request' }
+    {
+      stage: 'dev',
+      'upload-report': 'false',
+      token: 'ghs_TESTtokenTESTtokenTESTtoken1234567',
+      ...inputs
+    },
+    {
+      GITHUB_WORKSPACE: root,
+      RUNNER_TEMP: temp,
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_REPOSITORY: 'o/r',
+      GITHUB_RUN_ID: '5',
+      GITHUB_WORKFLOW: 'CI',
+      GITHUB_EVENT_NAME: 'pull_request'
+    }
   )
-  const deps: CheckGatesDeps = { io, now, github: async (token) => createGitHubClient({ token, baseUrl: API, sleep: async () => undefined }) }
+  const deps: CheckGatesDeps = {
+    io,
+    now,
+    github: async (token) =>
+      createGitHubClient({ token, baseUrl: API, sleep: async () => undefined })
+  }
   return { io, deps }
 }
 
@@ -98,13 +134,23 @@ function shown(io: FakeIO): string {
   return io.summary.replace(/\\(.)/g, '$1').replace(/<\/?code>/g, '')
 }
 
-function report(io: FakeIO): { verdict: string; gates: Array<{ id: string; status: string; requirements: Array<{ id: string; status: string; message: string }> }> } {
+function report(io: FakeIO): {
+  verdict: string
+  gates: Array<{
+    id: string
+    status: string
+    requirements: Array<{ id: string; status: string; message: string }>
+  }>
+} {
   return JSON.parse(readFileSync(io.outputs.report, 'utf8'))
 }
 
 describe('policy-source base (the default on pull requests)', () => {
   it('a waiver the head adds for its own failing gate is ignored when its approver (cto) has not approved the head', async () => {
-    const { root, baseSha, headSha } = repository({ '.process/graph.yaml': GRAPH }, { '.process/waivers.yaml': WAIVER })
+    const { root, baseSha, headSha } = repository(
+      { '.process/graph.yaml': GRAPH },
+      { '.process/waivers.yaml': WAIVER }
+    )
     const { io, deps } = setup(root, baseSha, headSha)
     const reviews = nock(API).get('/repos/o/r/pulls/7/reviews').query(true).reply(200, [])
     await run(deps)
@@ -112,14 +158,21 @@ describe('policy-source base (the default on pull requests)', () => {
     expect(io.outputs.passed).toBe('false')
     const r = report(io)
     expect(r.gates.find((g) => g.id === 'G-tests')?.status).toBe('failed')
-    expect(shown(io)).toContain(`Policy in force: base commit ${baseSha.slice(0, 7)} (read with git)`)
+    expect(shown(io)).toContain(
+      `Policy in force: base commit ${baseSha.slice(0, 7)} (read with git)`
+    )
     expect(shown(io)).toContain('proposed, not in force')
     expect(shown(io)).toContain('- .process/waivers.yaml added')
-    expect(shown(io)).toMatch(/unverified, ignored: waiver G-tests \/ tests by cto \(\.process\/waivers\.yaml:2\): cto has not approved the pull request/)
+    expect(shown(io)).toMatch(
+      /unverified, ignored: waiver G-tests \/ tests by cto \(\.process\/waivers\.yaml:2\): cto has not approved the pull request/
+    )
   })
 
   it('the same waiver on the base is in force: the gate passes as waived, with no API call about it', async () => {
-    const { root, baseSha, headSha } = repository({ '.process/graph.yaml': GRAPH, '.process/waivers.yaml': WAIVER }, {})
+    const { root, baseSha, headSha } = repository(
+      { '.process/graph.yaml': GRAPH, '.process/waivers.yaml': WAIVER },
+      {}
+    )
     const { io, deps } = setup(root, baseSha, headSha)
     await run(deps)
     expect(io.failure).toBeUndefined()
@@ -129,8 +182,11 @@ describe('policy-source base (the default on pull requests)', () => {
     expect(shown(io)).toContain('The pull request changes no policy file.')
   })
 
-  it('a head graph that drops the failing gate is reported, and the base graph\'s gate still applies', async () => {
-    const { root, baseSha, headSha } = repository({ '.process/graph.yaml': GRAPH }, { '.process/graph.yaml': GRAPH_WITHOUT_TESTS })
+  it("a head graph that drops the failing gate is reported, and the base graph's gate still applies", async () => {
+    const { root, baseSha, headSha } = repository(
+      { '.process/graph.yaml': GRAPH },
+      { '.process/graph.yaml': GRAPH_WITHOUT_TESTS }
+    )
     const { io, deps } = setup(root, baseSha, headSha)
     await run(deps)
     expect(io.outputs.passed).toBe('false')
@@ -139,11 +195,22 @@ describe('policy-source base (the default on pull requests)', () => {
   })
 
   it('a head waiver counts once its approver approved the head commit and has write access', async () => {
-    const { root, baseSha, headSha } = repository({ '.process/graph.yaml': GRAPH }, { '.process/waivers.yaml': WAIVER })
+    const { root, baseSha, headSha } = repository(
+      { '.process/graph.yaml': GRAPH },
+      { '.process/waivers.yaml': WAIVER }
+    )
     const { io, deps } = setup(root, baseSha, headSha)
     nock(API)
-      .get('/repos/o/r/pulls/7/reviews').query(true)
-      .reply(200, [{ user: { login: 'cto' }, state: 'APPROVED', commit_id: headSha, author_association: 'MEMBER' }])
+      .get('/repos/o/r/pulls/7/reviews')
+      .query(true)
+      .reply(200, [
+        {
+          user: { login: 'cto' },
+          state: 'APPROVED',
+          commit_id: headSha,
+          author_association: 'MEMBER'
+        }
+      ])
       .get('/repos/o/r/collaborators/cto/permission')
       .reply(200, { permission: 'admin' })
     await run(deps)
@@ -153,13 +220,31 @@ describe('policy-source base (the default on pull requests)', () => {
   })
 
   it('a head sign-off by someone without an approval is ignored: the base sign-off book stays in force', async () => {
-    const graph = GRAPH.replace('      - id: readme\n        artifact: README.md\n', '      - id: privacy\n        review: privacy.signoff == true\n')
-    const { root, baseSha, headSha } = repository({ '.process/graph.yaml': graph }, { '.process/signoffs.yaml': 'privacy: { signoff: true, by: dana, date: 2026-10-30 }\n' })
+    const graph = GRAPH.replace(
+      '      - id: readme\n        artifact: README.md\n',
+      '      - id: privacy\n        review: privacy.signoff == true\n'
+    )
+    const { root, baseSha, headSha } = repository(
+      { '.process/graph.yaml': graph },
+      { '.process/signoffs.yaml': 'privacy: { signoff: true, by: dana, date: 2026-10-30 }\n' }
+    )
     const { io, deps } = setup(root, baseSha, headSha)
-    nock(API).get('/repos/o/r/pulls/7/reviews').query(true).reply(200, [{ user: { login: 'dana' }, state: 'APPROVED', commit_id: baseSha, author_association: 'MEMBER' }])
+    nock(API)
+      .get('/repos/o/r/pulls/7/reviews')
+      .query(true)
+      .reply(200, [
+        {
+          user: { login: 'dana' },
+          state: 'APPROVED',
+          commit_id: baseSha,
+          author_association: 'MEMBER'
+        }
+      ])
     await run(deps)
     expect(report(io).gates.find((g) => g.id === 'G-docs')?.status).not.toBe('passed')
-    expect(shown(io)).toMatch(/unverified, ignored: sign-off privacy by dana .*approved \w{7}, not the head/)
+    expect(shown(io)).toMatch(
+      /unverified, ignored: sign-off privacy by dana .*approved \w{7}, not the head/
+    )
   })
 
   it('reads the base through the contents API when the checkout does not hold the base commit', async () => {
@@ -167,12 +252,28 @@ describe('policy-source base (the default on pull requests)', () => {
     const unknownBase = 'f'.repeat(40)
     const b64 = (t: string) => Buffer.from(t).toString('base64')
     nock(API)
-      .get('/repos/o/r/contents/.process').query({ ref: unknownBase })
-      .reply(200, [{ type: 'file', path: '.process/graph.yaml' }, { type: 'file', path: '.process/waivers.yaml' }])
-      .get('/repos/o/r/contents/.process%2Fgraph.yaml').query({ ref: unknownBase })
-      .reply(200, { type: 'file', path: '.process/graph.yaml', encoding: 'base64', content: b64(GRAPH) })
-      .get('/repos/o/r/contents/.process%2Fwaivers.yaml').query({ ref: unknownBase })
-      .reply(200, { type: 'file', path: '.process/waivers.yaml', encoding: 'base64', content: b64(WAIVER) })
+      .get('/repos/o/r/contents/.process')
+      .query({ ref: unknownBase })
+      .reply(200, [
+        { type: 'file', path: '.process/graph.yaml' },
+        { type: 'file', path: '.process/waivers.yaml' }
+      ])
+      .get('/repos/o/r/contents/.process%2Fgraph.yaml')
+      .query({ ref: unknownBase })
+      .reply(200, {
+        type: 'file',
+        path: '.process/graph.yaml',
+        encoding: 'base64',
+        content: b64(GRAPH)
+      })
+      .get('/repos/o/r/contents/.process%2Fwaivers.yaml')
+      .query({ ref: unknownBase })
+      .reply(200, {
+        type: 'file',
+        path: '.process/waivers.yaml',
+        encoding: 'base64',
+        content: b64(WAIVER)
+      })
     const { io, deps } = setup(root, unknownBase, headSha)
     await run(deps)
     expect(io.outputs.passed).toBe('true')
@@ -181,8 +282,11 @@ describe('policy-source base (the default on pull requests)', () => {
     expect(shown(io)).toContain('- .process/waivers.yaml deleted')
   })
 
-  it('policy-source head uses the pull request\'s own files (advisory) and says so', async () => {
-    const { root, baseSha, headSha } = repository({ '.process/graph.yaml': GRAPH }, { '.process/graph.yaml': GRAPH_WITHOUT_TESTS })
+  it("policy-source head uses the pull request's own files (advisory) and says so", async () => {
+    const { root, baseSha, headSha } = repository(
+      { '.process/graph.yaml': GRAPH },
+      { '.process/graph.yaml': GRAPH_WITHOUT_TESTS }
+    )
     const { io, deps } = setup(root, baseSha, headSha, { 'policy-source': 'head' })
     await run(deps)
     expect(io.outputs.passed).toBe('true')
@@ -191,8 +295,11 @@ describe('policy-source base (the default on pull requests)', () => {
 })
 
 describe('flow gates --policy-ref', () => {
-  it('checks against the ref\'s policy, lists the head\'s changes as proposed and ignores an unverifiable waiver', async () => {
-    const { root } = repository({ '.process/graph.yaml': GRAPH }, { '.process/graph.yaml': GRAPH_WITHOUT_TESTS, '.process/waivers.yaml': WAIVER })
+  it("checks against the ref's policy, lists the head's changes as proposed and ignores an unverifiable waiver", async () => {
+    const { root } = repository(
+      { '.process/graph.yaml': GRAPH },
+      { '.process/graph.yaml': GRAPH_WITHOUT_TESTS, '.process/waivers.yaml': WAIVER }
+    )
     const out: string[] = []
     const code = await gatesCommand({
       root,
@@ -212,7 +319,14 @@ describe('flow gates --policy-ref', () => {
   it('refuses a ref that is not a commit, naming it', async () => {
     const { root } = repository({ '.process/graph.yaml': GRAPH }, {})
     await expect(
-      gatesCommand({ root, flags: { stage: 'dev', 'policy-ref': 'no-such-branch' }, positionals: [], now, out: () => undefined, err: () => undefined } as never)
+      gatesCommand({
+        root,
+        flags: { stage: 'dev', 'policy-ref': 'no-such-branch' },
+        positionals: [],
+        now,
+        out: () => undefined,
+        err: () => undefined
+      } as never)
     ).rejects.toThrow(/--policy-ref "no-such-branch" is not a commit/)
   })
 })

@@ -2,7 +2,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import nock from 'nock'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { evaluateGates, type EvaluateGatesOptions, type PullRequestContext } from '../../shared/gates/index.js'
+import {
+  evaluateGates,
+  type EvaluateGatesOptions,
+  type PullRequestContext
+} from '../../shared/gates/index.js'
 import { classifyGitHubError, createGitHubClient } from '../../shared/github/index.js'
 import { expectValidReport, gateFixtures, repo, requirement } from './helpers.js'
 
@@ -20,8 +24,20 @@ afterEach(() => nock.cleanAll())
 
 function client() {
   const sleeps: number[] = []
-  const c = createGitHubClient({ token: 'ghs_TESTtokenTESTtokenTESTtoken1234567', baseUrl: API, sleep: async (ms) => void sleeps.push(ms), maxWaitSeconds: 60 })
-  return { requester: { request: (route: string, params?: Record<string, unknown>) => c.octokit.request(route as never, params as never) as Promise<{ data: unknown }> }, sleeps, client: c }
+  const c = createGitHubClient({
+    token: 'ghs_TESTtokenTESTtokenTESTtoken1234567',
+    baseUrl: API,
+    sleep: async (ms) => void sleeps.push(ms),
+    maxWaitSeconds: 60
+  })
+  return {
+    requester: {
+      request: (route: string, params?: Record<string, unknown>) =>
+        c.octokit.request(route as never, params as never) as Promise<{ data: unknown }>
+    },
+    sleeps,
+    client: c
+  }
 }
 
 /** The shop graph with G-release's requirements replaced. */
@@ -32,9 +48,22 @@ function releaseGraph(requires: string): string {
 }
 
 const HEAD = '2'.repeat(40)
-const pr: PullRequestContext = { owner: 'o', repo: 'r', number: 7, title: 'Outbox for orders', body: 'Implements ADR-7.', author: 'carol', labels: ['reviewed'], headSha: HEAD }
+const pr: PullRequestContext = {
+  owner: 'o',
+  repo: 'r',
+  number: 7,
+  title: 'Outbox for orders',
+  body: 'Implements ADR-7.',
+  author: 'carol',
+  labels: ['reviewed'],
+  headSha: HEAD
+}
 
-async function evaluate(requires: string, opts: Partial<EvaluateGatesOptions> = {}, files: Record<string, string> = {}) {
+async function evaluate(
+  requires: string,
+  opts: Partial<EvaluateGatesOptions> = {},
+  files: Record<string, string> = {}
+) {
   const root = repo({ '.process/graph.yaml': releaseGraph(requires), ...files }, 'shop')
   const { report } = await evaluateGates({
     root,
@@ -51,22 +80,49 @@ async function evaluate(requires: string, opts: Partial<EvaluateGatesOptions> = 
 
 /** Reviews of the head commit by members; each reviewer's write access is confirmed by writers(). */
 const reviews = (list: Array<[string, string]>, extra: Record<string, unknown> = {}) =>
-  list.map(([user, state], i) => ({ id: i, user: { login: user }, state, submitted_at: `2026-10-0${i + 1}T00:00:00Z`, commit_id: HEAD, author_association: 'MEMBER', ...extra }))
+  list.map(([user, state], i) => ({
+    id: i,
+    user: { login: user },
+    state,
+    submitted_at: `2026-10-0${i + 1}T00:00:00Z`,
+    commit_id: HEAD,
+    author_association: 'MEMBER',
+    ...extra
+  }))
 /** The permission API: these logins have write access, any other answers read. */
 function writers(...logins: string[]): void {
-  for (const login of logins) nock(API).persist().get(`/repos/o/r/collaborators/${login}/permission`).reply(200, { permission: 'write' })
-  nock(API).persist().get(/^\/repos\/o\/r\/collaborators\/[^/]+\/permission$/).reply(200, { permission: 'read' })
+  for (const login of logins)
+    nock(API)
+      .persist()
+      .get(`/repos/o/r/collaborators/${login}/permission`)
+      .reply(200, { permission: 'write' })
+  nock(API)
+    .persist()
+    .get(/^\/repos\/o\/r\/collaborators\/[^/]+\/permission$/)
+    .reply(200, { permission: 'read' })
 }
-const REVIEW = '      - id: approved\n        review: { approvals: 2, from: [bob, acme/security], labels: [reviewed] }\n'
+const REVIEW =
+  '      - id: approved\n        review: { approvals: 2, from: [bob, acme/security], labels: [reviewed] }\n'
 
 describe('review requirements from the pull request', () => {
   it('pass with enough approvals, the named user, a team member and the labels', async () => {
     const { requester } = client()
     writers('bob', 'erin')
     nock(API)
-      .get('/repos/o/r/pulls/7/reviews').query(true)
-      .reply(200, reviews([['bob', 'APPROVED'], ['dave', 'COMMENTED'], ['erin', 'CHANGES_REQUESTED'], ['erin', 'APPROVED'], ['carol', 'APPROVED']]))
-      .get('/orgs/acme/teams/security/members').query(true)
+      .get('/repos/o/r/pulls/7/reviews')
+      .query(true)
+      .reply(
+        200,
+        reviews([
+          ['bob', 'APPROVED'],
+          ['dave', 'COMMENTED'],
+          ['erin', 'CHANGES_REQUESTED'],
+          ['erin', 'APPROVED'],
+          ['carol', 'APPROVED']
+        ])
+      )
+      .get('/orgs/acme/teams/security/members')
+      .query(true)
       .reply(200, [{ login: 'erin' }])
     const report = await evaluate(REVIEW, { pullRequest: pr, github: requester })
     const r = requirement(report, 'G-release', 'approved')
@@ -81,9 +137,19 @@ describe('review requirements from the pull request', () => {
     const { requester } = client()
     writers('bob', 'frank', 'gus')
     nock(API)
-      .get('/repos/o/r/pulls/7/reviews').query(true)
-      .reply(200, reviews([['bob', 'APPROVED'], ['frank', 'CHANGES_REQUESTED'], ['gus', 'APPROVED'], ['gus', 'DISMISSED']]))
-      .get('/orgs/acme/teams/security/members').query(true)
+      .get('/repos/o/r/pulls/7/reviews')
+      .query(true)
+      .reply(
+        200,
+        reviews([
+          ['bob', 'APPROVED'],
+          ['frank', 'CHANGES_REQUESTED'],
+          ['gus', 'APPROVED'],
+          ['gus', 'DISMISSED']
+        ])
+      )
+      .get('/orgs/acme/teams/security/members')
+      .query(true)
       .reply(200, [{ login: 'erin' }])
     const report = await evaluate(REVIEW, { pullRequest: { ...pr, labels: [] }, github: requester })
     const r = requirement(report, 'G-release', 'approved')
@@ -97,9 +163,22 @@ describe('review requirements from the pull request', () => {
     const { requester, sleeps } = client()
     writers('bob', 'erin')
     nock(API)
-      .get('/repos/o/r/pulls/7/reviews').query(true).reply(502, 'bad gateway')
-      .get('/repos/o/r/pulls/7/reviews').query(true).reply(200, reviews([['bob', 'APPROVED'], ['erin', 'APPROVED']]))
-    const report = await evaluate('      - id: approved\n        review: { approvals: 2 }\n', { pullRequest: pr, github: requester })
+      .get('/repos/o/r/pulls/7/reviews')
+      .query(true)
+      .reply(502, 'bad gateway')
+      .get('/repos/o/r/pulls/7/reviews')
+      .query(true)
+      .reply(
+        200,
+        reviews([
+          ['bob', 'APPROVED'],
+          ['erin', 'APPROVED']
+        ])
+      )
+    const report = await evaluate('      - id: approved\n        review: { approvals: 2 }\n', {
+      pullRequest: pr,
+      github: requester
+    })
     expect(requirement(report, 'G-release', 'approved').status).toBe('passed')
     expect(sleeps).toEqual([1000])
   })
@@ -108,9 +187,21 @@ describe('review requirements from the pull request', () => {
     const { requester } = client()
     const reset = Math.floor(Date.now() / 1000) + 3600
     nock(API)
-      .get('/repos/o/r/pulls/7/reviews').query(true)
-      .reply(403, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-limit': '1000', 'x-ratelimit-reset': String(reset) })
-    const report = await evaluate('      - id: approved\n        review: { approvals: 1 }\n', { pullRequest: pr, github: requester })
+      .get('/repos/o/r/pulls/7/reviews')
+      .query(true)
+      .reply(
+        403,
+        { message: 'API rate limit exceeded' },
+        {
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-limit': '1000',
+          'x-ratelimit-reset': String(reset)
+        }
+      )
+    const report = await evaluate('      - id: approved\n        review: { approvals: 1 }\n', {
+      pullRequest: pr,
+      github: requester
+    })
     const r = requirement(report, 'G-release', 'approved')
     expect(r.status).toBe('error')
     expect(r.message).toContain('rate limit')
@@ -122,11 +213,16 @@ describe('review requirements from the pull request', () => {
     const { requester, sleeps } = client()
     writers('bob')
     nock(API)
-      .get('/repos/o/r/pulls/7/reviews').query(true)
+      .get('/repos/o/r/pulls/7/reviews')
+      .query(true)
       .reply(429, { message: 'You have exceeded a secondary rate limit' }, { 'retry-after': '7' })
-      .get('/repos/o/r/pulls/7/reviews').query(true)
+      .get('/repos/o/r/pulls/7/reviews')
+      .query(true)
       .reply(200, reviews([['bob', 'APPROVED']]))
-    const report = await evaluate('      - id: approved\n        review: { approvals: 1 }\n', { pullRequest: pr, github: requester })
+    const report = await evaluate('      - id: approved\n        review: { approvals: 1 }\n', {
+      pullRequest: pr,
+      github: requester
+    })
     expect(requirement(report, 'G-release', 'approved').status).toBe('passed')
     expect(sleeps).toContain(7000)
   })
@@ -135,9 +231,16 @@ describe('review requirements from the pull request', () => {
     const { requester } = client()
     writers('bob')
     nock(API)
-      .get('/repos/o/r/pulls/7/reviews').query(true).reply(200, reviews([['bob', 'APPROVED']]))
-      .get('/orgs/acme/teams/security/members').query(true).reply(404, { message: 'Not Found' })
-    const report = await evaluate('      - id: approved\n        review: { from: [acme/security] }\n', { pullRequest: pr, github: requester })
+      .get('/repos/o/r/pulls/7/reviews')
+      .query(true)
+      .reply(200, reviews([['bob', 'APPROVED']]))
+      .get('/orgs/acme/teams/security/members')
+      .query(true)
+      .reply(404, { message: 'Not Found' })
+    const report = await evaluate(
+      '      - id: approved\n        review: { from: [acme/security] }\n',
+      { pullRequest: pr, github: requester }
+    )
     const r = requirement(report, 'G-release', 'approved')
     expect(r.status).toBe('error')
     expect(r.message).toContain('could not read the pull request')
@@ -145,32 +248,71 @@ describe('review requirements from the pull request', () => {
 
   it('need a pull request: missing evidence on a push', async () => {
     const report = await evaluate('      - id: approved\n        review: { approvals: 1 }\n')
-    expect(requirement(report, 'G-release', 'approved')).toMatchObject({ status: 'missing-evidence', message: expect.stringContaining('needs a pull request') })
+    expect(requirement(report, 'G-release', 'approved')).toMatchObject({
+      status: 'missing-evidence',
+      message: expect.stringContaining('needs a pull request')
+    })
   })
 })
 
 describe('sign-offs', () => {
   const seedForm = '      - id: privacy\n        review: privacy.signoff == true\n'
   it('resolve the seed form from .process/signoffs.yaml with who and when', async () => {
-    const report = await evaluate(seedForm, {}, { '.process/signoffs.yaml': 'privacy:\n  signoff: true\n  by: dana\n  date: 2026-10-03\n' })
-    expect(requirement(report, 'G-release', 'privacy')).toMatchObject({ status: 'passed', evidence: ['.process/signoffs.yaml'], message: expect.stringContaining('privacy by dana on 2026-10-03') })
+    const report = await evaluate(
+      seedForm,
+      {},
+      { '.process/signoffs.yaml': 'privacy:\n  signoff: true\n  by: dana\n  date: 2026-10-03\n' }
+    )
+    expect(requirement(report, 'G-release', 'privacy')).toMatchObject({
+      status: 'passed',
+      evidence: ['.process/signoffs.yaml'],
+      message: expect.stringContaining('privacy by dana on 2026-10-03')
+    })
   })
 
   it('fail an unattributed sign-off, a false one, and a missing one (saying where to record it)', async () => {
-    const unattributed = await evaluate(seedForm, {}, { '.process/signoffs.yaml': 'privacy:\n  signoff: true\n' })
-    expect(requirement(unattributed, 'G-release', 'privacy')).toMatchObject({ status: 'failed', message: expect.stringContaining('does not say who signed') })
-    const no = await evaluate(seedForm, {}, { '.process/signoffs.yaml': 'privacy:\n  signoff: false\n  by: dana\n  date: 2026-10-03\n' })
+    const unattributed = await evaluate(
+      seedForm,
+      {},
+      { '.process/signoffs.yaml': 'privacy:\n  signoff: true\n' }
+    )
+    expect(requirement(unattributed, 'G-release', 'privacy')).toMatchObject({
+      status: 'failed',
+      message: expect.stringContaining('does not say who signed')
+    })
+    const no = await evaluate(
+      seedForm,
+      {},
+      { '.process/signoffs.yaml': 'privacy:\n  signoff: false\n  by: dana\n  date: 2026-10-03\n' }
+    )
     expect(requirement(no, 'G-release', 'privacy').status).toBe('failed')
     const missing = await evaluate(seedForm)
-    expect(requirement(missing, 'G-release', 'privacy')).toMatchObject({ status: 'missing-evidence', message: expect.stringContaining('record it in .process/signoffs.yaml') })
+    expect(requirement(missing, 'G-release', 'privacy')).toMatchObject({
+      status: 'missing-evidence',
+      message: expect.stringContaining('record it in .process/signoffs.yaml')
+    })
   })
 
   it('read a sign-off artifact frontmatter', async () => {
-    const req = '      - id: sec\n        review: { signoff: { path: artifacts/signoff/security.md, key: approved, equals: true } }\n'
-    const yes = await evaluate(req, {}, { 'artifacts/signoff/security.md': '---\napproved: true\nby: erin\n---\nLooks good.\n' })
-    expect(requirement(yes, 'G-release', 'sec')).toMatchObject({ status: 'passed', evidence: ['artifacts/signoff/security.md'] })
-    const no = await evaluate(req, {}, { 'artifacts/signoff/security.md': '---\napproved: false\n---\n' })
-    expect(requirement(no, 'G-release', 'sec').message).toContain('approved is false, expected true')
+    const req =
+      '      - id: sec\n        review: { signoff: { path: artifacts/signoff/security.md, key: approved, equals: true } }\n'
+    const yes = await evaluate(
+      req,
+      {},
+      { 'artifacts/signoff/security.md': '---\napproved: true\nby: erin\n---\nLooks good.\n' }
+    )
+    expect(requirement(yes, 'G-release', 'sec')).toMatchObject({
+      status: 'passed',
+      evidence: ['artifacts/signoff/security.md']
+    })
+    const no = await evaluate(
+      req,
+      {},
+      { 'artifacts/signoff/security.md': '---\napproved: false\n---\n' }
+    )
+    expect(requirement(no, 'G-release', 'sec').message).toContain(
+      'approved is false, expected true'
+    )
     const none = await evaluate(req)
     expect(requirement(none, 'G-release', 'sec').status).toBe('missing-evidence')
   })
@@ -180,23 +322,42 @@ describe('trace requirements', () => {
   const TRACE = '      - id: linked\n        trace: {}\n'
   it('pass when the pull request references an ADR that exists (ADR-7 finds ADR-0007.md)', async () => {
     const { requester } = client()
-    nock(API).get('/repos/o/r/pulls/7/commits').query(true).reply(200, [{ commit: { message: 'Add outbox' } }])
+    nock(API)
+      .get('/repos/o/r/pulls/7/commits')
+      .query(true)
+      .reply(200, [{ commit: { message: 'Add outbox' } }])
     const report = await evaluate(TRACE, { pullRequest: pr, github: requester })
-    expect(requirement(report, 'G-release', 'linked')).toMatchObject({ status: 'passed', evidence: ['pull request #7', 'artifacts/adr/ADR-0007.md'] })
+    expect(requirement(report, 'G-release', 'linked')).toMatchObject({
+      status: 'passed',
+      evidence: ['pull request #7', 'artifacts/adr/ADR-0007.md']
+    })
   })
 
   it('find references in commit messages read through the API', async () => {
     const { requester } = client()
-    nock(API).get('/repos/o/r/pulls/7/commits').query(true).reply(200, [{ commit: { message: 'Relay events\n\nRefs adr-0007' } }])
+    nock(API)
+      .get('/repos/o/r/pulls/7/commits')
+      .query(true)
+      .reply(200, [{ commit: { message: 'Relay events\n\nRefs adr-0007' } }])
     const report = await evaluate(TRACE, { pullRequest: { ...pr, body: '' }, github: requester })
     expect(requirement(report, 'G-release', 'linked').status).toBe('passed')
   })
 
   it('fail without a reference, or with one to a record that does not exist', async () => {
-    const none = await evaluate(TRACE, { pullRequest: { ...pr, body: 'no link', commitMessages: ['wip'] } })
-    expect(requirement(none, 'G-release', 'linked')).toMatchObject({ status: 'failed', message: expect.stringContaining('references no ADR or RFC id') })
-    const dangling = await evaluate(TRACE, { pullRequest: { ...pr, body: 'See RFC-12', commitMessages: [] } })
-    expect(requirement(dangling, 'G-release', 'linked')).toMatchObject({ status: 'failed', message: expect.stringContaining('RFC-12, but no such record exists under artifacts/') })
+    const none = await evaluate(TRACE, {
+      pullRequest: { ...pr, body: 'no link', commitMessages: ['wip'] }
+    })
+    expect(requirement(none, 'G-release', 'linked')).toMatchObject({
+      status: 'failed',
+      message: expect.stringContaining('references no ADR or RFC id')
+    })
+    const dangling = await evaluate(TRACE, {
+      pullRequest: { ...pr, body: 'See RFC-12', commitMessages: [] }
+    })
+    expect(requirement(dangling, 'G-release', 'linked')).toMatchObject({
+      status: 'failed',
+      message: expect.stringContaining('RFC-12, but no such record exists under artifacts/')
+    })
   })
 
   it('use pushed commit messages without a pull request, and fail closed with neither', async () => {
@@ -207,7 +368,11 @@ describe('trace requirements', () => {
   })
 
   it('never count a template as the referenced record', async () => {
-    const report = await evaluate(TRACE, { commits: ['see ADR-1'] }, { 'artifacts/adr/ADR-0001_TEMPLATE.md': '# template' })
+    const report = await evaluate(
+      TRACE,
+      { commits: ['see ADR-1'] },
+      { 'artifacts/adr/ADR-0001_TEMPLATE.md': '# template' }
+    )
     expect(requirement(report, 'G-release', 'linked').status).toBe('failed')
   })
 })
@@ -215,9 +380,27 @@ describe('trace requirements', () => {
 describe('small-change exemption from the pull request files', () => {
   it('counts added and deleted lines through the API (given the shared GitHubClient itself)', async () => {
     const { client: requester } = client()
-    nock(API).get('/repos/o/r/pulls/7/files').query(true).reply(200, [{ filename: 'src/a.ts', additions: 4, deletions: 10 }, { filename: 'src/b.ts', additions: 3, deletions: 0 }])
+    nock(API)
+      .get('/repos/o/r/pulls/7/files')
+      .query(true)
+      .reply(200, [
+        { filename: 'src/a.ts', additions: 4, deletions: 10 },
+        { filename: 'src/b.ts', additions: 3, deletions: 0 }
+      ])
     const root = repo({}, 'shop')
-    const { report } = await evaluateGates({ root, graphPath: '.process/graph.yaml', stage: 'production', gates: ['G-quality'], now, pullRequest: pr, github: requester })
-    expect(requirement(report, 'G-quality', 'coverage')).toMatchObject({ status: 'skipped', skipReason: 'small-change', actual: { 'changes.lines': 17 } })
+    const { report } = await evaluateGates({
+      root,
+      graphPath: '.process/graph.yaml',
+      stage: 'production',
+      gates: ['G-quality'],
+      now,
+      pullRequest: pr,
+      github: requester
+    })
+    expect(requirement(report, 'G-quality', 'coverage')).toMatchObject({
+      status: 'skipped',
+      skipReason: 'small-change',
+      actual: { 'changes.lines': 17 }
+    })
   })
 })

@@ -8,7 +8,13 @@ const now = new Date('2026-11-01T12:00:00Z')
 
 async function evaluate(files: Record<string, string>, opts: Partial<EvaluateGatesOptions> = {}) {
   const root = repo(files, 'shop')
-  const result = await evaluateGates({ root, graphPath: '.process/graph.yaml', stage: 'production', now, ...opts })
+  const result = await evaluateGates({
+    root,
+    graphPath: '.process/graph.yaml',
+    stage: 'production',
+    now,
+    ...opts
+  })
   expectValidReport(result.report)
   return result
 }
@@ -18,10 +24,16 @@ const waiver = (expires: string, extra = '') =>
 
 describe('waivers applied to results', () => {
   it('turn an unmet requirement into waived (never passed) and the gate into waived', async () => {
-    const { report, annotations } = await evaluate({ '.process/waivers.yaml': waiver('2026-12-31') })
+    const { report, annotations } = await evaluate({
+      '.process/waivers.yaml': waiver('2026-12-31')
+    })
     const r = requirement(report, 'G-quality', 'coverage')
     expect(r.status).toBe('waived')
-    expect(r.waiver).toEqual({ reason: 'Legacy checkout code; ticket SHOP-12 raises coverage', approver: 'alice', expires: '2026-12-31' })
+    expect(r.waiver).toEqual({
+      reason: 'Legacy checkout code; ticket SHOP-12 raises coverage',
+      approver: 'alice',
+      expires: '2026-12-31'
+    })
     expect(r.message).toContain('Without the waiver: failed')
     expect(report.gates?.find((g) => g.id === 'G-quality')?.status).toBe('waived')
     expect(report.verdict).toBe('passed')
@@ -31,16 +43,25 @@ describe('waivers applied to results', () => {
   })
 
   it('do not touch a requirement that passes', async () => {
-    const { report } = await evaluate({ '.process/waivers.yaml': waiver('2026-12-31') }, { stage: 'staging' })
+    const { report } = await evaluate(
+      { '.process/waivers.yaml': waiver('2026-12-31') },
+      { stage: 'staging' }
+    )
     expect(requirement(report, 'G-quality', 'coverage').status).toBe('passed')
     expect(report.waivers?.[0].applied).toBe(false)
   })
 
   it('list waivers expiring within 14 days and warn about them', async () => {
-    const { report, annotations } = await evaluate({ '.process/waivers.yaml': waiver('2026-11-10') })
+    const { report, annotations } = await evaluate({
+      '.process/waivers.yaml': waiver('2026-11-10')
+    })
     expect(report.waivers?.[0]).toMatchObject({ state: 'expiring', daysLeft: 9 })
     expect(requirement(report, 'G-quality', 'coverage').status).toBe('waived')
-    expect(annotations.find((a) => a.title === 'Waiver expiring soon')).toMatchObject({ level: 'warning', file: '.process/waivers.yaml', line: 2 })
+    expect(annotations.find((a) => a.title === 'Waiver expiring soon')).toMatchObject({
+      level: 'warning',
+      file: '.process/waivers.yaml',
+      line: 2
+    })
   })
 
   it('fail an expired waiver on its own and leave the requirement failed, saying why', async () => {
@@ -55,7 +76,9 @@ describe('waivers applied to results', () => {
 
   it('fail open-ended and malformed waivers even when nothing needs them', async () => {
     const { report } = await evaluate(
-      { '.process/waivers.yaml': `${waiver('never')}  - gate: G-release\n    requirement: adr\n    reason: x\n    expires: 2026-12-01\n` },
+      {
+        '.process/waivers.yaml': `${waiver('never')}  - gate: G-release\n    requirement: adr\n    reason: x\n    expires: 2026-12-01\n`
+      },
       { stage: 'staging' }
     )
     const gate = report.gates?.find((g) => g.id === '.process/waivers.yaml')
@@ -66,7 +89,15 @@ describe('waivers applied to results', () => {
   })
 
   it('warn about waivers for gates or requirements that do not exist', async () => {
-    const { report } = await evaluate({ '.process/waivers.yaml': waiver('2026-12-31').replace('requirement: coverage', 'requirement: covrage') }, { stage: 'staging' })
+    const { report } = await evaluate(
+      {
+        '.process/waivers.yaml': waiver('2026-12-31').replace(
+          'requirement: coverage',
+          'requirement: covrage'
+        )
+      },
+      { stage: 'staging' }
+    )
     const w = report.gates?.find((g) => g.id === '.process/waivers.yaml')?.requirements[0]
     expect(w).toMatchObject({ severity: 'warn', status: 'failed' })
     expect(w?.message).toContain('does not have')
@@ -74,50 +105,104 @@ describe('waivers applied to results', () => {
   })
 
   it('apply only in the stages a waiver lists', async () => {
-    const { report } = await evaluate({ '.process/waivers.yaml': waiver('2026-12-31', '    stages: [staging]\n') })
+    const { report } = await evaluate({
+      '.process/waivers.yaml': waiver('2026-12-31', '    stages: [staging]\n')
+    })
     expect(requirement(report, 'G-quality', 'coverage').status).toBe('failed')
   })
 })
 
 describe('baselines and ratchets', () => {
   it('pass within the allowed drop and record candidates', async () => {
-    const { report } = await evaluate({ 'coverage/lcov.info': lcov(1000, 858) }, { stage: 'staging' })
+    const { report } = await evaluate(
+      { 'coverage/lcov.info': lcov(1000, 858) },
+      { stage: 'staging' }
+    )
     expect(requirement(report, 'G-quality', 'coverage_ratchet')).toMatchObject({
       status: 'passed',
       actual: { 'coverage.lines': 85.8, 'baseline.coverage.lines': 86.2 },
       evidence: ['coverage/lcov.info', '.process/baseline.json']
     })
-    expect(report.baseline).toMatchObject({ sources: ['.process/baseline.json'], values: { 'coverage.lines': 86.2 } })
-    expect(report.baseline?.candidates).toContainEqual({ metric: 'coverage.lines', current: 85.8, baseline: 86.2, better: 'higher', improved: false })
+    expect(report.baseline).toMatchObject({
+      sources: ['.process/baseline.json'],
+      values: { 'coverage.lines': 86.2 }
+    })
+    expect(report.baseline?.candidates).toContainEqual({
+      metric: 'coverage.lines',
+      current: 85.8,
+      baseline: 86.2,
+      better: 'higher',
+      improved: false
+    })
   })
 
   it('fail a regression beyond the allowed drop', async () => {
-    const { report } = await evaluate({ 'coverage/lcov.info': lcov(1000, 850) }, { stage: 'staging' })
-    expect(requirement(report, 'G-quality', 'coverage_ratchet')).toMatchObject({ status: 'failed', detail: 'coverage.lines (85) >= baseline.coverage.lines (86.2) - 0.5' })
+    const { report } = await evaluate(
+      { 'coverage/lcov.info': lcov(1000, 850) },
+      { stage: 'staging' }
+    )
+    expect(requirement(report, 'G-quality', 'coverage_ratchet')).toMatchObject({
+      status: 'failed',
+      detail: 'coverage.lines (85) >= baseline.coverage.lines (86.2) - 0.5'
+    })
   })
 
   it('mark an improvement as a candidate a recalibration can promote', async () => {
     const { report } = await evaluate({ 'coverage/lcov.info': lcov(100, 95) }, { stage: 'staging' })
-    expect(report.baseline?.candidates).toContainEqual({ metric: 'coverage.lines', current: 95, baseline: 86.2, better: 'higher', improved: true })
+    expect(report.baseline?.candidates).toContainEqual({
+      metric: 'coverage.lines',
+      current: 95,
+      baseline: 86.2,
+      better: 'higher',
+      improved: true
+    })
   })
 
   it('fail closed without a baseline, saying how to create one', async () => {
-    const { report } = await evaluate({ '.process/baseline.json': '{"version":1,"metrics":{}}' }, { stage: 'staging' })
+    const { report } = await evaluate(
+      { '.process/baseline.json': '{"version":1,"metrics":{}}' },
+      { stage: 'staging' }
+    )
     const r = requirement(report, 'G-quality', 'coverage_ratchet')
     expect(r.status).toBe('missing-evidence')
     expect(r.message).toContain('.process/baseline.json has no "coverage.lines"')
   })
 
   it('read the default branch report as a baseline, later files winning', async () => {
-    const mainReport = { version: 1, kind: 'gates', run: { time: now.toISOString(), tool: { name: 'flow-actions', version: '1' } }, verdict: 'passed', gates: [], totals: { gates: {}, requirements: {} }, metrics: { 'coverage.lines': 90 } }
-    const { report } = await evaluate({ 'main-report/flow-report.json': JSON.stringify(mainReport) }, { stage: 'staging', baselinePath: ['.process/baseline.json', 'main-report/flow-report.json'] })
+    const mainReport = {
+      version: 1,
+      kind: 'gates',
+      run: { time: now.toISOString(), tool: { name: 'flow-actions', version: '1' } },
+      verdict: 'passed',
+      gates: [],
+      totals: { gates: {}, requirements: {} },
+      metrics: { 'coverage.lines': 90 }
+    }
+    const { report } = await evaluate(
+      { 'main-report/flow-report.json': JSON.stringify(mainReport) },
+      { stage: 'staging', baselinePath: ['.process/baseline.json', 'main-report/flow-report.json'] }
+    )
     const r = requirement(report, 'G-quality', 'coverage_ratchet')
-    expect(r).toMatchObject({ status: 'failed', actual: { 'baseline.coverage.lines': 90 }, evidence: ['coverage/lcov.info', 'main-report/flow-report.json'] })
-    expect(report.baseline?.sources).toEqual(['.process/baseline.json', 'main-report/flow-report.json'])
+    expect(r).toMatchObject({
+      status: 'failed',
+      actual: { 'baseline.coverage.lines': 90 },
+      evidence: ['coverage/lcov.info', 'main-report/flow-report.json']
+    })
+    expect(report.baseline?.sources).toEqual([
+      '.process/baseline.json',
+      'main-report/flow-report.json'
+    ])
   })
 
   it('refuse a baseline with NaN, strings or bad JSON, naming the file', () => {
-    const bad = loadBaselines(repo({ 'a.json': '{"version":1,"metrics":{"coverage.lines":"86"}}', 'b.json': '{oops', 'c.json': '' }), ['a.json', 'b.json', 'c.json', 'd.json'])
+    const bad = loadBaselines(
+      repo({
+        'a.json': '{"version":1,"metrics":{"coverage.lines":"86"}}',
+        'b.json': '{oops',
+        'c.json': ''
+      }),
+      ['a.json', 'b.json', 'c.json', 'd.json']
+    )
     expect(bad.values.size).toBe(0)
     expect(bad.problems.map((p) => p.file)).toEqual(['a.json', 'b.json', 'c.json', 'd.json'])
     expect(bad.problems[0].message).toContain('not a finite number')
@@ -125,7 +210,10 @@ describe('baselines and ratchets', () => {
   })
 
   it('a missing named baseline makes the ratchet missing evidence with the file named', async () => {
-    const { report } = await evaluate({}, { stage: 'staging', baselinePath: 'main-report/flow-report.json' })
+    const { report } = await evaluate(
+      {},
+      { stage: 'staging', baselinePath: 'main-report/flow-report.json' }
+    )
     const r = requirement(report, 'G-quality', 'coverage_ratchet')
     expect(r.status).toBe('missing-evidence')
     expect(r.message).toContain('main-report/flow-report.json')
@@ -133,11 +221,21 @@ describe('baselines and ratchets', () => {
 
   it('infers which way is better from the comparison', () => {
     const dir = (s: string) => Object.fromEntries(ratchetDirections(parseExpression(s)))
-    expect(dir('coverage.lines >= baseline.coverage.lines - 0.5')).toEqual({ 'coverage.lines': 'higher' })
+    expect(dir('coverage.lines >= baseline.coverage.lines - 0.5')).toEqual({
+      'coverage.lines': 'higher'
+    })
     expect(dir('perf.api.p95 <= baseline.perf.api.p95 * 1.1')).toEqual({ 'perf.api.p95': 'lower' })
-    expect(dir('baseline.mutation.score - 1 <= mutation.score')).toEqual({ 'mutation.score': 'higher' })
+    expect(dir('baseline.mutation.score - 1 <= mutation.score')).toEqual({
+      'mutation.score': 'higher'
+    })
     expect(dir('tests.failed == 0')).toEqual({})
-    const c = baselineCandidates([parseExpression('perf.api.p95 <= baseline.perf.api.p95 * 1.1')], () => 120, new Map([['perf.api.p95', 150]]))
-    expect(c).toEqual([{ metric: 'perf.api.p95', current: 120, baseline: 150, better: 'lower', improved: true }])
+    const c = baselineCandidates(
+      [parseExpression('perf.api.p95 <= baseline.perf.api.p95 * 1.1')],
+      () => 120,
+      new Map([['perf.api.p95', 150]])
+    )
+    expect(c).toEqual([
+      { metric: 'perf.api.p95', current: 120, baseline: 150, better: 'lower', improved: true }
+    ])
   })
 })

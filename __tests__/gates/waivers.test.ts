@@ -1,23 +1,39 @@
 import { describe, expect, it } from '@jest/globals'
 import { ConfigurationError } from '../../shared/errors.js'
-import { loadWaivers, judgeWaivers, waiverCoversStage, waiverTargets } from '../../shared/gates/waivers.js'
+import {
+  loadWaivers,
+  judgeWaivers,
+  waiverCoversStage,
+  waiverTargets
+} from '../../shared/gates/waivers.js'
 import { parseYaml } from '../../shared/yaml.js'
 import { repo } from './helpers.js'
 
 const now = new Date('2026-11-01T12:00:00Z')
 const judge = (yaml: string) => judgeWaivers(parseYaml(yaml, '.process/waivers.yaml'), now)
-const entry = (extra: string) => `waivers:\n  - gate: G-verify\n    requirement: coverage\n    reason: flaky lab\n    approver: alice\n${extra}`
+const entry = (extra: string) =>
+  `waivers:\n  - gate: G-verify\n    requirement: coverage\n    reason: flaky lab\n    approver: alice\n${extra}`
 
 describe('waiver states', () => {
   it('is active with more than 14 days left, and usable', () => {
     const [w] = judge(entry('    expires: 2026-12-31\n'))
     expect(w.usable).toBe(true)
-    expect(w.record).toMatchObject({ state: 'active', daysLeft: 60, gate: 'G-verify', requirement: 'coverage', approver: 'alice', reason: 'flaky lab' })
+    expect(w.record).toMatchObject({
+      state: 'active',
+      daysLeft: 60,
+      gate: 'G-verify',
+      requirement: 'coverage',
+      approver: 'alice',
+      reason: 'flaky lab'
+    })
     expect(w.record.location).toEqual({ file: '.process/waivers.yaml', line: 2, col: 5 })
   })
 
   it('is expiring within 14 days (including the last valid day) and still usable', () => {
-    expect(judge(entry('    expires: 2026-11-15\n'))[0].record).toMatchObject({ state: 'expiring', daysLeft: 14 })
+    expect(judge(entry('    expires: 2026-11-15\n'))[0].record).toMatchObject({
+      state: 'expiring',
+      daysLeft: 14
+    })
     expect(judge(entry('    expires: 2026-11-16\n'))[0].record.state).toBe('active')
     const [today] = judge(entry('    expires: 2026-11-01\n'))
     expect(today.record).toMatchObject({ state: 'expiring', daysLeft: 0 })
@@ -32,7 +48,12 @@ describe('waiver states', () => {
   })
 
   it('is open-ended without expiry, with "never", or beyond a year', () => {
-    for (const extra of ['', '    expires: never\n', '    expires:\n', '    expires: 2028-01-01\n']) {
+    for (const extra of [
+      '',
+      '    expires: never\n',
+      '    expires:\n',
+      '    expires: 2028-01-01\n'
+    ]) {
       const [w] = judge(entry(extra))
       expect(w.record.state).toBe('open-ended')
       expect(w.usable).toBe(false)
@@ -52,10 +73,25 @@ describe('waiver states', () => {
   })
 
   it('is malformed without a reason, an approver or a requirement, or with a wildcard', () => {
-    expect(judge('waivers:\n  - gate: G\n    requirement: r\n    approver: a\n    expires: 2026-12-01\n')[0].record.problem).toBe('missing "reason"')
-    expect(judge('waivers:\n  - gate: G\n    requirement: r\n    reason: x\n    expires: 2026-12-01\n')[0].record.problem).toBe('missing "approver"')
-    expect(judge('waivers:\n  - gate: G\n    reason: x\n    approver: a\n    expires: 2026-12-01\n')[0].record.problem).toContain('missing "requirement"')
-    expect(judge('waivers:\n  - gate: G\n    requirement: "*"\n    reason: x\n    approver: a\n    expires: 2026-12-01\n')[0].record.problem).toContain('wildcards')
+    expect(
+      judge(
+        'waivers:\n  - gate: G\n    requirement: r\n    approver: a\n    expires: 2026-12-01\n'
+      )[0].record.problem
+    ).toBe('missing "reason"')
+    expect(
+      judge(
+        'waivers:\n  - gate: G\n    requirement: r\n    reason: x\n    expires: 2026-12-01\n'
+      )[0].record.problem
+    ).toBe('missing "approver"')
+    expect(
+      judge('waivers:\n  - gate: G\n    reason: x\n    approver: a\n    expires: 2026-12-01\n')[0]
+        .record.problem
+    ).toContain('missing "requirement"')
+    expect(
+      judge(
+        'waivers:\n  - gate: G\n    requirement: "*"\n    reason: x\n    approver: a\n    expires: 2026-12-01\n'
+      )[0].record.problem
+    ).toContain('wildcards')
     expect(judge('waivers:\n  - just a string\n')[0].record.state).toBe('malformed')
   })
 
@@ -74,11 +110,14 @@ describe('the waivers file', () => {
   it('is optional at its default path and required when named', () => {
     const root = repo({})
     expect(loadWaivers(root, undefined, now).waivers).toEqual([])
-    expect(() => loadWaivers(root, 'ops/waivers.yaml', now)).toThrow(/ops\/waivers.yaml does not exist/)
+    expect(() => loadWaivers(root, 'ops/waivers.yaml', now)).toThrow(
+      /ops\/waivers.yaml does not exist/
+    )
   })
 
   it('refuses YAML that is not a waivers list, unknown top-level keys and unsafe YAML', () => {
-    const load = (text: string) => loadWaivers(repo({ '.process/waivers.yaml': text }), undefined, now)
+    const load = (text: string) =>
+      loadWaivers(repo({ '.process/waivers.yaml': text }), undefined, now)
     expect(() => load('waivers: 3\n')).toThrow(ConfigurationError)
     expect(() => load('waivers: []\nextra: 1\n')).toThrow(/unknown top-level key "extra"/)
     expect(() => load('waivers: []\nwaivers: []\n')).toThrow(ConfigurationError)
@@ -87,7 +126,13 @@ describe('the waivers file', () => {
   })
 
   it('escapes nothing and pollutes nothing with __proto__ keys', () => {
-    expect(() => loadWaivers(repo({ '.process/waivers.yaml': 'waivers:\n  - __proto__: { polluted: 1 }\n' }), undefined, now)).toThrow(/not allowed/)
+    expect(() =>
+      loadWaivers(
+        repo({ '.process/waivers.yaml': 'waivers:\n  - __proto__: { polluted: 1 }\n' }),
+        undefined,
+        now
+      )
+    ).toThrow(/not allowed/)
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
   })
 

@@ -1,7 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import nock from 'nock'
 import type { Annotation } from '../../shared/annotations.js'
-import { ANNOTATIONS_PER_REQUEST, createCheckRun, fitCheckText, MAX_CHECK_TEXT } from '../../shared/github/check-runs.js'
+import {
+  ANNOTATIONS_PER_REQUEST,
+  createCheckRun,
+  fitCheckText,
+  MAX_CHECK_TEXT
+} from '../../shared/github/check-runs.js'
 import { redact } from '../../shared/redact.js'
 import { api, testClient } from './helpers.js'
 
@@ -14,7 +19,13 @@ afterEach(() => nock.cleanAll())
 
 const TOKEN = 'ghs_checkRunTokenCheckRunToken0123456789'
 const failing = (n: number): Annotation[] =>
-  Array.from({ length: n }, (_, i) => ({ level: 'error' as const, title: `test ${i} failed`, message: `expected ${i} to equal ${i + 1} (${TOKEN})`, file: `src/file${i % 7}.test.ts`, line: i + 1 }))
+  Array.from({ length: n }, (_, i) => ({
+    level: 'error' as const,
+    title: `test ${i} failed`,
+    message: `expected ${i} to equal ${i + 1} (${TOKEN})`,
+    file: `src/file${i % 7}.test.ts`,
+    line: i + 1
+  }))
 const params = (annotations: Annotation[]) => ({
   owner: 'o',
   repo: 'r',
@@ -32,11 +43,21 @@ describe('check runs', () => {
     const sent: number[] = []
     const bodies: string[] = []
     api()
-      .post('/repos/o/r/check-runs', (b: { head_sha: string; status: string; conclusion: string; output: { annotations: unknown[] } }) => {
-        bodies.push(JSON.stringify(b))
-        sent.push(b.output.annotations.length)
-        return b.head_sha === 'a'.repeat(40) && b.status === 'completed' && b.conclusion === 'failure'
-      })
+      .post(
+        '/repos/o/r/check-runs',
+        (b: {
+          head_sha: string
+          status: string
+          conclusion: string
+          output: { annotations: unknown[] }
+        }) => {
+          bodies.push(JSON.stringify(b))
+          sent.push(b.output.annotations.length)
+          return (
+            b.head_sha === 'a'.repeat(40) && b.status === 'completed' && b.conclusion === 'failure'
+          )
+        }
+      )
       .reply(201, { id: 99, html_url: 'https://github.com/o/r/runs/99' })
     api()
       .patch('/repos/o/r/check-runs/99', (b: { output: { annotations: unknown[] } }) => {
@@ -47,7 +68,13 @@ describe('check runs', () => {
       .times(2)
       .reply(200, { id: 99 })
     const r = await createCheckRun(testClient().client, params(failing(120)))
-    expect(r).toEqual({ created: true, id: 99, url: 'https://github.com/o/r/runs/99', annotations: 120, requests: 3 })
+    expect(r).toEqual({
+      created: true,
+      id: 99,
+      url: 'https://github.com/o/r/runs/99',
+      annotations: 120,
+      requests: 3
+    })
     expect(sent).toEqual([50, 50, 20])
     expect(Math.max(...sent)).toBeLessThanOrEqual(ANNOTATIONS_PER_REQUEST)
     expect(nock.isDone()).toBe(true)
@@ -57,7 +84,9 @@ describe('check runs', () => {
   })
 
   it('a 403 from a fork token creates nothing and reports why, so the caller can warn once and keep its verdict', async () => {
-    api().post('/repos/o/r/check-runs').reply(403, { message: 'Resource not accessible by integration' })
+    api()
+      .post('/repos/o/r/check-runs')
+      .reply(403, { message: 'Resource not accessible by integration' })
     const r = await createCheckRun(testClient().client, params(failing(3)))
     expect(r.created).toBe(false)
     if (!r.created) expect(r.reason).toMatch(/read-only|403/)

@@ -12,16 +12,25 @@ afterAll(() => {
 afterEach(() => nock.cleanAll())
 
 const PR = '/repos/o/r/pulls/7'
-const getPr = (t: ReturnType<typeof testClient>) => t.client.octokit.rest.pulls.get({ owner: 'o', repo: 'r', pull_number: 7 })
+const getPr = (t: ReturnType<typeof testClient>) =>
+  t.client.octokit.rest.pulls.get({ owner: 'o', repo: 'r', pull_number: 7 })
 
 describe('retries of reads', () => {
   it('retries a GET after 5xx with growing backoff, then succeeds', async () => {
     const t = testClient()
-    api().get(PR).reply(502, 'bad gateway').get(PR).reply(503, { message: 'unavailable' }).get(PR).reply(200, { number: 7 })
+    api()
+      .get(PR)
+      .reply(502, 'bad gateway')
+      .get(PR)
+      .reply(503, { message: 'unavailable' })
+      .get(PR)
+      .reply(200, { number: 7 })
     const r = await getPr(t)
     expect(r.data.number).toBe(7)
     expect(t.sleeps).toEqual([1000, 2000])
-    expect(t.logs.join('\n')).toContain('GET /repos/o/r/pulls/7: server error 502; retry 1 of 3 in 1 s')
+    expect(t.logs.join('\n')).toContain(
+      'GET /repos/o/r/pulls/7: server error 502; retry 1 of 3 in 1 s'
+    )
     expect(nock.isDone()).toBe(true)
   })
 
@@ -61,7 +70,14 @@ describe('writes are never retried blindly', () => {
       .reply(502, 'bad gateway')
       .post('/repos/o/r/issues/7/comments')
       .reply(201, { id: 1 })
-    const e = await caught(t.client.octokit.rest.issues.createComment({ owner: 'o', repo: 'r', issue_number: 7, body: 'x' }))
+    const e = await caught(
+      t.client.octokit.rest.issues.createComment({
+        owner: 'o',
+        repo: 'r',
+        issue_number: 7,
+        body: 'x'
+      })
+    )
     expect(e.kind).toBe('server')
     expect(scope.pendingMocks()).toHaveLength(1) // the second POST was never sent
     expect(t.sleeps).toEqual([])
@@ -74,7 +90,14 @@ describe('writes are never retried blindly', () => {
       .replyWithError(netError('ECONNRESET'))
       .patch('/repos/o/r/issues/comments/5')
       .reply(200, { id: 5 })
-    const e = await caught(t.client.octokit.rest.issues.updateComment({ owner: 'o', repo: 'r', comment_id: 5, body: 'x' }))
+    const e = await caught(
+      t.client.octokit.rest.issues.updateComment({
+        owner: 'o',
+        repo: 'r',
+        comment_id: 5,
+        body: 'x'
+      })
+    )
     expect(e.kind).toBe('network')
     expect(scope.pendingMocks()).toHaveLength(1)
   })
@@ -87,7 +110,11 @@ describe('rate limits', () => {
     const t = testClient()
     api()
       .get(PR)
-      .reply(403, { message: 'API rate limit exceeded for installation' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now() + 20) })
+      .reply(
+        403,
+        { message: 'API rate limit exceeded for installation' },
+        { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now() + 20) }
+      )
       .get(PR)
       .reply(200, { number: 7 })
     expect((await getPr(t)).data.number).toBe(7)
@@ -102,10 +129,16 @@ describe('rate limits', () => {
     const reset = now() + 3600
     api()
       .get(PR)
-      .reply(403, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) })
+      .reply(
+        403,
+        { message: 'API rate limit exceeded' },
+        { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }
+      )
     const e = await caught(getPr(t))
     expect(e.kind).toBe('rate-limited')
-    expect(e.message).toMatch(/GET \/repos\/o\/r\/pulls\/7: primary rate limit exhausted; it resets at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \(in 360\d s\), longer than the 60 s this step will wait/)
+    expect(e.message).toMatch(
+      /GET \/repos\/o\/r\/pulls\/7: primary rate limit exhausted; it resets at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \(in 360\d s\), longer than the 60 s this step will wait/
+    )
     expect(Math.abs(e.resetAt!.getTime() - (reset + 1) * 1000)).toBeLessThan(3000)
     expect(t.sleeps).toEqual([])
   })
@@ -114,7 +147,14 @@ describe('rate limits', () => {
     const t = testClient()
     api()
       .get(PR)
-      .reply(403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }, { 'retry-after': '7' })
+      .reply(
+        403,
+        {
+          message:
+            'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.'
+        },
+        { 'retry-after': '7' }
+      )
       .get(PR)
       .reply(200, { number: 7 })
     expect((await getPr(t)).data.number).toBe(7)
@@ -128,7 +168,12 @@ describe('rate limits', () => {
       .reply(429, { message: 'Too many requests' }, { 'retry-after': '3' })
       .post('/repos/o/r/issues/7/comments')
       .reply(201, { id: 9 })
-    const r = await t.client.octokit.rest.issues.createComment({ owner: 'o', repo: 'r', issue_number: 7, body: 'x' })
+    const r = await t.client.octokit.rest.issues.createComment({
+      owner: 'o',
+      repo: 'r',
+      issue_number: 7,
+      body: 'x'
+    })
     expect(r.data.id).toBe(9)
     expect(t.sleeps).toEqual([3000])
   })
@@ -168,7 +213,9 @@ describe('rate limits', () => {
 describe('clear messages', () => {
   it('explains a 401 without echoing the token', async () => {
     const t = testClient()
-    api().get(PR).reply(401, { message: `Bad credentials: ${TOKEN}` })
+    api()
+      .get(PR)
+      .reply(401, { message: `Bad credentials: ${TOKEN}` })
     const e = await caught(getPr(t))
     expect(e.kind).toBe('unauthorized')
     expect(e.message).toContain('the token was rejected (401 Bad credentials: ***)')
@@ -189,8 +236,17 @@ describe('clear messages', () => {
 
   it('classifies a fork pull request 403, unless the caller knows it is not a fork', async () => {
     const t = testClient()
-    api().post('/repos/o/r/issues/7/comments').reply(403, { message: 'Resource not accessible by integration' })
-    const e = await caught(t.client.octokit.rest.issues.createComment({ owner: 'o', repo: 'r', issue_number: 7, body: 'x' }))
+    api()
+      .post('/repos/o/r/issues/7/comments')
+      .reply(403, { message: 'Resource not accessible by integration' })
+    const e = await caught(
+      t.client.octokit.rest.issues.createComment({
+        owner: 'o',
+        repo: 'r',
+        issue_number: 7,
+        body: 'x'
+      })
+    )
     expect(e.kind).toBe('forbidden-fork')
     expect(classifyGitHubError(e).kind).toBe('forbidden-fork')
     expect(e.message).toContain('read-only')

@@ -15,13 +15,17 @@ const MARKER = '<!-- flow-actions:check-gates:ci:staging -->'
 const LIST = '/repos/o/r/issues/7/comments'
 const params = (body: string) => ({ owner: 'o', repo: 'r', issueNumber: 7, marker: MARKER, body })
 const bot = { login: 'github-actions[bot]', type: 'Bot' }
-const workflowToken = () => api().get('/user').reply(403, { message: 'Resource not accessible by integration' })
+const workflowToken = () =>
+  api().get('/user').reply(403, { message: 'Resource not accessible by integration' })
 
 describe('upsertComment', () => {
   it('creates the comment with the marker first when none exists', async () => {
     const t = testClient()
     workflowToken()
-    api().get(LIST).query(true).reply(200, [{ id: 1, body: 'LGTM', user: { login: 'alice', type: 'User' } }])
+    api()
+      .get(LIST)
+      .query(true)
+      .reply(200, [{ id: 1, body: 'LGTM', user: { login: 'alice', type: 'User' } }])
     let posted = ''
     api()
       .post(LIST, (b: { body: string }) => {
@@ -30,7 +34,11 @@ describe('upsertComment', () => {
       })
       .reply(201, { id: 2, html_url: 'https://github.com/o/r/pull/7#issuecomment-2' })
     const r = await upsertComment(t.client, params('## Gates passed'))
-    expect(r).toEqual({ action: 'created', id: 2, url: 'https://github.com/o/r/pull/7#issuecomment-2' })
+    expect(r).toEqual({
+      action: 'created',
+      id: 2,
+      url: 'https://github.com/o/r/pull/7#issuecomment-2'
+    })
     expect(posted).toBe(`${MARKER}\n## Gates passed`)
     expect(nock.isDone()).toBe(true)
   })
@@ -47,16 +55,29 @@ describe('upsertComment', () => {
       .get(LIST)
       .query({ per_page: '100', page: '2' })
       .reply(200, [{ id: 42, body: `${MARKER}\nold`, user: bot }])
-    api().patch('/repos/o/r/issues/comments/42', { body: `${MARKER}\nnew` }).reply(200, { id: 42, html_url: 'u' })
-    expect(await upsertComment(t.client, params('new'))).toEqual({ action: 'updated', id: 42, url: 'u' })
+    api()
+      .patch('/repos/o/r/issues/comments/42', { body: `${MARKER}\nnew` })
+      .reply(200, { id: 42, html_url: 'u' })
+    expect(await upsertComment(t.client, params('new'))).toEqual({
+      action: 'updated',
+      id: 42,
+      url: 'u'
+    })
     expect(nock.isDone()).toBe(true)
   })
 
   it('leaves an identical comment alone', async () => {
     const t = testClient()
     workflowToken()
-    api().get(LIST).query(true).reply(200, [{ id: 42, body: `${MARKER}\nsame`, html_url: 'u', user: bot }])
-    expect(await upsertComment(t.client, params(`${MARKER}\nsame`))).toEqual({ action: 'unchanged', id: 42, url: 'u' })
+    api()
+      .get(LIST)
+      .query(true)
+      .reply(200, [{ id: 42, body: `${MARKER}\nsame`, html_url: 'u', user: bot }])
+    expect(await upsertComment(t.client, params(`${MARKER}\nsame`))).toEqual({
+      action: 'unchanged',
+      id: 42,
+      url: 'u'
+    })
   })
 
   it("never edits someone else's comment carrying a forged marker", async () => {
@@ -86,7 +107,10 @@ describe('upsertComment', () => {
         { id: 21, body: `${MARKER}\nmine`, user: { login: 'Flow-Bot', type: 'User' } }
       ])
     api().patch('/repos/o/r/issues/comments/21').reply(200, { id: 21 })
-    expect(await upsertComment(t.client, params('update'))).toMatchObject({ action: 'updated', id: 21 })
+    expect(await upsertComment(t.client, params('update'))).toMatchObject({
+      action: 'updated',
+      id: 21
+    })
     expect(nock.isDone()).toBe(true)
   })
 
@@ -95,7 +119,10 @@ describe('upsertComment', () => {
     workflowToken()
     api().get(LIST).query(true).reply(200, [])
     const create = api().post(LIST).reply(502, 'bad gateway')
-    api().get(LIST).query(true).reply(200, [{ id: 77, body: `${MARKER}\nbody`, html_url: 'u77', user: bot }])
+    api()
+      .get(LIST)
+      .query(true)
+      .reply(200, [{ id: 77, body: `${MARKER}\nbody`, html_url: 'u77', user: bot }])
     const r = await upsertComment(t.client, params('body'))
     expect(r).toEqual({ action: 'created', id: 77, url: 'u77' })
     expect(create.isDone()).toBe(true)
@@ -108,16 +135,25 @@ describe('upsertComment', () => {
     workflowToken()
     api().get(LIST).query(true).twice().reply(200, [])
     api().post(LIST).reply(503, 'unavailable').post(LIST).reply(201, { id: 78 })
-    expect(await upsertComment(t.client, params('body'))).toMatchObject({ action: 'created', id: 78 })
+    expect(await upsertComment(t.client, params('body'))).toMatchObject({
+      action: 'created',
+      id: 78
+    })
     expect(nock.isDone()).toBe(true)
   })
 
   it('treats an update that got a 502 but was applied as updated', async () => {
     const t = testClient()
     workflowToken()
-    api().get(LIST).query(true).reply(200, [{ id: 5, body: `${MARKER}\nold`, user: bot }])
+    api()
+      .get(LIST)
+      .query(true)
+      .reply(200, [{ id: 5, body: `${MARKER}\nold`, user: bot }])
     const patch = api().patch('/repos/o/r/issues/comments/5').reply(502, 'bad gateway')
-    api().get(LIST).query(true).reply(200, [{ id: 5, body: `${MARKER}\nnew`, user: bot }])
+    api()
+      .get(LIST)
+      .query(true)
+      .reply(200, [{ id: 5, body: `${MARKER}\nnew`, user: bot }])
     expect(await upsertComment(t.client, params('new'))).toMatchObject({ action: 'updated', id: 5 })
     expect(patch.isDone()).toBe(true)
     expect(nock.pendingMocks()).toEqual([])
@@ -153,6 +189,8 @@ describe('upsertComment', () => {
 
   it('rejects a marker that is not a hidden HTML comment', async () => {
     const t = testClient()
-    await expect(upsertComment(t.client, { ...params('b'), marker: 'flow-actions' })).rejects.toThrow('hidden HTML comment')
+    await expect(
+      upsertComment(t.client, { ...params('b'), marker: 'flow-actions' })
+    ).rejects.toThrow('hidden HTML comment')
   })
 })

@@ -1,5 +1,9 @@
 import nock from 'nock'
-import { createGitHubClient, type GitHubClient, type GitHubClientOptions } from '../../shared/github/index.js'
+import {
+  createGitHubClient,
+  type GitHubClient,
+  type GitHubClientOptions
+} from '../../shared/github/index.js'
 
 export const API = 'https://api.github.com'
 // Shaped like a real installation token so the pattern-based redaction is exercised too.
@@ -31,7 +35,9 @@ export function api(): nock.Scope {
   return nock(API)
 }
 
-export async function caught(p: Promise<unknown>): Promise<Error & { kind?: string; status?: number; resetAt?: Date }> {
+export async function caught(
+  p: Promise<unknown>
+): Promise<Error & { kind?: string; status?: number; resetAt?: Date }> {
   try {
     await p
   } catch (e) {

@@ -1,6 +1,11 @@
 import { describe, it, expect, beforeAll, afterAll, afterEach } from '@jest/globals'
 import nock from 'nock'
-import { getPullRequest, listPullRequestCommits, listPullRequestFiles, listPullRequestReviews } from '../../shared/github/index.js'
+import {
+  getPullRequest,
+  listPullRequestCommits,
+  listPullRequestFiles,
+  listPullRequestReviews
+} from '../../shared/github/index.js'
 import { API, api, testClient } from './helpers.js'
 
 beforeAll(() => nock.disableNetConnect())
@@ -26,17 +31,30 @@ function twoPages(path: string, first: unknown[], second: unknown[]) {
 describe('pull request helpers', () => {
   it('gets a pull request', async () => {
     api().get('/repos/o/r/pulls/7').reply(200, { number: 7, title: 'Add gates' })
-    expect(await getPullRequest(testClient().client, ref)).toMatchObject({ number: 7, title: 'Add gates' })
+    expect(await getPullRequest(testClient().client, ref)).toMatchObject({
+      number: 7,
+      title: 'Add gates'
+    })
   })
 
   it('lists reviews, commits and files across pages', async () => {
     const { client } = testClient()
-    twoPages('/repos/o/r/pulls/7/reviews', [{ id: 1, state: 'APPROVED' }], [{ id: 2, state: 'CHANGES_REQUESTED' }])
+    twoPages(
+      '/repos/o/r/pulls/7/reviews',
+      [{ id: 1, state: 'APPROVED' }],
+      [{ id: 2, state: 'CHANGES_REQUESTED' }]
+    )
     twoPages('/repos/o/r/pulls/7/commits', [{ sha: 'a' }], [{ sha: 'b' }])
     twoPages('/repos/o/r/pulls/7/files', [{ filename: 'a.ts' }], [{ filename: 'b.ts' }])
-    expect((await listPullRequestReviews(client, ref)).map((r) => r.state)).toEqual(['APPROVED', 'CHANGES_REQUESTED'])
+    expect((await listPullRequestReviews(client, ref)).map((r) => r.state)).toEqual([
+      'APPROVED',
+      'CHANGES_REQUESTED'
+    ])
     expect((await listPullRequestCommits(client, ref)).map((c) => c.sha)).toEqual(['a', 'b'])
-    expect((await listPullRequestFiles(client, ref)).map((f) => f.filename)).toEqual(['a.ts', 'b.ts'])
+    expect((await listPullRequestFiles(client, ref)).map((f) => f.filename)).toEqual([
+      'a.ts',
+      'b.ts'
+    ])
     expect(nock.isDone()).toBe(true)
   })
 })

@@ -20,16 +20,28 @@ describe('workspace confinement', () => {
     const { root, other } = setup()
     symlinkSync('/proc/self/environ', path.join(root, 'environ'))
     expect(() => resolveInWorkspace(root, '../../etc/passwd')).toThrow(/outside the workspace/)
-    expect(() => resolveInWorkspace(root, path.join(other, 'credentials.json'))).toThrow(/outside the workspace/)
+    expect(() => resolveInWorkspace(root, path.join(other, 'credentials.json'))).toThrow(
+      /outside the workspace/
+    )
     expect(() => resolveInWorkspace(root, 'environ')).toThrow(/symbolic link/)
   })
 
   it("also accepts flow-actions' own output folder when asked, and nothing else outside", () => {
     const { root, own, other } = setup()
-    expect(resolveInWorkspaceOr(root, path.join(own, 'flow-report.json'), 'report', [own])).toBe(path.join(own, 'flow-report.json'))
-    expect(() => resolveInWorkspaceOr(root, path.join(other, 'credentials.json'), 'report', [own])).toThrow(/outside the workspace/)
-    expect(() => resolveInWorkspaceOr(root, path.join(own, '..', 'elsewhere', 'credentials.json'), 'report', [own])).toThrow(/outside the workspace/)
+    expect(resolveInWorkspaceOr(root, path.join(own, 'flow-report.json'), 'report', [own])).toBe(
+      path.join(own, 'flow-report.json')
+    )
+    expect(() =>
+      resolveInWorkspaceOr(root, path.join(other, 'credentials.json'), 'report', [own])
+    ).toThrow(/outside the workspace/)
+    expect(() =>
+      resolveInWorkspaceOr(root, path.join(own, '..', 'elsewhere', 'credentials.json'), 'report', [
+        own
+      ])
+    ).toThrow(/outside the workspace/)
     symlinkSync(path.join(other, 'credentials.json'), path.join(own, 'link.json'))
-    expect(() => resolveInWorkspaceOr(root, path.join(own, 'link.json'), 'report', [own])).toThrow(/outside the workspace/)
+    expect(() => resolveInWorkspaceOr(root, path.join(own, 'link.json'), 'report', [own])).toThrow(
+      /outside the workspace/
+    )
   })
 })

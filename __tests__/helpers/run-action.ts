@@ -122,7 +122,9 @@ export async function runBundledAction(entry: string, opts: RunOptions): Promise
   if (!existsSync(bundle)) throw new Error(`${bundle} does not exist: run npm run bundle first`)
   const actionName = entry.split('/')[0]
   const actionYml =
-    actionName === 'verify' ? path.join(repoRoot, 'action.yml') : path.join(repoRoot, actionName, 'action.yml')
+    actionName === 'verify'
+      ? path.join(repoRoot, 'action.yml')
+      : path.join(repoRoot, actionName, 'action.yml')
   const defaults = existsSync(actionYml) ? actionDefaults(actionYml) : {}
   const temp = mkdtempSync(path.join(tmpdir(), 'flow-run-'))
   const files = {
@@ -158,7 +160,11 @@ export async function runBundledAction(entry: string, opts: RunOptions): Promise
   for (const [k, v] of Object.entries(opts.state ?? {})) env[`STATE_${k}`] = v
   Object.assign(env, opts.env ?? {})
 
-  const child = spawn(process.execPath, [bundle], { cwd: opts.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [bundle], {
+    cwd: opts.workspace,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   opts.onSpawn?.(child)
   let stdout = ''
   let stderr = ''

@@ -49,7 +49,14 @@ function setup(inputs: Record<string, string>, files: Record<string, string> = {
   )
   const io = new FakeIO(
     // The workspace's own policy: these tests are about the API; the base policy has its own tests.
-    { 'upload-report': 'false', token: FAKE_TOKEN, comment: 'true', stage: 'staging', 'policy-source': 'head', ...inputs },
+    {
+      'upload-report': 'false',
+      token: FAKE_TOKEN,
+      comment: 'true',
+      stage: 'staging',
+      'policy-source': 'head',
+      ...inputs
+    },
     {
       GITHUB_WORKSPACE: root,
       RUNNER_TEMP: temp,

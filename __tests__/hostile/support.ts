@@ -110,7 +110,14 @@ export function expectNoSecret(texts: string[], secret = FAKE_TOKEN): void {
   }
 }
 
-const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&#124;': '|' }
+const ENTITIES: Record<string, string> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#39;': "'",
+  '&#124;': '|'
+}
 
 function rendered(text: string): string {
   return text

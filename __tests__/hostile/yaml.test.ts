@@ -13,8 +13,8 @@ describe('hostile graph YAML', () => {
     'validate-graph refuses %s with a located error',
     async (_label, yaml, message) => {
       const ws = shop({ '.process/graph.yaml': yaml })
-        const run = await runHostile('validate-graph', { workspace: ws })
-        expect(run.exitCode).toBe(1)
+      const run = await runHostile('validate-graph', { workspace: ws })
+      expect(run.exitCode).toBe(1)
       expect(run.outputs.valid).toBe('false')
       const finding = run.annotations.find(
         (a) => a.level === 'error' && a.props.file === '.process/graph.yaml'

@@ -11,9 +11,16 @@ const bundle = path.join(repoRoot, 'dist', 'mutation-gate', 'index.js')
 
 type Status = 'Killed' | 'Survived' | 'NoCoverage'
 const MUTANTS: Array<[string, number, Status]> = [
-  ['src/a.js', 1, 'Killed'], ['src/a.js', 2, 'Killed'], ['src/a.js', 3, 'Killed'], ['src/a.js', 4, 'Survived'],
-  ['src/b.js', 1, 'Killed'], ['src/b.js', 2, 'Killed'], ['src/b.js', 3, 'Killed'], ['src/b.js', 10, 'Survived'],
-  ['src/b.js', 11, 'Survived'], ['src/b.js', 12, 'NoCoverage']
+  ['src/a.js', 1, 'Killed'],
+  ['src/a.js', 2, 'Killed'],
+  ['src/a.js', 3, 'Killed'],
+  ['src/a.js', 4, 'Survived'],
+  ['src/b.js', 1, 'Killed'],
+  ['src/b.js', 2, 'Killed'],
+  ['src/b.js', 3, 'Killed'],
+  ['src/b.js', 10, 'Survived'],
+  ['src/b.js', 11, 'Survived'],
+  ['src/b.js', 12, 'NoCoverage']
 ]
 
 function write(root: string, rel: string, text: string): void {
@@ -23,16 +30,34 @@ function write(root: string, rel: string, text: string): void {
 
 describe('dist/mutation-gate end to end', () => {
   beforeAll(() => {
-    if (!existsSync(bundle)) execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'bundle.mjs'), 'mutation-gate'], { cwd: repoRoot, stdio: 'ignore' })
+    if (!existsSync(bundle))
+      execFileSync(
+        process.execPath,
+        [path.join(repoRoot, 'scripts', 'bundle.mjs'), 'mutation-gate'],
+        { cwd: repoRoot, stdio: 'ignore' }
+      )
   }, 180_000)
 
   it('passes: outputs, summary and a schema-valid report', async () => {
     const root = workspace()
     write(root, 'reports/mutation/mutation.json', JSON.stringify(strykerReport(MUTANTS)))
-    const run = await runBundledAction('mutation-gate', { workspace: root, inputs: { threshold: '60' } })
+    const run = await runBundledAction('mutation-gate', {
+      workspace: root,
+      inputs: { threshold: '60' }
+    })
     expect(run.exitCode).toBe(0)
-    expect(run.outputs).toMatchObject({ score: '60', killed: '6', survived: '3', 'no-coverage': '1', timeout: '0', total: '10', passed: 'true' })
-    expect(validateReport(JSON.parse(readFileSync(run.outputs.report, 'utf8')))).toEqual({ valid: true })
+    expect(run.outputs).toMatchObject({
+      score: '60',
+      killed: '6',
+      survived: '3',
+      'no-coverage': '1',
+      timeout: '0',
+      total: '10',
+      passed: 'true'
+    })
+    expect(validateReport(JSON.parse(readFileSync(run.outputs.report, 'utf8')))).toEqual({
+      valid: true
+    })
     expect(run.summary).toContain('Mutation gate passed')
     expect(run.annotations.filter((a) => a.level === 'warning')).toHaveLength(4)
   })
@@ -40,29 +65,58 @@ describe('dist/mutation-gate end to end', () => {
   it('fails below the threshold with exit code 1', async () => {
     const root = workspace()
     write(root, 'reports/mutation/mutation.json', JSON.stringify(strykerReport(MUTANTS)))
-    const run = await runBundledAction('mutation-gate', { workspace: root, inputs: { threshold: '80' } })
+    const run = await runBundledAction('mutation-gate', {
+      workspace: root,
+      inputs: { threshold: '80' }
+    })
     expect(run.exitCode).toBe(1)
     expect(run.outputs.passed).toBe('false')
-    expect(run.annotations.find((a) => a.level === 'error')?.message).toMatch(/Mutation score 60% is below the threshold 80%/)
+    expect(run.annotations.find((a) => a.level === 'error')?.message).toMatch(
+      /Mutation score 60% is below the threshold 80%/
+    )
     expect(run.summary).toContain('Mutation gate failed')
   })
 
   it('fails on a ratchet drop against a baseline file', async () => {
     const root = workspace()
     write(root, 'reports/mutation/mutation.json', JSON.stringify(strykerReport(MUTANTS)))
-    write(root, '.process/baseline.json', JSON.stringify({ version: 1, metrics: { 'mutation.score': 65.5 } }))
-    const run = await runBundledAction('mutation-gate', { workspace: root, inputs: { baseline: '.process/baseline.json', 'max-drop': '5' } })
+    write(
+      root,
+      '.process/baseline.json',
+      JSON.stringify({ version: 1, metrics: { 'mutation.score': 65.5 } })
+    )
+    const run = await runBundledAction('mutation-gate', {
+      workspace: root,
+      inputs: { baseline: '.process/baseline.json', 'max-drop': '5' }
+    })
     expect(run.exitCode).toBe(1)
-    expect(run.annotations.find((a) => a.level === 'error')?.message).toMatch(/dropped 5\.5 points below the baseline 65\.5%.*at most 5 allowed/)
-    const ok = await runBundledAction('mutation-gate', { workspace: root, inputs: { baseline: '.process/baseline.json', 'max-drop': '6' } })
+    expect(run.annotations.find((a) => a.level === 'error')?.message).toMatch(
+      /dropped 5\.5 points below the baseline 65\.5%.*at most 5 allowed/
+    )
+    const ok = await runBundledAction('mutation-gate', {
+      workspace: root,
+      inputs: { baseline: '.process/baseline.json', 'max-drop': '6' }
+    })
     expect(ok.exitCode).toBe(0)
   })
 
   it('changed-only on a pull_request event: diffs base...head with git and scores changed lines', async () => {
     const root = workspace()
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } }).trim()
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd: root,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 't',
+          GIT_AUTHOR_EMAIL: 't@example.com',
+          GIT_COMMITTER_NAME: 't',
+          GIT_COMMITTER_EMAIL: 't@example.com'
+        }
+      }).trim()
     git('init', '-q', '-b', 'main')
-    const lines = (n: number) => Array.from({ length: n }, (_, i) => `line ${i + 1}`).join('\n') + '\n'
+    const lines = (n: number) =>
+      Array.from({ length: n }, (_, i) => `line ${i + 1}`).join('\n') + '\n'
     write(root, 'src/a.js', lines(5))
     write(root, 'src/b.js', lines(9))
     git('add', '.')
@@ -76,15 +130,24 @@ describe('dist/mutation-gate end to end', () => {
     const run = await runBundledAction('mutation-gate', {
       workspace: root,
       eventName: 'pull_request',
-      event: { pull_request: { number: 3, base: { sha: base }, head: { sha: head } }, repository: { default_branch: 'main' } },
+      event: {
+        pull_request: { number: 3, base: { sha: base }, head: { sha: head } },
+        repository: { default_branch: 'main' }
+      },
       inputs: { 'changed-only': 'true', threshold: '50' }
     })
     expect(run.outputs.score).toBe('60')
     expect(run.outputs['changed-score']).toBe('0')
     expect(run.exitCode).toBe(1)
-    expect(run.annotations.find((a) => a.level === 'error')?.message).toMatch(/Score of mutants on changed lines 0% is below the threshold 50%/)
+    expect(run.annotations.find((a) => a.level === 'error')?.message).toMatch(
+      /Score of mutants on changed lines 0% is below the threshold 50%/
+    )
     const warnings = run.annotations.filter((a) => a.level === 'warning')
-    expect(warnings.slice(0, 3).map((a) => `${a.props.file}:${a.props.line}`)).toEqual(['src/b.js:10', 'src/b.js:11', 'src/b.js:12'])
+    expect(warnings.slice(0, 3).map((a) => `${a.props.file}:${a.props.line}`)).toEqual([
+      'src/b.js:10',
+      'src/b.js:11',
+      'src/b.js:12'
+    ])
     expect(run.summary).toMatch(/Changed lines: \*\*0%\*\* over 3 mutant/)
   })
 
@@ -95,7 +158,9 @@ describe('dist/mutation-gate end to end', () => {
     const run = await runBundledAction('mutation-gate', {
       workspace: root,
       eventName: 'pull_request',
-      event: { pull_request: { number: 3, base: { sha: 'a'.repeat(40) }, head: { sha: 'b'.repeat(40) } } },
+      event: {
+        pull_request: { number: 3, base: { sha: 'a'.repeat(40) }, head: { sha: 'b'.repeat(40) } }
+      },
       inputs: { 'changed-only': 'true' }
     })
     expect(run.exitCode).toBe(1)
@@ -105,18 +170,52 @@ describe('dist/mutation-gate end to end', () => {
   it('merges shard reports from a dot folder (as downloaded artifacts) and gates the result', async () => {
     const root = workspace()
     const first = await (async () => {
-      write(root, 'reports/mutation/mutation.json', JSON.stringify(strykerReport(MUTANTS.filter(([f]) => f === 'src/a.js'))))
-      return runBundledAction('mutation-gate', { workspace: root, inputs: { shard: '{"shard":1,"of":2,"mutate":"src/a.js"}' } })
+      write(
+        root,
+        'reports/mutation/mutation.json',
+        JSON.stringify(strykerReport(MUTANTS.filter(([f]) => f === 'src/a.js')))
+      )
+      return runBundledAction('mutation-gate', {
+        workspace: root,
+        inputs: { shard: '{"shard":1,"of":2,"mutate":"src/a.js"}' }
+      })
     })()
     expect(first.exitCode).toBe(0)
-    write(root, '.flow-mutation-shards/flow-mutation-shard-1-of-2-1-1/shard-1-of-2.json', readFileSync(first.outputs.report, 'utf8'))
-    const missing = await runBundledAction('mutation-gate', { workspace: root, inputs: { merge: '.flow-mutation-shards/**/*.json', report: 'reports/merged.json' } })
+    write(
+      root,
+      '.flow-mutation-shards/flow-mutation-shard-1-of-2-1-1/shard-1-of-2.json',
+      readFileSync(first.outputs.report, 'utf8')
+    )
+    const missing = await runBundledAction('mutation-gate', {
+      workspace: root,
+      inputs: { merge: '.flow-mutation-shards/**/*.json', report: 'reports/merged.json' }
+    })
     expect(missing.exitCode).toBe(1)
-    expect(missing.annotations.find((a) => a.level === 'error')?.message).toMatch(/missing for shard 2 of 2/)
-    write(root, 'reports/mutation/mutation.json', JSON.stringify(strykerReport(MUTANTS.filter(([f]) => f === 'src/b.js'))))
-    const second = await runBundledAction('mutation-gate', { workspace: root, inputs: { shard: '2/2' } })
-    write(root, '.flow-mutation-shards/flow-mutation-shard-2-of-2-1-1/shard-2-of-2.json', readFileSync(second.outputs.report, 'utf8'))
-    const merged = await runBundledAction('mutation-gate', { workspace: root, inputs: { merge: '.flow-mutation-shards/**/*.json', report: 'reports/merged.json', threshold: '60' } })
+    expect(missing.annotations.find((a) => a.level === 'error')?.message).toMatch(
+      /missing for shard 2 of 2/
+    )
+    write(
+      root,
+      'reports/mutation/mutation.json',
+      JSON.stringify(strykerReport(MUTANTS.filter(([f]) => f === 'src/b.js')))
+    )
+    const second = await runBundledAction('mutation-gate', {
+      workspace: root,
+      inputs: { shard: '2/2' }
+    })
+    write(
+      root,
+      '.flow-mutation-shards/flow-mutation-shard-2-of-2-1-1/shard-2-of-2.json',
+      readFileSync(second.outputs.report, 'utf8')
+    )
+    const merged = await runBundledAction('mutation-gate', {
+      workspace: root,
+      inputs: {
+        merge: '.flow-mutation-shards/**/*.json',
+        report: 'reports/merged.json',
+        threshold: '60'
+      }
+    })
     expect(merged.exitCode).toBe(0)
     expect(merged.outputs).toMatchObject({ score: '60', total: '10', passed: 'true' })
   })
@@ -125,8 +224,13 @@ describe('dist/mutation-gate end to end', () => {
     const root = workspace()
     write(root, 'reports/mutation/mutation.json', JSON.stringify(strykerReport(MUTANTS)))
     write(root, 'reports/stryker-incremental.json', '{}')
-    const run = await runBundledAction('mutation-gate', { workspace: root, inputs: { incremental: 'true', threshold: '60' } })
+    const run = await runBundledAction('mutation-gate', {
+      workspace: root,
+      inputs: { incremental: 'true', threshold: '60' }
+    })
     expect(run.exitCode).toBe(0)
-    expect(run.annotations.some((a) => a.level === 'warning' && /incremental: /.test(a.message))).toBe(true)
+    expect(
+      run.annotations.some((a) => a.level === 'warning' && /incremental: /.test(a.message))
+    ).toBe(true)
   })
 })

@@ -11,7 +11,9 @@ const copies = path.join(evidenceFixtures, 'compat-mutation')
 const shared = path.resolve(repoRoot, '..', 'shared', 'compat', 'mutation')
 
 function reportsIn(dir: string): string[] {
-  return readdirSync(dir).filter((f) => f.endsWith('.json') && !f.includes('schema')).sort()
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json') && !f.includes('schema'))
+    .sort()
 }
 
 function referenceOf(file: string): number | undefined {
@@ -27,7 +29,7 @@ async function gateScore(dir: string, file: string): Promise<number | undefined>
   return evaluateMutants(loaded.mutants, { maxDrop: 0 }, root, loaded.referenceScore).score
 }
 
-describe('every compat mutation report evaluates to mutation-testing-metrics\' score', () => {
+describe("every compat mutation report evaluates to mutation-testing-metrics' score", () => {
   const files = reportsIn(copies)
   it('has the copies', () => {
     expect(files.length).toBeGreaterThanOrEqual(5)
@@ -40,12 +42,18 @@ describe('every compat mutation report evaluates to mutation-testing-metrics\' s
   it.each(files)('%s also without the reference number (our formula)', async (file) => {
     const root = workspace([path.join(copies, file), file])
     const loaded = await loadMutationReports(root, file)
-    expect(evaluateMutants(loaded.mutants, { maxDrop: 0 }, root).score).toBeCloseTo(referenceOf(path.join(copies, file)) as number, 10)
+    expect(evaluateMutants(loaded.mutants, { maxDrop: 0 }, root).score).toBeCloseTo(
+      referenceOf(path.join(copies, file)) as number,
+      10
+    )
   })
   const sharedFiles = existsSync(shared) ? reportsIn(shared) : []
-  ;(sharedFiles.length > 0 ? it.each(sharedFiles) : it.skip.each(['(../shared/compat absent)']))('%s (../shared/compat)', async (file) => {
-    expect(await gateScore(shared, file)).toBe(referenceOf(path.join(shared, file)))
-  })
+  ;(sharedFiles.length > 0 ? it.each(sharedFiles) : it.skip.each(['(../shared/compat absent)']))(
+    '%s (../shared/compat)',
+    async (file) => {
+      expect(await gateScore(shared, file)).toBe(referenceOf(path.join(shared, file)))
+    }
+  )
 })
 
 describe('PIT and mutmut with the documented normalisation', () => {
@@ -64,7 +72,9 @@ describe('PIT and mutmut with the documented normalisation', () => {
     expect(e.score).toBe(60)
     expect(e.files.map((f) => f.file)).toEqual(['com/example/Calculator.java'])
     // The built report is a mutation-testing report that mutation-testing-metrics scores the same.
-    expect(calculateMutationTestMetrics(loaded.report).systemUnderTestMetrics.metrics.mutationScore).toBe(60)
+    expect(
+      calculateMutationTestMetrics(loaded.report).systemUnderTestMetrics.metrics.mutationScore
+    ).toBe(60)
   })
 
   it('mutmut .meta files: exit codes mapped as mutmut does, suspicious counts as survived', async () => {
@@ -90,6 +100,8 @@ describe('PIT and mutmut with the documented normalisation', () => {
 
   it('refuses a report of another tool than the one named', async () => {
     const root = workspace([path.join(fixtures, 'pit'), 'pit'])
-    await expect(loadMutationReports(root, 'pit/mutations.xml', 'stryker')).rejects.toThrow(/is a pit report, but input "tool" says stryker/)
+    await expect(loadMutationReports(root, 'pit/mutations.xml', 'stryker')).rejects.toThrow(
+      /is a pit report, but input "tool" says stryker/
+    )
   })
 })

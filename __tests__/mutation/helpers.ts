@@ -26,9 +26,13 @@ export interface FakeIO extends ActionIO {
 }
 
 /** An in-memory ActionIO: inputs by action.yml name, everything written is recorded. */
-export function fakeIO(inputs: Record<string, string>, env: Record<string, string | undefined> = {}): FakeIO {
+export function fakeIO(
+  inputs: Record<string, string>,
+  env: Record<string, string | undefined> = {}
+): FakeIO {
   const fullEnv: Record<string, string | undefined> = { ...env }
-  for (const [k, v] of Object.entries(inputs)) fullEnv[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v
+  for (const [k, v] of Object.entries(inputs))
+    fullEnv[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v
   let failed = false
   const io: FakeIO = {
     env: fullEnv,
@@ -77,8 +81,13 @@ export function strykerReport(mutants: Array<[string, number, Status]>): Mutatio
   const files: MutationTestResult['files'] = {}
   mutants.forEach(([file, line, status], i) => {
     files[file] ??= { language: 'javascript', source: 'x\n'.repeat(60), mutants: [] }
-    files[file].mutants.push({ id: String(i + 1), mutatorName: 'ConditionalExpression', replacement: `r${i}`, status, location: { start: { line, column: 3 }, end: { line, column: 9 } } })
+    files[file].mutants.push({
+      id: String(i + 1),
+      mutatorName: 'ConditionalExpression',
+      replacement: `r${i}`,
+      status,
+      location: { start: { line, column: 3 }, end: { line, column: 9 } }
+    })
   })
   return { schemaVersion: '2', thresholds: { high: 80, low: 60 }, files }
 }
-

@@ -17,12 +17,40 @@ interface Step {
 }
 
 describe('the composite action and the reusable workflow', () => {
-  const action = parse(readFileSync(actionYml, 'utf8')) as { runs: { using: string; steps: Step[] }; inputs: Record<string, unknown>; outputs: Record<string, unknown> }
+  const action = parse(readFileSync(actionYml, 'utf8')) as {
+    runs: { using: string; steps: Step[] }
+    inputs: Record<string, unknown>
+    outputs: Record<string, unknown>
+  }
 
   it('is a composite action with exactly the documented inputs and outputs', () => {
     expect(action.runs.using).toBe('composite')
-    expect(Object.keys(action.inputs)).toEqual(['report', 'tool', 'command', 'threshold', 'baseline', 'max-drop', 'changed-only', 'incremental', 'shard', 'allow-privileged-events', 'merge', 'check-run', 'token'])
-    expect(Object.keys(action.outputs)).toEqual(['score', 'changed-score', 'killed', 'survived', 'no-coverage', 'timeout', 'total', 'passed', 'report'])
+    expect(Object.keys(action.inputs)).toEqual([
+      'report',
+      'tool',
+      'command',
+      'threshold',
+      'baseline',
+      'max-drop',
+      'changed-only',
+      'incremental',
+      'shard',
+      'allow-privileged-events',
+      'merge',
+      'check-run',
+      'token'
+    ])
+    expect(Object.keys(action.outputs)).toEqual([
+      'score',
+      'changed-score',
+      'killed',
+      'survived',
+      'no-coverage',
+      'timeout',
+      'total',
+      'passed',
+      'report'
+    ])
   })
 
   it('never expands an expression inside a run: script, and pins every action by SHA', () => {
@@ -30,13 +58,17 @@ describe('the composite action and the reusable workflow', () => {
       if (step.run) expect(step.run).not.toMatch(/\$\{\{/)
       if (step.uses) expect(step.uses).toMatch(/^[\w.-]+\/[\w.-]+(\/[\w.-]+)*@[0-9a-f]{40}$/)
     }
-    const wf = parse(readFileSync(workflow, 'utf8')) as { permissions: unknown; jobs: Record<string, { permissions: Record<string, string>; steps: Step[] }> }
+    const wf = parse(readFileSync(workflow, 'utf8')) as {
+      permissions: unknown
+      jobs: Record<string, { permissions: Record<string, string>; steps: Step[] }>
+    }
     expect(wf.permissions).toEqual({})
     for (const job of Object.values(wf.jobs)) {
       expect(job.permissions).toEqual({ contents: 'read' })
       for (const step of job.steps) {
         if (step.run) expect(step.run).not.toMatch(/\$\{\{/)
-        if (step.uses && !step.uses.startsWith('./')) expect(step.uses).toMatch(/^[\w.-]+\/[\w.-]+(\/[\w.-]+)*@[0-9a-f]{40}$/)
+        if (step.uses && !step.uses.startsWith('./'))
+          expect(step.uses).toMatch(/^[\w.-]+\/[\w.-]+(\/[\w.-]+)*@[0-9a-f]{40}$/)
       }
     }
   })
@@ -56,7 +88,9 @@ describe('the composite action and the reusable workflow', () => {
   it('shellcheck is clean on every run: script of the composite action', () => {
     const probe = spawnSync('shellcheck', ['--version'], { encoding: 'utf8' })
     if (probe.error || probe.status !== 0) {
-      throw new Error('shellcheck is not installed: install it (Debian/Ubuntu: apt-get install -y shellcheck) to check the composite action\'s shell.')
+      throw new Error(
+        "shellcheck is not installed: install it (Debian/Ubuntu: apt-get install -y shellcheck) to check the composite action's shell."
+      )
     }
     const dir = mkdtempSync(path.join(tmpdir(), 'flow-shellcheck-'))
     const scripts = action.runs.steps.filter((s) => s.run)
@@ -66,7 +100,9 @@ describe('the composite action and the reusable workflow', () => {
       const file = path.join(dir, `step-${i}.sh`)
       // The runner's bash invocation: bash --noprofile --norc -eo pipefail {0}.
       writeFileSync(file, `#!/usr/bin/env bash\nset -eo pipefail\n${s.run}\n`)
-      const r = spawnSync('shellcheck', ['--shell=bash', '--severity=style', file], { encoding: 'utf8' })
+      const r = spawnSync('shellcheck', ['--shell=bash', '--severity=style', file], {
+        encoding: 'utf8'
+      })
       expect({ step: i, out: r.stdout }).toEqual({ step: i, out: '' })
       expect(r.status).toBe(0)
     })
@@ -81,7 +117,8 @@ describe('the composite action and the reusable workflow', () => {
 
   it('a shellcheck finding would fail the check (the check can fail)', () => {
     const probe = spawnSync('shellcheck', ['--version'], { encoding: 'utf8' })
-    if (probe.error || probe.status !== 0) throw new Error('shellcheck is not installed: apt-get install -y shellcheck')
+    if (probe.error || probe.status !== 0)
+      throw new Error('shellcheck is not installed: apt-get install -y shellcheck')
     const dir = mkdtempSync(path.join(tmpdir(), 'flow-shellcheck-'))
     const file = path.join(dir, 'bad.sh')
     writeFileSync(file, '#!/usr/bin/env bash\nbash -c $FLOW_MUTATION_COMMAND\n')

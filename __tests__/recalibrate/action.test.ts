@@ -17,8 +17,22 @@ afterEach(() => nock.cleanAll())
 function setup(inputs: Record<string, string>) {
   const root = fixtureRepo()
   const io = new FakeIO(
-    { 'history-path': 'history', 'engineering-metrics': 'false', deployments: '', 'incident-label': '', token: 'ghs_TESTtokenTESTtokenTESTtoken1234567', ...inputs },
-    { GITHUB_WORKSPACE: root, GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '77', GITHUB_RUN_ATTEMPT: '1', GITHUB_SERVER_URL: 'https://github.com', RUNNER_TEMP: path.join(root, '.tmp') }
+    {
+      'history-path': 'history',
+      'engineering-metrics': 'false',
+      deployments: '',
+      'incident-label': '',
+      token: 'ghs_TESTtokenTESTtokenTESTtoken1234567',
+      ...inputs
+    },
+    {
+      GITHUB_WORKSPACE: root,
+      GITHUB_REPOSITORY: 'o/r',
+      GITHUB_RUN_ID: '77',
+      GITHUB_RUN_ATTEMPT: '1',
+      GITHUB_SERVER_URL: 'https://github.com',
+      RUNNER_TEMP: path.join(root, '.tmp')
+    }
   )
   const uploads: Array<{ name: string; files: string[] }> = []
   const deps = {
@@ -62,8 +76,14 @@ function prApi(existing: boolean, bodies: string[]) {
     .get('/repos/o/r/pulls')
     .query(true)
     .reply(200, existing ? [{ number: 5, html_url: 'https://github.com/o/r/pull/5' }] : [])
-  if (existing) scope.patch('/repos/o/r/pulls/5', (b) => bodies.push(b.body) > 0).reply(200, { number: 5, html_url: 'https://github.com/o/r/pull/5' })
-  else scope.post('/repos/o/r/pulls', (b) => bodies.push(b.body) > 0).reply(201, { number: 5, html_url: 'https://github.com/o/r/pull/5' })
+  if (existing)
+    scope
+      .patch('/repos/o/r/pulls/5', (b) => bodies.push(b.body) > 0)
+      .reply(200, { number: 5, html_url: 'https://github.com/o/r/pull/5' })
+  else
+    scope
+      .post('/repos/o/r/pulls', (b) => bodies.push(b.body) > 0)
+      .reply(201, { number: 5, html_url: 'https://github.com/o/r/pull/5' })
   return scope
 }
 
@@ -75,15 +95,31 @@ describe('recalibrate action', () => {
     prApi(false, bodies)
     await run(first.deps)
     expect(first.io.failure).toBeUndefined()
-    expect(first.io.outputs).toMatchObject({ proposals: '4', 'pull-request': 'https://github.com/o/r/pull/5', 'pull-request-number': '5', 'flaky-tests': '1' })
+    expect(first.io.outputs).toMatchObject({
+      proposals: '4',
+      'pull-request': 'https://github.com/o/r/pull/5',
+      'pull-request-number': '5',
+      'flaky-tests': '1'
+    })
     expect(nock.isDone()).toBe(true)
     const tree = JSON.parse(bodies[0]) as { tree: Array<{ path: string; content: string }> }
-    expect(tree.tree.map((f) => f.path).sort()).toEqual(['.process/baseline.json', '.process/graph.yaml', 'PROGRESS.md'])
-    expect(tree.tree.find((f) => f.path === '.process/graph.yaml')!.content).toContain('tests.pass_rate >= 96')
+    expect(tree.tree.map((f) => f.path).sort()).toEqual([
+      '.process/baseline.json',
+      '.process/graph.yaml',
+      'PROGRESS.md'
+    ])
+    expect(tree.tree.find((f) => f.path === '.process/graph.yaml')!.content).toContain(
+      'tests.pass_rate >= 96'
+    )
     expect(bodies[1]).toContain('<!-- flow-actions:recalibrate -->')
     expect(bodies[1]).toMatch(/\| <code>tests\.pass_rate<\/code> \| ≥ 95 \| ≥ 96 \|/)
     expect(first.io.summary).toContain('Pull request [#5](https://github.com/o/r/pull/5) created.')
-    expect(first.uploads).toEqual([{ name: 'flow-recalibration-77-attempt-1', files: ['dashboard.html', 'PROGRESS.md', 'recalibration.json'] }])
+    expect(first.uploads).toEqual([
+      {
+        name: 'flow-recalibration-77-attempt-1',
+        files: ['dashboard.html', 'PROGRESS.md', 'recalibration.json']
+      }
+    ])
 
     const second = setup({})
     emptyHistory()
@@ -118,7 +154,9 @@ describe('recalibrate action', () => {
       .post('/repos/o/r/git/trees')
       .reply(403, { message: 'Resource not accessible by integration' })
     await run(deps)
-    expect(io.failure).toMatch(/recalibrate: the proposal could not be opened as a pull request: .*contents: write and pull-requests: write/)
+    expect(io.failure).toMatch(
+      /recalibrate: the proposal could not be opened as a pull request: .*contents: write and pull-requests: write/
+    )
     expect(io.summary).toContain('### Proposed changes')
     expect(io.outputs.proposals).toBe('4')
   })
@@ -128,18 +166,27 @@ describe('recalibrate action', () => {
     emptyHistory().get('/repos/o/r/pulls').query(true).reply(401, { message: 'Bad credentials' })
     await run(deps)
     expect(io.failure).toBeUndefined()
-    expect(io.warnings[0].message).toMatch(/Lead time and review turnaround were not measured: .*401/)
+    expect(io.warnings[0].message).toMatch(
+      /Lead time and review turnaround were not measured: .*401/
+    )
   })
 
   it('refuses a bad input with the action name', async () => {
     const { io, deps } = setup({ margin: 'lots' })
     await run(deps)
-    expect(io.failure).toBe('recalibrate: The margin "lots" is not a number or a percentage such as 0.5 or 2%.')
+    expect(io.failure).toBe(
+      'recalibrate: The margin "lots" is not a number or a percentage such as 0.5 or 2%.'
+    )
   })
 
   it("reads deployments, statuses and an incident, and puts DORA's four keys in the summary, PROGRESS.md and the dashboard", async () => {
     // The fixture history holds canary reports; one rolled back on 2026-03-04T10:00Z (rollout-r3).
-    const { io, deps } = setup({ 'dry-run': 'true', deployments: 'deployments', 'incident-label': 'incident', 'deployment-environment': 'production' })
+    const { io, deps } = setup({
+      'dry-run': 'true',
+      deployments: 'deployments',
+      'incident-label': 'incident',
+      'deployment-environment': 'production'
+    })
     emptyHistory()
       .get('/repos/o/r/deployments')
       .query((q) => q.environment === 'production')
@@ -155,27 +202,50 @@ describe('recalibrate action', () => {
       .reply(200, [{ state: 'failure', created_at: '2026-03-05T10:00:00Z' }])
       .get('/repos/o/r/issues')
       .query((q) => q.labels === 'incident')
-      .reply(200, [{ number: 9, title: 'Outage', created_at: '2026-03-06T04:00:00Z', closed_at: '2026-03-06T12:00:00Z' }])
+      .reply(200, [
+        {
+          number: 9,
+          title: 'Outage',
+          created_at: '2026-03-06T04:00:00Z',
+          closed_at: '2026-03-06T12:00:00Z'
+        }
+      ])
     await run(deps)
     expect(io.failure).toBeUndefined()
     expect(nock.isDone()).toBe(true)
     const progress = readFileSync(io.outputs.progress, 'utf8')
     const dashboard = readFileSync(io.outputs.dashboard, 'utf8')
-    for (const key of ['Deployment frequency', 'Lead time for changes', 'Change failure rate', 'Time to restore']) {
+    for (const key of [
+      'Deployment frequency',
+      'Lead time for changes',
+      'Change failure rate',
+      'Time to restore'
+    ]) {
       expect(io.summary).toContain(key)
       expect(progress).toContain(key)
       expect(dashboard).toContain(key)
     }
-    const report = JSON.parse(readFileSync(io.outputs.report, 'utf8')) as { delivery: Record<string, unknown> }
+    const report = JSON.parse(readFileSync(io.outputs.report, 'utf8')) as {
+      delivery: Record<string, unknown>
+    }
     // Hand count over 7 Feb – 7 Mar. Successes: canary 20 Feb, canary 3 Mar, deployment 6 Mar 10:00 (3).
     // Failures: canary rolled back 27 Feb 12:00, deployment 5 Mar 10:00 (2); the dry run is left out.
     // Restore: 27 Feb 12:00 → 3 Mar 12:00 = 96 h; 5 Mar 10:00 → 6 Mar 10:00 = 24 h; incident
     // 6 Mar 04:00 → 6 Mar 10:00 = 6 h. Sorted 6, 24, 96: p50 24 h, p95 24 + 0.9 × 72 = 88.8 h.
-    expect(report.delivery).toMatchObject({ deployments: 3, rolledBack: 2, incidents: 1, sources: { canary: 3, deployment: 2, release: 0 } })
+    expect(report.delivery).toMatchObject({
+      deployments: 3,
+      rolledBack: 2,
+      incidents: 1,
+      sources: { canary: 3, deployment: 2, release: 0 }
+    })
     expect(report.delivery.changeFailureRate).toBeCloseTo(0.4, 10)
-    expect(report.delivery.timeToRestore).toEqual({ count: 3, p50Hours: 24, p95Hours: expect.closeTo(88.8, 6), open: 0 })
+    expect(report.delivery.timeToRestore).toEqual({
+      count: 3,
+      p50Hours: 24,
+      p95Hours: expect.closeTo(88.8, 6),
+      open: 0
+    })
     expect(io.summary).toContain('p50 24\\.0 h, p95 3\\.7 d \\(3 restored; 1 incident\\(s\\)\\)')
     expect(progress).toContain('p50 24\\.0 h')
   })
 })
-

@@ -3,7 +3,12 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { computeRecalibration, parseMargin, readHistoryFolder, renderDashboard } from '../../shared/recalibrate/index.js'
+import {
+  computeRecalibration,
+  parseMargin,
+  readHistoryFolder,
+  renderDashboard
+} from '../../shared/recalibrate/index.js'
 import { fixtureRepo, NOW } from './helpers.js'
 
 /** Chromium is a system package CI installs (scripts/system-deps.sh); without it this test fails, never skips. */
@@ -12,17 +17,40 @@ function chromium(): string {
     const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' })
     if (found.status === 0 && found.stdout.trim()) return found.stdout.trim()
   }
-  throw new Error('Chromium is not installed: the dashboard test renders it headless. Install it with: apt-get update && apt-get install -y chromium')
+  throw new Error(
+    'Chromium is not installed: the dashboard test renders it headless. Install it with: apt-get update && apt-get install -y chromium'
+  )
 }
 
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--hide-scrollbars']
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--no-first-run',
+  '--hide-scrollbars'
+]
 
 describe('the HTML dashboard in headless Chromium', () => {
   const root = fixtureRepo()
   const history = readHistoryFolder(root, 'history')
-  const result = computeRecalibration({ root, graphPath: '.process/graph.yaml', entries: history.entries, problems: history.problems, now: NOW, minRuns: 5, margin: parseMargin('1%') })
+  const result = computeRecalibration({
+    root,
+    graphPath: '.process/graph.yaml',
+    entries: history.entries,
+    problems: history.problems,
+    now: NOW,
+    minRuns: 5,
+    margin: parseMargin('1%')
+  })
   // A hostile test name must stay text.
-  result.flaky.push({ test: '<script>alert(1)</script><img src=x onerror=alert(2)>', sha: 'ff'.repeat(20), failedIn: ['a'], passedIn: ['b'], basis: 'inferred' })
+  result.flaky.push({
+    test: '<script>alert(1)</script><img src=x onerror=alert(2)>',
+    sha: 'ff'.repeat(20),
+    failedIn: ['a'],
+    passedIn: ['b'],
+    basis: 'inferred'
+  })
   const html = renderDashboard(result)
   const dir = mkdtempSync(path.join(tmpdir(), 'flow-dash-'))
   const file = path.join(dir, 'dashboard.html')
@@ -37,12 +65,31 @@ describe('the HTML dashboard in headless Chromium', () => {
 
   it('renders the charts (DOM dump) and a non-trivial screenshot', () => {
     const bin = chromium()
-    const dom = execFileSync(bin, [...FLAGS, '--dump-dom', `file://${file}`], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] })
-    const charts = [...dom.matchAll(/<figure class="chart" data-metric="([^"]+)">/g)].map((m) => m[1])
-    expect(charts).toEqual(expect.arrayContaining(['coverage.lines', 'coverage.branches', 'tests.pass_rate', 'sarif.errors']))
+    const dom = execFileSync(bin, [...FLAGS, '--dump-dom', `file://${file}`], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      stdio: ['ignore', 'pipe', 'ignore']
+    })
+    const charts = [...dom.matchAll(/<figure class="chart" data-metric="([^"]+)">/g)].map(
+      (m) => m[1]
+    )
+    expect(charts).toEqual(
+      expect.arrayContaining([
+        'coverage.lines',
+        'coverage.branches',
+        'tests.pass_rate',
+        'sarif.errors'
+      ])
+    )
     expect((dom.match(/<polyline class="series"/g) ?? []).length).toBe(charts.length)
     // DORA's four keys, as the browser laid them out.
-    for (const key of ['Deployment frequency', 'Lead time for changes', 'Change failure rate', 'Time to restore']) expect(dom).toContain(`<td>${key}</td>`)
+    for (const key of [
+      'Deployment frequency',
+      'Lead time for changes',
+      'Change failure rate',
+      'Time to restore'
+    ])
+      expect(dom).toContain(`<td>${key}</td>`)
     // Seven runs of coverage.lines: seven points; the proposal draws old and new thresholds.
     const lines = dom.slice(dom.indexOf('data-metric="coverage.lines"'))
     expect((lines.slice(0, lines.indexOf('</figure>')).match(/<circle /g) ?? []).length).toBe(7)
@@ -51,7 +98,11 @@ describe('the HTML dashboard in headless Chromium', () => {
     expect(dom).not.toContain('<img src="x"')
 
     const png = path.join(dir, 'dashboard.png')
-    execFileSync(bin, [...FLAGS, `--screenshot=${png}`, '--window-size=1280,2400', `file://${file}`], { timeout: 60_000, stdio: 'ignore' })
+    execFileSync(
+      bin,
+      [...FLAGS, `--screenshot=${png}`, '--window-size=1280,2400', `file://${file}`],
+      { timeout: 60_000, stdio: 'ignore' }
+    )
     const buf = readFileSync(png)
     expect(buf.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a')
     expect(buf.readUInt32BE(16)).toBe(1280)

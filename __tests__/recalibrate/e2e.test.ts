@@ -29,11 +29,31 @@ function fakeGitHub(): Promise<{ server: Server; url: string; requests: string[]
         failedOnce = true
         return json(503, { message: 'unavailable' })
       }
-      return json(200, { total_count: 1, workflow_runs: [{ id: 301, run_attempt: 1, head_sha: 'cd'.repeat(20), head_branch: 'main', event: 'push', head_repository: { full_name: 'o/r' } }] })
+      return json(200, {
+        total_count: 1,
+        workflow_runs: [
+          {
+            id: 301,
+            run_attempt: 1,
+            head_sha: 'cd'.repeat(20),
+            head_branch: 'main',
+            event: 'push',
+            head_repository: { full_name: 'o/r' }
+          }
+        ]
+      })
     }
-    if (url.pathname === '/repos/o/r/actions/runs/301/artifacts') return json(200, { total_count: 1, artifacts: [{ id: 31, name: 'flow-report-dev-verify-1-attempt-1', size_in_bytes: 900, expired: false }] })
+    if (url.pathname === '/repos/o/r/actions/runs/301/artifacts')
+      return json(200, {
+        total_count: 1,
+        artifacts: [
+          { id: 31, name: 'flow-report-dev-verify-1-attempt-1', size_in_bytes: 900, expired: false }
+        ]
+      })
     if (url.pathname === '/repos/o/r/actions/artifacts/31/zip') {
-      res.writeHead(302, { location: `http://127.0.0.1:${(server.address() as AddressInfo).port}/blob/31.zip` })
+      res.writeHead(302, {
+        location: `http://127.0.0.1:${(server.address() as AddressInfo).port}/blob/31.zip`
+      })
       return res.end()
     }
     if (url.pathname === '/blob/31.zip') {
@@ -43,7 +63,15 @@ function fakeGitHub(): Promise<{ server: Server; url: string; requests: string[]
     if (url.pathname === '/repos/o/r/pulls') return json(200, [])
     return json(404, { message: 'Not Found' })
   })
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests })))
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        server,
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        requests
+      })
+    )
+  )
 }
 
 describe('dist/recalibrate under Node 24', () => {
@@ -59,7 +87,12 @@ describe('dist/recalibrate under Node 24', () => {
     const run = await runBundledAction('recalibrate', {
       workspace,
       eventName: 'schedule',
-      inputs: { 'history-path': 'history', 'dry-run': 'true', 'upload-dashboard': 'false', token: 'ghs_e2eTOKENe2eTOKENe2eTOKEN123456' },
+      inputs: {
+        'history-path': 'history',
+        'dry-run': 'true',
+        'upload-dashboard': 'false',
+        token: 'ghs_e2eTOKENe2eTOKENe2eTOKEN123456'
+      },
       env: { GITHUB_API_URL: api.url, GITHUB_REPOSITORY: 'o/r' }
     })
     expect(process.versions.node.split('.')[0]).toBe('24')
@@ -73,20 +106,37 @@ describe('dist/recalibrate under Node 24', () => {
     expect(run.stdout).toContain('1 report(s) from 1 artifact(s) of 1 run(s).')
     expect(run.summary).toContain('12 report(s) from 11 run(s)')
     expect(run.summary).toContain('Dry run: nothing was written')
-    expect(readFileSync(run.outputs.dashboard, 'utf8')).toContain('<figure class="chart" data-metric="coverage.lines">')
+    expect(readFileSync(run.outputs.dashboard, 'utf8')).toContain(
+      '<figure class="chart" data-metric="coverage.lines">'
+    )
     expect(readFileSync(path.join(workspace, '.process/graph.yaml'), 'utf8')).toBe(before)
     expect(api.requests).toEqual(
-      expect.arrayContaining(['GET /repos/o/r', 'GET /repos/o/r/actions/runs', 'GET /repos/o/r/actions/artifacts/31/zip', 'GET /blob/31.zip', 'GET /repos/o/r/pulls'])
+      expect.arrayContaining([
+        'GET /repos/o/r',
+        'GET /repos/o/r/actions/runs',
+        'GET /repos/o/r/actions/artifacts/31/zip',
+        'GET /blob/31.zip',
+        'GET /repos/o/r/pulls'
+      ])
     )
     expect(api.requests.filter((r) => r === 'GET /repos/o/r/actions/runs')).toHaveLength(2)
     // The token is registered for masking and never printed otherwise.
-    expect(run.stdout.split('\n').filter((l) => l.includes('ghs_e2eTOKEN'))).toEqual(['::add-mask::ghs_e2eTOKENe2eTOKENe2eTOKEN123456'])
+    expect(run.stdout.split('\n').filter((l) => l.includes('ghs_e2eTOKEN'))).toEqual([
+      '::add-mask::ghs_e2eTOKENe2eTOKENe2eTOKEN123456'
+    ])
   })
 
   it('fails with the action name and no stack trace on a bad input', async () => {
-    const run = await runBundledAction('recalibrate', { workspace: fixtureRepo(), inputs: { 'min-runs': 'many' }, env: { GITHUB_API_URL: api.url, GITHUB_REPOSITORY: 'o/r' } })
+    const run = await runBundledAction('recalibrate', {
+      workspace: fixtureRepo(),
+      inputs: { 'min-runs': 'many' },
+      env: { GITHUB_API_URL: api.url, GITHUB_REPOSITORY: 'o/r' }
+    })
     expect(run.exitCode).toBe(1)
-    expect(run.annotations[0]).toMatchObject({ level: 'error', message: 'recalibrate: Input "min-runs" must be a whole number from 1 to 500, not "many".' })
+    expect(run.annotations[0]).toMatchObject({
+      level: 'error',
+      message: 'recalibrate: Input "min-runs" must be a whole number from 1 to 500, not "many".'
+    })
     expect(run.stdout + run.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/)
   })
 })

@@ -3,7 +3,11 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import nock from 'nock'
 import { engineeringMetrics } from '../../shared/recalibrate/index.js'
-import { fetchHistory, fetchPullRecords, upsertPullRequest } from '../../shared/recalibrate/github.js'
+import {
+  fetchHistory,
+  fetchPullRecords,
+  upsertPullRequest
+} from '../../shared/recalibrate/github.js'
 import { readZipTexts } from '../../shared/recalibrate/zip.js'
 import { api, testClient } from '../github/helpers.js'
 import { fixtures } from './helpers.js'
@@ -27,7 +31,13 @@ const run = (id: number, extra: Record<string, unknown> = {}) => ({
   head_repository: { full_name: 'o/r' },
   ...extra
 })
-const artifact = (id: number, name: string, extra: Record<string, unknown> = {}) => ({ id, name, size_in_bytes: 2000, expired: false, ...extra })
+const artifact = (id: number, name: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  name,
+  size_in_bytes: 2000,
+  expired: false,
+  ...extra
+})
 
 describe('history from artifacts of default-branch runs', () => {
   it('lists runs, downloads matching artifacts and reads the reports inside, skipping untrusted runs', async () => {
@@ -52,21 +62,40 @@ describe('history from artifacts of default-branch runs', () => {
       })
       .get('/repos/o/r/actions/runs/201/artifacts')
       .query(true)
-      .reply(200, { total_count: 2, artifacts: [artifact(11, 'flow-report-dev-test-abc-attempt-1'), artifact(12, 'coverage-html')] })
+      .reply(200, {
+        total_count: 2,
+        artifacts: [
+          artifact(11, 'flow-report-dev-test-abc-attempt-1'),
+          artifact(12, 'coverage-html')
+        ]
+      })
       // A 5xx on a read is retried.
       .get('/repos/o/r/actions/runs/204/artifacts')
       .query(true)
       .reply(502, 'bad gateway')
       .get('/repos/o/r/actions/runs/204/artifacts')
       .query(true)
-      .reply(200, { total_count: 2, artifacts: [artifact(13, 'flow-report-dev-x'), artifact(14, 'flow-report-old', { expired: true })] })
+      .reply(200, {
+        total_count: 2,
+        artifacts: [
+          artifact(13, 'flow-report-dev-x'),
+          artifact(14, 'flow-report-old', { expired: true })
+        ]
+      })
       .get('/repos/o/r/actions/artifacts/11/zip')
       .reply(302, '', { location: `${BLOB}/a11.zip` })
       .get('/repos/o/r/actions/artifacts/13/zip')
       .reply(302, '', { location: `${BLOB}/a13.zip` })
     nock(BLOB)
       .get('/a11.zip')
-      .reply(200, makeZip([{ name: 'flow-report-dev.json', data: report('gates-105-1.json') }, { name: 'notes.txt', data: 'x' }]), { 'content-type': 'application/zip' })
+      .reply(
+        200,
+        makeZip([
+          { name: 'flow-report-dev.json', data: report('gates-105-1.json') },
+          { name: 'notes.txt', data: 'x' }
+        ]),
+        { 'content-type': 'application/zip' }
+      )
       .get('/a13.zip')
       .reply(
         200,
@@ -76,7 +105,12 @@ describe('history from artifacts of default-branch runs', () => {
         ]),
         { 'content-type': 'application/zip' }
       )
-    const h = await fetchHistory(t.client, { owner: 'o', repo: 'r', maxRuns: 10, patterns: ['flow-report-*'] })
+    const h = await fetchHistory(t.client, {
+      owner: 'o',
+      repo: 'r',
+      maxRuns: 10,
+      patterns: ['flow-report-*']
+    })
     expect(h.runs).toBe(2)
     expect(h.artifacts).toBe(2)
     expect(h.entries.map((e) => [e.source, e.runId, e.report.run.runId])).toEqual([
@@ -93,13 +127,34 @@ describe('history from artifacts of default-branch runs', () => {
 
   it('refuses a zip whose entry escapes the folder, and goes on with the rest', async () => {
     const evil = makeZip([{ name: '../../evil.json', data: report('gates-101-1.json') }])
-    const read = await readZipTexts(evil, { maxEntries: 10, maxEntryBytes: 1e6, maxTotalBytes: 1e6, wanted: () => true })
+    const read = await readZipTexts(evil, {
+      maxEntries: 10,
+      maxEntryBytes: 1e6,
+      maxTotalBytes: 1e6,
+      wanted: () => true
+    })
     expect(read.files).toEqual([])
-    expect(read.problems.join('\n')).toMatch(/could not be read safely: .*(invalid relative path|\.\.)/)
+    expect(read.problems.join('\n')).toMatch(
+      /could not be read safely: .*(invalid relative path|\.\.)/
+    )
     const absolute = makeZip([{ name: '/etc/evil.json', data: '{}' }])
-    expect((await readZipTexts(absolute, { maxEntries: 10, maxEntryBytes: 1e6, maxTotalBytes: 1e6, wanted: () => true })).files).toEqual([])
+    expect(
+      (
+        await readZipTexts(absolute, {
+          maxEntries: 10,
+          maxEntryBytes: 1e6,
+          maxTotalBytes: 1e6,
+          wanted: () => true
+        })
+      ).files
+    ).toEqual([])
     const bomb = makeZip([{ name: 'big.json', data: Buffer.alloc(2_000_000, 32) }])
-    const capped = await readZipTexts(bomb, { maxEntries: 10, maxEntryBytes: 1_000_000, maxTotalBytes: 1e7, wanted: () => true })
+    const capped = await readZipTexts(bomb, {
+      maxEntries: 10,
+      maxEntryBytes: 1_000_000,
+      maxTotalBytes: 1e7,
+      wanted: () => true
+    })
     expect(capped.files).toEqual([])
     expect(capped.problems[0]).toMatch(/over the 1000000-byte limit/)
   })
@@ -110,10 +165,18 @@ describe('history from artifacts of default-branch runs', () => {
     api()
       .get('/repos/o/r/actions/runs')
       .query(true)
-      .reply(403, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) })
-    await expect(fetchHistory(t.client, { owner: 'o', repo: 'r', branch: 'main', maxRuns: 5, patterns: [] })).rejects.toMatchObject({
+      .reply(
+        403,
+        { message: 'API rate limit exceeded' },
+        { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }
+      )
+    await expect(
+      fetchHistory(t.client, { owner: 'o', repo: 'r', branch: 'main', maxRuns: 5, patterns: [] })
+    ).rejects.toMatchObject({
       kind: 'rate-limited',
-      message: expect.stringMatching(/primary rate limit exhausted; it resets at .* longer than the 60 s this step will wait/)
+      message: expect.stringMatching(
+        /primary rate limit exhausted; it resets at .* longer than the 60 s this step will wait/
+      )
     })
   })
 })
@@ -122,7 +185,18 @@ describe('merged pull requests for lead time and review turnaround', () => {
   it('reads first commits and first reviews by others and gives the hand-checked numbers', async () => {
     const t = testClient()
     const d = (s: string) => `2026-03-${s}:00:00Z`
-    const pr = (n: number, created: string, merged: string | null, updated = merged ?? created) => ({ number: n, created_at: created, merged_at: merged, updated_at: updated, user: { login: 'author' } })
+    const pr = (
+      n: number,
+      created: string,
+      merged: string | null,
+      updated = merged ?? created
+    ) => ({
+      number: n,
+      created_at: created,
+      merged_at: merged,
+      updated_at: updated,
+      user: { login: 'author' }
+    })
     api()
       .get('/repos/o/r/pulls')
       .query({ state: 'closed', base: 'main', sort: 'updated', direction: 'desc', per_page: 100 })
@@ -134,45 +208,110 @@ describe('merged pull requests for lead time and review turnaround', () => {
         pr(1, d('01T00'), d('01T10')),
         pr(9, '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z') // older than the window: listing stops
       ])
-    const commits = (...dates: string[]) => dates.map((date) => ({ sha: 'x', commit: { author: { date }, committer: { date } } }))
-    const review = (login: string, at: string, state = 'COMMENTED') => ({ id: 1, user: { login }, state, submitted_at: at })
+    const commits = (...dates: string[]) =>
+      dates.map((date) => ({ sha: 'x', commit: { author: { date }, committer: { date } } }))
+    const review = (login: string, at: string, state = 'COMMENTED') => ({
+      id: 1,
+      user: { login },
+      state,
+      submitted_at: at
+    })
     for (const [n, c, reviews] of [
-      [4, commits(d('03T00'), d('02T00')), [review('author', d('04T01')), review('rev', d('05T00'), 'APPROVED')]],
+      [
+        4,
+        commits(d('03T00'), d('02T00')),
+        [review('author', d('04T01')), review('rev', d('05T00'), 'APPROVED')]
+      ],
       [3, commits(d('03T00')), [review('rev', d('03T01'), 'PENDING')]],
       [2, commits(d('01T00')), [review('rev', d('02T06'))]],
       [1, commits('2026-02-28T12:00:00Z'), [review('rev', d('01T02')), review('rev2', d('01T05'))]]
     ] as const) {
-      api().get(`/repos/o/r/pulls/${n}/commits`).query(true).reply(200, c).get(`/repos/o/r/pulls/${n}/reviews`).query(true).reply(200, reviews)
+      api()
+        .get(`/repos/o/r/pulls/${n}/commits`)
+        .query(true)
+        .reply(200, c)
+        .get(`/repos/o/r/pulls/${n}/reviews`)
+        .query(true)
+        .reply(200, reviews)
     }
-    const { pulls, problems } = await fetchPullRecords(t.client, { owner: 'o', repo: 'r', base: 'main', since: new Date('2026-02-05T00:00:00Z'), maxPulls: 50 })
+    const { pulls, problems } = await fetchPullRecords(t.client, {
+      owner: 'o',
+      repo: 'r',
+      base: 'main',
+      since: new Date('2026-02-05T00:00:00Z'),
+      maxPulls: 50
+    })
     expect(problems).toEqual([])
     expect(pulls.map((p) => p.number)).toEqual([4, 3, 2, 1])
     const m = engineeringMetrics(pulls, 30)
-    expect(m.leadTime.openToMerge).toEqual({ count: 4, p50Hours: 17, p95Hours: expect.closeTo(44.4, 10) })
-    expect(m.leadTime.firstCommitToMerge).toEqual({ count: 4, p50Hours: 35, p95Hours: expect.closeTo(88.8, 10) })
-    expect(m.reviewTurnaround).toEqual({ count: 3, p50Hours: 6, p95Hours: expect.closeTo(22.2, 10), unreviewed: 1 })
+    expect(m.leadTime.openToMerge).toEqual({
+      count: 4,
+      p50Hours: 17,
+      p95Hours: expect.closeTo(44.4, 10)
+    })
+    expect(m.leadTime.firstCommitToMerge).toEqual({
+      count: 4,
+      p50Hours: 35,
+      p95Hours: expect.closeTo(88.8, 10)
+    })
+    expect(m.reviewTurnaround).toEqual({
+      count: 3,
+      p50Hours: 6,
+      p95Hours: expect.closeTo(22.2, 10),
+      unreviewed: 1
+    })
     expect(nock.isDone()).toBe(true)
   })
 })
 
 describe('one pull request on a fixed branch', () => {
-  const change = { owner: 'o', repo: 'r', base: 'main', branch: 'flow-actions/recalibrate', title: 'Tighten', body: 'why', commitMessage: 'msg', files: [{ path: '.process/graph.yaml', content: 'x' }], sleep: async () => {} }
+  const change = {
+    owner: 'o',
+    repo: 'r',
+    base: 'main',
+    branch: 'flow-actions/recalibrate',
+    title: 'Tighten',
+    body: 'why',
+    commitMessage: 'msg',
+    files: [{ path: '.process/graph.yaml', content: 'x' }],
+    sleep: async () => {}
+  }
   const gitSetup = (branchExists: boolean) => {
     const scope = api()
       .get('/repos/o/r/git/ref/heads%2Fmain')
       .reply(200, { object: { sha: 'base1' } })
       .get('/repos/o/r/git/commits/base1')
       .reply(200, { sha: 'base1', tree: { sha: 'tree0' } })
-      .post('/repos/o/r/git/trees', (b) => b.base_tree === 'tree0' && b.tree[0].path === '.process/graph.yaml' && b.tree[0].content === 'x')
+      .post(
+        '/repos/o/r/git/trees',
+        (b) =>
+          b.base_tree === 'tree0' &&
+          b.tree[0].path === '.process/graph.yaml' &&
+          b.tree[0].content === 'x'
+      )
       .reply(201, { sha: 'tree1' })
       .post('/repos/o/r/git/commits', (b) => b.tree === 'tree1' && b.parents[0] === 'base1')
       .reply(201, { sha: 'commit1' })
     if (branchExists) {
-      scope.get('/repos/o/r/git/ref/heads%2Fflow-actions%2Frecalibrate').reply(200, { object: { sha: 'old' } })
-      scope.patch('/repos/o/r/git/refs/heads%2Fflow-actions%2Frecalibrate', (b) => b.sha === 'commit1' && b.force === true).reply(200, {})
+      scope
+        .get('/repos/o/r/git/ref/heads%2Fflow-actions%2Frecalibrate')
+        .reply(200, { object: { sha: 'old' } })
+      scope
+        .patch(
+          '/repos/o/r/git/refs/heads%2Fflow-actions%2Frecalibrate',
+          (b) => b.sha === 'commit1' && b.force === true
+        )
+        .reply(200, {})
     } else {
-      scope.get('/repos/o/r/git/ref/heads%2Fflow-actions%2Frecalibrate').reply(404, { message: 'Not Found' })
-      scope.post('/repos/o/r/git/refs', (b) => b.ref === 'refs/heads/flow-actions/recalibrate' && b.sha === 'commit1').reply(201, {})
+      scope
+        .get('/repos/o/r/git/ref/heads%2Fflow-actions%2Frecalibrate')
+        .reply(404, { message: 'Not Found' })
+      scope
+        .post(
+          '/repos/o/r/git/refs',
+          (b) => b.ref === 'refs/heads/flow-actions/recalibrate' && b.sha === 'commit1'
+        )
+        .reply(201, {})
     }
     return scope
   }
@@ -189,7 +328,11 @@ describe('one pull request on a fixed branch', () => {
         return b.head === 'flow-actions/recalibrate' && b.base === 'main'
       })
       .reply(201, { number: 42, html_url: 'https://github.com/o/r/pull/42' })
-    expect(await upsertPullRequest(t.client, change)).toEqual({ action: 'created', number: 42, url: 'https://github.com/o/r/pull/42' })
+    expect(await upsertPullRequest(t.client, change)).toEqual({
+      action: 'created',
+      number: 42,
+      url: 'https://github.com/o/r/pull/42'
+    })
     expect(nock.isDone()).toBe(true)
 
     gitSetup(true)
@@ -198,7 +341,11 @@ describe('one pull request on a fixed branch', () => {
       .reply(200, [{ number: 42, html_url: 'https://github.com/o/r/pull/42' }])
       .patch('/repos/o/r/pulls/42', (b) => b.title === 'Tighten' && b.body === 'why')
       .reply(200, { number: 42, html_url: 'https://github.com/o/r/pull/42' })
-    expect(await upsertPullRequest(t.client, change)).toEqual({ action: 'updated', number: 42, url: 'https://github.com/o/r/pull/42' })
+    expect(await upsertPullRequest(t.client, change)).toEqual({
+      action: 'updated',
+      number: 42,
+      url: 'https://github.com/o/r/pull/42'
+    })
     expect(creates).toBe(1)
     expect(nock.isDone()).toBe(true)
   })
@@ -210,8 +357,12 @@ describe('one pull request on a fixed branch', () => {
       .query(true)
       .reply(200, [])
       .post('/repos/o/r/pulls')
-      .reply(403, { message: 'GitHub Actions is not permitted to create or approve pull requests.' })
-    await expect(upsertPullRequest(t.client, change)).rejects.toThrow(/Allow GitHub Actions to create and approve pull requests/)
+      .reply(403, {
+        message: 'GitHub Actions is not permitted to create or approve pull requests.'
+      })
+    await expect(upsertPullRequest(t.client, change)).rejects.toThrow(
+      /Allow GitHub Actions to create and approve pull requests/
+    )
     expect(nock.isDone()).toBe(true)
   })
 
@@ -226,7 +377,11 @@ describe('one pull request on a fixed branch', () => {
       .get('/repos/o/r/pulls')
       .query(true)
       .reply(200, [{ number: 43, html_url: 'https://github.com/o/r/pull/43' }])
-    expect(await upsertPullRequest(t.client, change)).toEqual({ action: 'created', number: 43, url: 'https://github.com/o/r/pull/43' })
+    expect(await upsertPullRequest(t.client, change)).toEqual({
+      action: 'created',
+      number: 43,
+      url: 'https://github.com/o/r/pull/43'
+    })
     expect(nock.isDone()).toBe(true)
   })
 

@@ -2,7 +2,12 @@ import { cpSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
-export const fixtures = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'recalibrate')
+export const fixtures = path.resolve(
+  path.dirname(new URL(import.meta.url).pathname),
+  '..',
+  'fixtures',
+  'recalibrate'
+)
 
 /** A fresh copy of the fixture repository with the fixture history under history/. */
 export function fixtureRepo(): string {

@@ -4,9 +4,24 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parse } from 'yaml'
-import { actions, docsText, repoRoot, stepsOf, workflows, type WorkflowFile, type Yaml } from './helpers.js'
+import {
+  actions,
+  docsText,
+  repoRoot,
+  stepsOf,
+  workflows,
+  type WorkflowFile,
+  type Yaml
+} from './helpers.js'
 
-const reusable = () => workflows().filter((w) => w.file.startsWith('.github/workflows/') && typeof w.doc.on === 'object' && w.doc.on !== null && 'workflow_call' in (w.doc.on as Yaml))
+const reusable = () =>
+  workflows().filter(
+    (w) =>
+      w.file.startsWith('.github/workflows/') &&
+      typeof w.doc.on === 'object' &&
+      w.doc.on !== null &&
+      'workflow_call' in (w.doc.on as Yaml)
+  )
 const call = (w: WorkflowFile) => (w.doc.on as Yaml).workflow_call as Yaml
 
 describe('reusable workflows pass only inputs the actions have', () => {
@@ -20,27 +35,58 @@ describe('reusable workflows pass only inputs the actions have', () => {
         expect({ where, uses, ok: m !== null }).toEqual({ where, uses, ok: true })
         const file = path.join(repoRoot, m![1], 'action.yml')
         expect({ where, exists: existsSync(file) }).toEqual({ where, exists: true })
-        const inputs = ((parse(readFileSync(file, 'utf8')) as Yaml).inputs ?? {}) as Record<string, Yaml>
+        const inputs = ((parse(readFileSync(file, 'utf8')) as Yaml).inputs ?? {}) as Record<
+          string,
+          Yaml
+        >
         for (const key of Object.keys((step.with ?? {}) as Yaml)) {
-          expect({ where, input: key, known: key in inputs }).toEqual({ where, input: key, known: true })
+          expect({ where, input: key, known: key in inputs }).toEqual({
+            where,
+            input: key,
+            known: true
+          })
           checked.push(`${m![1]}:${key}`)
         }
         for (const [name, spec] of Object.entries(inputs)) {
-          if (spec.required === true && spec.default === undefined) expect({ where, required: name, given: name in ((step.with ?? {}) as Yaml) }).toEqual({ where, required: name, given: true })
+          if (spec.required === true && spec.default === undefined)
+            expect({ where, required: name, given: name in ((step.with ?? {}) as Yaml) }).toEqual({
+              where,
+              required: name,
+              given: true
+            })
         }
       }
     }
-    expect(checked).toEqual(expect.arrayContaining(['check-gates:stage', 'recalibrate:margin', 'render-diagram:report', 'validate-graph:graph']))
+    expect(checked).toEqual(
+      expect.arrayContaining([
+        'check-gates:stage',
+        'recalibrate:margin',
+        'render-diagram:report',
+        'validate-graph:graph'
+      ])
+    )
   })
 
   it('types and describes every input, secret and output of a reusable workflow', () => {
     for (const w of reusable()) {
       const c = call(w)
       for (const [name, spec] of Object.entries((c.inputs ?? {}) as Record<string, Yaml>)) {
-        expect({ w: w.file, name, type: ['string', 'number', 'boolean'].includes(spec.type as string), described: typeof spec.description === 'string' }).toEqual({ w: w.file, name, type: true, described: true })
+        expect({
+          w: w.file,
+          name,
+          type: ['string', 'number', 'boolean'].includes(spec.type as string),
+          described: typeof spec.description === 'string'
+        }).toEqual({ w: w.file, name, type: true, described: true })
       }
-      for (const [name, spec] of Object.entries({ ...((c.secrets ?? {}) as Record<string, Yaml>), ...((c.outputs ?? {}) as Record<string, Yaml>) })) {
-        expect({ w: w.file, name, described: typeof spec.description === 'string' }).toEqual({ w: w.file, name, described: true })
+      for (const [name, spec] of Object.entries({
+        ...((c.secrets ?? {}) as Record<string, Yaml>),
+        ...((c.outputs ?? {}) as Record<string, Yaml>)
+      })) {
+        expect({ w: w.file, name, described: typeof spec.description === 'string' }).toEqual({
+          w: w.file,
+          name,
+          described: true
+        })
       }
     }
   })
@@ -49,26 +95,43 @@ describe('reusable workflows pass only inputs the actions have', () => {
 describe('starters call the reusable workflows correctly', () => {
   it('uses only inputs the reusable workflow declares, and grants at least the permissions it needs', () => {
     const starters = workflows().filter((w) => w.file.startsWith('workflows/'))
-    expect(starters.map((s) => s.file).sort()).toEqual(['workflows/recalibrate.yml', 'workflows/verify.yml'])
+    expect(starters.map((s) => s.file).sort()).toEqual([
+      'workflows/recalibrate.yml',
+      'workflows/verify.yml'
+    ])
     for (const s of starters) {
       for (const [id, job] of Object.entries(s.doc.jobs as Record<string, Yaml>)) {
-        const m = /^[^/]+\/flow-actions\/\.github\/workflows\/([a-z-]+\.yml)@/.exec(String(job.uses))
+        const m = /^[^/]+\/flow-actions\/\.github\/workflows\/([a-z-]+\.yml)@/.exec(
+          String(job.uses)
+        )
         expect({ job: id, calls: m !== null }).toEqual({ job: id, calls: true })
         const callee = reusable().find((w) => w.file === `.github/workflows/${m![1]}`)!
         const inputs = (call(callee).inputs ?? {}) as Record<string, Yaml>
-        for (const key of Object.keys((job.with ?? {}) as Yaml)) expect({ key, known: key in inputs }).toEqual({ key, known: true })
+        for (const key of Object.keys((job.with ?? {}) as Yaml))
+          expect({ key, known: key in inputs }).toEqual({ key, known: true })
         const granted = (job.permissions ?? {}) as Record<string, string>
         for (const calleeJob of Object.values(callee.doc.jobs as Record<string, Yaml>)) {
-          for (const [scope, level] of Object.entries((calleeJob.permissions ?? {}) as Record<string, string>)) {
+          for (const [scope, level] of Object.entries(
+            (calleeJob.permissions ?? {}) as Record<string, string>
+          )) {
             const ok = granted[scope] === 'write' || (level === 'read' && granted[scope] === 'read')
-            expect({ starter: s.file, scope, level, ok }).toEqual({ starter: s.file, scope, level, ok: true })
+            expect({ starter: s.file, scope, level, ok }).toEqual({
+              starter: s.file,
+              scope,
+              level,
+              ok: true
+            })
           }
         }
       }
     }
     const recal = starters.find((s) => s.file === 'workflows/recalibrate.yml')!
-    expect((recal.doc.on as Yaml).schedule).toEqual([{ cron: expect.stringMatching(/^\S+ \S+ \* \* 1$/) }])
-    expect(Object.keys(((workflows().find((w) => w.file === 'workflows/verify.yml')!.doc.on) as Yaml))).toContain('pull_request')
+    expect((recal.doc.on as Yaml).schedule).toEqual([
+      { cron: expect.stringMatching(/^\S+ \S+ \* \* 1$/) }
+    ])
+    expect(
+      Object.keys(workflows().find((w) => w.file === 'workflows/verify.yml')!.doc.on as Yaml)
+    ).toContain('pull_request')
   })
 })
 
@@ -77,7 +140,9 @@ describe('verify.yml and recalibrate.yml run flow-actions at their own commit', 
     it(`${file}: locates itself from job.workflow_repository and job.workflow_sha and checks that out into .flow-actions (verify.yml then moves it beside the workspace)`, () => {
       const w = workflows().find((x) => x.file === file)!
       // The job that locates flow-actions (verify.yml also has an evidence job, which never does).
-      const job = Object.values(w.doc.jobs as Record<string, Yaml>).find((j) => ((j.steps ?? []) as Yaml[]).some((s) => s.id === 'self'))!
+      const job = Object.values(w.doc.jobs as Record<string, Yaml>).find((j) =>
+        ((j.steps ?? []) as Yaml[]).some((s) => s.id === 'self')
+      )!
       const steps = (job.steps ?? []) as Yaml[]
       const self = steps.find((s) => s.id === 'self')!
       expect((self.env as Yaml).JOB_CONTEXT).toBe('${{ toJSON(job) }}')
@@ -85,17 +150,29 @@ describe('verify.yml and recalibrate.yml run flow-actions at their own commit', 
       expect(self.run).toContain('.workflow_sha')
       const checkout = steps.find((s) => (s.with as Yaml | undefined)?.path === '.flow-actions')!
       expect(checkout.uses).toMatch(/^actions\/checkout@[0-9a-f]{40}$/)
-      expect(checkout.with).toMatchObject({ repository: '${{ steps.self.outputs.repository }}', ref: '${{ steps.self.outputs.sha }}' })
+      expect(checkout.with).toMatchObject({
+        repository: '${{ steps.self.outputs.repository }}',
+        ref: '${{ steps.self.outputs.sha }}'
+      })
       const selfIndex = steps.indexOf(self)
       const checkoutIndex = steps.indexOf(checkout)
-      const callerCheckout = steps.findIndex((s) => typeof s.uses === 'string' && s.uses.startsWith('actions/checkout@') && !(s.with as Yaml | undefined)?.path)
+      const callerCheckout = steps.findIndex(
+        (s) =>
+          typeof s.uses === 'string' &&
+          s.uses.startsWith('actions/checkout@') &&
+          !(s.with as Yaml | undefined)?.path
+      )
       expect(selfIndex).toBeLessThan(checkoutIndex)
-      const ours = steps.filter((s) => typeof s.uses === 'string' && /flow-actions|^\.\//.test(s.uses as string))
+      const ours = steps.filter(
+        (s) => typeof s.uses === 'string' && /flow-actions|^\.\//.test(s.uses as string)
+      )
       expect(ours.length).toBeGreaterThan(0)
       if (file.endsWith('verify.yml')) {
         // The judging job checks flow-actions out first, moves it beside the workspace (out of every
         // evidence glob), and only then checks out the caller, which would otherwise wipe it.
-        const move = steps.findIndex((s) => typeof s.run === 'string' && /mv \.flow-actions /.test(s.run))
+        const move = steps.findIndex(
+          (s) => typeof s.run === 'string' && /mv \.flow-actions /.test(s.run)
+        )
         expect(checkoutIndex).toBeLessThan(move)
         expect(move).toBeLessThan(callerCheckout)
         for (const s of ours) {
@@ -117,16 +194,30 @@ describe('verify.yml and recalibrate.yml run flow-actions at their own commit', 
       const script = stepsOf(w).find((s) => s.step.id === 'self')!.step.run as string
       const runIt = (context: unknown) => {
         const out = path.join(mkdtempSync(path.join(tmpdir(), 'flow-self-')), 'output')
-        const r = spawnSync('bash', ['-e', '-c', script], { env: { PATH: process.env.PATH, JOB_CONTEXT: JSON.stringify(context), GITHUB_OUTPUT: out }, encoding: 'utf8' })
-        return { status: r.status, stdout: r.stdout, output: existsSync(out) ? readFileSync(out, 'utf8') : '' }
+        const r = spawnSync('bash', ['-e', '-c', script], {
+          env: { PATH: process.env.PATH, JOB_CONTEXT: JSON.stringify(context), GITHUB_OUTPUT: out },
+          encoding: 'utf8'
+        })
+        return {
+          status: r.status,
+          stdout: r.stdout,
+          output: existsSync(out) ? readFileSync(out, 'utf8') : ''
+        }
       }
       const sha = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
-      const ok = runIt({ status: 'success', workflow_repository: 'org/flow-actions', workflow_sha: sha, workflow_ref: 'org/flow-actions/.github/workflows/verify.yml@refs/tags/v1' })
+      const ok = runIt({
+        status: 'success',
+        workflow_repository: 'org/flow-actions',
+        workflow_sha: sha,
+        workflow_ref: 'org/flow-actions/.github/workflows/verify.yml@refs/tags/v1'
+      })
       expect(ok.status).toBe(0)
       expect(ok.output).toBe(`repository=org/flow-actions\nsha=${sha}\n`)
       const missing = runIt({ status: 'success' })
       expect(missing.status).toBe(1)
-      expect(missing.stdout).toMatch(/^::error::flow-actions could not find its own repository and commit/)
+      expect(missing.stdout).toMatch(
+        /^::error::flow-actions could not find its own repository and commit/
+      )
       const hostile = runIt({ workflow_repository: 'org/x\nsha=evil', workflow_sha: sha })
       expect(hostile.status).toBe(1)
       expect(hostile.output).toBe('')
@@ -158,17 +249,36 @@ describe('documentation', () => {
     for (const w of reusable()) {
       const base = path.basename(w.file)
       const section = sectionAbout(all, base)
-      expect({ workflow: base, found: section !== undefined }).toEqual({ workflow: base, found: true })
+      expect({ workflow: base, found: section !== undefined }).toEqual({
+        workflow: base,
+        found: true
+      })
       const c = call(w)
-      for (const key of [...Object.keys((c.inputs ?? {}) as Yaml), ...Object.keys((c.secrets ?? {}) as Yaml), ...Object.keys((c.outputs ?? {}) as Yaml)]) {
-        expect({ workflow: base, key, documented: section!.includes(`\`${key}\``) }).toEqual({ workflow: base, key, documented: true })
+      for (const key of [
+        ...Object.keys((c.inputs ?? {}) as Yaml),
+        ...Object.keys((c.secrets ?? {}) as Yaml),
+        ...Object.keys((c.outputs ?? {}) as Yaml)
+      ]) {
+        expect({ workflow: base, key, documented: section!.includes(`\`${key}\``) }).toEqual({
+          workflow: base,
+          key,
+          documented: true
+        })
       }
       for (const job of Object.values(w.doc.jobs as Record<string, Yaml>)) {
-        for (const [scope, level] of Object.entries((job.permissions ?? {}) as Record<string, string>)) {
-          expect({ workflow: base, permission: `${scope}: ${level}`, documented: section!.includes(`${scope}: ${level}`) }).toEqual({ workflow: base, permission: `${scope}: ${level}`, documented: true })
+        for (const [scope, level] of Object.entries(
+          (job.permissions ?? {}) as Record<string, string>
+        )) {
+          expect({
+            workflow: base,
+            permission: `${scope}: ${level}`,
+            documented: section!.includes(`${scope}: ${level}`)
+          }).toEqual({ workflow: base, permission: `${scope}: ${level}`, documented: true })
         }
       }
-      expect(section).toMatch(new RegExp(`uses: [^\\n]*flow-actions/\\.github/workflows/${base.replace('.', '\\.')}@`))
+      expect(section).toMatch(
+        new RegExp(`uses: [^\\n]*flow-actions/\\.github/workflows/${base.replace('.', '\\.')}@`)
+      )
     }
   })
 })

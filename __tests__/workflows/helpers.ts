@@ -40,7 +40,8 @@ export function actions(): WorkflowFile[] {
 export function actionMetadataFiles(): string[] {
   const files = existsSync(path.join(repoRoot, 'action.yml')) ? ['action.yml'] : []
   for (const name of readdirSync(path.join(repoRoot, 'actions')).sort()) {
-    for (const f of ['action.yml', 'action.yaml']) if (existsSync(path.join(repoRoot, name, f))) files.push(path.join(name, f))
+    for (const f of ['action.yml', 'action.yaml'])
+      if (existsSync(path.join(repoRoot, name, f))) files.push(path.join(name, f))
   }
   return files
 }
@@ -55,10 +56,15 @@ export function stepsOf(w: WorkflowFile): Step[] {
   const out: Step[] = []
   const jobs = (w.doc.jobs ?? {}) as Record<string, Yaml>
   for (const [id, job] of Object.entries(jobs)) {
-    ;((job.steps ?? []) as Yaml[]).forEach((step, i) => out.push({ where: `${w.file} jobs.${id}.steps[${i}]`, step }))
+    ;((job.steps ?? []) as Yaml[]).forEach((step, i) =>
+      out.push({ where: `${w.file} jobs.${id}.steps[${i}]`, step })
+    )
   }
   const runs = w.doc.runs as Yaml | undefined
-  if (runs?.using === 'composite') ((runs.steps ?? []) as Yaml[]).forEach((step, i) => out.push({ where: `${w.file} runs.steps[${i}]`, step }))
+  if (runs?.using === 'composite')
+    ((runs.steps ?? []) as Yaml[]).forEach((step, i) =>
+      out.push({ where: `${w.file} runs.steps[${i}]`, step })
+    )
   return out
 }
 
@@ -80,6 +86,7 @@ export function isComposite(w: WorkflowFile): boolean {
 /** The README and every docs/*.md, where actions and workflows are documented. */
 export function docsText(): Array<{ file: string; text: string }> {
   const files = existsSync(path.join(repoRoot, 'README.md')) ? ['README.md'] : []
-  for (const f of readdirSync(path.join(repoRoot, 'docs')).sort()) if (f.endsWith('.md')) files.push(path.join('docs', f))
+  for (const f of readdirSync(path.join(repoRoot, 'docs')).sort())
+    if (f.endsWith('.md')) files.push(path.join('docs', f))
   return files.map((file) => ({ file, text: readFileSync(path.join(repoRoot, file), 'utf8') }))
 }

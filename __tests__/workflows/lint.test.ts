@@ -4,10 +4,21 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { repoRoot, stepsOf, workflows, actions, isComposite } from './helpers.js'
 
-const ACTIONLINT = path.join(repoRoot, 'node_modules', '@tktco', 'node-actionlint', 'bin', 'node-actionlint.js')
+const ACTIONLINT = path.join(
+  repoRoot,
+  'node_modules',
+  '@tktco',
+  'node-actionlint',
+  'bin',
+  'node-actionlint.js'
+)
 
 function actionlint(pattern: string, cwd = repoRoot) {
-  return spawnSync(process.execPath, [ACTIONLINT, pattern], { cwd, encoding: 'utf8', timeout: 120_000 })
+  return spawnSync(process.execPath, [ACTIONLINT, pattern], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 120_000
+  })
 }
 
 describe('actionlint', () => {
@@ -34,7 +45,8 @@ describe('actionlint', () => {
 describe('shellcheck on every run: script', () => {
   it('finds nothing in the workflows and composite actions', () => {
     const which = spawnSync('sh', ['-c', 'command -v shellcheck'], { encoding: 'utf8' })
-    if (which.status !== 0) throw new Error('shellcheck is not installed; install it with: apt-get install -y shellcheck')
+    if (which.status !== 0)
+      throw new Error('shellcheck is not installed; install it with: apt-get install -y shellcheck')
     const files = [...workflows(), ...actions().filter(isComposite)]
     const problems: string[] = []
     for (const w of files) {

@@ -12,12 +12,21 @@ describe('every workflow and composite action', () => {
 
   it('finds the files to check', () => {
     expect(files.map((f) => f.file)).toEqual(
-      expect.arrayContaining(['.github/workflows/verify.yml', '.github/workflows/recalibrate.yml', 'workflows/verify.yml', 'workflows/recalibrate.yml'])
+      expect.arrayContaining([
+        '.github/workflows/verify.yml',
+        '.github/workflows/recalibrate.yml',
+        'workflows/verify.yml',
+        'workflows/recalibrate.yml'
+      ])
     )
   })
 
   it('puts no inputs, event payload or head_ref expression inside run:', () => {
-    const bad = files.flatMap((w) => stepsOf(w).filter((s) => typeof s.step.run === 'string' && UNTRUSTED.test(s.step.run as string)).map((s) => s.where))
+    const bad = files.flatMap((w) =>
+      stepsOf(w)
+        .filter((s) => typeof s.step.run === 'string' && UNTRUSTED.test(s.step.run as string))
+        .map((s) => s.where)
+    )
     expect(bad).toEqual([])
   })
 
@@ -32,16 +41,30 @@ describe('every workflow and composite action', () => {
     for (const w of workflows()) {
       expect({ file: w.file, has: 'permissions' in w.doc }).toEqual({ file: w.file, has: true })
     }
-    for (const w of workflows().filter((x) => x.file.startsWith('workflows/') || isReusable(x.doc))) {
-      expect({ file: w.file, permissions: w.doc.permissions }).toEqual({ file: w.file, permissions: {} })
+    for (const w of workflows().filter(
+      (x) => x.file.startsWith('workflows/') || isReusable(x.doc)
+    )) {
+      expect({ file: w.file, permissions: w.doc.permissions }).toEqual({
+        file: w.file,
+        permissions: {}
+      })
     }
   })
 
   it('gives every job of a reusable workflow or starter only the permissions it names, never write-all', () => {
-    for (const w of workflows().filter((x) => x.file.startsWith('workflows/') || isReusable(x.doc))) {
+    for (const w of workflows().filter(
+      (x) => x.file.startsWith('workflows/') || isReusable(x.doc)
+    )) {
       for (const [id, job] of Object.entries(w.doc.jobs as Record<string, Yaml>)) {
-        expect({ where: `${w.file} ${id}`, type: typeof job.permissions }).toEqual({ where: `${w.file} ${id}`, type: 'object' })
-        expect(Object.values(job.permissions as Record<string, string>).every((v) => v === 'read' || v === 'write' || v === 'none')).toBe(true)
+        expect({ where: `${w.file} ${id}`, type: typeof job.permissions }).toEqual({
+          where: `${w.file} ${id}`,
+          type: 'object'
+        })
+        expect(
+          Object.values(job.permissions as Record<string, string>).every(
+            (v) => v === 'read' || v === 'write' || v === 'none'
+          )
+        ).toBe(true)
       }
     }
   })
@@ -50,8 +73,10 @@ describe('every workflow and composite action', () => {
     const bad: string[] = []
     for (const w of files) {
       for (const { where, uses } of usesOf(w)) {
-        if (uses.startsWith('./') || uses.startsWith('docker://') || FIRST_PARTY.test(uses)) continue
-        if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_./-]+@[0-9a-f]{40}$/.test(uses)) bad.push(`${where}: ${uses}`)
+        if (uses.startsWith('./') || uses.startsWith('docker://') || FIRST_PARTY.test(uses))
+          continue
+        if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_./-]+@[0-9a-f]{40}$/.test(uses))
+          bad.push(`${where}: ${uses}`)
       }
     }
     expect(bad).toEqual([])
@@ -61,7 +86,10 @@ describe('every workflow and composite action', () => {
     for (const w of workflows().filter((x) => isReusable(x.doc))) {
       for (const { where, step } of stepsOf(w)) {
         if (typeof step.uses === 'string' && step.uses.startsWith('actions/checkout@')) {
-          expect({ where, persist: (step.with as Yaml | undefined)?.['persist-credentials'] }).toEqual({ where, persist: false })
+          expect({
+            where,
+            persist: (step.with as Yaml | undefined)?.['persist-credentials']
+          }).toEqual({ where, persist: false })
         }
       }
     }

@@ -10,7 +10,12 @@ import { PrometheusClient } from '../../shared/canary/prometheus-client.js'
 import { readSettings } from '../../shared/canary/read-settings.js'
 import { buildRolloutReport } from '../../shared/canary/rollout-report.js'
 import { renderRolloutSummary } from '../../shared/canary/rollout-summary.js'
-import { runRollout, systemClock, type Clock, type MeasuredCheck } from '../../shared/canary/rollout-controller.js'
+import {
+  runRollout,
+  systemClock,
+  type Clock,
+  type MeasuredCheck
+} from '../../shared/canary/rollout-controller.js'
 import { STATE } from './state-keys.js'
 import { TOOL_VERSION } from '../../shared/context.js'
 import { secretsFromEnv } from '../../shared/redact.js'
@@ -71,19 +76,33 @@ async function rollout(deps: RunDeps): Promise<void> {
   const metricRunner = settings.metrics
     ? new MetricRunner(
         settings.metrics,
-        new PrometheusClient({ baseUrl: settings.metrics.prometheusUrl as string, timeoutMs: settings.metrics.queryTimeoutMs, token: token || undefined, fetchImpl: deps.fetchImpl }),
+        new PrometheusClient({
+          baseUrl: settings.metrics.prometheusUrl as string,
+          timeoutMs: settings.metrics.queryTimeoutMs,
+          token: token || undefined,
+          fetchImpl: deps.fetchImpl
+        }),
         deps.now
       )
     : undefined
-  const checks: Array<Pick<CheckRecord, 'name' | 'kind' | 'critical'>> = settings.probes.map((p) => ({ name: p.name, kind: 'probe' as const, critical: false }))
+  const checks: Array<Pick<CheckRecord, 'name' | 'kind' | 'critical'>> = settings.probes.map(
+    (p) => ({ name: p.name, kind: 'probe' as const, critical: false })
+  )
   for (const m of settings.metrics?.metrics ?? []) {
     if (m.kind !== 'comparison') checks.push({ name: m.name, kind: m.kind, critical: m.critical })
   }
-  if (metricRunner?.hasComparisons) checks.push({ name: CANARY_SCORE_CHECK, kind: 'comparison', critical: false })
+  if (metricRunner?.hasComparisons)
+    checks.push({ name: CANARY_SCORE_CHECK, kind: 'comparison', critical: false })
 
   const measure = async (signal: AbortSignal): Promise<MeasuredCheck[]> => {
     const [probes, metrics] = await Promise.all([
-      Promise.all(settings.probes.map(async (p) => ({ check: p.name, kind: 'probe' as const, ...(await runProbe(p, signal, deps.fetchImpl)) }))),
+      Promise.all(
+        settings.probes.map(async (p) => ({
+          check: p.name,
+          kind: 'probe' as const,
+          ...(await runProbe(p, signal, deps.fetchImpl))
+        }))
+      ),
       metricRunner ? metricRunner.measureAll(signal) : Promise.resolve([])
     ])
     return [...probes, ...metrics]
@@ -100,7 +119,8 @@ async function rollout(deps: RunDeps): Promise<void> {
       settings,
       measure,
       checks,
-      runCommand: (name, command, env, timeoutMs, signal) => runPlatformCommand({ name, command, env, timeoutMs, signal }, io),
+      runCommand: (name, command, env, timeoutMs, signal) =>
+        runPlatformCommand({ name, command, env, timeoutMs, signal }, io),
       clock: deps.clock,
       log: { info: (l) => io.info(l), warning: (l) => io.warning(l) },
       onProgress: (state) => {
@@ -125,14 +145,22 @@ async function rollout(deps: RunDeps): Promise<void> {
   io.setOutput(OUTPUTS.report, reportRel)
 
   const failing = outcome.checks.filter((c) => outcome.failedChecks.includes(c.name))
-  io.annotate(failing.map((c) => ({ level: 'warning' as const, title: `canary check ${c.name}`, message: `${c.phase}: ${c.message}` })))
+  io.annotate(
+    failing.map((c) => ({
+      level: 'warning' as const,
+      title: `canary check ${c.name}`,
+      message: `${c.phase}: ${c.message}`
+    }))
+  )
   if (outcome.trafficState === 'unknown') {
     io.setFailed(
       `${ACTION_NAME}: the rollback FAILED after ${outcome.rollback?.attempts} attempt(s) (${outcome.rollback?.message}). ` +
         `Traffic state is unknown; the last weight applied was ${outcome.lastAppliedWeight}%. Fix the platform by hand.`
     )
   } else if (outcome.decision !== 'promoted') {
-    io.setFailed(`${ACTION_NAME}: ${outcome.decision}${settings.dryRun ? ' (dry run)' : ''}: ${outcome.reason}`)
+    io.setFailed(
+      `${ACTION_NAME}: ${outcome.decision}${settings.dryRun ? ' (dry run)' : ''}: ${outcome.reason}`
+    )
   } else {
     io.info(`Promoted${settings.dryRun ? ' (dry run)' : ''}: every step passed.`)
   }

@@ -24,7 +24,11 @@ export async function runPost(partial: Partial<PostDeps> = {}): Promise<void> {
   await runAction('canary-rollout (post)', io, async () => {
     const phase = io.getState(STATE.phase)
     if (phase === '' || phase === 'finished') {
-      io.info(phase === '' ? 'No rollout was started: nothing to undo.' : 'The rollout finished: nothing to undo.')
+      io.info(
+        phase === ''
+          ? 'No rollout was started: nothing to undo.'
+          : 'The rollout finished: nothing to undo.'
+      )
       return
     }
     if (io.getState(STATE.dryRun) === 'true' || booleanInput(io, INPUTS.dryRun, false)) {
@@ -34,12 +38,17 @@ export async function runPost(partial: Partial<PostDeps> = {}): Promise<void> {
     const weight = io.getState(STATE.weight) || 'unknown'
     const step = io.getState(STATE.step) || '0'
     const command = io.getInput(INPUTS.rollbackCommand)
-    if (!command) throw new ConfigurationError(`The rollout did not finish (last weight ${weight}%) and no rollback-command is set: route traffic back by hand.`)
+    if (!command)
+      throw new ConfigurationError(
+        `The rollout did not finish (last weight ${weight}%) and no rollback-command is set: route traffic back by hand.`
+      )
     // The same readers and bounds as the main step, so the post step cannot read a value the main step refused.
     const attempts = integerInput(io, INPUTS.rollbackAttempts, 3, { min: 1, max: 20 })
     const backoffMs = durationInput(io, INPUTS.rollbackBackoff, '2s', { maxMs: 600_000 })
     const timeoutMs = durationInput(io, INPUTS.commandTimeout, '5m', { maxMs: 3_600_000 })
-    io.info(`The main step did not finish the rollout (state "${phase}", last weight ${weight}%): rolling back.`)
+    io.info(
+      `The main step did not finish the rollout (state "${phase}", last weight ${weight}%): rolling back.`
+    )
     const result = await retryWithBackoff({
       attempts: Number.isInteger(attempts) && attempts > 0 ? attempts : 3,
       backoffMs,
@@ -49,23 +58,37 @@ export async function runPost(partial: Partial<PostDeps> = {}): Promise<void> {
       sleep: (ms) => clock.sleep(ms),
       attempt: async () => {
         const r = await runPlatformCommand(
-          { name: 'rollback', command, env: { CANARY_WEIGHT: '0', CANARY_STEP: step, CANARY_PREVIOUS_WEIGHT: /^\d+(\.\d+)?$/.test(weight) ? weight : '' }, timeoutMs },
+          {
+            name: 'rollback',
+            command,
+            env: {
+              CANARY_WEIGHT: '0',
+              CANARY_STEP: step,
+              CANARY_PREVIOUS_WEIGHT: /^\d+(\.\d+)?$/.test(weight) ? weight : ''
+            },
+            timeoutMs
+          },
           io
         )
         return { ok: r.ok, message: r.message }
       },
-      onFailedAttempt: (n, message) => io.warning(`post-step rollback attempt ${n} failed: ${message}`)
+      onFailedAttempt: (n, message) =>
+        io.warning(`post-step rollback attempt ${n} failed: ${message}`)
     })
     io.saveState(STATE.phase, result.ok ? 'finished' : 'rollback-failed')
     if (result.ok) {
-      io.appendSummary(`## Canary rollout: ↩️ rolled back by the post step\n\nThe main step ended before the rollout finished (last weight applied: ${escapeMarkdown(weight)}%). The rollback command succeeded after ${result.attempts} attempt(s).\n`)
+      io.appendSummary(
+        `## Canary rollout: ↩️ rolled back by the post step\n\nThe main step ended before the rollout finished (last weight applied: ${escapeMarkdown(weight)}%). The rollback command succeeded after ${result.attempts} attempt(s).\n`
+      )
       io.info('Rolled back.')
     } else {
       io.appendSummary(
         `## Canary rollout: traffic state unknown\n\n> [!CAUTION]\n> The post step could not roll back after ${result.attempts} attempt(s) (last error: ${escapeMarkdown(result.message)}). ` +
           `The last weight applied was **${escapeMarkdown(weight)}%** (step ${escapeMarkdown(step)}). Route traffic back to the stable version by hand.\n`
       )
-      io.setFailed(`canary-rollout (post): the rollback FAILED after ${result.attempts} attempt(s): ${result.message}. Traffic state is unknown; the last weight applied was ${weight}%.`)
+      io.setFailed(
+        `canary-rollout (post): the rollback FAILED after ${result.attempts} attempt(s): ${result.message}. Traffic state is unknown; the last weight applied was ${weight}%.`
+      )
     }
   })
 }

@@ -40,7 +40,11 @@ export function changeFromEvent(env: Readonly<Record<string, string | undefined>
     const diff = {
       ...(sha(pr.base?.sha) ? { base: sha(pr.base?.sha) } : {}),
       ...(sha(pr.head?.sha) ? { head: sha(pr.head?.sha) } : {}),
-      ...(typeof pr.changed_files === 'number' && Number.isInteger(pr.changed_files) && pr.changed_files >= 0 ? { changedFiles: pr.changed_files } : {})
+      ...(typeof pr.changed_files === 'number' &&
+      Number.isInteger(pr.changed_files) &&
+      pr.changed_files >= 0
+        ? { changedFiles: pr.changed_files }
+        : {})
     }
     return {
       diff,
@@ -51,7 +55,9 @@ export function changeFromEvent(env: Readonly<Record<string, string | undefined>
         ...(typeof pr.title === 'string' ? { title: pr.title } : {}),
         ...(typeof pr.body === 'string' ? { body: pr.body } : {}),
         ...(pr.user?.login ? { author: pr.user.login } : {}),
-        ...(Array.isArray(pr.labels) ? { labels: pr.labels.map((l) => String(l?.name ?? '')).filter(Boolean) } : {}),
+        ...(Array.isArray(pr.labels)
+          ? { labels: pr.labels.map((l) => String(l?.name ?? '')).filter(Boolean) }
+          : {}),
         ...(pr.head?.sha ? { headSha: pr.head.sha } : {}),
         ...(sha(pr.base?.sha) ? { baseSha: sha(pr.base?.sha) } : {}),
         // A deleted fork has no head repo: treat it as a fork, the token is read-only either way.
@@ -61,7 +67,11 @@ export function changeFromEvent(env: Readonly<Record<string, string | undefined>
   }
   const commits = payload.commits
   if (Array.isArray(commits)) {
-    return { commits: commits.map((c) => String((c as { message?: unknown })?.message ?? '')).filter(Boolean) }
+    return {
+      commits: commits
+        .map((c) => String((c as { message?: unknown })?.message ?? ''))
+        .filter(Boolean)
+    }
   }
   return {}
 }

@@ -1,12 +1,24 @@
 import { createHash, randomUUID } from 'node:crypto'
 import path from 'node:path'
-import { booleanInput, choiceInput, createRunnerIO, runAction, workspaceOf, type ActionIO } from '../../shared/action.js'
+import {
+  booleanInput,
+  choiceInput,
+  createRunnerIO,
+  runAction,
+  workspaceOf,
+  type ActionIO
+} from '../../shared/action.js'
 import { listInput } from '../../shared/inputs.js'
 import { printInert } from '../../shared/log.js'
 import { outputDir, runFieldsFromEnv } from '../../shared/context.js'
 import { ConfigurationError, errorMessage } from '../../shared/errors.js'
 import { escapeMarkdown, safeOutput } from '../../shared/escape.js'
-import { evaluateGates, renderGatesSummary, renderTerminalReport, type GitHubRequester } from '../../shared/gates/index.js'
+import {
+  evaluateGates,
+  renderGatesSummary,
+  renderTerminalReport,
+  type GitHubRequester
+} from '../../shared/gates/index.js'
 import type { GitHubClient } from '../../shared/github/index.js'
 import { failingGates, type FailOn } from '../../shared/report/build.js'
 import { writeReport, writeReportFile } from '../../shared/report/write.js'
@@ -17,7 +29,12 @@ import { changedLinesOf } from '../../shared/change/model.js'
 import { redact } from '../../shared/redact.js'
 import { writeFileInside } from '../../shared/safe-path.js'
 import { DEFAULT_GRAPH_PATH } from '../../shared/graph/model.js'
-import { defaultGitHub, defaultUpload, type ArtifactUploader, type GitHubFactory } from '../../shared/runner.js'
+import {
+  defaultGitHub,
+  defaultUpload,
+  type ArtifactUploader,
+  type GitHubFactory
+} from '../../shared/runner.js'
 import { INPUTS, OUTPUTS } from './names.js'
 
 export interface CheckGatesInputs {
@@ -39,14 +56,21 @@ export interface CheckGatesInputs {
 
 export function readInputs(io: ActionIO): CheckGatesInputs {
   const stage = io.getInput(INPUTS.stage)
-  if (stage === '') throw new ConfigurationError('Input "stage" is required: name the target stage, e.g. dev, staging or production.')
+  if (stage === '')
+    throw new ConfigurationError(
+      'Input "stage" is required: name the target stage, e.g. dev, staging or production.'
+    )
   return {
     graph: io.getInput(INPUTS.graph) || DEFAULT_GRAPH_PATH,
     stage,
     gates: listInput(io, INPUTS.gates),
     evidence: io.getInput(INPUTS.evidence),
     waivers: io.getInput(INPUTS.waivers),
-    baseline: io.getInput(INPUTS.baseline).split(/\r?\n/).map((b) => b.trim()).filter(Boolean),
+    baseline: io
+      .getInput(INPUTS.baseline)
+      .split(/\r?\n/)
+      .map((b) => b.trim())
+      .filter(Boolean),
     report: io.getInput(INPUTS.report),
     uploadReport: booleanInput(io, INPUTS.uploadReport, true),
     comment: booleanInput(io, INPUTS.comment, false),
@@ -80,7 +104,9 @@ export async function run(deps: CheckGatesDeps = {}): Promise<void> {
     } catch (error) {
       // The outputs and summary still say what happened, so a later step never reads a stale pass.
       io.setOutput(OUTPUTS.passed, false)
-      io.appendSummary(`## 💥 check-gates could not evaluate the gates\n\n${escapeMarkdown(errorMessage(error), 2000)}\n`)
+      io.appendSummary(
+        `## 💥 check-gates could not evaluate the gates\n\n${escapeMarkdown(errorMessage(error), 2000)}\n`
+      )
       throw error
     }
   })
@@ -98,7 +124,8 @@ async function checkGates(io: ActionIO, now: Date, deps: CheckGatesDeps): Promis
   }
 
   let client: GitHubClient | undefined
-  const getClient = async () => (client ??= await (deps.github ?? defaultGitHub)(inputs.token, (m) => io.info(m)))
+  const getClient = async () =>
+    (client ??= await (deps.github ?? defaultGitHub)(inputs.token, (m) => io.info(m)))
   const describeApiError = async (error: unknown) => {
     const { classifyGitHubError } = await import('../../shared/github/index.js')
     return classifyGitHubError(error, { fork: change.pullRequest?.fork }).message
@@ -111,17 +138,26 @@ async function checkGates(io: ActionIO, now: Date, deps: CheckGatesDeps): Promis
         const r = await c.octokit.request(route as never, params as never)
         return r as { data: unknown }
       } catch (error) {
-        if (error && typeof error === 'object') apiMessages.set(error, await describeApiError(error))
+        if (error && typeof error === 'object')
+          apiMessages.set(error, await describeApiError(error))
         throw error
       }
     }
   }
 
-  const diff = await readPullRequestChange({ root, event: change, getClient: inputs.token ? getClient : undefined, describeApiError, log: (m) => io.info(m) })
+  const diff = await readPullRequestChange({
+    root,
+    event: change,
+    getClient: inputs.token ? getClient : undefined,
+    describeApiError,
+    log: (m) => io.info(m)
+  })
   for (const note of diff.change?.notes ?? []) io.info(note)
 
   // On a pull request the base commit's policy is in force; the head's changes to it are proposed.
-  const pullRequest = change.pullRequest ? { ...change.pullRequest, dismissStale: inputs.dismissStale } : undefined
+  const pullRequest = change.pullRequest
+    ? { ...change.pullRequest, dismissStale: inputs.dismissStale }
+    : undefined
   const policy = await policyFor({
     io,
     root,
@@ -149,22 +185,34 @@ async function checkGates(io: ActionIO, now: Date, deps: CheckGatesDeps): Promis
     github: change.pullRequest && inputs.token ? requester : undefined,
     failOn: inputs.failOn,
     run: runFieldsFromEnv(io.env),
-    describeApiError: (e) => (e !== null && typeof e === 'object' ? apiMessages.get(e) : undefined) ?? errorMessage(e)
+    describeApiError: (e) =>
+      (e !== null && typeof e === 'object' ? apiMessages.get(e) : undefined) ?? errorMessage(e)
   }).finally(() => policy?.dispose())
 
   const stageSlug = slug(inputs.stage)
   // Validated against the schema by the tests, not on every run: compiling it would cost start-up time.
   const written = inputs.report
     ? writeReport(root, inputs.report, report, { validate: false })
-    : writeReportFile(path.join(outputDir(io.env), `flow-report-${stageSlug}.json`), report, { validate: false })
+    : writeReportFile(path.join(outputDir(io.env), `flow-report-${stageSlug}.json`), report, {
+        validate: false
+      })
   if (written.schemaErrors.length > 0) {
-    io.warning(`The report does not match its published schema (a flow-actions bug; please report it): ${written.schemaErrors.slice(0, 3).join('; ')}`)
+    io.warning(
+      `The report does not match its published schema (a flow-actions bug; please report it): ${written.schemaErrors.slice(0, 3).join('; ')}`
+    )
   }
   const artifactName = artifactNameFor(io.env, inputs)
-  const reportHint = inputs.uploadReport ? `the ${artifactName} artifact` : path.basename(written.path)
+  const reportHint = inputs.uploadReport
+    ? `the ${artifactName} artifact`
+    : path.basename(written.path)
   const summary = renderGatesSummary(report, graph, { reportHint }) + policySection(policy)
   const summaryPath = path.join(outputDir(io.env), `check-gates-${stageSlug}-summary.md`)
-  writeFileInside(path.dirname(summaryPath), path.basename(summaryPath), redact(summary, [inputs.token]), 'summary file')
+  writeFileInside(
+    path.dirname(summaryPath),
+    path.basename(summaryPath),
+    redact(summary, [inputs.token]),
+    'summary file'
+  )
   io.appendSummary(summary)
   io.annotate(annotations)
   // The readable report quotes evidence: workflow commands stay off while it is printed.
@@ -181,10 +229,21 @@ async function checkGates(io: ActionIO, now: Date, deps: CheckGatesDeps): Promis
       await (deps.upload ?? defaultUpload)(artifactName, [written.path], path.dirname(written.path))
       io.info(`Uploaded the report as the artifact ${artifactName}.`)
     } catch (error) {
-      io.warning(`Could not upload the report as an artifact (${errorMessage(error).slice(0, 300)}); the verdict is unchanged and the report is at ${written.path}.`)
+      io.warning(
+        `Could not upload the report as an artifact (${errorMessage(error).slice(0, 300)}); the verdict is unchanged and the report is at ${written.path}.`
+      )
     }
   }
-  if (inputs.comment) await postComment(io, inputs, change.pullRequest, report.run.workflow, () => renderGatesSummary(report, graph, { reportHint, limit: 60_000 }) + policySection(policy), getClient)
+  if (inputs.comment)
+    await postComment(
+      io,
+      inputs,
+      change.pullRequest,
+      report.run.workflow,
+      () =>
+        renderGatesSummary(report, graph, { reportHint, limit: 60_000 }) + policySection(policy),
+      getClient
+    )
   if (inputs.checkRun) {
     const { publishCheckRun } = await import('../../shared/github/check-runs.js')
     await publishCheckRun({
@@ -192,7 +251,10 @@ async function checkGates(io: ActionIO, now: Date, deps: CheckGatesDeps): Promis
       ...(change.pullRequest?.headSha ? { headSha: change.pullRequest.headSha } : {}),
       name: `flow-actions gates (${inputs.stage})`,
       conclusion: report.verdict === 'failed' ? 'failure' : 'success',
-      title: failing.length > 0 ? `${failing.length} gate(s) failed for stage ${inputs.stage}` : `Gates passed for stage ${inputs.stage}`,
+      title:
+        failing.length > 0
+          ? `${failing.length} gate(s) failed for stage ${inputs.stage}`
+          : `Gates passed for stage ${inputs.stage}`,
       summary,
       annotations,
       redact: (text) => redact(text, [inputs.token]),
@@ -207,7 +269,9 @@ async function checkGates(io: ActionIO, now: Date, deps: CheckGatesDeps): Promis
       `check-gates: ${failing.length} gate(s) failed for stage ${inputs.stage}: ${failing.join(', ')}. The job summary lists what to fix, with actual and expected values and the files.`
     )
   } else if (report.verdict === 'failed') {
-    io.warning(`Gates failed for stage ${inputs.stage} (${failing.join(', ')}), but fail-on is "never", so the step passes.`)
+    io.warning(
+      `Gates failed for stage ${inputs.stage} (${failing.join(', ')}), but fail-on is "never", so the step passes.`
+    )
   }
 }
 
@@ -230,7 +294,13 @@ async function postComment(
   const marker = `<!-- flow-actions:check-gates:${markerPart(workflow ?? 'workflow')}:${markerPart(inputs.stage)} -->`
   try {
     const { upsertComment } = await import('../../shared/github/index.js')
-    const result = await upsertComment(await getClient(), { owner: pr.owner, repo: pr.repo, issueNumber: pr.number, marker, body: redact(body(), [inputs.token]) })
+    const result = await upsertComment(await getClient(), {
+      owner: pr.owner,
+      repo: pr.repo,
+      issueNumber: pr.number,
+      marker,
+      body: redact(body(), [inputs.token])
+    })
     io.info(`Pull request comment ${result.action}${result.url ? `: ${result.url}` : ''}.`)
   } catch (error) {
     const { classifyGitHubError } = await import('../../shared/github/index.js')
@@ -241,7 +311,9 @@ async function postComment(
         : c.kind === 'unauthorized' || /permission|not accessible/i.test(c.message)
           ? 'the token lacks pull-requests: write (or issues: write) permission'
           : c.message
-    io.warning(`Could not post the pull request comment: ${why}. The result is in the job summary; the verdict is unchanged.`)
+    io.warning(
+      `Could not post the pull request comment: ${why}. The result is in the job summary; the verdict is unchanged.`
+    )
   }
 }
 
@@ -249,12 +321,21 @@ async function postComment(
  * Artifact names must be unique within a run (a clash is a non-retryable 409): the stage, the run
  * attempt, the job and a hash of the inputs that distinguish matrix legs.
  */
-export function artifactNameFor(env: Readonly<Record<string, string | undefined>>, inputs: Pick<CheckGatesInputs, 'stage' | 'graph' | 'gates' | 'evidence'>): string {
-  const legs = createHash('sha256').update(JSON.stringify([inputs.graph, inputs.gates, inputs.evidence])).digest('hex').slice(0, 8)
+export function artifactNameFor(
+  env: Readonly<Record<string, string | undefined>>,
+  inputs: Pick<CheckGatesInputs, 'stage' | 'graph' | 'gates' | 'evidence'>
+): string {
+  const legs = createHash('sha256')
+    .update(JSON.stringify([inputs.graph, inputs.gates, inputs.evidence]))
+    .digest('hex')
+    .slice(0, 8)
   const attempt = env.GITHUB_RUN_ATTEMPT || '1'
   const job = env.GITHUB_JOB ? `-${slug(env.GITHUB_JOB)}` : ''
   const unique = env.GITHUB_RUN_ID ? '' : `-${randomUUID().slice(0, 8)}`
-  return `flow-report-${slug(inputs.stage)}${job}-${legs}-attempt-${slug(attempt)}${unique}`.slice(0, 200)
+  return `flow-report-${slug(inputs.stage)}${job}-${legs}-attempt-${slug(attempt)}${unique}`.slice(
+    0,
+    200
+  )
 }
 
 function slug(text: string): string {
@@ -262,6 +343,8 @@ function slug(text: string): string {
 }
 
 function markerPart(text: string): string {
-  return text.replace(/[^A-Za-z0-9 ._/-]+/g, '_').replace(/-{2,}/g, '-').slice(0, 60)
+  return text
+    .replace(/[^A-Za-z0-9 ._/-]+/g, '_')
+    .replace(/-{2,}/g, '-')
+    .slice(0, 60)
 }
-

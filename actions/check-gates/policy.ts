@@ -2,7 +2,13 @@ import type { ActionIO } from '../../shared/action.js'
 import { ConfigurationError } from '../../shared/errors.js'
 import { escapeMarkdown, inlineCode } from '../../shared/escape.js'
 import type { GitHubRequester, PullRequestContext } from '../../shared/gates/index.js'
-import { apiPolicyReader, gitPolicyReader, loadPolicy, renderPolicySection, type Policy } from '../../shared/gates/policy.js'
+import {
+  apiPolicyReader,
+  gitPolicyReader,
+  loadPolicy,
+  renderPolicySection,
+  type Policy
+} from '../../shared/gates/policy.js'
 import { PullRequestFacts } from '../../shared/gates/pull-request.js'
 import type { GitRunner } from '../../shared/change/git.js'
 
@@ -57,14 +63,24 @@ export async function policyFor(req: PolicyRequest): Promise<Policy | undefined>
     now: req.now,
     ...(req.github ? { facts: new PullRequestFacts(pr, req.github) } : {})
   })
-  req.io.info(`Policy in force: ${policy.source}; ${policy.proposed.length} policy file(s) changed by the pull request (proposed, not in force).`)
+  req.io.info(
+    `Policy in force: ${policy.source}; ${policy.proposed.length} policy file(s) changed by the pull request (proposed, not in force).`
+  )
   for (const a of policy.additions) {
-    req.io.info(`${a.kind} ${a.what} by ${a.login || '(nobody)'}: ${a.verified ? 'applied' : 'unverified, ignored'} (${a.why}).`)
+    req.io.info(
+      `${a.kind} ${a.what} by ${a.login || '(nobody)'}: ${a.verified ? 'applied' : 'unverified, ignored'} (${a.why}).`
+    )
   }
   return policy
 }
 
 /** The summary section about the policy; empty when the workspace's own files were used. */
 export function policySection(policy: Policy | undefined): string {
-  return policy ? `\n${renderPolicySection(policy, (t) => escapeMarkdown(t, 500), (t) => inlineCode(t))}` : ''
+  return policy
+    ? `\n${renderPolicySection(
+        policy,
+        (t) => escapeMarkdown(t, 500),
+        (t) => inlineCode(t)
+      )}`
+    : ''
 }

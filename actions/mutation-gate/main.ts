@@ -1,7 +1,14 @@
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import type { MutationTestResult } from 'mutation-testing-report-schema'
-import { booleanInput, choiceInput, createRunnerIO, runAction, workspaceOf, type ActionIO } from '../../shared/action.js'
+import {
+  booleanInput,
+  choiceInput,
+  createRunnerIO,
+  runAction,
+  workspaceOf,
+  type ActionIO
+} from '../../shared/action.js'
 import { outputDir, runInfoFromEnv } from '../../shared/context.js'
 import { percentInput } from '../../shared/inputs.js'
 import { ConfigurationError, EvidenceError } from '../../shared/errors.js'
@@ -75,8 +82,14 @@ export function readInputs(io: ActionIO): MutationGateInputs {
     checkRun: booleanInput(io, INPUTS.checkRun, false),
     token: io.getInput(INPUTS.token)
   }
-  if (inputs.shard && inputs.merge) throw new ConfigurationError('Inputs "shard" and "merge" are both set: a shard job runs and records one shard; the merge job combines them. Set one.')
-  if (!inputs.merge && inputs.report === '') throw new ConfigurationError('Input "report" is empty: give the path or glob of the mutation report (e.g. reports/mutation/mutation.json).')
+  if (inputs.shard && inputs.merge)
+    throw new ConfigurationError(
+      'Inputs "shard" and "merge" are both set: a shard job runs and records one shard; the merge job combines them. Set one.'
+    )
+  if (!inputs.merge && inputs.report === '')
+    throw new ConfigurationError(
+      'Input "report" is empty: give the path or glob of the mutation report (e.g. reports/mutation/mutation.json).'
+    )
   return inputs
 }
 
@@ -119,7 +132,9 @@ function refusePrivilegedEvent(io: ActionIO): void {
   const event = io.env.GITHUB_EVENT_NAME ?? ''
   if (!PRIVILEGED_EVENTS.has(event)) return
   if (booleanInput(io, INPUTS.allowPrivilegedEvents, false)) {
-    io.warning(`mutation-gate runs on ${event} because allow-privileged-events is true: the incremental cache is not saved on this event.`)
+    io.warning(
+      `mutation-gate runs on ${event} because allow-privileged-events is true: the incremental cache is not saved on this event.`
+    )
     return
   }
   throw new ConfigurationError(
@@ -137,10 +152,19 @@ async function prepare(io: ActionIO, deps: MutationGateDeps): Promise<void> {
   const root = deps.workspace ?? workspaceOf(io)
   const mutate = inputs.shard ? inputs.shard.targets.map(formatTarget).join(',') : ''
   io.setOutput(STEP_OUTPUTS.mutate, mutate)
-  if (inputs.shard) io.info(`Shard ${inputs.shard.shard} of ${inputs.shard.of}: ${mutate || '(no targets given; the command chooses)'}`)
+  if (inputs.shard)
+    io.info(
+      `Shard ${inputs.shard.shard} of ${inputs.shard.of}: ${mutate || '(no targets given; the command chooses)'}`
+    )
   if (inputs.incremental) {
     const keys = incrementalKeys(io.env, readEvent(io.env), shardScope(inputs.shard))
-    await restoreIncremental(root, inputs.incremental, keys, { info: (l) => io.info(l), warning: (m) => io.warning(m) }, deps.loadCache)
+    await restoreIncremental(
+      root,
+      inputs.incremental,
+      keys,
+      { info: (l) => io.info(l), warning: (m) => io.warning(m) },
+      deps.loadCache
+    )
   }
 }
 
@@ -156,11 +180,18 @@ interface Loaded {
 
 async function loadMerged(root: string, pattern: string, io: ActionIO): Promise<Loaded> {
   const files = isGlob(pattern) ? globFiles(root, pattern) : [pattern]
-  if (files.length === 0) throw new EvidenceError(printable(pattern), 'missing', 'no shard report matches this pattern: did the shard jobs upload their reports, and did the download step run?')
+  if (files.length === 0)
+    throw new EvidenceError(
+      printable(pattern),
+      'missing',
+      'no shard report matches this pattern: did the shard jobs upload their reports, and did the download step run?'
+    )
   const shards = []
   for (const f of files) shards.push(await readStrykerFile(root, f))
   const merged = mergeShardReports(shards)
-  io.info(`Merged ${merged.of} shard report(s)${merged.splitFiles.length > 0 ? `; ${merged.splitFiles.length} file(s) were split across shards by line ranges` : ''}.`)
+  io.info(
+    `Merged ${merged.of} shard report(s)${merged.splitFiles.length > 0 ? `; ${merged.splitFiles.length} file(s) were split across shards by line ranges` : ''}.`
+  )
   return {
     tool: 'stryker',
     sources: shards.map((s) => s.file),
@@ -185,7 +216,14 @@ async function evaluate(io: ActionIO, deps: MutationGateDeps): Promise<void> {
   const now = deps.now ?? (() => new Date())
   const event = readEvent(io.env)
   const log = { info: (l: string) => io.info(l), warning: (m: string) => io.warning(m) }
-  if (inputs.incremental) await saveIncremental(root, inputs.incremental, incrementalKeys(io.env, event, shardScope(inputs.shard)), log, deps.loadCache)
+  if (inputs.incremental)
+    await saveIncremental(
+      root,
+      inputs.incremental,
+      incrementalKeys(io.env, event, shardScope(inputs.shard)),
+      log,
+      deps.loadCache
+    )
 
   const outDir = path.join(outputDir(io.env), 'mutation')
   let loaded: Loaded
@@ -200,21 +238,39 @@ async function evaluate(io: ActionIO, deps: MutationGateDeps): Promise<void> {
     }
   } else {
     const r = await loadMutationReports(root, inputs.report, inputs.tool)
-    loaded = { tool: r.tool, sources: r.files, mutants: r.mutants, referenceScore: r.referenceScore, report: r.report, notes: [] }
+    loaded = {
+      tool: r.tool,
+      sources: r.files,
+      mutants: r.mutants,
+      referenceScore: r.referenceScore,
+      report: r.report,
+      notes: []
+    }
   }
 
-  const settings: GateSettings = { threshold: inputs.threshold, maxDrop: inputs.maxDrop, shard: inputs.shard !== undefined }
+  const settings: GateSettings = {
+    threshold: inputs.threshold,
+    maxDrop: inputs.maxDrop,
+    shard: inputs.shard !== undefined
+  }
   if (inputs.changedOnly) {
     const commits = pullRequestCommits(event)
     if (commits) {
       settings.changedLines = await changedLinesFromGit(root, commits, deps.git)
-      io.info(`changed-only: ${settings.changedLines.size} file(s) changed between ${commits.base.slice(0, 12)} and ${commits.head.slice(0, 12)}.`)
+      io.info(
+        `changed-only: ${settings.changedLines.size} file(s) changed between ${commits.base.slice(0, 12)} and ${commits.head.slice(0, 12)}.`
+      )
     } else {
-      loaded.notes.push(`changed-only is on, but this is a ${event.name || 'non-pull-request'} event: the whole score is gated.`)
+      loaded.notes.push(
+        `changed-only is on, but this is a ${event.name || 'non-pull-request'} event: the whole score is gated.`
+      )
     }
   }
   if (!inputs.shard) settings.baseline = await loadMutationBaseline(root, inputs.baseline)
-  if (inputs.maxDrop > 0 && !inputs.baseline) io.warning('Input "max-drop" is set but "baseline" is empty: there is nothing to ratchet against.')
+  if (inputs.maxDrop > 0 && !inputs.baseline)
+    io.warning(
+      'Input "max-drop" is set but "baseline" is empty: there is nothing to ratchet against.'
+    )
 
   const evaluation = evaluateMutants(loaded.mutants, settings, root, loaded.referenceScore)
   for (const w of evaluation.warnings) io.warning(w)
@@ -230,13 +286,25 @@ async function evaluate(io: ActionIO, deps: MutationGateDeps): Promise<void> {
     evaluation,
     settings,
     mutationReport,
-    shard: inputs.shard ? { shard: inputs.shard.shard, of: inputs.shard.of, mutate: inputs.shard.targets.map(formatTarget) } : undefined,
+    shard: inputs.shard
+      ? {
+          shard: inputs.shard.shard,
+          of: inputs.shard.of,
+          mutate: inputs.shard.targets.map(formatTarget)
+        }
+      : undefined,
     mergedShards: loaded.mergedShards
   })
-  const flowPath = path.join(outDir, inputs.shard ? `mutation-report-shard-${inputs.shard.shard}.json` : 'mutation-report.json')
+  const flowPath = path.join(
+    outDir,
+    inputs.shard ? `mutation-report-shard-${inputs.shard.shard}.json` : 'mutation-report.json'
+  )
   writeJson(flowPath, flow)
   const schemaErrors = reportSchemaErrors(flow)
-  if (schemaErrors.length > 0) io.warning(`The mutation report does not match its published schema (a flow-actions bug; please report it): ${schemaErrors.slice(0, 3).join('; ')}`)
+  if (schemaErrors.length > 0)
+    io.warning(
+      `The mutation report does not match its published schema (a flow-actions bug; please report it): ${schemaErrors.slice(0, 3).join('; ')}`
+    )
 
   const reportOutput = inputs.shard ? (mutationReport as string) : flowPath
   const summary = renderSummary(evaluation, settings, {
@@ -253,7 +321,8 @@ async function evaluate(io: ActionIO, deps: MutationGateDeps): Promise<void> {
   if (inputs.checkRun) {
     if (inputs.token) io.setSecret(inputs.token)
     const { publishCheckRun } = await import('../../shared/github/check-runs.js')
-    const score = evaluation.score === undefined ? 'undefined' : `${formatScore(evaluation.score)} %`
+    const score =
+      evaluation.score === undefined ? 'undefined' : `${formatScore(evaluation.score)} %`
     await publishCheckRun({
       env: io.env,
       name: `flow-actions mutation${inputs.shard ? ` (shard ${inputs.shard.shard} of ${inputs.shard.of})` : ''}`,
@@ -269,12 +338,17 @@ async function evaluate(io: ActionIO, deps: MutationGateDeps): Promise<void> {
     })
   }
   if (evaluation.surviving.length > annotations.length) {
-    io.info(`${evaluation.surviving.length - annotations.length} more surviving mutant(s) are not annotated (GitHub shows ${annotations.length} per step): see the job summary and the report.`)
+    io.info(
+      `${evaluation.surviving.length - annotations.length} more surviving mutant(s) are not annotated (GitHub shows ${annotations.length} per step): see the job summary and the report.`
+    )
   }
 
   const m = evaluation.metrics
   io.setOutput(OUTPUTS.score, evaluation.score === undefined ? '' : formatScore(evaluation.score))
-  io.setOutput(OUTPUTS.changedScore, evaluation.changedScore === undefined ? '' : formatScore(evaluation.changedScore))
+  io.setOutput(
+    OUTPUTS.changedScore,
+    evaluation.changedScore === undefined ? '' : formatScore(evaluation.changedScore)
+  )
   io.setOutput(OUTPUTS.killed, m.get('mutation.killed') ?? 0)
   io.setOutput(OUTPUTS.survived, m.get('mutation.survived') ?? 0)
   io.setOutput(OUTPUTS.noCoverage, m.get('mutation.no_coverage') ?? 0)
@@ -284,9 +358,16 @@ async function evaluate(io: ActionIO, deps: MutationGateDeps): Promise<void> {
   io.setOutput(OUTPUTS.report, reportOutput)
 
   const score = evaluation.score === undefined ? 'undefined' : `${formatScore(evaluation.score)}%`
-  io.info(`Mutation score ${score}${evaluation.changedScore !== undefined ? `, changed lines ${formatScore(evaluation.changedScore)}%` : ''} (${loaded.sources.join(', ')}).`)
+  io.info(
+    `Mutation score ${score}${evaluation.changedScore !== undefined ? `, changed lines ${formatScore(evaluation.changedScore)}%` : ''} (${loaded.sources.join(', ')}).`
+  )
   for (const note of loaded.notes) io.info(note)
   if (!evaluation.passed) {
-    io.setFailed(`${NAME}: ${evaluation.checks.filter((c) => c.status !== 'passed').map((c) => c.message).join(' ')}`)
+    io.setFailed(
+      `${NAME}: ${evaluation.checks
+        .filter((c) => c.status !== 'passed')
+        .map((c) => c.message)
+        .join(' ')}`
+    )
   }
 }

@@ -148,7 +148,9 @@ export async function run(deps: RenderDiagramDeps = {}): Promise<void> {
       return
     }
     // The diff quotes file contents: stop workflow commands while it is printed.
-    await io.group(`Diff of ${output.relative} (committed -> drawn now)`, async () => printInert(io, result.diff, 'render-diagram'))
+    await io.group(`Diff of ${output.relative} (committed -> drawn now)`, async () =>
+      printInert(io, result.diff, 'render-diagram')
+    )
     const fix = `Run render-diagram without "check" (or \`flow render\`) and commit ${output.relative}.`
     io.setFailed(
       result.exists

@@ -1,6 +1,16 @@
-import { booleanInput, createRunnerIO, runAction, workspaceOf, type ActionIO } from '../../shared/action.js'
+import {
+  booleanInput,
+  createRunnerIO,
+  runAction,
+  workspaceOf,
+  type ActionIO
+} from '../../shared/action.js'
 import { outputDir } from '../../shared/context.js'
-import { validationReport, validationSummary, findingAnnotations } from '../../shared/graph/report.js'
+import {
+  validationReport,
+  validationSummary,
+  findingAnnotations
+} from '../../shared/graph/report.js'
 import { validateGraphFile } from '../../shared/graph/index.js'
 import { writeFileInside } from '../../shared/safe-path.js'
 import { redact } from '../../shared/redact.js'
@@ -34,7 +44,12 @@ export async function run(deps: ValidateGraphDeps = {}): Promise<void> {
     const root = workspaceOf(io)
     const result = validateGraphFile(root, inputs.graph)
     const valid = result.valid && !(inputs.strict && result.warnings > 0)
-    const report = validationReport(result, { env: io.env, now: now(), graph: inputs.graph, strict: inputs.strict })
+    const report = validationReport(result, {
+      env: io.env,
+      now: now(),
+      graph: inputs.graph,
+      strict: inputs.strict
+    })
     const reportText = redact(`${JSON.stringify(report, null, 2)}\n`)
     // A symlink anywhere on the report path is refused, never followed.
     const reportPath = inputs.report
@@ -46,7 +61,9 @@ export async function run(deps: ValidateGraphDeps = {}): Promise<void> {
     io.setOutput(OUTPUTS.errors, result.errors)
     io.setOutput(OUTPUTS.warnings, result.warnings)
     io.setOutput(OUTPUTS.report, reportPath)
-    io.info(`${inputs.graph}: ${result.errors} error(s), ${result.warnings} warning(s)${inputs.strict ? ' (strict)' : ''}.`)
+    io.info(
+      `${inputs.graph}: ${result.errors} error(s), ${result.warnings} warning(s)${inputs.strict ? ' (strict)' : ''}.`
+    )
     if (!valid) {
       io.setFailed(
         `validate-graph: ${inputs.graph} is not valid: ${result.errors} error(s)${inputs.strict ? ` and ${result.warnings} warning(s) under strict` : ''}. Fix the findings listed above (each names file, line and node).`

@@ -5,7 +5,6 @@ import { run as renderDiagram } from '../render-diagram/main.js'
 import { run as validateGraph } from '../validate-graph/main.js'
 import { INPUTS, OUTPUTS } from './names.js'
 
-
 export interface VerifyDeps extends CheckGatesDeps {
   io?: ActionIO
 }
@@ -18,9 +17,16 @@ export interface VerifyDeps extends CheckGatesDeps {
 export async function run(deps: VerifyDeps = {}): Promise<void> {
   const io = deps.io ?? createRunnerIO()
   const now = deps.now ?? (() => new Date())
-  const input = Object.fromEntries(Object.values(INPUTS).map((n) => [n, io.getInput(n)])) as Record<(typeof INPUTS)[keyof typeof INPUTS], string>
+  const input = Object.fromEntries(Object.values(INPUTS).map((n) => [n, io.getInput(n)])) as Record<
+    (typeof INPUTS)[keyof typeof INPUTS],
+    string
+  >
 
-  const validation = stageIO(io, { graph: input.graph, strict: input.strict }, { report: 'validation-report' })
+  const validation = stageIO(
+    io,
+    { graph: input.graph, strict: input.strict },
+    { report: 'validation-report' }
+  )
   await validateGraph({ io: validation, now })
   if (validation.failed) {
     io.setOutput(OUTPUTS.passed, false)
@@ -58,7 +64,11 @@ export async function run(deps: VerifyDeps = {}): Promise<void> {
   // and fails only on its own errors, so a missing report never hides the gates' verdict.
   if (gatesReport && safeExists(gatesReport)) {
     await renderDiagram({
-      io: stageIO(io, { graph: input.graph, report: gatesReport, output: input.diagram, summary: 'false' }, { path: 'diagram-path' })
+      io: stageIO(
+        io,
+        { graph: input.graph, report: gatesReport, output: input.diagram, summary: 'false' },
+        { path: 'diagram-path' }
+      )
     })
   }
 }

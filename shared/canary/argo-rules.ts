@@ -14,7 +14,10 @@ export type CheckPhase = 'Running' | MeasurementPhase
  * - only failure set: Successful whenever failure is false
  * - both set: Failed if failure holds (even if success holds too), Inconclusive if neither holds
  */
-export function evaluateConditions(success: boolean | undefined, failure: boolean | undefined): Exclude<MeasurementPhase, 'Error'> {
+export function evaluateConditions(
+  success: boolean | undefined,
+  failure: boolean | undefined
+): Exclude<MeasurementPhase, 'Error'> {
   if (success === undefined && failure === undefined) return 'Successful'
   let ok = success ?? false
   let bad = failure ?? false
@@ -62,7 +65,11 @@ export interface Limits {
   consecutiveErrorLimit: number
 }
 
-export const ARGO_DEFAULT_LIMITS: Limits = { failureLimit: 0, inconclusiveLimit: 0, consecutiveErrorLimit: 4 }
+export const ARGO_DEFAULT_LIMITS: Limits = {
+  failureLimit: 0,
+  inconclusiveLimit: 0,
+  consecutiveErrorLimit: 4
+}
 
 /**
  * Argo's `assessMetricFailureInconclusiveOrError` followed by the terminating rule of
@@ -70,7 +77,11 @@ export const ARGO_DEFAULT_LIMITS: Limits = { failureLimit: 0, inconclusiveLimit:
  * earlier one, so Error wins over Inconclusive, which wins over Failed. A check that is stopped
  * (`terminating`, i.e. its step ended) without hitting a limit is Successful.
  */
-export function assessCheck(counts: CheckCounts, limits: Limits, terminating = false): { phase: CheckPhase; message: string } {
+export function assessCheck(
+  counts: CheckCounts,
+  limits: Limits,
+  terminating = false
+): { phase: CheckPhase; message: string } {
   let phase: CheckPhase | undefined
   let message = ''
   if (limits.failureLimit >= 0 && counts.failed > limits.failureLimit) {
@@ -89,12 +100,18 @@ export function assessCheck(counts: CheckCounts, limits: Limits, terminating = f
   if (!terminating) return { phase: 'Running', message: '' }
   // Argo calls a stopped check Successful when no limit was hit, even with nothing but errors
   // below consecutive-error-limit: here a check with no Successful measurement never passes.
-  if (counts.successful === 0) return { phase: noSuccessPhase(counts), message: `no Successful measurement (${describeCounts(counts)})` }
+  if (counts.successful === 0)
+    return {
+      phase: noSuccessPhase(counts),
+      message: `no Successful measurement (${describeCounts(counts)})`
+    }
   return { phase: 'Successful', message: 'no limit was exceeded' }
 }
 
 /** The phase of a check that had no (or too few) Successful measurements: its most common other outcome, the worse on a tie. */
-export function noSuccessPhase(counts: Pick<CheckCounts, 'failed' | 'inconclusive' | 'error'>): Exclude<MeasurementPhase, 'Successful'> {
+export function noSuccessPhase(
+  counts: Pick<CheckCounts, 'failed' | 'inconclusive' | 'error'>
+): Exclude<MeasurementPhase, 'Successful'> {
   const ranked: Array<[Exclude<MeasurementPhase, 'Successful'>, number]> = [
     ['Failed', counts.failed],
     ['Error', counts.error],
@@ -104,7 +121,9 @@ export function noSuccessPhase(counts: Pick<CheckCounts, 'failed' | 'inconclusiv
   return top[1] === 0 ? 'Inconclusive' : top[0]
 }
 
-export function describeCounts(counts: Pick<CheckCounts, 'count' | 'successful' | 'failed' | 'inconclusive' | 'error'>): string {
+export function describeCounts(
+  counts: Pick<CheckCounts, 'count' | 'successful' | 'failed' | 'inconclusive' | 'error'>
+): string {
   if (counts.count === 0) return 'not measured'
   return `${counts.count} measurement(s): ${counts.successful} successful, ${counts.failed} failed, ${counts.inconclusive} inconclusive, ${counts.error} error(s)`
 }

@@ -7,7 +7,11 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 
  * seconds, as in Flagger's and Argo's examples. Negative, zero (unless allowed) and absurd values
  * are refused so a typo cannot make a rollout wait for days.
  */
-export function parseDuration(text: string | number, what: string, opts: { allowZero?: boolean; maxMs?: number } = {}): number {
+export function parseDuration(
+  text: string | number,
+  what: string,
+  opts: { allowZero?: boolean; maxMs?: number } = {}
+): number {
   const raw = String(text).trim()
   let ms: number
   if (/^\d+(\.\d+)?$/.test(raw)) {
@@ -16,12 +20,17 @@ export function parseDuration(text: string | number, what: string, opts: { allow
     ms = 0
     for (const m of raw.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) ms += Number(m[1]) * UNITS[m[2]]
   } else {
-    throw new ConfigurationError(`${what} "${raw.slice(0, 40)}" is not a duration; write e.g. 500ms, 30s, 2m or 1m30s.`)
+    throw new ConfigurationError(
+      `${what} "${raw.slice(0, 40)}" is not a duration; write e.g. 500ms, 30s, 2m or 1m30s.`
+    )
   }
   ms = Math.round(ms)
   const max = opts.maxMs ?? 6 * 3_600_000
   if (ms === 0 && !opts.allowZero) throw new ConfigurationError(`${what} must be longer than zero.`)
-  if (ms > max) throw new ConfigurationError(`${what} "${raw}" is longer than the ${max / 60_000}-minute maximum.`)
+  if (ms > max)
+    throw new ConfigurationError(
+      `${what} "${raw}" is longer than the ${max / 60_000}-minute maximum.`
+    )
   return ms
 }
 

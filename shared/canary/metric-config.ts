@@ -62,7 +62,12 @@ export interface MetricsConfig {
   judgement: Judgement
 }
 
-export const KAYENTA_DEFAULTS = { tolerance: 0.25, confidence: 0.98, passScore: 95, marginalScore: 75 }
+export const KAYENTA_DEFAULTS = {
+  tolerance: 0.25,
+  confidence: 0.98,
+  passScore: 95,
+  marginalScore: 75
+}
 
 /**
  * Reads the metric file:
@@ -91,10 +96,14 @@ export function readMetrics(doc: LoadedYaml): MetricsConfig {
   const judgementFields = root.mapping('judgement')
   judgementFields?.allowOnly(['pass-score', 'marginal-score'])
   const judgement: Judgement = {
-    passScore: judgementFields?.number('pass-score', { min: 0, max: 100 }) ?? KAYENTA_DEFAULTS.passScore,
-    marginalScore: judgementFields?.number('marginal-score', { min: 0, max: 100 }) ?? KAYENTA_DEFAULTS.marginalScore
+    passScore:
+      judgementFields?.number('pass-score', { min: 0, max: 100 }) ?? KAYENTA_DEFAULTS.passScore,
+    marginalScore:
+      judgementFields?.number('marginal-score', { min: 0, max: 100 }) ??
+      KAYENTA_DEFAULTS.marginalScore
   }
-  if (judgement.marginalScore > judgement.passScore) throw (judgementFields ?? root).fail('marginal-score must not exceed pass-score')
+  if (judgement.marginalScore > judgement.passScore)
+    throw (judgementFields ?? root).fail('marginal-score must not exceed pass-score')
   const items = root.list('metrics')
   if (items.length === 0) throw root.fail('"metrics" must list at least one metric')
   const names = new Set<string>()
@@ -108,12 +117,20 @@ export function readMetrics(doc: LoadedYaml): MetricsConfig {
       noData: m.choice('no-data', ['inconclusive', 'fail'] as const) ?? 'inconclusive'
     }
     const kinds = ['query', 'compare', 'burn-rate'].filter((k) => m.has(k))
-    if (kinds.length !== 1) throw m.fail('give exactly one of query (a threshold), compare (canary versus baseline) or burn-rate')
+    if (kinds.length !== 1)
+      throw m.fail(
+        'give exactly one of query (a threshold), compare (canary versus baseline) or burn-rate'
+      )
     if (kinds[0] === 'query') return readThreshold(m, base)
     if (kinds[0] === 'compare') return readComparison(m, base)
     return readBurnRate(m, base)
   })
-  return { prometheusUrl, queryTimeoutMs: prom?.duration('timeout', { maxMs: 120_000 }) ?? 10_000, metrics, judgement }
+  return {
+    prometheusUrl,
+    queryTimeoutMs: prom?.duration('timeout', { maxMs: 120_000 }) ?? 10_000,
+    metrics,
+    judgement
+  }
 }
 
 function readThreshold(m: YamlFields, base: MetricBase): ThresholdMetric {
@@ -127,7 +144,9 @@ function readThreshold(m: YamlFields, base: MetricBase): ThresholdMetric {
     failBelow: m.number('fail-below')
   }
   if (!metric.threshold && metric.failAbove === undefined && metric.failBelow === undefined) {
-    throw m.fail('give threshold {min, max} and/or fail-above / fail-below; a metric with no condition judges nothing')
+    throw m.fail(
+      'give threshold {min, max} and/or fail-above / fail-below; a metric with no condition judges nothing'
+    )
   }
   return metric
 }
@@ -137,22 +156,43 @@ function readBurnRate(m: YamlFields, base: MetricBase): BurnRateMetric {
   const b = m.mapping('burn-rate') as YamlFields
   b.allowOnly(['error-ratio', 'objective', 'max'])
   const objective = b.number('objective', { min: 0 })
-  if (objective === undefined || objective <= 0 || objective >= 1) throw b.fail('"objective" must be a fraction between 0 and 1, e.g. 0.999', 'objective')
+  if (objective === undefined || objective <= 0 || objective >= 1)
+    throw b.fail('"objective" must be a fraction between 0 and 1, e.g. 0.999', 'objective')
   const max = b.number('max', { min: 0 })
-  if (max === undefined || max <= 0) throw b.fail('"max" (the highest tolerated burn rate, e.g. 14.4) is required', 'max')
-  return { ...base, kind: 'burn-rate', errorRatio: b.string('error-ratio', true), objective, maxBurnRate: max }
+  if (max === undefined || max <= 0)
+    throw b.fail('"max" (the highest tolerated burn rate, e.g. 14.4) is required', 'max')
+  return {
+    ...base,
+    kind: 'burn-rate',
+    errorRatio: b.string('error-ratio', true),
+    objective,
+    maxBurnRate: max
+  }
 }
 
 function readComparison(m: YamlFields, base: MetricBase): ComparisonMetric {
   m.allowOnly(['name', 'critical', 'no-data', 'compare', 'weight'])
   const c = m.mapping('compare') as YamlFields
-  c.allowOnly(['canary', 'baseline', 'window', 'step', 'direction', 'tolerance', 'confidence', 'min-samples', 'allowed-increase', 'allowed-decrease'])
+  c.allowOnly([
+    'canary',
+    'baseline',
+    'window',
+    'step',
+    'direction',
+    'tolerance',
+    'confidence',
+    'min-samples',
+    'allowed-increase',
+    'allowed-decrease'
+  ])
   const windowMs = c.duration('window', { maxMs: 24 * 3_600_000 }) ?? 300_000
   const stepMs = c.duration('step', { maxMs: 3_600_000 }) ?? 15_000
   if (stepMs > windowMs) throw c.fail('"step" must not be longer than "window"', 'step')
-  if (windowMs / stepMs > 11_000) throw c.fail('window / step exceeds the 11,000 points Prometheus returns per series', 'step')
+  if (windowMs / stepMs > 11_000)
+    throw c.fail('window / step exceeds the 11,000 points Prometheus returns per series', 'step')
   const confidence = c.number('confidence') ?? KAYENTA_DEFAULTS.confidence
-  if (!(confidence > 0 && confidence < 1)) throw c.fail('"confidence" must lie between 0 and 1, e.g. 0.98', 'confidence')
+  if (!(confidence > 0 && confidence < 1))
+    throw c.fail('"confidence" must lie between 0 and 1, e.g. 0.98', 'confidence')
   return {
     ...base,
     kind: 'comparison',
@@ -177,5 +217,6 @@ function assertHttpUrl(fields: YamlFields, url: string): void {
   } catch {
     throw fields.fail('"url" is not an absolute URL', 'url')
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw fields.fail('"url" must use http or https', 'url')
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw fields.fail('"url" must use http or https', 'url')
 }

@@ -2,7 +2,12 @@ import { errorMessage } from '../errors.js'
 import { evaluateConditions } from './argo-rules.js'
 import { classifyComparison, scoreComparisons } from './kayenta-judge.js'
 import type { ComparisonDetail, Measurement } from './measurement.js'
-import type { BurnRateMetric, ComparisonMetric, MetricsConfig, ThresholdMetric } from './metric-config.js'
+import type {
+  BurnRateMetric,
+  ComparisonMetric,
+  MetricsConfig,
+  ThresholdMetric
+} from './metric-config.js'
 import { PrometheusClient, type InstantResult } from './prometheus-client.js'
 import { describeRange, inRange } from './ranges.js'
 
@@ -27,9 +32,15 @@ export class MetricRunner {
   }
 
   async measureAll(signal?: AbortSignal): Promise<MetricOutcome[]> {
-    const singles = this.config.metrics.filter((m): m is ThresholdMetric | BurnRateMetric => m.kind !== 'comparison')
-    const comparisons = this.config.metrics.filter((m): m is ComparisonMetric => m.kind === 'comparison')
-    const tasks: Array<Promise<MetricOutcome>> = singles.map((m) => (m.kind === 'threshold' ? this.threshold(m, signal) : this.burnRate(m, signal)))
+    const singles = this.config.metrics.filter(
+      (m): m is ThresholdMetric | BurnRateMetric => m.kind !== 'comparison'
+    )
+    const comparisons = this.config.metrics.filter(
+      (m): m is ComparisonMetric => m.kind === 'comparison'
+    )
+    const tasks: Array<Promise<MetricOutcome>> = singles.map((m) =>
+      m.kind === 'threshold' ? this.threshold(m, signal) : this.burnRate(m, signal)
+    )
     if (comparisons.length > 0) tasks.push(this.compare(comparisons, signal))
     return Promise.all(tasks)
   }
@@ -49,9 +60,15 @@ export class MetricRunner {
     const failure =
       m.failAbove === undefined && m.failBelow === undefined
         ? undefined
-        : (m.failAbove !== undefined && v > m.failAbove) || (m.failBelow !== undefined && v < m.failBelow)
+        : (m.failAbove !== undefined && v > m.failAbove) ||
+          (m.failBelow !== undefined && v < m.failBelow)
     const phase = evaluateConditions(success, failure)
-    return { ...base, phase, value: v, message: `${formatNumber(v)} (${phase === 'Successful' ? 'within' : phase === 'Failed' ? 'outside' : 'between'} ${expected})` }
+    return {
+      ...base,
+      phase,
+      value: v,
+      message: `${formatNumber(v)} (${phase === 'Successful' ? 'within' : phase === 'Failed' ? 'outside' : 'between'} ${expected})`
+    }
   }
 
   private async burnRate(m: BurnRateMetric, signal?: AbortSignal): Promise<MetricOutcome> {
@@ -65,15 +82,28 @@ export class MetricRunner {
     }
     if (result.kind === 'no-data') return { ...base, ...noData(m.noData, result.reason) }
     if (result.value < 0 || result.value > 1) {
-      return { ...base, phase: 'Error', message: `the error ratio ${formatNumber(result.value)} is not a fraction between 0 and 1; check the query` }
+      return {
+        ...base,
+        phase: 'Error',
+        message: `the error ratio ${formatNumber(result.value)} is not a fraction between 0 and 1; check the query`
+      }
     }
     const burn = result.value / (1 - m.objective)
     const phase = burn <= m.maxBurnRate ? 'Successful' : 'Failed'
-    return { ...base, phase, value: burn, message: `burning the error budget ${formatNumber(burn)}× (error ratio ${formatNumber(result.value)})` }
+    return {
+      ...base,
+      phase,
+      value: burn,
+      message: `burning the error budget ${formatNumber(burn)}× (error ratio ${formatNumber(result.value)})`
+    }
   }
 
   private async compare(metrics: ComparisonMetric[], signal?: AbortSignal): Promise<MetricOutcome> {
-    const base = { check: CANARY_SCORE_CHECK, kind: 'comparison' as const, expected: `score ≥ ${this.config.judgement.passScore}` }
+    const base = {
+      check: CANARY_SCORE_CHECK,
+      kind: 'comparison' as const,
+      expected: `score ≥ ${this.config.judgement.passScore}`
+    }
     const end = this.now()
     let details: ComparisonDetail[]
     try {
@@ -96,7 +126,10 @@ export class MetricRunner {
   }
 }
 
-function noData(policy: 'inconclusive' | 'fail', reason: string): Pick<MetricOutcome, 'phase' | 'message'> {
+function noData(
+  policy: 'inconclusive' | 'fail',
+  reason: string
+): Pick<MetricOutcome, 'phase' | 'message'> {
   return { phase: policy === 'fail' ? 'Failed' : 'Inconclusive', message: `no data: ${reason}` }
 }
 

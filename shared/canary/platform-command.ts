@@ -40,11 +40,20 @@ const TAIL_LINES = 20
  * so a timeout or a cancellation kills everything it started. Its output is logged inside a group
  * and between stop-commands markers, so text it prints cannot forge workflow commands.
  */
-export function runPlatformCommand(request: CommandRequest, log: CommandLog, baseEnv: NodeJS.ProcessEnv = process.env): Promise<CommandResult> {
-  return log.group(`${request.name}: ${request.command.split('\n')[0].slice(0, 120)}`, () => execute(request, log, baseEnv))
+export function runPlatformCommand(
+  request: CommandRequest,
+  log: CommandLog,
+  baseEnv: NodeJS.ProcessEnv = process.env
+): Promise<CommandResult> {
+  return log.group(`${request.name}: ${request.command.split('\n')[0].slice(0, 120)}`, () =>
+    execute(request, log, baseEnv)
+  )
 }
 
-function childEnvironment(baseEnv: NodeJS.ProcessEnv, extra: Record<string, string>): NodeJS.ProcessEnv {
+function childEnvironment(
+  baseEnv: NodeJS.ProcessEnv,
+  extra: Record<string, string>
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(baseEnv)) {
     // The action's own inputs and saved state (which may hold a Prometheus token) stay with us.
@@ -54,7 +63,11 @@ function childEnvironment(baseEnv: NodeJS.ProcessEnv, extra: Record<string, stri
   return { ...env, ...extra }
 }
 
-function execute(request: CommandRequest, log: CommandLog, baseEnv: NodeJS.ProcessEnv): Promise<CommandResult> {
+function execute(
+  request: CommandRequest,
+  log: CommandLog,
+  baseEnv: NodeJS.ProcessEnv
+): Promise<CommandResult> {
   const started = Date.now()
   const resumeCommands = stopCommands(log, 'canary')
   const tail: string[] = []
@@ -73,7 +86,16 @@ function execute(request: CommandRequest, log: CommandLog, baseEnv: NodeJS.Proce
   return new Promise<CommandResult>((resolve) => {
     if (request.signal?.aborted) {
       resumeCommands()
-      resolve({ ok: false, exitCode: null, signal: null, timedOut: false, aborted: true, durationMs: 0, tail, message: 'not started: the rollout was cancelled' })
+      resolve({
+        ok: false,
+        exitCode: null,
+        signal: null,
+        timedOut: false,
+        aborted: true,
+        durationMs: 0,
+        tail,
+        message: 'not started: the rollout was cancelled'
+      })
       return
     }
     const child = spawn('bash', ['-c', request.command], {

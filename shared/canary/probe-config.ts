@@ -61,9 +61,11 @@ export function readProbes(doc: LoadedYaml): ProbeSpec[] {
     } catch {
       throw p.fail('"url" is not an absolute URL', 'url')
     }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw p.fail('"url" must use http or https', 'url')
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw p.fail('"url" must use http or https', 'url')
     const method = (p.string('method') ?? 'GET').toUpperCase()
-    if (!(PROBE_METHODS as readonly string[]).includes(method)) throw p.fail(`"method" must be one of ${PROBE_METHODS.join(', ')}`, 'method')
+    if (!(PROBE_METHODS as readonly string[]).includes(method))
+      throw p.fail(`"method" must be one of ${PROBE_METHODS.join(', ')}`, 'method')
     const expect = p.mapping('expect')
     expect?.allowOnly(['status', 'body-contains', 'json'])
     return {
@@ -90,7 +92,10 @@ function readStatuses(expect: YamlFields): ProbeSpec['expectStatus'] {
     if (typeof s === 'number' && Number.isInteger(s) && s >= 100 && s <= 599) return s
     if (typeof s === 'string' && /^[1-5]xx$/.test(s)) return s as `${1 | 2 | 3 | 4 | 5}xx`
     if (typeof s === 'string' && /^[1-5]\d\d$/.test(s)) return Number(s)
-    throw expect.fail(`"status" entries must be codes such as 200 or classes such as 2xx, not ${JSON.stringify(s)}`, 'status')
+    throw expect.fail(
+      `"status" entries must be codes such as 200 or classes such as 2xx, not ${JSON.stringify(s)}`,
+      'status'
+    )
   })
 }
 
@@ -104,7 +109,8 @@ function readJsonCheck(c: YamlFields): JsonCheck {
     throw c.fail((error as Error).message, 'path')
   }
   const equals = c.raw('equals')
-  if (equals !== undefined && typeof equals === 'object') throw c.fail('"equals" must be a string, number or boolean', 'equals')
+  if (equals !== undefined && typeof equals === 'object')
+    throw c.fail('"equals" must be a string, number or boolean', 'equals')
   const check: JsonCheck = {
     path,
     segments,
@@ -113,20 +119,29 @@ function readJsonCheck(c: YamlFields): JsonCheck {
     max: c.number('max'),
     exists: c.boolean('exists')
   }
-  if (c.has('equals') === false && check.min === undefined && check.max === undefined && check.exists === undefined) {
+  if (
+    c.has('equals') === false &&
+    check.min === undefined &&
+    check.max === undefined &&
+    check.exists === undefined
+  ) {
     throw c.fail('give equals, min, max or exists')
   }
   return check
 }
 
 export function statusAccepted(status: number, expected: ProbeSpec['expectStatus']): boolean {
-  return expected.some((e) => (typeof e === 'number' ? e === status : Math.floor(status / 100) === Number(e[0])))
+  return expected.some((e) =>
+    typeof e === 'number' ? e === status : Math.floor(status / 100) === Number(e[0])
+  )
 }
 
 export function assertProbeNamesDistinct(probes: ProbeSpec[], metricNames: string[]): void {
   for (const p of probes) {
     if (metricNames.includes(p.name)) {
-      throw new ConfigurationError(`The name "${p.name}" is used by a probe and a metric; give each check its own name.`)
+      throw new ConfigurationError(
+        `The name "${p.name}" is used by a probe and a metric; give each check its own name.`
+      )
     }
   }
 }

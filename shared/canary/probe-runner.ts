@@ -6,7 +6,10 @@ import { statusAccepted, type JsonCheck, type ProbeSpec } from './probe-config.j
 /** Bodies are read up to this size: enough for any health document, bounded against a huge reply. */
 const MAX_BODY_BYTES = 1024 * 1024
 
-export type ProbeOutcome = Pick<Measurement, 'phase' | 'latencyMs' | 'message' | 'value' | 'expected'>
+export type ProbeOutcome = Pick<
+  Measurement,
+  'phase' | 'latencyMs' | 'message' | 'value' | 'expected'
+>
 
 /**
  * Runs one synthetic request and judges it. An unreachable service, a timeout, a wrong status, a
@@ -14,7 +17,11 @@ export type ProbeOutcome = Pick<Measurement, 'phase' | 'latencyMs' | 'message' |
  * would see, and they would see the failure. Redirects are not followed so the status judged is
  * the one the canary returned.
  */
-export async function runProbe(probe: ProbeSpec, signal?: AbortSignal, fetchImpl: typeof fetch = fetch): Promise<ProbeOutcome> {
+export async function runProbe(
+  probe: ProbeSpec,
+  signal?: AbortSignal,
+  fetchImpl: typeof fetch = fetch
+): Promise<ProbeOutcome> {
   const controller = new AbortController()
   const onAbort = () => controller.abort(signal?.reason)
   signal?.addEventListener('abort', onAbort, { once: true })
@@ -39,14 +46,19 @@ export async function runProbe(probe: ProbeSpec, signal?: AbortSignal, fetchImpl
     }
     if (probe.json.length > 0) problems.push(...checkJson(body, probe.json))
     if (probe.latencyBudgetMs !== undefined && latencyMs > probe.latencyBudgetMs) {
-      problems.push(`latency ${Math.round(latencyMs)} ms over the ${probe.latencyBudgetMs} ms budget`)
+      problems.push(
+        `latency ${Math.round(latencyMs)} ms over the ${probe.latencyBudgetMs} ms budget`
+      )
     }
     return {
       phase: problems.length === 0 ? 'Successful' : 'Failed',
       latencyMs,
       value: response.status,
       expected: `status ${probe.expectStatus.join('/')}`,
-      message: problems.length === 0 ? `status ${response.status} in ${Math.round(latencyMs)} ms` : problems.join('; ')
+      message:
+        problems.length === 0
+          ? `status ${response.status} in ${Math.round(latencyMs)} ms`
+          : problems.join('; ')
     }
   } catch (error) {
     const latencyMs = performance.now() - started
@@ -54,7 +66,9 @@ export async function runProbe(probe: ProbeSpec, signal?: AbortSignal, fetchImpl
     return {
       phase: 'Failed',
       latencyMs,
-      message: timedOut ? `no answer within ${probe.timeoutMs} ms` : `request failed: ${describeFetchError(error)}`
+      message: timedOut
+        ? `no answer within ${probe.timeoutMs} ms`
+        : `request failed: ${describeFetchError(error)}`
     }
   } finally {
     clearTimeout(timer)
@@ -99,7 +113,10 @@ function checkJson(body: string, checks: JsonCheck[]): string[] {
       continue
     }
     const v = found.value
-    if (c.equals !== undefined && v !== c.equals) problems.push(`${c.path} is ${JSON.stringify(v)?.slice(0, 80)}, expected ${JSON.stringify(c.equals)}`)
+    if (c.equals !== undefined && v !== c.equals)
+      problems.push(
+        `${c.path} is ${JSON.stringify(v)?.slice(0, 80)}, expected ${JSON.stringify(c.equals)}`
+      )
     if (c.min !== undefined || c.max !== undefined) {
       if (typeof v !== 'number') problems.push(`${c.path} is not a number`)
       else if ((c.min !== undefined && v < c.min) || (c.max !== undefined && v > c.max)) {

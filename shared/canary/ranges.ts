@@ -25,6 +25,7 @@ export function readRange(fields: YamlFields, key: string): Range | undefined {
   m.allowOnly(['min', 'max'])
   const range: Range = { min: m.number('min'), max: m.number('max') }
   if (range.min === undefined && range.max === undefined) throw m.fail('give min, max or both')
-  if (range.min !== undefined && range.max !== undefined && range.min > range.max) throw m.fail('min is greater than max')
+  if (range.min !== undefined && range.max !== undefined && range.min > range.max)
+    throw m.fail('min is greater than max')
   return range
 }

@@ -16,18 +16,27 @@ import { INPUTS } from './action-names.js'
  */
 export function parseWeights(text: string): number[] {
   const parts = text.split(/[,\s]+/).filter(Boolean)
-  if (parts.length === 0) throw new ConfigurationError('Input "steps" is empty: give traffic weights such as 10,25,50,100.')
+  if (parts.length === 0)
+    throw new ConfigurationError(
+      'Input "steps" is empty: give traffic weights such as 10,25,50,100.'
+    )
   if (parts.length > 100) throw new ConfigurationError('Input "steps" lists more than 100 weights.')
   const weights = parts.map((p) => {
     if (!/^\d{1,3}(\.\d{1,3})?%?$/.test(p)) {
-      throw new ConfigurationError(`Input "steps" has "${p.slice(0, 40)}", which is not a weight; give percentages such as 10,25,50,100.`)
+      throw new ConfigurationError(
+        `Input "steps" has "${p.slice(0, 40)}", which is not a weight; give percentages such as 10,25,50,100.`
+      )
     }
     const w = Number(p.replace('%', ''))
-    if (!(w > 0 && w <= 100)) throw new ConfigurationError(`Input "steps": the weight ${w} is outside 0 < weight ≤ 100.`)
+    if (!(w > 0 && w <= 100))
+      throw new ConfigurationError(`Input "steps": the weight ${w} is outside 0 < weight ≤ 100.`)
     return w
   })
   for (let i = 1; i < weights.length; i++) {
-    if (weights[i] <= weights[i - 1]) throw new ConfigurationError(`Input "steps" must rise: ${weights[i]} follows ${weights[i - 1]}.`)
+    if (weights[i] <= weights[i - 1])
+      throw new ConfigurationError(
+        `Input "steps" must rise: ${weights[i]} follows ${weights[i - 1]}.`
+      )
   }
   return weights
 }
@@ -53,23 +62,41 @@ export function readSettings(io: ActionIO, workspace: string): RolloutSettings {
   const weights = parseWeights(io.getInput(INPUTS.steps))
   const stepDurationMs = durationInput(io, INPUTS.stepDuration, '60s')
   const intervalMs = durationInput(io, INPUTS.interval, '10s')
-  if (intervalMs > stepDurationMs) throw new ConfigurationError('Input "interval" is longer than "step-duration": each step needs at least one measurement.')
+  if (intervalMs > stepDurationMs)
+    throw new ConfigurationError(
+      'Input "interval" is longer than "step-duration": each step needs at least one measurement.'
+    )
   const commands = {
     setWeight: commandInput(io, 'set-weight-command'),
     promote: commandInput(io, 'promote-command'),
     rollback: commandInput(io, 'rollback-command')
   }
   if (!dryRun) {
-    if (!commands.setWeight) throw new ConfigurationError('Input "set-weight-command" is required (or set dry-run: true): it shifts traffic to CANARY_WEIGHT percent.')
-    if (!commands.rollback) throw new ConfigurationError('Input "rollback-command" is required (or set dry-run: true): without it a bad canary could not be undone.')
+    if (!commands.setWeight)
+      throw new ConfigurationError(
+        'Input "set-weight-command" is required (or set dry-run: true): it shifts traffic to CANARY_WEIGHT percent.'
+      )
+    if (!commands.rollback)
+      throw new ConfigurationError(
+        'Input "rollback-command" is required (or set dry-run: true): without it a bad canary could not be undone.'
+      )
   }
   const probesFile = io.getInput(INPUTS.probesFile)
   const metricsFile = io.getInput(INPUTS.metricsFile)
-  const probes = probesFile ? readProbes(loadYamlFile(resolveInWorkspace(workspace, probesFile, 'probes file'), probesFile)) : []
-  let metrics = metricsFile ? readMetrics(loadYamlFile(resolveInWorkspace(workspace, metricsFile, 'metrics file'), metricsFile)) : undefined
+  const probes = probesFile
+    ? readProbes(loadYamlFile(resolveInWorkspace(workspace, probesFile, 'probes file'), probesFile))
+    : []
+  let metrics = metricsFile
+    ? readMetrics(
+        loadYamlFile(resolveInWorkspace(workspace, metricsFile, 'metrics file'), metricsFile)
+      )
+    : undefined
   if (metrics) {
     const url = io.getInput(INPUTS.prometheusUrl) || metrics.prometheusUrl
-    if (!url) throw new ConfigurationError(`${metricsFile} has metrics but no Prometheus: set the prometheus-url input or prometheus.url in the file.`)
+    if (!url)
+      throw new ConfigurationError(
+        `${metricsFile} has metrics but no Prometheus: set the prometheus-url input or prometheus.url in the file.`
+      )
     try {
       const parsed = new URL(url)
       if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme')
@@ -77,7 +104,10 @@ export function readSettings(io: ActionIO, workspace: string): RolloutSettings {
       throw new ConfigurationError('Input "prometheus-url" must be an http or https URL.')
     }
     metrics = { ...metrics, prometheusUrl: url }
-    assertProbeNamesDistinct(probes, metrics.metrics.map((m) => m.name))
+    assertProbeNamesDistinct(
+      probes,
+      metrics.metrics.map((m) => m.name)
+    )
   }
   const minMeasurements = integerInput(io, INPUTS.minMeasurements, 1, { min: 1, max: 10_000 })
   const ticksPerStep = Math.ceil(stepDurationMs / intervalMs)
@@ -87,7 +117,9 @@ export function readSettings(io: ActionIO, workspace: string): RolloutSettings {
     )
   }
   if (probes.length === 0 && !metrics) {
-    throw new ConfigurationError('Give probes-file, metrics-file or both: a rollout with nothing to judge would promote blindly.')
+    throw new ConfigurationError(
+      'Give probes-file, metrics-file or both: a rollout with nothing to judge would promote blindly.'
+    )
   }
   return {
     weights,
@@ -96,9 +128,22 @@ export function readSettings(io: ActionIO, workspace: string): RolloutSettings {
     commands,
     commandTimeoutMs: durationInput(io, INPUTS.commandTimeout, '5m', { maxMs: 3_600_000 }),
     limits: {
-      failureLimit: integerInput(io, INPUTS.failureLimit, ARGO_DEFAULT_LIMITS.failureLimit, { min: -1, max: 10_000 }),
-      inconclusiveLimit: integerInput(io, INPUTS.inconclusiveLimit, ARGO_DEFAULT_LIMITS.inconclusiveLimit, { min: -1, max: 10_000 }),
-      consecutiveErrorLimit: integerInput(io, INPUTS.consecutiveErrorLimit, ARGO_DEFAULT_LIMITS.consecutiveErrorLimit, { min: -1, max: 10_000 })
+      failureLimit: integerInput(io, INPUTS.failureLimit, ARGO_DEFAULT_LIMITS.failureLimit, {
+        min: -1,
+        max: 10_000
+      }),
+      inconclusiveLimit: integerInput(
+        io,
+        INPUTS.inconclusiveLimit,
+        ARGO_DEFAULT_LIMITS.inconclusiveLimit,
+        { min: -1, max: 10_000 }
+      ),
+      consecutiveErrorLimit: integerInput(
+        io,
+        INPUTS.consecutiveErrorLimit,
+        ARGO_DEFAULT_LIMITS.consecutiveErrorLimit,
+        { min: -1, max: 10_000 }
+      )
     },
     minMeasurements,
     onInconclusive: choiceInput(io, INPUTS.onInconclusive, ['hold', 'rollback'] as const, 'hold'),

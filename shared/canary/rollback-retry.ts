@@ -35,7 +35,10 @@ export async function retryWithBackoff(opts: RetryOptions): Promise<RetryResult>
     if (result.ok) return { ok: true, attempts, message }
     opts.onFailedAttempt?.(n, message)
     if (n < opts.attempts) {
-      const wait = Math.min(opts.backoffMs * 2 ** (n - 1), Math.max(0, opts.deadline - opts.now() - 500))
+      const wait = Math.min(
+        opts.backoffMs * 2 ** (n - 1),
+        Math.max(0, opts.deadline - opts.now() - 500)
+      )
       await opts.sleep(wait)
     }
   }

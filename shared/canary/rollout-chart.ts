@@ -21,11 +21,16 @@ export function chartPoints(outcome: RolloutOutcome): ChartPoint[] {
   const weightOf = (step: number) => outcome.steps.find((s) => s.index === step)?.weight ?? 0
   const points = [...byTick.entries()]
     .sort((a, b) => a[0] - b[0])
-    .map(([at, t]) => ({ seconds: Math.round(at / 100) / 10, weight: weightOf(t.step), errorRate: Math.round((t.bad / t.total) * 1000) / 10 }))
+    .map(([at, t]) => ({
+      seconds: Math.round(at / 100) / 10,
+      weight: weightOf(t.step),
+      errorRate: Math.round((t.bad / t.total) * 1000) / 10
+    }))
   if (points.length <= MAX_POINTS) return points
   // Keep the chart readable: sample evenly, always keeping the last point (where it ended).
   const sampled: ChartPoint[] = []
-  for (let i = 0; i < MAX_POINTS; i++) sampled.push(points[Math.floor((i * (points.length - 1)) / (MAX_POINTS - 1))])
+  for (let i = 0; i < MAX_POINTS; i++)
+    sampled.push(points[Math.floor((i * (points.length - 1)) / (MAX_POINTS - 1))])
   return sampled
 }
 

@@ -1,7 +1,22 @@
-import { assessCheck, describeCounts, emptyCounts, noSuccessPhase, record, worstPhase, type CheckPhase, type Limits } from './argo-rules.js'
+import {
+  assessCheck,
+  describeCounts,
+  emptyCounts,
+  noSuccessPhase,
+  record,
+  worstPhase,
+  type CheckPhase,
+  type Limits
+} from './argo-rules.js'
 import type { Measurement } from './measurement.js'
 import type { CommandName, CommandResult } from './platform-command.js'
-import type { CheckRecord, CommandRecord, Decision, RolloutOutcome, StepRecord } from './rollout-record.js'
+import type {
+  CheckRecord,
+  CommandRecord,
+  Decision,
+  RolloutOutcome,
+  StepRecord
+} from './rollout-record.js'
 import { retryWithBackoff } from './rollback-retry.js'
 import type { RolloutSettings } from './settings.js'
 import { safeOutput } from '../escape.js'
@@ -43,7 +58,13 @@ export interface RolloutDeps {
   measure(signal: AbortSignal): Promise<MeasuredCheck[]>
   /** The checks that exist, so counts start at zero even before the first measurement. */
   checks: Array<Pick<CheckRecord, 'name' | 'kind' | 'critical'>>
-  runCommand(name: CommandName, command: string, env: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<CommandResult>
+  runCommand(
+    name: CommandName,
+    command: string,
+    env: Record<string, string>,
+    timeoutMs: number,
+    signal?: AbortSignal
+  ): Promise<CommandResult>
   clock?: Clock
   log: { info(line: string): void; warning(line: string): void }
   /** Called whenever traffic changes, so the post step knows what to undo. */
@@ -78,7 +99,12 @@ export async function runRollout(deps: RolloutDeps): Promise<RolloutOutcome> {
     startedAt,
     durationMs: 0,
     steps: [],
-    checks: deps.checks.map((c) => ({ ...c, counts: emptyCounts(), phase: 'Running', message: '' })),
+    checks: deps.checks.map((c) => ({
+      ...c,
+      counts: emptyCounts(),
+      phase: 'Running',
+      message: ''
+    })),
     measurements: [],
     decisions: [],
     commands: [],
@@ -88,29 +114,70 @@ export async function runRollout(deps: RolloutDeps): Promise<RolloutOutcome> {
   let touchedTraffic = false
   let currentStep = 0
 
-  const command = async (name: CommandName, text: string | undefined, weight: number, step: number, timeoutMs: number, signal?: AbortSignal, attempt = 1): Promise<boolean> => {
-    const env = { CANARY_WEIGHT: String(weight), CANARY_STEP: String(step), CANARY_PREVIOUS_WEIGHT: String(outcome.lastAppliedWeight) }
-    const entry: CommandRecord = { name, at: since(), step, weight, attempt, ok: true, dryRun: settings.dryRun, durationMs: 0, message: '', tail: [] }
+  const command = async (
+    name: CommandName,
+    text: string | undefined,
+    weight: number,
+    step: number,
+    timeoutMs: number,
+    signal?: AbortSignal,
+    attempt = 1
+  ): Promise<boolean> => {
+    const env = {
+      CANARY_WEIGHT: String(weight),
+      CANARY_STEP: String(step),
+      CANARY_PREVIOUS_WEIGHT: String(outcome.lastAppliedWeight)
+    }
+    const entry: CommandRecord = {
+      name,
+      at: since(),
+      step,
+      weight,
+      attempt,
+      ok: true,
+      dryRun: settings.dryRun,
+      durationMs: 0,
+      message: '',
+      tail: []
+    }
     outcome.commands.push(entry)
     if (settings.dryRun || text === undefined) {
-      entry.message = settings.dryRun ? `dry run: not run (CANARY_WEIGHT=${weight}, CANARY_STEP=${step})` : 'no command configured'
+      entry.message = settings.dryRun
+        ? `dry run: not run (CANARY_WEIGHT=${weight}, CANARY_STEP=${step})`
+        : 'no command configured'
       log.info(`${name}: ${entry.message}`)
       return true
     }
     if (name !== 'rollback') touchedTraffic = true
     const result = await deps.runCommand(name, text, env, timeoutMs, signal)
-    Object.assign(entry, { ok: result.ok, durationMs: result.durationMs, message: result.message, tail: result.tail })
+    Object.assign(entry, {
+      ok: result.ok,
+      durationMs: result.durationMs,
+      message: result.message,
+      tail: result.tail
+    })
     return result.ok
   }
 
-  const decide = (action: RolloutOutcome['decisions'][number]['action'], weight: number, reason: string) => {
+  const decide = (
+    action: RolloutOutcome['decisions'][number]['action'],
+    weight: number,
+    reason: string
+  ) => {
     outcome.decisions.push({ at: since(), step: currentStep, weight, action, reason })
     // The reason carries check names and probe responses: one line, so none of it can start a workflow command.
-    log.info(`decision at step ${currentStep} (${weight}%): ${action}${reason ? ` - ${safeOutput(reason, 2000)}` : ''}`)
+    log.info(
+      `decision at step ${currentStep} (${weight}%): ${action}${reason ? ` - ${safeOutput(reason, 2000)}` : ''}`
+    )
   }
 
   const save = (phase: ProgressState['phase']) =>
-    deps.onProgress({ phase, lastAppliedWeight: outcome.lastAppliedWeight, step: currentStep, decision: phase === 'running' ? undefined : outcome.decision })
+    deps.onProgress({
+      phase,
+      lastAppliedWeight: outcome.lastAppliedWeight,
+      step: currentStep,
+      decision: phase === 'running' ? undefined : outcome.decision
+    })
 
   const rollback = async (decision: Decision, reason: string): Promise<void> => {
     outcome.decision = decision
@@ -125,17 +192,33 @@ export async function runRollout(deps: RolloutDeps): Promise<RolloutOutcome> {
     const result = await retryWithBackoff({
       attempts: settings.rollbackAttempts,
       backoffMs: settings.rollbackBackoffMs,
-      deadline: cancelled ? started + (deps.cancelBudgetMs ?? DEFAULT_CANCEL_BUDGET_MS) : Number.POSITIVE_INFINITY,
+      deadline: cancelled
+        ? started + (deps.cancelBudgetMs ?? DEFAULT_CANCEL_BUDGET_MS)
+        : Number.POSITIVE_INFINITY,
       attemptTimeoutMs: settings.commandTimeoutMs,
       now: () => clock.now(),
       sleep: (ms) => clock.sleep(ms),
       attempt: async (n, timeoutMs) => {
-        const ok = await command('rollback', settings.commands.rollback, 0, currentStep, timeoutMs, undefined, n)
+        const ok = await command(
+          'rollback',
+          settings.commands.rollback,
+          0,
+          currentStep,
+          timeoutMs,
+          undefined,
+          n
+        )
         return { ok, message: outcome.commands[outcome.commands.length - 1].message }
       },
-      onFailedAttempt: (n, message) => log.warning(`rollback attempt ${n} of ${settings.rollbackAttempts} failed: ${message}`)
+      onFailedAttempt: (n, message) =>
+        log.warning(`rollback attempt ${n} of ${settings.rollbackAttempts} failed: ${message}`)
     })
-    outcome.rollback = { attempts: result.attempts, ok: result.ok, message: result.message, durationMs: clock.now() - started }
+    outcome.rollback = {
+      attempts: result.attempts,
+      ok: result.ok,
+      message: result.message,
+      durationMs: clock.now() - started
+    }
     if (result.ok) {
       outcome.lastAppliedWeight = 0
       outcome.finalWeight = 0
@@ -145,10 +228,14 @@ export async function runRollout(deps: RolloutDeps): Promise<RolloutOutcome> {
     outcome.finalWeight = outcome.lastAppliedWeight
   }
 
-  const limitsFor = (c: CheckRecord): Limits => (c.critical ? { ...settings.limits, failureLimit: 0 } : settings.limits)
+  const limitsFor = (c: CheckRecord): Limits =>
+    c.critical ? { ...settings.limits, failureLimit: 0 } : settings.limits
 
   /** Records one tick of measurements and returns the worst check phase. */
-  const judgeTick = (measured: MeasuredCheck[], step: number): { phase: CheckPhase; reason: string } => {
+  const judgeTick = (
+    measured: MeasuredCheck[],
+    step: number
+  ): { phase: CheckPhase; reason: string } => {
     const at = since()
     for (const m of measured) {
       const check = checkByName.get(m.check)
@@ -163,7 +250,9 @@ export async function runRollout(deps: RolloutDeps): Promise<RolloutOutcome> {
       c.message = assessed.message
       if (assessed.phase !== 'Running') {
         const last = measured.find((m) => m.check === c.name)
-        bad.push(`${c.name} ${assessed.phase.toLowerCase()}: ${assessed.message}${last ? ` (last: ${last.message})` : ''}`)
+        bad.push(
+          `${c.name} ${assessed.phase.toLowerCase()}: ${assessed.message}${last ? ` (last: ${last.message})` : ''}`
+        )
       }
     }
     return { phase: worstPhase(outcome.checks.map((c) => c.phase)), reason: bad.join('; ') }
@@ -174,7 +263,9 @@ export async function runRollout(deps: RolloutDeps): Promise<RolloutOutcome> {
    * inconclusives (below their limits) would pass. A step passes only when each check had at
    * least min-measurements Successful measurements in it, and at least half of its measurements.
    */
-  const shortOfSuccesses = (stepIndex: number): { phase: Exclude<CheckPhase, 'Running' | 'Successful'>; reason: string } | undefined => {
+  const shortOfSuccesses = (
+    stepIndex: number
+  ): { phase: Exclude<CheckPhase, 'Running' | 'Successful'>; reason: string } | undefined => {
     const minimum = settings.minMeasurements ?? 1
     const phases: CheckPhase[] = []
     const reasons: string[] = []
@@ -188,21 +279,31 @@ export async function runRollout(deps: RolloutDeps): Promise<RolloutOutcome> {
       c.phase = phase
       c.message = `${counts.successful} Successful measurement(s) in step ${stepIndex}, fewer than the ${needed} needed (min-measurements ${minimum}, and at least half); ${describeCounts(counts)}`
       phases.push(phase)
-      reasons.push(`${c.name} ${phase.toLowerCase()}: ${c.message}${last ? ` (last: ${last.message})` : ''}`)
+      reasons.push(
+        `${c.name} ${phase.toLowerCase()}: ${c.message}${last ? ` (last: ${last.message})` : ''}`
+      )
     }
     if (phases.length === 0) return undefined
-    return { phase: worstPhase(phases) as Exclude<CheckPhase, 'Running' | 'Successful'>, reason: reasons.join('; ') }
+    return {
+      phase: worstPhase(phases) as Exclude<CheckPhase, 'Running' | 'Successful'>,
+      reason: reasons.join('; ')
+    }
   }
 
   /** Applies the configured reaction to a non-passing phase. Returns true when the rollout ends. */
   const react = async (phase: CheckPhase, reason: string, weight: number): Promise<boolean> => {
     if (phase === 'Running' || phase === 'Successful') return false
-    const effective = phase === 'Error' && settings.onError === 'inconclusive' ? 'Inconclusive' : phase
+    const effective =
+      phase === 'Error' && settings.onError === 'inconclusive' ? 'Inconclusive' : phase
     if (effective === 'Inconclusive' && settings.onInconclusive === 'hold') {
       outcome.decision = 'inconclusive'
       outcome.reason = reason
       outcome.finalWeight = settings.dryRun ? weight : outcome.lastAppliedWeight
-      decide('hold', weight, `${reason}; traffic is held at ${outcome.finalWeight}% for a human to decide`)
+      decide(
+        'hold',
+        weight,
+        `${reason}; traffic is held at ${outcome.finalWeight}% for a human to decide`
+      )
       return true
     }
     await rollback('rolled-back', reason)
@@ -215,10 +316,22 @@ export async function runRollout(deps: RolloutDeps): Promise<RolloutOutcome> {
       const weight = settings.weights[i]
       currentStep = i + 1
       if (deps.cancel.aborted) break
-      const step: StepRecord = { index: currentStep, weight, startedAt: since(), outcome: 'running' }
+      const step: StepRecord = {
+        index: currentStep,
+        weight,
+        startedAt: since(),
+        outcome: 'running'
+      }
       outcome.steps.push(step)
       decide('set-weight', weight, `step ${currentStep} of ${settings.weights.length}`)
-      const applied = await command('set-weight', settings.commands.setWeight, weight, currentStep, settings.commandTimeoutMs, deps.cancel)
+      const applied = await command(
+        'set-weight',
+        settings.commands.setWeight,
+        weight,
+        currentStep,
+        settings.commandTimeoutMs,
+        deps.cancel
+      )
       if (deps.cancel.aborted) {
         step.outcome = 'aborted'
         break
@@ -226,7 +339,10 @@ export async function runRollout(deps: RolloutDeps): Promise<RolloutOutcome> {
       if (!applied) {
         step.outcome = 'command-failed'
         step.endedAt = since()
-        await rollback('rolled-back', `the set-weight command failed at ${weight}%: ${outcome.commands[outcome.commands.length - 1].message}`)
+        await rollback(
+          'rolled-back',
+          `the set-weight command failed at ${weight}%: ${outcome.commands[outcome.commands.length - 1].message}`
+        )
         return finish()
       }
       outcome.lastAppliedWeight = weight
@@ -239,7 +355,12 @@ export async function runRollout(deps: RolloutDeps): Promise<RolloutOutcome> {
         if (deps.cancel.aborted) break
         const judged = judgeTick(measured, currentStep)
         if (judged.phase !== 'Running') {
-          step.outcome = judged.phase === 'Failed' ? 'failed' : judged.phase === 'Error' ? 'error' : 'inconclusive'
+          step.outcome =
+            judged.phase === 'Failed'
+              ? 'failed'
+              : judged.phase === 'Error'
+                ? 'error'
+                : 'inconclusive'
           step.endedAt = since()
           if (await react(judged.phase, judged.reason, weight)) return finish()
         }
@@ -261,7 +382,8 @@ export async function runRollout(deps: RolloutDeps): Promise<RolloutOutcome> {
       }
       const short = shortOfSuccesses(currentStep)
       if (short) {
-        step.outcome = short.phase === 'Failed' ? 'failed' : short.phase === 'Error' ? 'error' : 'inconclusive'
+        step.outcome =
+          short.phase === 'Failed' ? 'failed' : short.phase === 'Error' ? 'error' : 'inconclusive'
         step.endedAt = since()
         if (await react(short.phase, short.reason, weight)) return finish()
       }
@@ -270,7 +392,10 @@ export async function runRollout(deps: RolloutDeps): Promise<RolloutOutcome> {
       decide('continue', weight, `every check passed during step ${currentStep}`)
     }
     if (deps.cancel.aborted) {
-      await rollback('aborted', `cancelled (${String(deps.cancel.reason ?? 'signal')}) during step ${currentStep}`)
+      await rollback(
+        'aborted',
+        `cancelled (${String(deps.cancel.reason ?? 'signal')}) during step ${currentStep}`
+      )
       return finish()
     }
     for (const c of outcome.checks) {
@@ -279,13 +404,26 @@ export async function runRollout(deps: RolloutDeps): Promise<RolloutOutcome> {
       c.message = assessed.message
     }
     decide('promote', 100, 'every step passed')
-    if (!(await command('promote', settings.commands.promote, 100, settings.weights.length, settings.commandTimeoutMs, deps.cancel))) {
-      await rollback(deps.cancel.aborted ? 'aborted' : 'rolled-back', `the promote command failed: ${outcome.commands[outcome.commands.length - 1].message}`)
+    if (
+      !(await command(
+        'promote',
+        settings.commands.promote,
+        100,
+        settings.weights.length,
+        settings.commandTimeoutMs,
+        deps.cancel
+      ))
+    ) {
+      await rollback(
+        deps.cancel.aborted ? 'aborted' : 'rolled-back',
+        `the promote command failed: ${outcome.commands[outcome.commands.length - 1].message}`
+      )
       return finish()
     }
     outcome.decision = 'promoted'
     outcome.reason = 'every step passed'
-    outcome.finalWeight = settings.commands.promote || settings.dryRun ? 100 : outcome.lastAppliedWeight
+    outcome.finalWeight =
+      settings.commands.promote || settings.dryRun ? 100 : outcome.lastAppliedWeight
     outcome.lastAppliedWeight = outcome.finalWeight
     return finish()
   } catch (error) {
@@ -296,7 +434,9 @@ export async function runRollout(deps: RolloutDeps): Promise<RolloutOutcome> {
 
   function finish(): RolloutOutcome {
     outcome.durationMs = clock.now() - startedAt
-    outcome.failedChecks = outcome.checks.filter((c) => c.phase === 'Failed' || c.phase === 'Error' || c.phase === 'Inconclusive').map((c) => c.name)
+    outcome.failedChecks = outcome.checks
+      .filter((c) => c.phase === 'Failed' || c.phase === 'Error' || c.phase === 'Inconclusive')
+      .map((c) => c.name)
     save(outcome.trafficState === 'unknown' ? 'rollback-failed' : 'finished')
     return outcome
   }

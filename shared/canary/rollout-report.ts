@@ -6,7 +6,11 @@ import type { RolloutSettings } from './settings.js'
  * The rollout as a member of the flow report family (kind "rollout"), so recalibrate can count
  * rollouts and rollbacks (change failure rate) from the same history as gate reports.
  */
-export function buildRolloutReport(outcome: RolloutOutcome, settings: RolloutSettings, run: RunInfo): FlowReport {
+export function buildRolloutReport(
+  outcome: RolloutOutcome,
+  settings: RolloutSettings,
+  run: RunInfo
+): FlowReport {
   const rolledBack = outcome.rollback !== undefined
   return {
     $schema: REPORT_SCHEMA_ID,
@@ -45,7 +49,10 @@ export function buildRolloutReport(outcome: RolloutOutcome, settings: RolloutSet
       commands: outcome.commands,
       rollback: outcome.rollback,
       measurements: outcome.measurements,
-      timings: { startedAt: new Date(outcome.startedAt).toISOString(), durationMs: outcome.durationMs }
+      timings: {
+        startedAt: new Date(outcome.startedAt).toISOString(),
+        durationMs: outcome.durationMs
+      }
     }
   }
 }

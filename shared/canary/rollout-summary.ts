@@ -14,25 +14,39 @@ const DECISION_TITLE: Record<RolloutOutcome['decision'], string> = {
   aborted: '🛑 aborted'
 }
 
-const PHASE_MARK: Record<Measurement['phase'], string> = { Successful: '✅', Failed: '❌', Inconclusive: '❔', Error: '⚠️' }
+const PHASE_MARK: Record<Measurement['phase'], string> = {
+  Successful: '✅',
+  Failed: '❌',
+  Inconclusive: '❔',
+  Error: '⚠️'
+}
 
 const e = (t: string) => escapeMarkdown(t)
 
 /** The job summary: verdict first, then the per-step timeline, the chart, checks and decisions. */
-export function renderRolloutSummary(outcome: RolloutOutcome, opts: { reportPath?: string } = {}): string {
+export function renderRolloutSummary(
+  outcome: RolloutOutcome,
+  opts: { reportPath?: string } = {}
+): string {
   const s = new SummaryBuilder()
-  s.heading(`Canary rollout: ${DECISION_TITLE[outcome.decision]}${outcome.dryRun ? ' (dry run)' : ''}`)
+  s.heading(
+    `Canary rollout: ${DECISION_TITLE[outcome.decision]}${outcome.dryRun ? ' (dry run)' : ''}`
+  )
   const facts = [
     `**Reason:** ${e(outcome.reason || 'none given')}`,
     `**Final weight:** ${outcome.finalWeight}%${outcome.dryRun ? ' (dry run: no platform command was run)' : ''}`,
     `**Duration:** ${formatDuration(outcome.durationMs)}`
   ]
   if (outcome.rollback) {
-    facts.push(`**Rollback:** ${outcome.rollback.ok ? 'succeeded' : 'FAILED'} after ${outcome.rollback.attempts} attempt(s) in ${formatDuration(outcome.rollback.durationMs)}`)
+    facts.push(
+      `**Rollback:** ${outcome.rollback.ok ? 'succeeded' : 'FAILED'} after ${outcome.rollback.attempts} attempt(s) in ${formatDuration(outcome.rollback.durationMs)}`
+    )
   }
   s.paragraph(facts.join('  \n'))
   if (outcome.trafficState === 'unknown') {
-    const lastSetWeight = [...outcome.commands].reverse().find((c) => c.name === 'set-weight' && c.ok)
+    const lastSetWeight = [...outcome.commands]
+      .reverse()
+      .find((c) => c.name === 'set-weight' && c.ok)
     s.paragraph(
       `> [!CAUTION]\n> **Traffic state unknown.** The rollback command failed after ${outcome.rollback?.attempts ?? 0} attempt(s) ` +
         `(last error: ${e(outcome.rollback?.message ?? 'none')}). The last weight applied was **${outcome.lastAppliedWeight}%**` +
@@ -47,26 +61,49 @@ export function renderRolloutSummary(outcome: RolloutOutcome, opts: { reportPath
     const probes = ms.filter((m) => m.kind === 'probe')
     const passed = probes.filter((m) => m.phase === 'Successful').length
     const latencies = probes.map((m) => m.latencyMs).filter((v): v is number => v !== undefined)
-    const lat = latencies.length > 0 ? [50, 95, 99].map((p) => `${Math.round(percentile(latencies, p) as number)}`).join(' / ') + ' ms' : '–'
+    const lat =
+      latencies.length > 0
+        ? [50, 95, 99].map((p) => `${Math.round(percentile(latencies, p) as number)}`).join(' / ') +
+          ' ms'
+        : '–'
     const lastByMetric = new Map<string, Measurement>()
     for (const m of ms) if (m.kind !== 'probe') lastByMetric.set(m.check, m)
     const metrics = [...lastByMetric.values()]
-      .map((m) => `${PHASE_MARK[m.phase]} ${e(m.check)}: ${m.value === undefined ? e(m.message) : `${formatNumber(m.value)} vs ${e(m.expected ?? '')}`}`)
+      .map(
+        (m) =>
+          `${PHASE_MARK[m.phase]} ${e(m.check)}: ${m.value === undefined ? e(m.message) : `${formatNumber(m.value)} vs ${e(m.expected ?? '')}`}`
+      )
       .join('<br>')
     return [
       String(step.index),
       `${step.weight}%`,
       `${formatDuration(step.startedAt)}–${step.endedAt === undefined ? '…' : formatDuration(step.endedAt)}`,
-      probes.length > 0 ? `${passed}/${probes.length} (${Math.round((passed / probes.length) * 100)}%)` : '–',
+      probes.length > 0
+        ? `${passed}/${probes.length} (${Math.round((passed / probes.length) * 100)}%)`
+        : '–',
       lat,
       metrics || '–',
       step.outcome
     ]
   })
-  s.table(['Step', 'Weight', 'Time', 'Probe success', 'Probe latency p50 / p95 / p99', 'Metrics (last value vs threshold)', 'Outcome'], rows)
+  s.table(
+    [
+      'Step',
+      'Weight',
+      'Time',
+      'Probe success',
+      'Probe latency p50 / p95 / p99',
+      'Metrics (last value vs threshold)',
+      'Outcome'
+    ],
+    rows
+  )
 
   const chart = mermaidChart(chartPoints(outcome))
-  if (chart) s.paragraph(`${chart}\n\n_Line: canary weight (%). Bars: share of checks not passing at each measurement (%)._`)
+  if (chart)
+    s.paragraph(
+      `${chart}\n\n_Line: canary weight (%). Bars: share of checks not passing at each measurement (%)._`
+    )
 
   s.heading('Checks', 3)
   s.table(
@@ -100,14 +137,23 @@ export function renderRolloutSummary(outcome: RolloutOutcome, opts: { reportPath
   s.heading('Decisions', 3)
   s.table(
     ['Time', 'Step', 'Weight', 'Action', 'Reason'],
-    outcome.decisions.map((d) => [formatDuration(d.at), String(d.step), `${d.weight}%`, d.action, e(d.reason)]),
+    outcome.decisions.map((d) => [
+      formatDuration(d.at),
+      String(d.step),
+      `${d.weight}%`,
+      d.action,
+      e(d.reason)
+    ]),
     { maxRows: 100 }
   )
   if (outcome.commands.length > 0) {
     const table = [
       '| Time | Command | Step | Weight | Attempt | Result |',
       '| --- | --- | --- | --- | --- | --- |',
-      ...outcome.commands.map((c) => `| ${formatDuration(c.at)} | ${c.name} | ${c.step} | ${c.weight}% | ${c.attempt} | ${c.ok ? '✅' : '❌'} ${e(c.message)} |`)
+      ...outcome.commands.map(
+        (c) =>
+          `| ${formatDuration(c.at)} | ${c.name} | ${c.step} | ${c.weight}% | ${c.attempt} | ${c.ok ? '✅' : '❌'} ${e(c.message)} |`
+      )
     ].join('\n')
     s.details('Platform commands', table)
   }
@@ -116,6 +162,7 @@ export function renderRolloutSummary(outcome: RolloutOutcome, opts: { reportPath
 }
 
 function lastMessage(outcome: RolloutOutcome, check: string): string {
-  for (let i = outcome.measurements.length - 1; i >= 0; i--) if (outcome.measurements[i].check === check) return outcome.measurements[i].message
+  for (let i = outcome.measurements.length - 1; i >= 0; i--)
+    if (outcome.measurements[i].check === check) return outcome.measurements[i].message
   return 'not measured'
 }

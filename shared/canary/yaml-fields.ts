@@ -52,17 +52,25 @@ export class YamlFields {
       if (required) throw this.fail(`"${key}" is required`)
       return undefined
     }
-    if (typeof v !== 'string' || v.trim() === '') throw this.fail(`"${key}" must be a non-empty string`, key)
+    if (typeof v !== 'string' || v.trim() === '')
+      throw this.fail(`"${key}" must be a non-empty string`, key)
     return v
   }
 
-  number(key: string, opts: { min?: number; max?: number; integer?: boolean } = {}): number | undefined {
+  number(
+    key: string,
+    opts: { min?: number; max?: number; integer?: boolean } = {}
+  ): number | undefined {
     const v = this.raw(key)
     if (v === undefined) return undefined
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw this.fail(`"${key}" must be a number`, key)
-    if (opts.integer && !Number.isInteger(v)) throw this.fail(`"${key}" must be a whole number`, key)
-    if (opts.min !== undefined && v < opts.min) throw this.fail(`"${key}" must be at least ${opts.min}`, key)
-    if (opts.max !== undefined && v > opts.max) throw this.fail(`"${key}" must be at most ${opts.max}`, key)
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw this.fail(`"${key}" must be a number`, key)
+    if (opts.integer && !Number.isInteger(v))
+      throw this.fail(`"${key}" must be a whole number`, key)
+    if (opts.min !== undefined && v < opts.min)
+      throw this.fail(`"${key}" must be at least ${opts.min}`, key)
+    if (opts.max !== undefined && v > opts.max)
+      throw this.fail(`"${key}" must be at most ${opts.max}`, key)
     return v
   }
 
@@ -76,7 +84,8 @@ export class YamlFields {
   duration(key: string, opts: { maxMs?: number } = {}): number | undefined {
     const v = this.raw(key)
     if (v === undefined) return undefined
-    if (typeof v !== 'string' && typeof v !== 'number') throw this.fail(`"${key}" must be a duration such as 2s`, key)
+    if (typeof v !== 'string' && typeof v !== 'number')
+      throw this.fail(`"${key}" must be a duration such as 2s`, key)
     try {
       return parseDuration(v, `"${key}"`, opts)
     } catch (error) {
@@ -106,7 +115,8 @@ export class YamlFields {
     if (v === undefined) return []
     if (!Array.isArray(v)) throw this.fail(`"${key}" must be a list`, key)
     return v.map((item, i) => {
-      if (!isPlainMapping(item)) throw fail(this.doc, [...this.path, key, i], 'each entry must be a mapping')
+      if (!isPlainMapping(item))
+        throw fail(this.doc, [...this.path, key, i], 'each entry must be a mapping')
       return new YamlFields(this.doc, [...this.path, key, i], item)
     })
   }
@@ -137,7 +147,12 @@ function where(file: string, pos: { line: number; col: number } | undefined): st
 }
 
 function describe(path: Path): string {
-  return path.length === 0 ? 'the top level' : path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[')
+  return path.length === 0
+    ? 'the top level'
+    : path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+        .join('.')
+        .replace(/\.\[/g, '[')
 }
 
 function fail(doc: LoadedYaml, path: Path, message: string): ConfigurationError {

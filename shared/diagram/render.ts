@@ -76,7 +76,8 @@ export function prepareDiagram(req: DiagramRequest): PreparedDiagram {
   const { graph, findings } = load(req.root, req.graph)
   let report: FlowReport | undefined
   let reportFile: string | undefined
-  if (req.report) ({ report, file: reportFile } = readFlowReport(req.root, req.report, req.reportRoots ?? []))
+  if (req.report)
+    ({ report, file: reportFile } = readFlowReport(req.root, req.report, req.reportRoots ?? []))
   const opts = { title: req.title || undefined, direction: req.direction }
   const mermaid = renderMermaid(graph, report, opts)
   const markdown = renderMarkdown(graph, report, opts)
@@ -175,7 +176,8 @@ export function checkDiagram(output: NonNullable<PreparedDiagram['output']>): Ch
       { file: output.relative }
     )
   }
-  if (sameLines(committed.replace(/^\uFEFF/, ''), output.text)) return { upToDate: true, exists: true, diff: '' }
+  if (sameLines(committed.replace(/^\uFEFF/, ''), output.text))
+    return { upToDate: true, exists: true, diff: '' }
   return {
     upToDate: false,
     exists: true,

@@ -23,7 +23,11 @@ export interface OpenedEvidence {
  * swapped for a symlink between the check and the read is still refused. O_NONBLOCK keeps open()
  * from waiting forever for a writer on a named pipe; the descriptor check then refuses the pipe.
  */
-export async function openEvidence(root: string, userPath: string, maxBytes: number): Promise<OpenedEvidence> {
+export async function openEvidence(
+  root: string,
+  userPath: string,
+  maxBytes: number
+): Promise<OpenedEvidence> {
   const shown = printable(userPath)
   let absolute: string
   try {
@@ -38,23 +42,58 @@ export async function openEvidence(root: string, userPath: string, maxBytes: num
   const display = workspaceRelative(root, absolute)
   let handle: FileHandle
   try {
-    handle = await fsp.open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+    handle = await fsp.open(
+      absolute,
+      constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK
+    )
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ENOENT') {
-      throw new EvidenceError(display, 'missing', 'does not exist; check the path, or that the step producing it ran.')
+      throw new EvidenceError(
+        display,
+        'missing',
+        'does not exist; check the path, or that the step producing it ran.'
+      )
     }
-    if (code === 'ELOOP') throw new EvidenceError(display, 'outside-workspace', 'is a symbolic link; refusing to follow it.')
+    if (code === 'ELOOP')
+      throw new EvidenceError(
+        display,
+        'outside-workspace',
+        'is a symbolic link; refusing to follow it.'
+      )
     // open() on a Unix socket fails with ENXIO: it is not a file either.
-    if (code === 'ENXIO') throw new EvidenceError(display, 'unreadable', 'is a socket, not a regular file; name the report file the tool writes.')
-    throw new EvidenceError(display, 'unreadable', `cannot be opened (${code ?? errorMessage(error)}).`)
+    if (code === 'ENXIO')
+      throw new EvidenceError(
+        display,
+        'unreadable',
+        'is a socket, not a regular file; name the report file the tool writes.'
+      )
+    throw new EvidenceError(
+      display,
+      'unreadable',
+      `cannot be opened (${code ?? errorMessage(error)}).`
+    )
   }
   try {
     const stat = await handle.stat()
-    if (!stat.isFile()) throw new EvidenceError(display, 'unreadable', `is ${fileKind(stat)}, not a regular file; name the report file the tool writes.`)
-    if (stat.size === 0) throw new EvidenceError(display, 'empty', 'is empty (0 bytes); the tool that writes it may have failed.')
+    if (!stat.isFile())
+      throw new EvidenceError(
+        display,
+        'unreadable',
+        `is ${fileKind(stat)}, not a regular file; name the report file the tool writes.`
+      )
+    if (stat.size === 0)
+      throw new EvidenceError(
+        display,
+        'empty',
+        'is empty (0 bytes); the tool that writes it may have failed.'
+      )
     if (stat.size > maxBytes) {
-      throw new EvidenceError(display, 'too-large', `is ${stat.size} bytes, over the ${maxBytes}-byte limit for this format.`)
+      throw new EvidenceError(
+        display,
+        'too-large',
+        `is ${stat.size} bytes, over the ${maxBytes}-byte limit for this format.`
+      )
     }
     return { absolute, display, size: stat.size, handle }
   } catch (error) {
@@ -63,7 +102,13 @@ export async function openEvidence(root: string, userPath: string, maxBytes: num
   }
 }
 
-function fileKind(stat: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+function fileKind(stat: {
+  isDirectory(): boolean
+  isFIFO(): boolean
+  isSocket(): boolean
+  isCharacterDevice(): boolean
+  isBlockDevice(): boolean
+}): string {
   if (stat.isDirectory()) return 'a folder'
   if (stat.isFIFO()) return 'a named pipe (FIFO)'
   if (stat.isSocket()) return 'a socket'
@@ -76,7 +121,11 @@ export async function readWholeText(opened: OpenedEvidence, maxBytes: number): P
   try {
     const buffer = await opened.handle.readFile()
     if (buffer.length > maxBytes) {
-      throw new EvidenceError(opened.display, 'too-large', `grew past the ${maxBytes}-byte limit while being read.`)
+      throw new EvidenceError(
+        opened.display,
+        'too-large',
+        `grew past the ${maxBytes}-byte limit while being read.`
+      )
     }
     const text = buffer.toString('utf8')
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
@@ -89,8 +138,16 @@ export async function readWholeText(opened: OpenedEvidence, maxBytes: number): P
  * Streams an opened file as UTF-8 chunks, counting bytes so a file that grows past the cap while
  * it is read is still refused. Closes the file when done or on error.
  */
-export async function* streamText(opened: OpenedEvidence, maxBytes: number, chunkBytes = 256 * 1024): AsyncGenerator<string> {
-  const stream = opened.handle.createReadStream({ encoding: 'utf8', highWaterMark: chunkBytes, autoClose: true })
+export async function* streamText(
+  opened: OpenedEvidence,
+  maxBytes: number,
+  chunkBytes = 256 * 1024
+): AsyncGenerator<string> {
+  const stream = opened.handle.createReadStream({
+    encoding: 'utf8',
+    highWaterMark: chunkBytes,
+    autoClose: true
+  })
   let chars = 0
   let first = true
   try {
@@ -98,7 +155,11 @@ export async function* streamText(opened: OpenedEvidence, maxBytes: number, chun
       chars += chunk.length
       // Characters are never more than bytes, so this only trips on a file that really grew.
       if (chars > maxBytes) {
-        throw new EvidenceError(opened.display, 'too-large', `grew past the ${maxBytes}-byte limit while being read.`)
+        throw new EvidenceError(
+          opened.display,
+          'too-large',
+          `grew past the ${maxBytes}-byte limit while being read.`
+        )
       }
       if (first) {
         first = false
@@ -123,8 +184,16 @@ export async function guardReader<T>(display: string, read: () => Promise<T>): P
   } catch (error) {
     if (error instanceof EvidenceError) throw error
     if (error instanceof RangeError) {
-      throw new EvidenceError(display, 'malformed', `is too deeply nested or too large to read (${errorMessage(error)}).`)
+      throw new EvidenceError(
+        display,
+        'malformed',
+        `is too deeply nested or too large to read (${errorMessage(error)}).`
+      )
     }
-    throw new EvidenceError(display, 'malformed', `could not be read: ${printable(errorMessage(error), 300)}`)
+    throw new EvidenceError(
+      display,
+      'malformed',
+      `could not be read: ${printable(errorMessage(error), 300)}`
+    )
   }
 }

@@ -17,8 +17,19 @@ export type {
   NormalisedMutant
 } from './types.js'
 export { collectEvidence, readEvidenceFile, READERS } from './collect.js'
-export { loadEvidenceDeclarations, mergeEvidenceDeclarations, parseEvidenceOverrides, DEFAULT_EVIDENCE_FILE } from './declarations.js'
-export { detectFormat, FORMATS, FORMAT_NAMESPACE, normaliseFormat, type FormatName } from './detect.js'
+export {
+  loadEvidenceDeclarations,
+  mergeEvidenceDeclarations,
+  parseEvidenceOverrides,
+  DEFAULT_EVIDENCE_FILE
+} from './declarations.js'
+export {
+  detectFormat,
+  FORMATS,
+  FORMAT_NAMESPACE,
+  normaliseFormat,
+  type FormatName
+} from './detect.js'
 export { parseUnifiedDiff } from './coverage/changed-lines.js'
 export { checkArtifact, isTemplateName, type ArtifactCheck } from './documents/artifact.js'
 export { parseFrontmatter } from './documents/frontmatter.js'

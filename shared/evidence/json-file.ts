@@ -12,7 +12,11 @@ export async function readJson(opened: OpenedEvidence, maxBytes: number): Promis
   try {
     return JSON.parse(text)
   } catch (error) {
-    throw new EvidenceError(opened.display, 'malformed', `is not valid JSON: ${printable(errorMessage(error), 200)}`)
+    throw new EvidenceError(
+      opened.display,
+      'malformed',
+      `is not valid JSON: ${printable(errorMessage(error), 200)}`
+    )
   }
 }
 
@@ -34,7 +38,11 @@ export function finiteNumber(value: unknown): number | undefined {
 export function requireCount(value: unknown, file: string, field: string): number {
   const n = finiteNumber(value)
   if (n === undefined || n < 0 || !Number.isInteger(n)) {
-    throw new EvidenceError(file, 'malformed', `${field} is ${printable(String(value), 40)}, not a count (a whole number >= 0).`)
+    throw new EvidenceError(
+      file,
+      'malformed',
+      `${field} is ${printable(String(value), 40)}, not a count (a whole number >= 0).`
+    )
   }
   return n
 }

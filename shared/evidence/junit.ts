@@ -87,15 +87,28 @@ export async function readJUnit(opened: OpenedEvidence, ctx: ReadContext): Promi
   let keptMessages = 0
   const suites: Suite[] = []
   // Testcases outside any suite element (possible only under a <testsuites> root, which opens one).
-  const orphan: Suite = { label: 'the report', counted: 0, failureMarks: 0, errorMarks: 0, ...(merge ? { merged: new Map() } : {}) }
+  const orphan: Suite = {
+    label: 'the report',
+    counted: 0,
+    failureMarks: 0,
+    errorMarks: 0,
+    ...(merge ? { merged: new Map() } : {})
+  }
 
-  const failure = (title: string, message: string, errored: boolean, place: { file?: string; line?: number }) => {
+  const failure = (
+    title: string,
+    message: string,
+    errored: boolean,
+    place: { file?: string; line?: number }
+  ) => {
     if (!ctx.findings.wants()) return ctx.findings.count()
     ctx.findings.add({
       file: place.file ?? display,
       line: place.line,
       title: `${errored ? 'Error' : 'Failed'}: ${title}`,
-      message: message.trim().slice(0, MAX_MESSAGE_CHARS) || `${title} ${errored ? 'errored' : 'failed'} (no message) in ${display}.`,
+      message:
+        message.trim().slice(0, MAX_MESSAGE_CHARS) ||
+        `${title} ${errored ? 'errored' : 'failed'} (no message) in ${display}.`,
       level: 'error',
       kind: 'test-failure'
     })
@@ -114,7 +127,11 @@ export async function readJUnit(opened: OpenedEvidence, ctx: ReadContext): Promi
     if (!checkedRoot) {
       checkedRoot = true
       if (name !== 'testsuites' && name !== 'testsuite') {
-        throw new EvidenceError(display, 'unsupported', `is not a JUnit report: its root element is <${name}>, expected <testsuites> or <testsuite>.`)
+        throw new EvidenceError(
+          display,
+          'unsupported',
+          `is not a JUnit report: its root element is <${name}>, expected <testsuites> or <testsuite>.`
+        )
       }
       if (name === 'testsuites') rootTime = numAttr(tag, 'time')
     }
@@ -177,9 +194,13 @@ export async function readJUnit(opened: OpenedEvidence, ctx: ReadContext): Promi
       }
     }
     if (name === 'testsuite' || name === 'testsuites') {
-      const [tests, failures, errs, skip, disabled, skip2] = SUITE_COUNT_ATTRS.map((attr) => countAttr(tag, attr, display))
+      const [tests, failures, errs, skip, disabled, skip2] = SUITE_COUNT_ATTRS.map((attr) =>
+        countAttr(tag, attr, display)
+      )
       suiteCount++
-      const label = tag.attributes.name ? `suite "${printable(tag.attributes.name, 120)}"` : `<${name}> #${suiteCount}`
+      const label = tag.attributes.name
+        ? `suite "${printable(tag.attributes.name, 120)}"`
+        : `<${name}> #${suiteCount}`
       suites.push({
         label,
         tests,
@@ -229,7 +250,12 @@ export async function readJUnit(opened: OpenedEvidence, ctx: ReadContext): Promi
       if (bad && keptMessages >= ctx.findings.max) c.message = ''
       else if (bad) keptMessages++
       if (!entry) {
-        suite.merged.set(key, { last: c, passed: !bad && !c.skipped, failedTries: bad ? 1 : 0, ...(bad ? { lastFailure: c } : {}) })
+        suite.merged.set(key, {
+          last: c,
+          passed: !bad && !c.skipped,
+          failedTries: bad ? 1 : 0,
+          ...(bad ? { lastFailure: c } : {})
+        })
       } else {
         suite.counted-- // the same test again: a retry, not another test
         entry.last = c
@@ -281,7 +307,10 @@ export async function readJUnit(opened: OpenedEvidence, ctx: ReadContext): Promi
     const declaredBad = (suite.failures ?? 0) + (suite.errors ?? 0)
     if (suite.counted === 0 && (suite.tests ?? 0) + declaredBad > 0) {
       countFromAttributes(suite)
-    } else if (declaredBad > suite.failureMarks + suite.errorMarks && suite.failureMarks + suite.errorMarks > 0) {
+    } else if (
+      declaredBad > suite.failureMarks + suite.errorMarks &&
+      suite.failureMarks + suite.errorMarks > 0
+    ) {
       // Failures are recorded, so the tests fail either way; the counts follow the testcases, as the
       // peers count them (mikepenz's flaky_with_classname_file.xml declares 3 and shows 2), and the
       // disagreement is reported rather than silently dropped.
@@ -314,14 +343,23 @@ export async function readJUnit(opened: OpenedEvidence, ctx: ReadContext): Promi
     const errs = suite.errors ?? 0
     const skips = suite.skipped ?? 0
     if (fails + errs + skips > tests) {
-      throw new EvidenceError(display, 'malformed', `${suite.label} lists no testcases and declares ${fails} failures, ${errs} errors and ${skips} skipped out of ${tests} tests, more than it has.`)
+      throw new EvidenceError(
+        display,
+        'malformed',
+        `${suite.label} lists no testcases and declares ${fails} failures, ${errs} errors and ${skips} skipped out of ${tests} tests, more than it has.`
+      )
     }
     total += tests
     failed += fails + errs
     errors += errs
     skipped += skips
     if (fails + errs > 0) {
-      failure(suite.label, `${suite.label} declares ${fails + errs} failed of ${tests} tests but lists no testcases, so which tests failed is unknown (${display}).`, fails === 0, {})
+      failure(
+        suite.label,
+        `${suite.label} declares ${fails + errs} failed of ${tests} tests but lists no testcases, so which tests failed is unknown (${display}).`,
+        fails === 0,
+        {}
+      )
     }
     suite.counted = tests
     suite.failureMarks = fails

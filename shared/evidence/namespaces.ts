@@ -5,7 +5,14 @@
  */
 
 export type Namespace = 'tests' | 'coverage' | 'mutation' | 'sarif' | 'sbom' | 'perf'
-export const NAMESPACES: readonly Namespace[] = ['tests', 'coverage', 'mutation', 'sarif', 'sbom', 'perf']
+export const NAMESPACES: readonly Namespace[] = [
+  'tests',
+  'coverage',
+  'mutation',
+  'sarif',
+  'sbom',
+  'perf'
+]
 
 /** Counts keyed without the namespace prefix: 'total', 'lines_found', 'http_req_duration.p95'. */
 export type Counts = Map<string, number>
@@ -50,7 +57,8 @@ export function finishMetrics(ns: Namespace, c: Counts): Map<string, number> {
   const g = (k: string) => c.get(k)
   switch (ns) {
     case 'tests': {
-      for (const k of ['total', 'passed', 'failed', 'errors', 'skipped', 'flaky', 'duration_s']) setIf(out, `tests.${k}`, g(k) ?? 0)
+      for (const k of ['total', 'passed', 'failed', 'errors', 'skipped', 'flaky', 'duration_s'])
+        setIf(out, `tests.${k}`, g(k) ?? 0)
       const total = g('total') ?? 0
       const run = total - (g('skipped') ?? 0)
       // Tests that ran (passed + failed, errors being among the failed): a report where every
@@ -98,7 +106,8 @@ export function finishMetrics(ns: Namespace, c: Counts): Map<string, number> {
       const changedValid = g('changed_valid')
       if (changedValid !== undefined) {
         out.set('mutation.changed_total', changedValid)
-        if (changedValid > 0) out.set('mutation.changed_score', ((g('changed_detected') ?? 0) / changedValid) * 100)
+        if (changedValid > 0)
+          out.set('mutation.changed_score', ((g('changed_detected') ?? 0) / changedValid) * 100)
       }
       break
     }

@@ -8,7 +8,16 @@ import type { ReadContext, ReaderOutput } from './reader.js'
 
 /** k6 --summary-export keys onto perf stats. `rate` is a request rate, except for k6 "rate" metrics. */
 const K6_KEYS: Readonly<Record<string, string>> = {
-  med: 'p50', 'p(50)': 'p50', 'p(90)': 'p90', 'p(95)': 'p95', 'p(99)': 'p99', avg: 'avg', min: 'min', max: 'max', count: 'count', rate: 'rps'
+  med: 'p50',
+  'p(50)': 'p50',
+  'p(90)': 'p90',
+  'p(95)': 'p95',
+  'p(99)': 'p99',
+  avg: 'avg',
+  min: 'min',
+  max: 'max',
+  count: 'count',
+  rate: 'rps'
 }
 
 /**
@@ -17,7 +26,10 @@ const K6_KEYS: Readonly<Record<string, string>> = {
  * trailing `_` are dropped: `http_req_duration_expected_response_true`.
  */
 export function perfName(raw: string): string {
-  return raw.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/_+$/, '').replace(/^_+/, '')
+  return raw
+    .replace(/[^A-Za-z0-9_-]+/g, '_')
+    .replace(/_+$/, '')
+    .replace(/^_+/, '')
 }
 
 /**
@@ -27,29 +39,58 @@ export function perfName(raw: string): string {
  * k6 "rate" metrics hold a 0..1 `value`: it becomes error_rate in percent (http_req_failed's value
  * itself; for names without "fail"/"error", such as checks, its complement).
  */
-export async function readPerf(opened: OpenedEvidence, ctx: ReadContext, k6: boolean): Promise<ReaderOutput> {
+export async function readPerf(
+  opened: OpenedEvidence,
+  ctx: ReadContext,
+  k6: boolean
+): Promise<ReaderOutput> {
   const display = opened.display
   const data = await readJson(opened, ctx.maxBytes)
-  if (!isRecord(data) || !isRecord(data.metrics)) throw new EvidenceError(display, 'malformed', 'has no "metrics" object.')
+  if (!isRecord(data) || !isRecord(data.metrics))
+    throw new EvidenceError(display, 'malformed', 'has no "metrics" object.')
   const counts: Counts = new Map()
   for (const [rawName, values] of ownEntries(data.metrics)) {
-    if (!isRecord(values)) throw new EvidenceError(display, 'malformed', `metric "${rawName}" is not an object.`)
+    if (!isRecord(values))
+      throw new EvidenceError(display, 'malformed', `metric "${rawName}" is not an object.`)
     const name = perfName(rawName)
     if (name === '') continue
     // handleSummary(data) nests the statistics under "values", beside the metric's "type"; there a
     // rate metric's 0..1 fraction is "rate", not a request rate.
     const summary = k6 && isRecord(values.values) ? values.values : undefined
     const stats = summary ?? values
-    const fraction = summary ? (values.type === 'rate' ? finiteNumber(summary.rate) : undefined) : ('passes' in values || 'fails' in values) ? finiteNumber(values.value) : undefined
-    if (summary && values.type === 'rate' && fraction === undefined) throw new EvidenceError(display, 'malformed', `metrics.${rawName}.values.rate is not a number.`)
+    const fraction = summary
+      ? values.type === 'rate'
+        ? finiteNumber(summary.rate)
+        : undefined
+      : 'passes' in values || 'fails' in values
+        ? finiteNumber(values.value)
+        : undefined
+    if (summary && values.type === 'rate' && fraction === undefined)
+      throw new EvidenceError(
+        display,
+        'malformed',
+        `metrics.${rawName}.values.rate is not a number.`
+      )
     const isRate = k6 && fraction !== undefined
     for (const [key, raw] of ownEntries(stats)) {
       if (isRate && summary && key === 'rate') continue
-      const stat = k6 ? (K6_KEYS[key] ?? (PERF_STATS as readonly string[]).find((s) => s === key)) : (PERF_STATS as readonly string[]).find((s) => s === key)
+      const stat = k6
+        ? (K6_KEYS[key] ?? (PERF_STATS as readonly string[]).find((s) => s === key))
+        : (PERF_STATS as readonly string[]).find((s) => s === key)
       if (!stat) continue
       const value = finiteNumber(raw)
-      if (value === undefined) throw new EvidenceError(display, 'malformed', `metrics.${rawName}.${summary ? 'values.' : ''}${key} is ${printable(String(raw), 40)}, not a number.`)
-      if (value < 0) throw new EvidenceError(display, 'malformed', `metrics.${rawName}.${key} is negative (${value}).`)
+      if (value === undefined)
+        throw new EvidenceError(
+          display,
+          'malformed',
+          `metrics.${rawName}.${summary ? 'values.' : ''}${key} is ${printable(String(raw), 40)}, not a number.`
+        )
+      if (value < 0)
+        throw new EvidenceError(
+          display,
+          'malformed',
+          `metrics.${rawName}.${key} is negative (${value}).`
+        )
       counts.set(`${name}.${stat}`, value)
     }
     if (isRate) {
@@ -59,6 +100,7 @@ export async function readPerf(opened: OpenedEvidence, ctx: ReadContext, k6: boo
       counts.set(`${name}.error_rate`, (/fail|error/i.test(rawName) ? v : 1 - v) * 100)
     }
   }
-  if (counts.size === 0) throw new EvidenceError(display, 'empty', 'holds no performance statistics.')
+  if (counts.size === 0)
+    throw new EvidenceError(display, 'empty', 'holds no performance statistics.')
   return { namespace: 'perf', counts }
 }

@@ -35,21 +35,52 @@ interface RuleInfo {
 export async function readSarif(opened: OpenedEvidence, ctx: ReadContext): Promise<ReaderOutput> {
   const display = opened.display
   const data = await readJson(opened, ctx.maxBytes)
-  if (!isRecord(data)) throw new EvidenceError(display, 'malformed', 'is not a SARIF log (not a JSON object).')
-  if (data.version !== '2.1.0') throw new EvidenceError(display, 'unsupported', `has SARIF version ${printable(String(data.version), 20)}; only 2.1.0 is read.`)
-  if (!Array.isArray(data.runs)) throw new EvidenceError(display, 'malformed', 'has no "runs" array.')
-  if (data.runs.length === 0) throw new EvidenceError(display, 'empty', 'has no runs: the analysis produced no results at all, which is not evidence of zero problems.')
+  if (!isRecord(data))
+    throw new EvidenceError(display, 'malformed', 'is not a SARIF log (not a JSON object).')
+  if (data.version !== '2.1.0')
+    throw new EvidenceError(
+      display,
+      'unsupported',
+      `has SARIF version ${printable(String(data.version), 20)}; only 2.1.0 is read.`
+    )
+  if (!Array.isArray(data.runs))
+    throw new EvidenceError(display, 'malformed', 'has no "runs" array.')
+  if (data.runs.length === 0)
+    throw new EvidenceError(
+      display,
+      'empty',
+      'has no runs: the analysis produced no results at all, which is not evidence of zero problems.'
+    )
   const counts: Counts = new Map()
-  for (const k of ['errors', 'warnings', 'notes', 'critical', 'high', 'medium', 'low', 'total', 'suppressed', 'new']) counts.set(k, 0)
+  for (const k of [
+    'errors',
+    'warnings',
+    'notes',
+    'critical',
+    'high',
+    'medium',
+    'low',
+    'total',
+    'suppressed',
+    'new'
+  ])
+    counts.set(k, 0)
   const add = (k: string) => counts.set(k, (counts.get(k) ?? 0) + 1)
   data.runs.forEach((run, runIndex) => {
-    if (!isRecord(run)) throw new EvidenceError(display, 'malformed', `runs[${runIndex}] is not an object.`)
+    if (!isRecord(run))
+      throw new EvidenceError(display, 'malformed', `runs[${runIndex}] is not an object.`)
     const rules = collectRules(run)
     checkRunCompleted(run, runIndex, display)
     const results = run.results
-    if (!Array.isArray(results)) throw new EvidenceError(display, 'malformed', `runs[${runIndex}].results is not an array.`)
+    if (!Array.isArray(results))
+      throw new EvidenceError(display, 'malformed', `runs[${runIndex}].results is not an array.`)
     for (const r of results) {
-      if (!isRecord(r)) throw new EvidenceError(display, 'malformed', `runs[${runIndex}] has a result that is not an object.`)
+      if (!isRecord(r))
+        throw new EvidenceError(
+          display,
+          'malformed',
+          `runs[${runIndex}] has a result that is not an object.`
+        )
       if (r.baselineState === 'absent') continue
       if (isSuppressed(r.suppressions)) {
         add('suppressed')
@@ -89,25 +120,36 @@ export async function readSarif(opened: OpenedEvidence, ctx: ReadContext): Promi
 function checkRunCompleted(run: Record<string, unknown>, runIndex: number, display: string): void {
   const where = `runs[${runIndex}]${toolName(run)}`
   const fail = (why: string) => {
-    throw new EvidenceError(display, 'failed', `${where}: ${why}; the analysis did not complete, so its results are not evidence of zero findings. Fix the tool's run and regenerate the file.`)
+    throw new EvidenceError(
+      display,
+      'failed',
+      `${where}: ${why}; the analysis did not complete, so its results are not evidence of zero findings. Fix the tool's run and regenerate the file.`
+    )
   }
   const invocations = Array.isArray(run.invocations) ? run.invocations : []
   invocations.forEach((inv, i) => {
     if (!isRecord(inv)) return
     if (inv.executionSuccessful === false) {
       const code = finiteNumber(inv.exitCode)
-      fail(`invocations[${i}] has executionSuccessful: false${code !== undefined ? ` (exit code ${code})` : ''}`)
+      fail(
+        `invocations[${i}] has executionSuccessful: false${code !== undefined ? ` (exit code ${code})` : ''}`
+      )
     }
-    const notes = Array.isArray(inv.toolExecutionNotifications) ? inv.toolExecutionNotifications : []
+    const notes = Array.isArray(inv.toolExecutionNotifications)
+      ? inv.toolExecutionNotifications
+      : []
     for (const n of notes) {
       // A notification's level defaults to "warning" (§3.58.6); only "error" means the run failed.
       if (isRecord(n) && n.level === 'error') {
         const text = messageText(n.message)
-        fail(`invocations[${i}] has an error-level tool execution notification${text ? ` ("${printable(text, 200)}")` : ''}`)
+        fail(
+          `invocations[${i}] has an error-level tool execution notification${text ? ` ("${printable(text, 200)}")` : ''}`
+        )
       }
     }
   })
-  if (run.results === undefined) fail('has no "results" array (absent means the tool did not report any)')
+  if (run.results === undefined)
+    fail('has no "results" array (absent means the tool did not report any)')
   if (run.results === null) fail('has "results": null (the tool failed to analyse)')
 }
 
@@ -133,7 +175,10 @@ function isSuppressed(s: unknown): boolean {
   return s.some((x) => isRecord(x) && (x.status === undefined || x.status === 'accepted'))
 }
 
-function collectRules(run: Record<string, unknown>): { list: RuleInfo[]; byId: Map<string, RuleInfo> } {
+function collectRules(run: Record<string, unknown>): {
+  list: RuleInfo[]
+  byId: Map<string, RuleInfo>
+} {
   const list: RuleInfo[] = []
   const byId = new Map<string, RuleInfo>()
   const tool = isRecord(run.tool) ? run.tool : undefined
@@ -143,7 +188,11 @@ function collectRules(run: Record<string, unknown>): { list: RuleInfo[]; byId: M
     for (const rule of component.rules) {
       if (!isRecord(rule)) continue
       const cfg = isRecord(rule.defaultConfiguration) ? rule.defaultConfiguration : undefined
-      const info: RuleInfo = { level: asLevel(cfg?.level), severity: securitySeverity(rule.properties), name: typeof rule.name === 'string' ? rule.name : undefined }
+      const info: RuleInfo = {
+        level: asLevel(cfg?.level),
+        severity: securitySeverity(rule.properties),
+        name: typeof rule.name === 'string' ? rule.name : undefined
+      }
       if (ci === 0) list.push(info) // ruleIndex refers to the driver's rules
       if (typeof rule.id === 'string' && !byId.has(rule.id)) byId.set(rule.id, info)
     }
@@ -151,11 +200,16 @@ function collectRules(run: Record<string, unknown>): { list: RuleInfo[]; byId: M
   return { list, byId }
 }
 
-function findRule(r: Record<string, unknown>, rules: { list: RuleInfo[]; byId: Map<string, RuleInfo> }): RuleInfo | undefined {
+function findRule(
+  r: Record<string, unknown>,
+  rules: { list: RuleInfo[]; byId: Map<string, RuleInfo> }
+): RuleInfo | undefined {
   const ref = isRecord(r.rule) ? r.rule : undefined
   const index = finiteNumber(r.ruleIndex) ?? finiteNumber(ref?.index)
-  if (index !== undefined && Number.isInteger(index) && index >= 0 && index < rules.list.length) return rules.list[index]
-  const id = typeof r.ruleId === 'string' ? r.ruleId : typeof ref?.id === 'string' ? ref.id : undefined
+  if (index !== undefined && Number.isInteger(index) && index >= 0 && index < rules.list.length)
+    return rules.list[index]
+  const id =
+    typeof r.ruleId === 'string' ? r.ruleId : typeof ref?.id === 'string' ? ref.id : undefined
   if (id === undefined) return undefined
   return rules.byId.get(id) ?? rules.byId.get(id.split('/')[0])
 }

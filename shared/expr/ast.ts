@@ -36,5 +36,13 @@ export type Node =
 export const FUNCTION_NAMES: readonly FunctionName[] = ['size', 'min', 'max', 'abs', 'has']
 
 export function isRelation(op: string): op is RelationOp {
-  return op === '==' || op === '!=' || op === '<' || op === '<=' || op === '>' || op === '>=' || op === 'in'
+  return (
+    op === '==' ||
+    op === '!=' ||
+    op === '<' ||
+    op === '<=' ||
+    op === '>' ||
+    op === '>=' ||
+    op === 'in'
+  )
 }

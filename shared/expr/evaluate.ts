@@ -103,12 +103,16 @@ class Evaluator {
     const v = r.value
     if (node.op === '!') {
       if (typeof v !== 'boolean') {
-        return fail(`'${node.spelling}' needs a boolean, got ${describeType(v)} at column ${column(node.start)}`)
+        return fail(
+          `'${node.spelling}' needs a boolean, got ${describeType(v)} at column ${column(node.start)}`
+        )
       }
       return ok(!v)
     }
     if (typeof v !== 'number') {
-      return fail(`unary '-' needs a number, got ${describeType(v)} at column ${column(node.start)}`)
+      return fail(
+        `unary '-' needs a number, got ${describeType(v)} at column ${column(node.start)}`
+      )
     }
     return ok(v === 0 ? 0 : -v)
   }
@@ -121,14 +125,16 @@ class Evaluator {
       if (typeof left.value !== 'boolean') return this.notBoolean(node, left.value, 'left')
       if (left.value !== isAnd) return left // false && …, true || …: the right side is skipped
       const right = this.eval(node.right)
-      if (right.kind === 'value' && typeof right.value !== 'boolean') return this.notBoolean(node, right.value, 'right')
+      if (right.kind === 'value' && typeof right.value !== 'boolean')
+        return this.notBoolean(node, right.value, 'right')
       return right
     }
     // The left side is missing: the result is missing whatever the right side gives, but its
     // missing names are worth reporting too so users fix all of them at once.
     const right = this.eval(node.right)
     if (right.kind === 'error') return right
-    if (right.kind === 'undefined') return { kind: 'undefined', names: [...left.names, ...right.names] }
+    if (right.kind === 'undefined')
+      return { kind: 'undefined', names: [...left.names, ...right.names] }
     return left
   }
 
@@ -142,7 +148,9 @@ class Evaluator {
     const cond = this.eval(node.cond)
     if (cond.kind !== 'value') return cond
     if (typeof cond.value !== 'boolean') {
-      return fail(`the condition before '?' must be a boolean, got ${describeType(cond.value)} at column ${column(node.start)}`)
+      return fail(
+        `the condition before '?' must be a boolean, got ${describeType(cond.value)} at column ${column(node.start)}`
+      )
     }
     return this.eval(cond.value ? node.then : node.else)
   }
@@ -153,7 +161,8 @@ class Evaluator {
       case '==':
       case '!=': {
         const eq = valuesEqual(a, b)
-        if (typeof eq !== 'boolean') return fail(`'${node.op}' cannot compare ${eq.mismatch[0]} with ${eq.mismatch[1]} ${at}`)
+        if (typeof eq !== 'boolean')
+          return fail(`'${node.op}' cannot compare ${eq.mismatch[0]} with ${eq.mismatch[1]} ${at}`)
         return ok(node.op === '==' ? eq : !eq)
       }
       case '<':
@@ -163,7 +172,9 @@ class Evaluator {
         const bothNumbers = typeof a === 'number' && typeof b === 'number'
         const bothStrings = typeof a === 'string' && typeof b === 'string'
         if (!bothNumbers && !bothStrings) {
-          return fail(`'${node.op}' cannot order ${describeType(a)} against ${describeType(b)} ${at}`)
+          return fail(
+            `'${node.op}' cannot order ${describeType(a)} against ${describeType(b)} ${at}`
+          )
         }
         const x = a as number | string
         const y = b as number | string
@@ -173,10 +184,14 @@ class Evaluator {
         return ok(x >= y)
       }
       case 'in': {
-        if (!Array.isArray(b)) return fail(`'in' needs a list on its right, got ${describeType(b)} ${at}`)
+        if (!Array.isArray(b))
+          return fail(`'in' needs a list on its right, got ${describeType(b)} ${at}`)
         for (const item of b) {
           const eq = valuesEqual(a, item)
-          if (typeof eq !== 'boolean') return fail(`'in' cannot compare ${eq.mismatch[0]} with a ${eq.mismatch[1]} element ${at}`)
+          if (typeof eq !== 'boolean')
+            return fail(
+              `'in' cannot compare ${eq.mismatch[0]} with a ${eq.mismatch[1]} element ${at}`
+            )
           if (eq) return ok(true)
         }
         return ok(false)
@@ -223,14 +238,16 @@ class Evaluator {
         }
         case 'abs': {
           const v = args[0]
-          if (typeof v !== 'number') return fail(`abs() needs a number, got ${describeType(v)} ${at}`)
+          if (typeof v !== 'number')
+            return fail(`abs() needs a number, got ${describeType(v)} ${at}`)
           return ok(Math.abs(v))
         }
         default: {
           const items = args.length === 1 && Array.isArray(args[0]) ? args[0] : args
           if (items.length === 0) return fail(`${node.fn}() of an empty list ${at}`)
           for (const v of items) {
-            if (typeof v !== 'number') return fail(`${node.fn}() needs numbers, got ${describeType(v)} ${at}`)
+            if (typeof v !== 'number')
+              return fail(`${node.fn}() needs numbers, got ${describeType(v)} ${at}`)
           }
           const nums = items as number[]
           let best = nums[0]

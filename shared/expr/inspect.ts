@@ -34,13 +34,35 @@ export function comparisons(expr: Expression): Comparison[] {
     const node = stack.pop()!
     if (node.type === 'logical') stack.push(node.right, node.left)
     else if (node.type === 'ternary') stack.push(node.else, node.then)
-    else if (node.type === 'binary' && node.op !== 'in' && FLIPPED[node.op as keyof typeof FLIPPED] !== undefined) {
+    else if (
+      node.type === 'binary' &&
+      node.op !== 'in' &&
+      FLIPPED[node.op as keyof typeof FLIPPED] !== undefined
+    ) {
       const op = node.op as Comparison['op']
       const { left, right } = node
       if (left.type === 'ident' && right.type === 'literal' && typeof right.value === 'number') {
-        out.push({ name: left.name, op, value: right.value, offset: node.start, literalStart: right.start, literalEnd: right.end })
-      } else if (right.type === 'ident' && left.type === 'literal' && typeof left.value === 'number') {
-        out.push({ name: right.name, op: FLIPPED[op], value: left.value, offset: node.start, literalStart: left.start, literalEnd: left.end })
+        out.push({
+          name: left.name,
+          op,
+          value: right.value,
+          offset: node.start,
+          literalStart: right.start,
+          literalEnd: right.end
+        })
+      } else if (
+        right.type === 'ident' &&
+        left.type === 'literal' &&
+        typeof left.value === 'number'
+      ) {
+        out.push({
+          name: right.name,
+          op: FLIPPED[op],
+          value: left.value,
+          offset: node.start,
+          literalStart: left.start,
+          literalEnd: left.end
+        })
       }
     }
   }
@@ -93,7 +115,12 @@ export function renderWithValues(expr: Expression, scope: Scope): string {
     let shown = cache.get(id.name)
     if (shown === undefined) {
       const r = lookup(scope, id.name)
-      shown = r.kind === 'value' ? formatValue(r.value) : r.kind === 'undefined' ? 'missing' : 'unreadable'
+      shown =
+        r.kind === 'value'
+          ? formatValue(r.value)
+          : r.kind === 'undefined'
+            ? 'missing'
+            : 'unreadable'
       cache.set(id.name, shown)
     }
     out += `${expr.source.slice(pos, id.end)} (${shown})`

@@ -16,7 +16,23 @@ const KEYWORDS = new Set(['true', 'false', 'null', 'and', 'or', 'not', 'in', 'el
 
 // Longest match first: two-character operators before their one-character prefixes.
 const TWO_CHAR_OPS = new Set(['&&', '||', '==', '!=', '<=', '>='])
-const ONE_CHAR_OPS = new Set(['!', '<', '>', '+', '-', '*', '/', '%', '(', ')', '[', ']', ',', '?', ':'])
+const ONE_CHAR_OPS = new Set([
+  '!',
+  '<',
+  '>',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '(',
+  ')',
+  '[',
+  ']',
+  ',',
+  '?',
+  ':'
+])
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57
@@ -80,11 +96,17 @@ function unexpectedCharacter(source: string, i: number): ExpressionError {
     '&': "; use '&&' or 'and'",
     '|': "; use '||' or 'or'",
     '.': '; a name cannot start with a dot',
-    '$': '; write names without ${{ }}',
+    $: '; write names without ${{ }}',
     '{': '; write names without ${{ }}'
   }
-  const shown = /[\x20-\x7e]/.test(ch) ? `'${ch}'` : `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`
-  return new ExpressionError(`unexpected character ${shown} at column ${column(i)}${hints[ch] ?? ''}`, i, 1)
+  const shown = /[\x20-\x7e]/.test(ch)
+    ? `'${ch}'`
+    : `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`
+  return new ExpressionError(
+    `unexpected character ${shown} at column ${column(i)}${hints[ch] ?? ''}`,
+    i,
+    1
+  )
 }
 
 function scanNumber(source: string, i: number, tokens: Token[]): number {
@@ -98,7 +120,11 @@ function scanNumber(source: string, i: number, tokens: Token[]): number {
     let j = i + 1
     if (source[j] === '+' || source[j] === '-') j++
     if (!isDigit(source.charCodeAt(j))) {
-      throw new ExpressionError(`expected digits in the exponent of a number at column ${column(j)}`, start, j - start)
+      throw new ExpressionError(
+        `expected digits in the exponent of a number at column ${column(j)}`,
+        start,
+        j - start
+      )
     }
     while (j < source.length && isDigit(source.charCodeAt(j))) j++
     i = j
@@ -113,7 +139,11 @@ function scanNumber(source: string, i: number, tokens: Token[]): number {
   const text = source.slice(start, i)
   const value = Number(text)
   if (!Number.isFinite(value)) {
-    throw new ExpressionError(`number '${text}' at column ${column(start)} is out of range`, start, i - start)
+    throw new ExpressionError(
+      `number '${text}' at column ${column(start)} is out of range`,
+      start,
+      i - start
+    )
   }
   tokens.push({ kind: 'number', text, value, start, end: i })
   return i

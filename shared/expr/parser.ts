@@ -1,4 +1,10 @@
-import { FUNCTION_NAMES, type FunctionName, type Node, type RelationOp, type ArithmeticOp } from './ast.js'
+import {
+  FUNCTION_NAMES,
+  type FunctionName,
+  type Node,
+  type RelationOp,
+  type ArithmeticOp
+} from './ast.js'
 import { ExpressionError, column } from './errors.js'
 import { tokenize, type Token } from './lexer.js'
 
@@ -181,7 +187,14 @@ class Parser {
         const then = this.parseOperand(Prec.Ternary, t)
         this.expectOp(':', `to match the '?' at column ${column(t.start)}`)
         const otherwise = this.parseOperand(Prec.Ternary, this.tokens[this.pos - 1])
-        left = { type: 'ternary', cond: left, then, else: otherwise, start: left.start, end: otherwise.end }
+        left = {
+          type: 'ternary',
+          cond: left,
+          then,
+          else: otherwise,
+          start: left.start,
+          end: otherwise.end
+        }
         continue
       }
       const info = binaryInfo(t)
@@ -210,7 +223,15 @@ class Parser {
           end: right.end
         }
       } else {
-        left = { type: 'binary', op: info.op, left, right, opStart: t.start, start: left.start, end: right.end }
+        left = {
+          type: 'binary',
+          op: info.op,
+          left,
+          right,
+          opStart: t.start,
+          start: left.start,
+          end: right.end
+        }
       }
     }
     this.depth--
@@ -233,7 +254,8 @@ class Parser {
   private startsOperand(t: Token): boolean {
     if (t.kind === 'number' || t.kind === 'string' || t.kind === 'name') return true
     if (t.kind === 'keyword') return t.value !== 'and' && t.value !== 'or' && t.value !== 'in'
-    if (t.kind === 'op') return t.value === '(' || t.value === '[' || t.value === '-' || t.value === '!'
+    if (t.kind === 'op')
+      return t.value === '(' || t.value === '[' || t.value === '-' || t.value === '!'
     return false
   }
 
@@ -251,7 +273,11 @@ class Parser {
       case 'op':
         return this.parsePrefixOp(t)
       case 'eof': {
-        throw new ExpressionError(`expected an operand at column ${column(t.start)}, found end of input`, t.start, 0)
+        throw new ExpressionError(
+          `expected an operand at column ${column(t.start)}, found end of input`,
+          t.start,
+          0
+        )
       }
     }
   }
@@ -274,7 +300,14 @@ class Parser {
           )
         }
         const operand = this.parseOperand(Prec.Not, t)
-        return { type: 'unary', op: '!', spelling: 'not', operand, start: t.start, end: operand.end }
+        return {
+          type: 'unary',
+          op: '!',
+          spelling: 'not',
+          operand,
+          start: t.start,
+          end: operand.end
+        }
       }
       case 'else':
         throw new ExpressionError(
@@ -305,7 +338,12 @@ class Parser {
         const operand = this.parseOperand(Prec.Unary, t)
         // Fold `-5` into a literal so `x > -5` is still a simple comparison with a number.
         if (operand.type === 'literal' && typeof operand.value === 'number') {
-          return { type: 'literal', value: operand.value === 0 ? 0 : -operand.value, start: t.start, end: operand.end }
+          return {
+            type: 'literal',
+            value: operand.value === 0 ? 0 : -operand.value,
+            start: t.start,
+            end: operand.end
+          }
         }
         return { type: 'unary', op: '-', spelling: '-', operand, start: t.start, end: operand.end }
       }
@@ -326,7 +364,9 @@ class Parser {
   private parseList(open: Token): Node {
     const items: Node[] = []
     while (!this.isOp(this.peek(), ']')) {
-      items.push(this.parseOperand(Prec.Ternary, items.length === 0 ? open : this.tokens[this.pos - 1]))
+      items.push(
+        this.parseOperand(Prec.Ternary, items.length === 0 ? open : this.tokens[this.pos - 1])
+      )
       if (!this.isOp(this.peek(), ',')) break
       this.next()
     }
@@ -359,7 +399,9 @@ class Parser {
     this.enter(open)
     const args: Node[] = []
     while (!this.isOp(this.peek(), ')')) {
-      args.push(this.parseOperand(Prec.Ternary, args.length === 0 ? open : this.tokens[this.pos - 1]))
+      args.push(
+        this.parseOperand(Prec.Ternary, args.length === 0 ? open : this.tokens[this.pos - 1])
+      )
       if (!this.isOp(this.peek(), ',')) break
       this.next()
     }
@@ -384,7 +426,8 @@ function checkArity(call: Node, fn: FunctionName, args: Node[]): void {
   }
   switch (fn) {
     case 'has':
-      if (args.length !== 1 || args[0].type !== 'ident') fail('has() takes one name, e.g. has(coverage.lines),')
+      if (args.length !== 1 || args[0].type !== 'ident')
+        fail('has() takes one name, e.g. has(coverage.lines),')
       break
     case 'size':
     case 'abs':

@@ -74,25 +74,40 @@ class Checker {
       case 'unary': {
         const t = this.check(node.operand)
         if (node.op === '!') {
-          if (!fits(t, 'boolean')) this.report(`'${node.spelling}' needs a boolean, got ${this.label(node.operand, t)}`, node.start)
+          if (!fits(t, 'boolean'))
+            this.report(
+              `'${node.spelling}' needs a boolean, got ${this.label(node.operand, t)}`,
+              node.start
+            )
           return 'boolean'
         }
-        if (!fits(t, 'number')) this.report(`unary '-' needs a number, got ${this.label(node.operand, t)}`, node.start)
+        if (!fits(t, 'number'))
+          this.report(`unary '-' needs a number, got ${this.label(node.operand, t)}`, node.start)
         return 'number'
       }
       case 'logical': {
         const l = this.check(node.left)
         const r = this.check(node.right)
-        for (const [side, t, n] of [['left', l, node.left], ['right', r, node.right]] as const) {
+        for (const [side, t, n] of [
+          ['left', l, node.left],
+          ['right', r, node.right]
+        ] as const) {
           if (!fits(t, 'boolean')) {
-            this.report(`'${node.spelling}' needs booleans, but its ${side} side is ${this.label(n, t)}`, node.opStart)
+            this.report(
+              `'${node.spelling}' needs booleans, but its ${side} side is ${this.label(n, t)}`,
+              node.opStart
+            )
           }
         }
         return 'boolean'
       }
       case 'ternary': {
         const c = this.check(node.cond)
-        if (!fits(c, 'boolean')) this.report(`the condition before '?' must be a boolean, got ${this.label(node.cond, c)}`, node.start)
+        if (!fits(c, 'boolean'))
+          this.report(
+            `the condition before '?' must be a boolean, got ${this.label(node.cond, c)}`,
+            node.start
+          )
         const a = this.check(node.then)
         const b = this.check(node.else)
         return a === b ? a : 'any'
@@ -113,7 +128,10 @@ class Checker {
       case '==':
       case '!=':
         if (l !== 'any' && r !== 'any' && l !== 'null' && r !== 'null' && l !== r) {
-          this.report(`'${node.op}' compares ${ls} with ${rs}, which is always an error`, node.opStart)
+          this.report(
+            `'${node.op}' compares ${ls} with ${rs}, which is always an error`,
+            node.opStart
+          )
         }
         return 'boolean'
       case '<':
@@ -140,22 +158,36 @@ class Checker {
         return 'boolean'
       case '+':
         if (l === r && (l === 'string' || l === 'list')) return l
-        if ((l === 'any' && (r === 'string' || r === 'list')) || (r === 'any' && (l === 'string' || l === 'list'))) {
+        if (
+          (l === 'any' && (r === 'string' || r === 'list')) ||
+          (r === 'any' && (l === 'string' || l === 'list'))
+        ) {
           return l === 'any' ? r : l
         }
         if (l === 'any' && r === 'any') return 'any'
         return this.numeric(node, l, r, ls, rs)
       default:
-        if ((node.op === '/' || node.op === '%') && node.right.type === 'literal' && node.right.value === 0) {
+        if (
+          (node.op === '/' || node.op === '%') &&
+          node.right.type === 'literal' &&
+          node.right.value === 0
+        ) {
           this.report(`division by zero`, node.opStart)
         }
         return this.numeric(node, l, r, ls, rs)
     }
   }
 
-  private numeric(node: Extract<Node, { type: 'binary' }>, l: TypeName, r: TypeName, ls: string, rs: string): TypeName {
+  private numeric(
+    node: Extract<Node, { type: 'binary' }>,
+    l: TypeName,
+    r: TypeName,
+    ls: string,
+    rs: string
+  ): TypeName {
     if (!fits(l, 'number') || !fits(r, 'number')) {
-      const what = l === 'boolean' || r === 'boolean' ? 'arithmetic on a boolean' : 'arithmetic needs numbers'
+      const what =
+        l === 'boolean' || r === 'boolean' ? 'arithmetic on a boolean' : 'arithmetic needs numbers'
       this.report(`'${node.op}': ${what}, got ${ls} and ${rs}`, node.opStart)
     }
     return 'number'
@@ -167,17 +199,25 @@ class Checker {
     switch (node.fn) {
       case 'size':
         if (!(fits(types[0], 'string') || fits(types[0], 'list'))) {
-          this.report(`size() needs a string or a list, got ${this.label(node.args[0], types[0])}`, node.start)
+          this.report(
+            `size() needs a string or a list, got ${this.label(node.args[0], types[0])}`,
+            node.start
+          )
         }
         return 'number'
       case 'abs':
-        if (!fits(types[0], 'number')) this.report(`abs() needs a number, got ${this.label(node.args[0], types[0])}`, node.start)
+        if (!fits(types[0], 'number'))
+          this.report(`abs() needs a number, got ${this.label(node.args[0], types[0])}`, node.start)
         return 'number'
       default: {
         const single = types.length === 1 && (types[0] === 'list' || types[0] === 'any')
         if (!single) {
           types.forEach((t, i) => {
-            if (!fits(t, 'number')) this.report(`${node.fn}() needs numbers, got ${this.label(node.args[i], t)}`, node.start)
+            if (!fits(t, 'number'))
+              this.report(
+                `${node.fn}() needs numbers, got ${this.label(node.args[i], t)}`,
+                node.start
+              )
           })
         }
         return 'number'

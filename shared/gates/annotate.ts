@@ -12,7 +12,9 @@ export function gateAnnotations(report: FlowReport): Annotation[] {
   const out: Annotation[] = []
   for (const gate of report.gates ?? []) {
     for (const r of gate.requirements) {
-      const at = r.location ? { file: r.location.file, ...(r.location.line ? { line: r.location.line } : {}) } : {}
+      const at = r.location
+        ? { file: r.location.file, ...(r.location.line ? { line: r.location.line } : {}) }
+        : {}
       if (isUnmet(r)) {
         out.push({
           level: r.severity === 'fail' ? 'error' : 'warning',
@@ -22,7 +24,13 @@ export function gateAnnotations(report: FlowReport): Annotation[] {
           ...at
         })
       } else if (r.status === 'waived' && r.waiver) {
-        out.push({ level: 'notice', title: `Gate ${gate.id}: ${r.id} waived`, message: r.message, priority: 0, ...at })
+        out.push({
+          level: 'notice',
+          title: `Gate ${gate.id}: ${r.id} waived`,
+          message: r.message,
+          priority: 0,
+          ...at
+        })
       }
     }
   }
@@ -33,7 +41,9 @@ export function gateAnnotations(report: FlowReport): Annotation[] {
       title: 'Waiver expiring soon',
       message: `The waiver for ${w.gate} / ${w.requirement} expires on ${w.expires} (${w.daysLeft} day(s) left); fix the requirement or renew the waiver.`,
       priority: 5,
-      ...(w.location ? { file: w.location.file, ...(w.location.line ? { line: w.location.line } : {}) } : {})
+      ...(w.location
+        ? { file: w.location.file, ...(w.location.line ? { line: w.location.line } : {}) }
+        : {})
     })
   }
   for (const f of report.findings ?? []) {
@@ -42,7 +52,12 @@ export function gateAnnotations(report: FlowReport): Annotation[] {
       title: f.title,
       message: f.message ? `${f.title}: ${f.message}` : f.title,
       priority: 50,
-      ...(f.file ? { file: f.file, ...(f.line ? { line: f.line, ...(f.endLine ? { endLine: f.endLine } : {}) } : {}) } : {})
+      ...(f.file
+        ? {
+            file: f.file,
+            ...(f.line ? { line: f.line, ...(f.endLine ? { endLine: f.endLine } : {}) } : {})
+          }
+        : {})
     })
   }
   return out

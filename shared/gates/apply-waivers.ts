@@ -8,19 +8,35 @@ import { waiverCoversStage, waiverTargets, type Waiver } from './waivers.js'
  * into "waived" (never "passed"), keeping the original message. A waiver that targets an unmet
  * requirement but cannot be honoured is named on the result, which stays unmet.
  */
-export function applyWaivers(gate: string, requirements: RequirementResult[], waivers: Waiver[], stage: string): void {
+export function applyWaivers(
+  gate: string,
+  requirements: RequirementResult[],
+  waivers: Waiver[],
+  stage: string
+): void {
   for (const r of requirements) {
-    const matching = waivers.filter((w) => waiverTargets(w.record, gate, r.id, r.check) && waiverCoversStage(w.record, stage))
+    const matching = waivers.filter(
+      (w) => waiverTargets(w.record, gate, r.id, r.check) && waiverCoversStage(w.record, stage)
+    )
     if (matching.length === 0 || !isUnmet(r)) continue
     const usable = matching.find((w) => w.usable)
     if (usable) {
       const w = usable.record
       w.applied = true
-      r.waiver = { reason: w.reason as string, approver: w.approver as string, expires: w.expires as string }
+      r.waiver = {
+        reason: w.reason as string,
+        approver: w.approver as string,
+        expires: w.expires as string
+      }
       r.message = `Waived until ${w.expires} (approved by ${w.approver}: ${w.reason}). Without the waiver: ${r.status} — ${r.message}`
       r.status = 'waived'
     } else {
-      r.waiverProblem = matching.map((w) => `waiver ${w.record.location?.file ?? ''}:${w.record.location?.line ?? ''} ${w.record.problem ?? w.record.state}`).join('; ')
+      r.waiverProblem = matching
+        .map(
+          (w) =>
+            `waiver ${w.record.location?.file ?? ''}:${w.record.location?.line ?? ''} ${w.record.problem ?? w.record.state}`
+        )
+        .join('; ')
       r.message = `${r.message} (A waiver targets this requirement but is not honoured: ${r.waiverProblem}.)`
     }
   }
@@ -31,7 +47,12 @@ export function applyWaivers(gate: string, requirements: RequirementResult[], wa
  * the waivers file, so they are renewed or removed rather than silently ignored. Waivers naming a
  * gate or requirement that does not exist are warnings (a rename leaves them dangling).
  */
-export function waiverProblemsGate(file: string | undefined, waivers: Waiver[], graph: ProcessGraph, evaluated: GraphNode[]): GateResult | undefined {
+export function waiverProblemsGate(
+  file: string | undefined,
+  waivers: Waiver[],
+  graph: ProcessGraph,
+  evaluated: GraphNode[]
+): GateResult | undefined {
   if (!file) return undefined
   const requirements: RequirementResult[] = []
   const evaluatedIds = new Set(evaluated.map((g) => g.id))
@@ -57,8 +78,22 @@ export function waiverProblemsGate(file: string | undefined, waivers: Waiver[], 
     const gate = graph.byId.get(rec.gate ?? '')
     if (!gate || gate.kind !== 'gate') {
       rec.state = 'unused'
-      requirements.push({ id, type: 'waiver', severity: 'warn', status: 'failed', check: target, message: `Waiver names gate "${rec.gate}", which is not a gate in ${graph.file}; fix or remove it.`, evidence: [file], ...location })
-    } else if (evaluatedIds.has(gate.id) && !(gate.requires ?? []).some((r) => r.id === rec.requirement || checkTextAll(r).includes(rec.requirement ?? ''))) {
+      requirements.push({
+        id,
+        type: 'waiver',
+        severity: 'warn',
+        status: 'failed',
+        check: target,
+        message: `Waiver names gate "${rec.gate}", which is not a gate in ${graph.file}; fix or remove it.`,
+        evidence: [file],
+        ...location
+      })
+    } else if (
+      evaluatedIds.has(gate.id) &&
+      !(gate.requires ?? []).some(
+        (r) => r.id === rec.requirement || checkTextAll(r).includes(rec.requirement ?? '')
+      )
+    ) {
       rec.state = 'unused'
       requirements.push({
         id,
@@ -73,7 +108,13 @@ export function waiverProblemsGate(file: string | undefined, waivers: Waiver[], 
     }
   }
   if (requirements.length === 0) return undefined
-  return { id: file, status: gateStatus(requirements), description: 'Waivers that cannot be honoured', requirements, location: { file } }
+  return {
+    id: file,
+    status: gateStatus(requirements),
+    description: 'Waivers that cannot be honoured',
+    requirements,
+    location: { file }
+  }
 }
 
 function checkTextAll(req: Requirement): string[] {

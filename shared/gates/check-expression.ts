@@ -1,10 +1,24 @@
-import { evaluate, parseExpression, renderWithValues, treeOf, ExpressionError, formatValue, type Expression, type Scope, type Value } from '../expr/index.js'
+import {
+  evaluate,
+  parseExpression,
+  renderWithValues,
+  treeOf,
+  ExpressionError,
+  formatValue,
+  type Expression,
+  type Scope,
+  type Value
+} from '../expr/index.js'
 import { errorMessage } from '../errors.js'
 import type { ActualValue } from '../report/types.js'
 import type { CheckOutcome } from './outcome.js'
 
 /** Explains why names have no value: missing evidence (naming the file) or an undefined name. */
-export type MissingExplainer = (names: string[]) => { status: 'missing-evidence' | 'failed' | 'error'; message: string; evidence: string[] }
+export type MissingExplainer = (names: string[]) => {
+  status: 'missing-evidence' | 'failed' | 'error'
+  message: string
+  evidence: string[]
+}
 
 export interface ExpressionContext {
   scope: Scope
@@ -27,10 +41,19 @@ export function parseCheck(source: string): Expression | { error: string } {
  * NaN, a type mismatch or a non-boolean result never does. The outcome carries the values read
  * (actual), what was required (expected) and the expression with values filled in (detail).
  */
-export function checkExpression(source: string, ctx: ExpressionContext, what: string): CheckOutcome {
+export function checkExpression(
+  source: string,
+  ctx: ExpressionContext,
+  what: string
+): CheckOutcome {
   const parsed = parseCheck(source)
   if ('error' in parsed) {
-    return { status: 'error', check: source, message: `The ${what} "${source}" is not a valid expression: ${parsed.error}`, evidence: [] }
+    return {
+      status: 'error',
+      check: source,
+      message: `The ${what} "${source}" is not a valid expression: ${parsed.error}`,
+      evidence: []
+    }
   }
   const expr = parsed
   const evidence = ctx.evidenceFor(expr.identifiers)
@@ -41,11 +64,21 @@ export function checkExpression(source: string, ctx: ExpressionContext, what: st
   const outcome = evaluate(expr, ctx.scope)
   if (outcome.kind === 'undefined') {
     const why = ctx.explainMissing(outcome.names)
-    return { ...base, status: why.status, message: why.message, evidence: [...new Set([...evidence, ...why.evidence])] }
+    return {
+      ...base,
+      status: why.status,
+      message: why.message,
+      evidence: [...new Set([...evidence, ...why.evidence])]
+    }
   }
-  if (outcome.kind === 'error') return { ...base, status: 'error', message: `${detail}: ${outcome.message}` }
+  if (outcome.kind === 'error')
+    return { ...base, status: 'error', message: `${detail}: ${outcome.message}` }
   if (typeof outcome.value !== 'boolean') {
-    return { ...base, status: 'error', message: `${source} gives ${formatValue(outcome.value)}, not true or false; write a comparison such as "x >= 80".` }
+    return {
+      ...base,
+      status: 'error',
+      message: `${source} gives ${formatValue(outcome.value)}, not true or false; write a comparison such as "x >= 80".`
+    }
   }
   return outcome.value
     ? { ...base, status: 'passed', message: `${detail} holds.` }
@@ -80,7 +113,11 @@ function expectedOf(expr: Expression, scope: Scope): string | undefined {
   } catch {
     return undefined
   }
-  if (root.type === 'binary' && ['<', '<=', '>', '>=', '==', '!='].includes(root.op) && root.left.type === 'ident') {
+  if (
+    root.type === 'binary' &&
+    ['<', '<=', '>', '>=', '==', '!='].includes(root.op) &&
+    root.left.type === 'ident'
+  ) {
     const rightSource = expr.source.slice(root.right.start, root.right.end)
     const right = parseCheck(rightSource)
     const rendered = 'error' in right ? rightSource : renderWithValues(right, scope)

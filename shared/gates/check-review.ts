@@ -10,7 +10,10 @@ export interface ReviewContext {
   facts?: PullRequestFacts
   signoffs: SignoffBook
   /** Reads a frontmatter key of a sign-off artifact; undefined when the key is absent. */
-  readSignoffArtifact(path: string, key: string): { value?: unknown; file: string; problem?: string }
+  readSignoffArtifact(
+    path: string,
+    key: string
+  ): { value?: unknown; file: string; problem?: string }
   expression: ExpressionContext
   /** Explains an API failure in words a user can act on (permissions, rate limit, ...). */
   describeApiError(error: unknown): string
@@ -27,10 +30,14 @@ export interface ReviewContext {
  *  - the seed form `expr` (e.g. `privacy.signoff == true`): evaluated over .process/signoffs.yaml,
  *    and each area it names must record who signed (`by`) and when (`date`).
  */
-export async function checkReview(req: ReviewRequirement, ctx: ReviewContext): Promise<CheckOutcome> {
+export async function checkReview(
+  req: ReviewRequirement,
+  ctx: ReviewContext
+): Promise<CheckOutcome> {
   const parts: CheckOutcome[] = []
   const check = describeReview(req)
-  const needsPr = req.approvals !== undefined || (req.from?.length ?? 0) > 0 || (req.labels?.length ?? 0) > 0
+  const needsPr =
+    req.approvals !== undefined || (req.from?.length ?? 0) > 0 || (req.labels?.length ?? 0) > 0
   if (needsPr) {
     if (!ctx.facts) {
       return {
@@ -43,14 +50,32 @@ export async function checkReview(req: ReviewRequirement, ctx: ReviewContext): P
     try {
       parts.push(...(await pullRequestChecks(req, ctx.facts, check)))
     } catch (error) {
-      return { status: 'error', check, message: `${check}: could not read the pull request: ${ctx.describeApiError(error)}`, evidence: [] }
+      return {
+        status: 'error',
+        check,
+        message: `${check}: could not read the pull request: ${ctx.describeApiError(error)}`,
+        evidence: []
+      }
     }
   }
   if (req.signoff) {
     const { path, key, equals } = req.signoff
     const read = ctx.readSignoffArtifact(path, key)
-    if (read.problem) parts.push({ status: 'missing-evidence', check, message: read.problem, evidence: [read.file] })
-    else if (read.value === equals) parts.push({ status: 'passed', check, message: `${read.file}: ${key} is ${JSON.stringify(equals)}.`, evidence: [read.file], actual: { [key]: read.value as string } })
+    if (read.problem)
+      parts.push({
+        status: 'missing-evidence',
+        check,
+        message: read.problem,
+        evidence: [read.file]
+      })
+    else if (read.value === equals)
+      parts.push({
+        status: 'passed',
+        check,
+        message: `${read.file}: ${key} is ${JSON.stringify(equals)}.`,
+        evidence: [read.file],
+        actual: { [key]: read.value as string }
+      })
     else {
       parts.push({
         status: 'failed',
@@ -63,20 +88,34 @@ export async function checkReview(req: ReviewRequirement, ctx: ReviewContext): P
   }
   if (req.expr) parts.push(signoffExpression(req.expr, ctx))
   if (parts.length === 0) {
-    return { status: 'error', check, message: 'This review requirement lists no condition (approvals, from, labels, signoff or an expression).', evidence: [] }
+    return {
+      status: 'error',
+      check,
+      message:
+        'This review requirement lists no condition (approvals, from, labels, signoff or an expression).',
+      evidence: []
+    }
   }
   return combine(check, parts)
 }
 
-async function pullRequestChecks(req: ReviewRequirement, facts: PullRequestFacts, check: string): Promise<CheckOutcome[]> {
+async function pullRequestChecks(
+  req: ReviewRequirement,
+  facts: PullRequestFacts,
+  check: string
+): Promise<CheckOutcome[]> {
   const out: CheckOutcome[] = []
   const evidence = [`pull request #${facts.pr.number}`]
   if (req.approvals !== undefined || (req.from?.length ?? 0) > 0) {
     const { approvedBy, changesRequestedBy, ignored, fallbacks } = await facts.qualifiedReviews()
     // Why an approval did not count, and where write access was only inferred, are part of the result.
     const notes = [
-      ...(ignored.length > 0 ? [` Not counted: ${ignored.map((i) => `${i.user} (${i.why})`).join('; ')}.`] : []),
-      ...(fallbacks.length > 0 ? [` Write access judged from author_association: ${fallbacks.join('; ')}.`] : [])
+      ...(ignored.length > 0
+        ? [` Not counted: ${ignored.map((i) => `${i.user} (${i.why})`).join('; ')}.`]
+        : []),
+      ...(fallbacks.length > 0
+        ? [` Write access judged from author_association: ${fallbacks.join('; ')}.`]
+        : [])
     ].join('')
     if (req.approvals !== undefined) {
       const ok = approvedBy.length >= req.approvals && changesRequestedBy.length === 0
@@ -91,7 +130,8 @@ async function pullRequestChecks(req: ReviewRequirement, facts: PullRequestFacts
             ? `${approvedBy.length} approval(s) (${approvedBy.join(', ')}).`
             : changesRequestedBy.length > 0
               ? `Changes requested by ${changesRequestedBy.join(', ')}; ${approvedBy.length} of ${req.approvals} approvals.`
-              : `${approvedBy.length} of ${req.approvals} required approvals${approvedBy.length ? ` (${approvedBy.join(', ')})` : ''}.`) + notes
+              : `${approvedBy.length} of ${req.approvals} required approvals${approvedBy.length ? ` (${approvedBy.join(', ')})` : ''}.`) +
+          notes
       })
     }
     for (const who of req.from ?? []) {
@@ -108,7 +148,9 @@ async function pullRequestChecks(req: ReviewRequirement, facts: PullRequestFacts
         check,
         evidence,
         expected: `approval from ${who}`,
-        message: ok ? `Approved by ${who}.` : `No approval from ${who}${who.includes('/') ? ' (team)' : ''}.${req.approvals === undefined ? notes : ''}`
+        message: ok
+          ? `Approved by ${who}.`
+          : `No approval from ${who}${who.includes('/') ? ' (team)' : ''}.${req.approvals === undefined ? notes : ''}`
       })
     }
   }
@@ -120,7 +162,10 @@ async function pullRequestChecks(req: ReviewRequirement, facts: PullRequestFacts
       check,
       evidence,
       expected: `labels ${(req.labels ?? []).join(', ')}`,
-      message: missing.length === 0 ? `Labelled ${(req.labels ?? []).join(', ')}.` : `Missing label(s): ${missing.join(', ')}.`
+      message:
+        missing.length === 0
+          ? `Labelled ${(req.labels ?? []).join(', ')}.`
+          : `Missing label(s): ${missing.join(', ')}.`
     })
   }
   return out
@@ -130,17 +175,28 @@ function signoffExpression(source: string, ctx: ReviewContext): CheckOutcome {
   const book = ctx.signoffs
   const file = book.file ?? DEFAULT_SIGNOFFS_PATH
   const scope: Scope = (name) => book.values.get(name) ?? ctx.expression.scope(name)
-  const outcome = checkExpression(source, {
-    scope,
-    evidenceFor: (names) => (names.some((n) => book.values.has(n)) ? [file] : ctx.expression.evidenceFor(names)),
-    explainMissing: (names) => ({
-      status: 'missing-evidence',
-      message: `No sign-off recorded for ${names.join(', ')}: record it in ${file}, e.g. "${names[0].split('.')[0]}: { ${names[0].split('.').slice(1).join('.') || 'signoff'}: true, by: <login>, date: YYYY-MM-DD }".`,
-      evidence: [file]
-    })
-  }, 'review')
+  const outcome = checkExpression(
+    source,
+    {
+      scope,
+      evidenceFor: (names) =>
+        names.some((n) => book.values.has(n)) ? [file] : ctx.expression.evidenceFor(names),
+      explainMissing: (names) => ({
+        status: 'missing-evidence',
+        message: `No sign-off recorded for ${names.join(', ')}: record it in ${file}, e.g. "${names[0].split('.')[0]}: { ${names[0].split('.').slice(1).join('.') || 'signoff'}: true, by: <login>, date: YYYY-MM-DD }".`,
+        evidence: [file]
+      })
+    },
+    'review'
+  )
   if (outcome.status !== 'passed') return outcome
-  const areas = [...new Set(Object.keys(outcome.actual ?? {}).filter((n) => book.values.has(n)).map((n) => n.split('.')[0]))]
+  const areas = [
+    ...new Set(
+      Object.keys(outcome.actual ?? {})
+        .filter((n) => book.values.has(n))
+        .map((n) => n.split('.')[0])
+    )
+  ]
   const unattributed = areas.filter((a) => !book.attributed.has(a))
   if (unattributed.length > 0) {
     return {
@@ -149,7 +205,12 @@ function signoffExpression(source: string, ctx: ReviewContext): CheckOutcome {
       message: `The sign-off for ${unattributed.join(', ')} in ${file} does not say who signed and when: add "by: <login>" and "date: YYYY-MM-DD".`
     }
   }
-  const who = areas.map((a) => `${a} by ${String(book.values.get(`${a}.by`))} on ${String(book.values.get(`${a}.date`))}`).join('; ')
+  const who = areas
+    .map(
+      (a) =>
+        `${a} by ${String(book.values.get(`${a}.by`))} on ${String(book.values.get(`${a}.date`))}`
+    )
+    .join('; ')
   return { ...outcome, message: `${outcome.message}${who ? ` Signed off: ${who}.` : ''}` }
 }
 
@@ -158,7 +219,10 @@ function combine(check: string, parts: CheckOutcome[]): CheckOutcome {
   const worst = order.find((s) => parts.some((p) => p.status === s)) ?? 'passed'
   const shown = worst === 'passed' ? parts : parts.filter((p) => p.status !== 'passed')
   const actual = Object.assign({}, ...parts.map((p) => p.actual ?? {})) as CheckOutcome['actual']
-  const expected = parts.map((p) => p.expected).filter(Boolean).join('; ')
+  const expected = parts
+    .map((p) => p.expected)
+    .filter(Boolean)
+    .join('; ')
   return {
     status: worst,
     check,
@@ -176,6 +240,7 @@ export function describeReview(req: ReviewRequirement): string {
   if (req.approvals !== undefined) bits.push(`${req.approvals} approval(s)`)
   if (req.from?.length) bits.push(`approval from ${req.from.join(', ')}`)
   if (req.labels?.length) bits.push(`labels ${req.labels.join(', ')}`)
-  if (req.signoff) bits.push(`${req.signoff.path}: ${req.signoff.key} == ${JSON.stringify(req.signoff.equals)}`)
+  if (req.signoff)
+    bits.push(`${req.signoff.path}: ${req.signoff.key} == ${JSON.stringify(req.signoff.equals)}`)
   return bits.join('; ') || 'review'
 }

@@ -36,9 +36,18 @@ export async function checkTrace(req: TraceRequirement, ctx: TraceContext): Prom
   if (ctx.facts) {
     where = `pull request #${ctx.facts.pr.number}`
     try {
-      texts = [ctx.facts.pr.title ?? '', ctx.facts.pr.body ?? '', ...(await ctx.facts.commitMessages())]
+      texts = [
+        ctx.facts.pr.title ?? '',
+        ctx.facts.pr.body ?? '',
+        ...(await ctx.facts.commitMessages())
+      ]
     } catch (error) {
-      return { status: 'error', check, message: `Could not read the commits of ${where}: ${ctx.describeApiError(error)}`, evidence: [] }
+      return {
+        status: 'error',
+        check,
+        message: `Could not read the commits of ${where}: ${ctx.describeApiError(error)}`,
+        evidence: []
+      }
     }
   } else if (ctx.commits && ctx.commits.length > 0) {
     where = 'the pushed commit messages'
@@ -47,13 +56,20 @@ export async function checkTrace(req: TraceRequirement, ctx: TraceContext): Prom
     return {
       status: 'missing-evidence',
       check,
-      message: 'There is no pull request or commit message to search for an ADR/RFC reference: trace requirements run on pull_request and push events.',
+      message:
+        'There is no pull request or commit message to search for an ADR/RFC reference: trace requirements run on pull_request and push events.',
       evidence: []
     }
   }
   const refs = findReferences(texts.join('\n'), prefixes)
   if (refs.length === 0) {
-    return { status: 'failed', check, message: `${where} references no ${prefixes.join(' or ')} id; mention one (e.g. "${prefixes[0]}-0001") in the title, body or a commit message.`, evidence: [where], expected: `a reference to ${prefixes.join('/')}-<number>` }
+    return {
+      status: 'failed',
+      check,
+      message: `${where} references no ${prefixes.join(' or ')} id; mention one (e.g. "${prefixes[0]}-0001") in the title, body or a commit message.`,
+      evidence: [where],
+      expected: `a reference to ${prefixes.join('/')}-<number>`
+    }
   }
   const records = indexRecords(ctx.root, under, prefixes)
   const found: string[] = []
@@ -86,7 +102,10 @@ export async function checkTrace(req: TraceRequirement, ctx: TraceContext): Prom
 export function findReferences(text: string, prefixes: string[]): Reference[] {
   const alternatives = prefixes.map((p) => p.replace(/[^A-Za-z0-9_]/g, '')).filter(Boolean)
   if (alternatives.length === 0) return []
-  const re = new RegExp(`(?<![A-Za-z0-9])(${alternatives.join('|')})[-_ ]?(\\d{1,6})(?![0-9])`, 'gi')
+  const re = new RegExp(
+    `(?<![A-Za-z0-9])(${alternatives.join('|')})[-_ ]?(\\d{1,6})(?![0-9])`,
+    'gi'
+  )
   const seen = new Map<string, Reference>()
   for (const m of text.slice(0, 1_000_000).matchAll(re)) {
     const prefix = m[1].toUpperCase()

@@ -2,10 +2,29 @@ import type { Annotation } from '../annotations.js'
 import { TOOL_NAME, TOOL_VERSION } from '../context.js'
 import { ConfigurationError, errorMessage } from '../errors.js'
 import type { Expression, Scope, Value } from '../expr/index.js'
-import { loadGraph, resolveValues, type GraphNode, type ProcessGraph, type Requirement } from '../graph/index.js'
+import {
+  loadGraph,
+  resolveValues,
+  type GraphNode,
+  type ProcessGraph,
+  type Requirement
+} from '../graph/index.js'
 import { withAliases } from '../metrics.js'
-import { countTotals, gateStatus, gatesVerdict, reportEnvelope, type FailOn } from '../report/build.js'
-import type { ActualValue, FindingRecord, FlowReport, GateResult, RequirementResult, RunInfo } from '../report/types.js'
+import {
+  countTotals,
+  gateStatus,
+  gatesVerdict,
+  reportEnvelope,
+  type FailOn
+} from '../report/build.js'
+import type {
+  ActualValue,
+  FindingRecord,
+  FlowReport,
+  GateResult,
+  RequirementResult,
+  RunInfo
+} from '../report/types.js'
 import { gateAnnotations } from './annotate.js'
 import { BASELINE_PREFIX, baselineCandidates, loadBaselines } from '../baseline.js'
 import { checkExpression, parseCheck, type ExpressionContext } from './check-expression.js'
@@ -75,7 +94,10 @@ export const DEFAULT_MAX_FINDINGS = 1000
  * throw ConfigurationError; everything about evidence becomes a result in the report, so the
  * report and summary are always written.
  */
-export async function evaluateGatesWith(port: EvidencePort, opts: EvaluateGatesOptions): Promise<GatesEvaluation> {
+export async function evaluateGatesWith(
+  port: EvidencePort,
+  opts: EvaluateGatesOptions
+): Promise<GatesEvaluation> {
   const { root, stage, now } = opts
   const failOn = opts.failOn ?? 'error'
   // The policy in force (on a pull request, the base commit's); evidence always comes from root.
@@ -84,10 +106,14 @@ export async function evaluateGatesWith(port: EvidencePort, opts: EvaluateGatesO
   const schemaErrors = findings.filter((f) => f.severity === 'error')
   if (schemaErrors.length > 0) {
     const first = schemaErrors.slice(0, 3).map((f) => `${f.file}:${f.line ?? 0}: ${f.message}`)
-    throw new ConfigurationError(`${graph.file} is not a valid graph (${schemaErrors.length} error(s)): ${first.join('; ')}. Run validate-graph for the full list.`)
+    throw new ConfigurationError(
+      `${graph.file} is not a valid graph (${schemaErrors.length} error(s)): ${first.join('; ')}. Run validate-graph for the full list.`
+    )
   }
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(stage)) {
-    throw new ConfigurationError(`The stage "${stage.slice(0, 64)}" is not a valid stage name (letters, digits, ".", "_" and "-").`)
+    throw new ConfigurationError(
+      `The stage "${stage.slice(0, 64)}" is not a valid stage name (letters, digits, ".", "_" and "-").`
+    )
   }
   // An empty stages: list declares no stage at all; accepting any stage there would skip every
   // only: requirement on a typo (validate-graph reports the empty list as empty-stages).
@@ -102,7 +128,11 @@ export async function evaluateGatesWith(port: EvidencePort, opts: EvaluateGatesO
 
   const resolved = resolveValues(policyRoot, graph)
   const waivers = opts.policy?.waivers ?? loadWaivers(policyRoot, opts.waiversPath, now)
-  const baselinePaths = Array.isArray(opts.baselinePath) ? opts.baselinePath : opts.baselinePath ? [opts.baselinePath] : []
+  const baselinePaths = Array.isArray(opts.baselinePath)
+    ? opts.baselinePath
+    : opts.baselinePath
+      ? [opts.baselinePath]
+      : []
   // The committed default baseline is policy; named files are reports a workflow step downloaded.
   const baseline = loadBaselines(baselinePaths.length === 0 ? policyRoot : root, baselinePaths)
   const signoffs = opts.policy?.signoffs ?? loadSignoffs(policyRoot)
@@ -121,7 +151,8 @@ export async function evaluateGatesWith(port: EvidencePort, opts: EvaluateGatesO
 
   const usedValues = new Map<string, ActualValue>()
   const scope: Scope = (name) => {
-    if (name.startsWith(BASELINE_PREFIX)) return baseline.values.get(name.slice(BASELINE_PREFIX.length))
+    if (name.startsWith(BASELINE_PREFIX))
+      return baseline.values.get(name.slice(BASELINE_PREFIX.length))
     const m = metrics.get(name)
     if (m !== undefined) return m
     const v = resolved.values.get(name)
@@ -132,7 +163,10 @@ export async function evaluateGatesWith(port: EvidencePort, opts: EvaluateGatesO
   const expressionCtx: ExpressionContext = {
     scope,
     explainMissing: (names) => explainMissing(names, missingCtx),
-    evidenceFor: (names) => [...evidenceFiles(names, evidence, baseline.origin), ...valueFiles(names, graph)]
+    evidenceFor: (names) => [
+      ...evidenceFiles(names, evidence, baseline.origin),
+      ...valueFiles(names, graph)
+    ]
   }
   const describeApiError = opts.describeApiError ?? errorMessage
   const github = opts.github && 'octokit' in opts.github ? opts.github.octokit : opts.github
@@ -177,7 +211,9 @@ export async function evaluateGatesWith(port: EvidencePort, opts: EvaluateGatesO
       ...notEvaluated(node, requirements, stage),
       ...(node.description ? { description: node.description.trim().replace(/\s+/g, ' ') } : {}),
       requirements,
-      ...(node.pos ? { location: { file: graph.file, line: node.pos.line, col: node.pos.col } } : {})
+      ...(node.pos
+        ? { location: { file: graph.file, line: node.pos.line, col: node.pos.col } }
+        : {})
     })
   }
   const waiverGate = waiverProblemsGate(waivers.file, waivers.waivers, graph, gateNodes)
@@ -199,7 +235,12 @@ export async function evaluateGatesWith(port: EvidencePort, opts: EvaluateGatesO
     metrics: finiteMetrics(metrics),
     evidence: {
       sources: Object.fromEntries([...evidence.sources].sort(([a], [b]) => byText(a, b))),
-      problems: [...evidence.errors, ...baseline.problems].map((p) => ({ file: p.file, problem: p.problem, message: p.message, ...(p.line ? { line: p.line } : {}) }))
+      problems: [...evidence.errors, ...baseline.problems].map((p) => ({
+        file: p.file,
+        problem: p.problem,
+        message: p.message,
+        ...(p.line ? { line: p.line } : {})
+      }))
     },
     findings: evidence.findings.map(toFindingRecord),
     findingsTotal: Math.max(evidence.findingsTotal, evidence.findings.length),
@@ -219,11 +260,19 @@ export async function evaluateGatesWith(port: EvidencePort, opts: EvaluateGatesO
  * nothing: it is "not evaluated", never "passed", and fails the run unless the graph marks it
  * optional for this stage.
  */
-function notEvaluated(node: GraphNode, requirements: RequirementResult[], stage: string): Pick<GateResult, 'status' | 'optional' | 'reason'> {
-  if (requirements.length === 0 || requirements.some((r) => r.status !== 'skipped')) return { status: gateStatus(requirements) }
-  const optional = node.optional === true || (Array.isArray(node.optional) && node.optional.includes(stage))
+function notEvaluated(
+  node: GraphNode,
+  requirements: RequirementResult[],
+  stage: string
+): Pick<GateResult, 'status' | 'optional' | 'reason'> {
+  if (requirements.length === 0 || requirements.some((r) => r.status !== 'skipped'))
+    return { status: gateStatus(requirements) }
+  const optional =
+    node.optional === true || (Array.isArray(node.optional) && node.optional.includes(stage))
   const reason = `Every requirement of ${node.id} was skipped for stage ${stage}, so nothing was checked${
-    optional ? ` (the gate is optional for ${stage})` : `; it fails the run. Add a requirement that applies to ${stage}, or mark the gate optional: [${stage}] if skipping it there is intended`
+    optional
+      ? ` (the gate is optional for ${stage})`
+      : `; it fails the run. Add a requirement that applies to ${stage}, or mark the gate optional: [${stage}] if skipping it there is intended`
   }.`
   return { status: 'not-evaluated', reason, ...(optional ? { optional: true as const } : {}) }
 }
@@ -231,7 +280,10 @@ function notEvaluated(node: GraphNode, requirements: RequirementResult[], stage:
 function selectGates(graph: ProcessGraph, wanted: string[] | undefined): GraphNode[] {
   const all = graph.nodes.filter((n) => n.kind === 'gate')
   if (!wanted || wanted.length === 0) {
-    if (all.length === 0) throw new ConfigurationError(`${graph.file} has no gate nodes (kind: gate); there is nothing to evaluate.`)
+    if (all.length === 0)
+      throw new ConfigurationError(
+        `${graph.file} has no gate nodes (kind: gate); there is nothing to evaluate.`
+      )
     return all
   }
   const unknown = wanted.filter((id) => !all.some((g) => g.id === id))
@@ -267,7 +319,13 @@ function metricSource(req: Requirement, stage: string): string | undefined {
 async function checkRequirement(req: Requirement, ctx: RequirementContext): Promise<CheckOutcome> {
   const check = checkText(req, ctx.stage)
   if (req.stages && !req.stages.includes(ctx.stage)) {
-    return { status: 'skipped', skipReason: 'stage', check, message: `Applies to ${req.stages.join(', ')} only.`, evidence: [] }
+    return {
+      status: 'skipped',
+      skipReason: 'stage',
+      check,
+      message: `Applies to ${req.stages.join(', ')} only.`,
+      evidence: []
+    }
   }
   try {
     switch (req.type) {
@@ -306,15 +364,30 @@ async function checkRequirement(req: Requirement, ctx: RequirementContext): Prom
           readSignoffArtifact: (p, key) => readSignoffArtifact(ctx, p, key)
         })
       case 'trace':
-        return await checkTrace(req, { root: ctx.root, facts: ctx.facts, commits: ctx.commits, describeApiError: ctx.describeApiError })
+        return await checkTrace(req, {
+          root: ctx.root,
+          facts: ctx.facts,
+          commits: ctx.commits,
+          describeApiError: ctx.describeApiError
+        })
       case 'instructions':
         return await checkInstructions(req, { root: ctx.root })
       default:
-        return { status: 'error', check, message: `Unknown requirement type "${(req as { type: string }).type}".`, evidence: [] }
+        return {
+          status: 'error',
+          check,
+          message: `Unknown requirement type "${(req as { type: string }).type}".`,
+          evidence: []
+        }
     }
   } catch (error) {
     // A requirement that cannot be evaluated fails closed, with the reason, and the rest go on.
-    return { status: 'error', check, message: `Could not evaluate ${check}: ${errorMessage(error)}`, evidence: [] }
+    return {
+      status: 'error',
+      check,
+      message: `Could not evaluate ${check}: ${errorMessage(error)}`,
+      evidence: []
+    }
   }
 }
 
@@ -326,7 +399,17 @@ function checkText(req: Requirement, stage: string): string {
     case 'artifact':
       return req.path
     case 'review':
-      return req.expr ?? [req.approvals !== undefined ? `${req.approvals} approval(s)` : '', ...(req.from ?? []), ...(req.labels ?? []), req.signoff?.path ?? ''].filter(Boolean).join(', ')
+      return (
+        req.expr ??
+        [
+          req.approvals !== undefined ? `${req.approvals} approval(s)` : '',
+          ...(req.from ?? []),
+          ...(req.labels ?? []),
+          req.signoff?.path ?? ''
+        ]
+          .filter(Boolean)
+          .join(', ')
+      )
     case 'trace':
       return `trace ${(req.prefixes ?? ['ADR', 'RFC']).join('/')}`
     case 'instructions':
@@ -334,17 +417,32 @@ function checkText(req: Requirement, stage: string): string {
   }
 }
 
-function readSignoffArtifact(ctx: RequirementContext, file: string, key: string): { value?: unknown; file: string; problem?: string } {
+function readSignoffArtifact(
+  ctx: RequirementContext,
+  file: string,
+  key: string
+): { value?: unknown; file: string; problem?: string } {
   const read = ctx.port.readFrontmatter(ctx.root, file)
-  if (read.problem || !read.data) return { file, problem: read.problem ?? `${file} has no frontmatter.` }
+  if (read.problem || !read.data)
+    return { file, problem: read.problem ?? `${file} has no frontmatter.` }
   let v: unknown = read.data
   for (const seg of key.split('.')) {
-    v = v !== null && typeof v === 'object' && Object.prototype.hasOwnProperty.call(v, seg) ? (v as Record<string, unknown>)[seg] : undefined
+    v =
+      v !== null && typeof v === 'object' && Object.prototype.hasOwnProperty.call(v, seg)
+        ? (v as Record<string, unknown>)[seg]
+        : undefined
   }
   return { file, value: v }
 }
 
-function evidenceFiles(names: readonly string[], evidence: { sources: Map<string, string[]>; sets: Array<{ declaration: { name: string }; files: Array<{ file: string }> }> }, baselineOrigin: Map<string, string>): string[] {
+function evidenceFiles(
+  names: readonly string[],
+  evidence: {
+    sources: Map<string, string[]>
+    sets: Array<{ declaration: { name: string }; files: Array<{ file: string }> }>
+  },
+  baselineOrigin: Map<string, string>
+): string[] {
   const out = new Set<string>()
   for (const name of names) {
     if (name.startsWith(BASELINE_PREFIX)) {
@@ -358,7 +456,8 @@ function evidenceFiles(names: readonly string[], evidence: { sources: Map<string
       continue
     }
     for (const ns of namespacesOf(name)) {
-      for (const s of evidence.sets) if (s.declaration.name === ns) s.files.forEach((f) => out.add(f.file))
+      for (const s of evidence.sets)
+        if (s.declaration.name === ns) s.files.forEach((f) => out.add(f.file))
     }
   }
   return [...out]
@@ -383,11 +482,20 @@ function memoise<T>(fn: () => Promise<T>): () => Promise<T> {
 
 function finiteMetrics(metrics: Map<string, number>): Record<string, number> {
   const out: Record<string, number> = {}
-  for (const [k, v] of [...metrics].sort(([a], [b]) => byText(a, b))) if (Number.isFinite(v)) out[k] = v
+  for (const [k, v] of [...metrics].sort(([a], [b]) => byText(a, b)))
+    if (Number.isFinite(v)) out[k] = v
   return out
 }
 
-function toFindingRecord(f: { file: string; line?: number; endLine?: number; title: string; message: string; level: 'error' | 'warning' | 'notice'; kind: string }): FindingRecord {
+function toFindingRecord(f: {
+  file: string
+  line?: number
+  endLine?: number
+  title: string
+  message: string
+  level: 'error' | 'warning' | 'notice'
+  kind: string
+}): FindingRecord {
   return {
     source: f.kind,
     severity: f.level,

@@ -23,7 +23,11 @@ export function evaluateGates(opts: EvaluateGatesOptions): Promise<GatesEvaluati
 }
 
 /** The job summary; with the graph, it ends with the diagram coloured by gate status. */
-export function renderGatesSummary(report: FlowReport, graph?: ProcessGraph, opts: Omit<GatesSummaryOptions, 'diagram'> = {}): string {
+export function renderGatesSummary(
+  report: FlowReport,
+  graph?: ProcessGraph,
+  opts: Omit<GatesSummaryOptions, 'diagram'> = {}
+): string {
   let diagram: string | undefined
   if (graph) {
     try {

@@ -32,7 +32,10 @@ export function namespacesOf(name: string): string[] {
  * or unreadable is named with its file and reason; a name nobody defines gets told where to
  * define it. Never a pass: the caller turns this into missing-evidence, failed or error.
  */
-export function explainMissing(names: string[], ctx: MissingContext): { status: 'missing-evidence' | 'failed' | 'error'; message: string; evidence: string[] } {
+export function explainMissing(
+  names: string[],
+  ctx: MissingContext
+): { status: 'missing-evidence' | 'failed' | 'error'; message: string; evidence: string[] } {
   const messages: string[] = []
   const evidence: string[] = []
   let status: 'missing-evidence' | 'failed' | 'error' = 'failed'
@@ -44,7 +47,8 @@ export function explainMissing(names: string[], ctx: MissingContext): { status: 
     if (name.startsWith(BASELINE_PREFIX)) {
       worse('missing-evidence')
       const metric = name.slice(BASELINE_PREFIX.length)
-      const files = ctx.baseline.sources.length > 0 ? ctx.baseline.sources.join(', ') : DEFAULT_BASELINE_PATH
+      const files =
+        ctx.baseline.sources.length > 0 ? ctx.baseline.sources.join(', ') : DEFAULT_BASELINE_PATH
       const problems = ctx.baseline.problems.map((p) => p.message)
       evidence.push(...ctx.baseline.sources, ...ctx.baseline.problems.map((p) => p.file))
       messages.push(
@@ -57,7 +61,9 @@ export function explainMissing(names: string[], ctx: MissingContext): { status: 
     const cls = classifyName(name)
     if (cls.kind === 'unknown-metric') {
       worse('error')
-      messages.push(`${name} is not a metric flow-actions knows${cls.suggestion ? `; did you mean ${cls.suggestion}?` : '.'}`)
+      messages.push(
+        `${name} is not a metric flow-actions knows${cls.suggestion ? `; did you mean ${cls.suggestion}?` : '.'}`
+      )
       continue
     }
     const noChange = changeMissing(name, ctx.evidence.change)
@@ -70,7 +76,9 @@ export function explainMissing(names: string[], ctx: MissingContext): { status: 
     if (namespaces.length === 0) {
       messages.push(
         `${name} is not defined: give it a value under "vars:" in ${ctx.graphFile} (e.g. "vars: { ${name.split('.')[0]}: 200 }", or "{ file: requirements/nfr.yml, key: performance.target_p95_latency_ms }"), or import a file under "imports:" (e.g. "imports: { nfr: requirements/nfr.yml }") and use its dotted name.` +
-          (ctx.valueProblems.length > 0 ? ` Problems with vars/imports: ${ctx.valueProblems.join('; ')}` : '')
+          (ctx.valueProblems.length > 0
+            ? ` Problems with vars/imports: ${ctx.valueProblems.join('; ')}`
+            : '')
       )
       continue
     }
@@ -85,7 +93,12 @@ export function explainMissing(names: string[], ctx: MissingContext): { status: 
     const problems = sets.flatMap((s) => s.errors)
     if (problems.length > 0) {
       evidence.push(...problems.map((p) => p.file))
-      messages.push(`No evidence for ${name}: ${problems.slice(0, 5).map((p) => p.message).join('; ')}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}`)
+      messages.push(
+        `No evidence for ${name}: ${problems
+          .slice(0, 5)
+          .map((p) => p.message)
+          .join('; ')}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}`
+      )
       continue
     }
     const files = sets.flatMap((s) => s.files.map((f) => f.file))
@@ -102,7 +115,8 @@ export function explainMissing(names: string[], ctx: MissingContext): { status: 
 /** Why a change metric has no value when the run has no change to read, else undefined. */
 function changeMissing(name: string, change: CollectedEvidence['change']): string | undefined {
   if (!isChangeMetric(name)) return undefined
-  if (change && 'problem' in change) return `No evidence for ${name}: the change could not be read: ${change.problem}`
+  if (change && 'problem' in change)
+    return `No evidence for ${name}: the change could not be read: ${change.problem}`
   if (change) return undefined
   return `No evidence for ${name}: this run has no change to measure. check-gates reads it on a pull_request event; the CLI takes it from git with --base <ref> (and --head, default HEAD).`
 }

@@ -4,7 +4,15 @@
  * shown as proposed and not applied; a waiver or sign-off it adds counts only when the login it
  * names approved the head commit and has write access (docs/security.md).
  */
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { literalPathspec, runGit, type GitRunner } from '../change/git.js'
@@ -62,8 +70,13 @@ export interface Policy {
 }
 
 /** Reads a commit's files with git, when the commit is in the checkout. Undefined when it is not. */
-export async function gitPolicyReader(root: string, sha: string, git: GitRunner = runGit): Promise<PolicyReader | undefined> {
-  if (!SHA.test(sha)) throw new ConfigurationError(`The base commit "${printable(sha, 80)}" is not a commit SHA.`)
+export async function gitPolicyReader(
+  root: string,
+  sha: string,
+  git: GitRunner = runGit
+): Promise<PolicyReader | undefined> {
+  if (!SHA.test(sha))
+    throw new ConfigurationError(`The base commit "${printable(sha, 80)}" is not a commit SHA.`)
   try {
     await git(['cat-file', '-e', `${sha}^{commit}`], root)
   } catch {
@@ -74,9 +87,15 @@ export async function gitPolicyReader(root: string, sha: string, git: GitRunner 
     async read(paths) {
       const out = new Map<string, string>()
       if (paths.length === 0) return out
-      const listing = await git(['ls-tree', '-r', '-z', '--full-tree', sha, '--', ...paths.map(literalPathspec)], root)
+      const listing = await git(
+        ['ls-tree', '-r', '-z', '--full-tree', sha, '--', ...paths.map(literalPathspec)],
+        root
+      )
       const entries = listing.split('\0').filter(Boolean)
-      if (entries.length > MAX_POLICY_FILES) throw new ConfigurationError(`The base commit holds ${entries.length} policy files under ${paths.join(', ')}, over the ${MAX_POLICY_FILES}-file limit.`)
+      if (entries.length > MAX_POLICY_FILES)
+        throw new ConfigurationError(
+          `The base commit holds ${entries.length} policy files under ${paths.join(', ')}, over the ${MAX_POLICY_FILES}-file limit.`
+        )
       for (const entry of entries) {
         // "<mode> <type> <object>\t<path>"; symlinks (120000) and submodules are not policy files.
         const tab = entry.indexOf('\t')
@@ -84,7 +103,10 @@ export async function gitPolicyReader(root: string, sha: string, git: GitRunner 
         const file = entry.slice(tab + 1)
         if (type !== 'blob' || !/^1006[0-9]{2}$/.test(mode) || !SHA.test(object)) continue
         const size = Number((await git(['cat-file', '-s', object], root)).trim())
-        if (!(size <= MAX_POLICY_FILE_BYTES)) throw new ConfigurationError(`${file} in the base commit is ${size} bytes, over the ${MAX_POLICY_FILE_BYTES}-byte limit.`)
+        if (!(size <= MAX_POLICY_FILE_BYTES))
+          throw new ConfigurationError(
+            `${file} in the base commit is ${size} bytes, over the ${MAX_POLICY_FILE_BYTES}-byte limit.`
+          )
         out.set(file, await git(['cat-file', 'blob', object], root))
       }
       return out
@@ -93,7 +115,12 @@ export async function gitPolicyReader(root: string, sha: string, git: GitRunner 
 }
 
 /** Reads a commit's files through the contents API (`GET /repos/{o}/{r}/contents/{path}?ref=`). */
-export function apiPolicyReader(github: GitHubRequester, owner: string, repo: string, sha: string): PolicyReader {
+export function apiPolicyReader(
+  github: GitHubRequester,
+  owner: string,
+  repo: string,
+  sha: string
+): PolicyReader {
   return {
     how: 'read with the contents API',
     async read(paths) {
@@ -101,23 +128,49 @@ export function apiPolicyReader(github: GitHubRequester, owner: string, repo: st
       const visit = async (p: string, depth: number): Promise<void> => {
         let data: unknown
         try {
-          data = (await github.request('GET /repos/{owner}/{repo}/contents/{path}', { owner, repo, path: p, ref: sha })).data
+          data = (
+            await github.request('GET /repos/{owner}/{repo}/contents/{path}', {
+              owner,
+              repo,
+              path: p,
+              ref: sha
+            })
+          ).data
         } catch (error) {
           if ((error as { status?: unknown })?.status === 404) return
           throw error
         }
         if (Array.isArray(data)) {
-          if (depth >= MAX_API_DEPTH) throw new ConfigurationError(`${p} in the base commit is nested deeper than ${MAX_API_DEPTH} folders.`)
+          if (depth >= MAX_API_DEPTH)
+            throw new ConfigurationError(
+              `${p} in the base commit is nested deeper than ${MAX_API_DEPTH} folders.`
+            )
           for (const item of data as Array<{ type?: string; path?: string }>) {
-            if ((item.type === 'file' || item.type === 'dir') && typeof item.path === 'string') await visit(item.path, depth + 1)
+            if ((item.type === 'file' || item.type === 'dir') && typeof item.path === 'string')
+              await visit(item.path, depth + 1)
           }
           return
         }
-        const file = data as { type?: string; path?: string; content?: string; encoding?: string; size?: number }
+        const file = data as {
+          type?: string
+          path?: string
+          content?: string
+          encoding?: string
+          size?: number
+        }
         if (file.type !== 'file' || typeof file.path !== 'string') return
-        if (out.size >= MAX_POLICY_FILES) throw new ConfigurationError(`The base commit holds more than ${MAX_POLICY_FILES} policy files under ${paths.join(', ')}.`)
-        if (typeof file.size === 'number' && file.size > MAX_POLICY_FILE_BYTES) throw new ConfigurationError(`${file.path} in the base commit is ${file.size} bytes, over the ${MAX_POLICY_FILE_BYTES}-byte limit.`)
-        if (file.encoding !== 'base64' || typeof file.content !== 'string') throw new ConfigurationError(`The contents API gave ${file.path} without its content (encoding ${printable(String(file.encoding), 20)}); files over 1 MB need the checkout to hold the base commit (fetch-depth: 0).`)
+        if (out.size >= MAX_POLICY_FILES)
+          throw new ConfigurationError(
+            `The base commit holds more than ${MAX_POLICY_FILES} policy files under ${paths.join(', ')}.`
+          )
+        if (typeof file.size === 'number' && file.size > MAX_POLICY_FILE_BYTES)
+          throw new ConfigurationError(
+            `${file.path} in the base commit is ${file.size} bytes, over the ${MAX_POLICY_FILE_BYTES}-byte limit.`
+          )
+        if (file.encoding !== 'base64' || typeof file.content !== 'string')
+          throw new ConfigurationError(
+            `The contents API gave ${file.path} without its content (encoding ${printable(String(file.encoding), 20)}); files over 1 MB need the checkout to hold the base commit (fetch-depth: 0).`
+          )
         out.set(file.path, Buffer.from(file.content, 'base64').toString('utf8'))
       }
       for (const p of paths) await visit(p.replace(/\/+$/, ''), 0)
@@ -145,7 +198,9 @@ export interface LoadPolicyOptions {
 export async function loadPolicy(opts: LoadPolicyOptions): Promise<Policy> {
   const paths = policyPaths(opts.graphPath, opts.waiversPath)
   const files = await opts.reader.read(paths)
-  const dir = mkdtempSync(path.join(opts.tempDir ?? process.env.RUNNER_TEMP ?? os.tmpdir(), 'flow-policy-'))
+  const dir = mkdtempSync(
+    path.join(opts.tempDir ?? process.env.RUNNER_TEMP ?? os.tmpdir(), 'flow-policy-')
+  )
   const dispose = () => rmSync(dir, { recursive: true, force: true })
   try {
     for (const [file, text] of files) {
@@ -160,12 +215,23 @@ export async function loadPolicy(opts: LoadPolicyOptions): Promise<Policy> {
         `The base commit ${short} has no ${normalise(opts.graphPath)}, so there is no policy in force to check this pull request against. Merge the graph first, or set policy-source: head (advisory only).`
       )
     }
-    const base = { waivers: loadWaivers(dir, opts.waiversPath, opts.now), signoffs: loadSignoffs(dir) }
+    const base = {
+      waivers: loadWaivers(dir, opts.waiversPath, opts.now),
+      signoffs: loadSignoffs(dir)
+    }
     const proposed = proposedChanges(opts.root, dir, files, paths, opts.graphPath)
     const additions: PolicyAddition[] = []
     const waivers = await mergeWaivers(opts, base.waivers, additions)
     const signoffs = await mergeSignoffs(opts, base.signoffs, additions)
-    return { root: dir, source: `base commit ${short} (${opts.reader.how})`, waivers, signoffs, proposed, additions, dispose }
+    return {
+      root: dir,
+      source: `base commit ${short} (${opts.reader.how})`,
+      waivers,
+      signoffs,
+      proposed,
+      additions,
+      dispose
+    }
   } catch (error) {
     dispose()
     throw error
@@ -182,7 +248,10 @@ export function policyPaths(graphPath: string, waiversPath?: string): string[] {
   for (const p of [graphPath, waiversPath]) {
     if (!p || p.trim() === '') continue
     const n = normalise(p)
-    if (n.startsWith('../') || path.posix.isAbsolute(n)) throw new ConfigurationError(`${printable(p, 120)} is outside the workspace; policy files must be in the repository.`)
+    if (n.startsWith('../') || path.posix.isAbsolute(n))
+      throw new ConfigurationError(
+        `${printable(p, 120)} is outside the workspace; policy files must be in the repository.`
+      )
     if (n !== POLICY_DIR && !n.startsWith(`${POLICY_DIR}/`)) out.push(n)
   }
   return out
@@ -211,7 +280,13 @@ function headFiles(root: string, paths: string[]): Map<string, string> {
 }
 
 /** Every head change to the policy files, with what a graph change would do to the gates. */
-function proposedChanges(root: string, baseDir: string, base: Map<string, string>, paths: string[], graphPath: string): ProposedChange[] {
+function proposedChanges(
+  root: string,
+  baseDir: string,
+  base: Map<string, string>,
+  paths: string[],
+  graphPath: string
+): ProposedChange[] {
   const head = headFiles(root, paths)
   const out: ProposedChange[] = []
   for (const file of [...new Set([...base.keys(), ...head.keys()])].sort()) {
@@ -219,15 +294,24 @@ function proposedChanges(root: string, baseDir: string, base: Map<string, string
     const h = head.get(file)
     if (b === h) continue
     const change = b === undefined ? 'added' : h === undefined ? 'deleted' : 'modified'
-    const details = file === normalise(graphPath) ? graphDifferences(baseDir, root, graphPath, h !== undefined) : []
+    const details =
+      file === normalise(graphPath)
+        ? graphDifferences(baseDir, root, graphPath, h !== undefined)
+        : []
     out.push({ file, change, details })
   }
   return out
 }
 
 /** Gates and requirements the head graph drops, adds or changes. */
-function graphDifferences(baseDir: string, root: string, graphPath: string, headExists: boolean): string[] {
-  const gates = (g: ProcessGraph) => new Map(g.nodes.filter((n) => n.kind === 'gate').map((n) => [n.id, n]))
+function graphDifferences(
+  baseDir: string,
+  root: string,
+  graphPath: string,
+  headExists: boolean
+): string[] {
+  const gates = (g: ProcessGraph) =>
+    new Map(g.nodes.filter((n) => n.kind === 'gate').map((n) => [n.id, n]))
   const base = gates(loadGraph(baseDir, graphPath).graph)
   if (!headExists) return [`drops the graph (gates ${[...base.keys()].join(', ')})`]
   let head: ReturnType<typeof gates>
@@ -243,7 +327,8 @@ function graphDifferences(baseDir: string, root: string, graphPath: string, head
       out.push(`drops gate ${id}`)
       continue
     }
-    const reqs = (n: typeof node) => new Map((n.requires ?? []).map((r) => [r.id, JSON.stringify({ ...r, pos: undefined })]))
+    const reqs = (n: typeof node) =>
+      new Map((n.requires ?? []).map((r) => [r.id, JSON.stringify({ ...r, pos: undefined })]))
     const br = reqs(node)
     const hr = reqs(h)
     for (const [rid, text] of br) {
@@ -264,7 +349,11 @@ function waiverKey(r: WaiverRecord): string {
  * The base's waivers stay in force. A waiver only the head has is applied when its approver
  * approved the head commit and has write access; otherwise it is listed as unverified and ignored.
  */
-async function mergeWaivers(opts: LoadPolicyOptions, base: LoadedWaivers, additions: PolicyAddition[]): Promise<LoadedWaivers> {
+async function mergeWaivers(
+  opts: LoadPolicyOptions,
+  base: LoadedWaivers,
+  additions: PolicyAddition[]
+): Promise<LoadedWaivers> {
   let head: LoadedWaivers
   try {
     head = loadWaivers(opts.root, opts.waiversPath, opts.now)
@@ -282,7 +371,15 @@ async function mergeWaivers(opts: LoadPolicyOptions, base: LoadedWaivers, additi
     const verdict = !w.usable
       ? { ok: false, why: `the waiver is ${rec.state}${rec.problem ? `: ${rec.problem}` : ''}` }
       : await verify(opts.facts, login)
-    additions.push({ kind: 'waiver', file: rec.location?.file ?? head.file ?? '', ...(rec.location?.line ? { line: rec.location.line } : {}), what, login, verified: verdict.ok, why: verdict.why })
+    additions.push({
+      kind: 'waiver',
+      file: rec.location?.file ?? head.file ?? '',
+      ...(rec.location?.line ? { line: rec.location.line } : {}),
+      what,
+      login,
+      verified: verdict.ok,
+      why: verdict.why
+    })
     if (verdict.ok) accepted.push(w)
   }
   if (accepted.length === 0) return base
@@ -290,22 +387,45 @@ async function mergeWaivers(opts: LoadPolicyOptions, base: LoadedWaivers, additi
 }
 
 /** A sign-off area the head adds or changes counts only when its `by` approved the head commit. */
-async function mergeSignoffs(opts: LoadPolicyOptions, base: SignoffBook, additions: PolicyAddition[]): Promise<SignoffBook> {
+async function mergeSignoffs(
+  opts: LoadPolicyOptions,
+  base: SignoffBook,
+  additions: PolicyAddition[]
+): Promise<SignoffBook> {
   let head: SignoffBook
   try {
     head = loadSignoffs(opts.root)
   } catch {
     return base
   }
-  const areaValues = (book: SignoffBook, area: string) => JSON.stringify([...book.values].filter(([k]) => k.startsWith(`${area}.`)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+  const areaValues = (book: SignoffBook, area: string) =>
+    JSON.stringify(
+      [...book.values]
+        .filter(([k]) => k.startsWith(`${area}.`))
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    )
   const areas = new Set([...head.values.keys()].map((k) => k.split('.')[0]))
-  const out: SignoffBook = { ...(base.file ? { file: base.file } : head.file ? { file: head.file } : {}), values: new Map(base.values), attributed: new Set(base.attributed) }
+  const out: SignoffBook = {
+    ...(base.file ? { file: base.file } : head.file ? { file: head.file } : {}),
+    values: new Map(base.values),
+    attributed: new Set(base.attributed)
+  }
   for (const area of [...areas].sort()) {
     if (areaValues(head, area) === areaValues(base, area)) continue
     const by = head.values.get(`${area}.by`)
     const login = typeof by === 'string' ? by : ''
-    const verdict = login === '' ? { ok: false, why: 'it names no signer ("by")' } : await verify(opts.facts, login)
-    additions.push({ kind: 'sign-off', file: head.file ?? '', what: area, login, verified: verdict.ok, why: verdict.why })
+    const verdict =
+      login === ''
+        ? { ok: false, why: 'it names no signer ("by")' }
+        : await verify(opts.facts, login)
+    additions.push({
+      kind: 'sign-off',
+      file: head.file ?? '',
+      what: area,
+      login,
+      verified: verdict.ok,
+      why: verdict.why
+    })
     if (!verdict.ok) continue
     for (const k of [...out.values.keys()]) if (k.startsWith(`${area}.`)) out.values.delete(k)
     for (const [k, v] of head.values) if (k.startsWith(`${area}.`)) out.values.set(k, v)
@@ -315,29 +435,51 @@ async function mergeSignoffs(opts: LoadPolicyOptions, base: SignoffBook, additio
   return out
 }
 
-async function verify(facts: PullRequestFacts | undefined, login: string): Promise<{ ok: boolean; why: string }> {
-  if (!facts?.hasApi) return { ok: false, why: 'no pull request and token to check that this login approved the head commit' }
+async function verify(
+  facts: PullRequestFacts | undefined,
+  login: string
+): Promise<{ ok: boolean; why: string }> {
+  if (!facts?.hasApi)
+    return {
+      ok: false,
+      why: 'no pull request and token to check that this login approved the head commit'
+    }
   try {
     return await facts.approvedHeadWithWrite(login)
   } catch (error) {
-    return { ok: false, why: `the approval could not be checked: ${printable(errorMessage(error), 200)}` }
+    return {
+      ok: false,
+      why: `the approval could not be checked: ${printable(errorMessage(error), 200)}`
+    }
   }
 }
 
 /** The markdown section that says which policy was used and what the head proposes. */
-export function renderPolicySection(policy: Policy, escape: (text: string) => string, code: (text: string) => string): string {
+export function renderPolicySection(
+  policy: Policy,
+  escape: (text: string) => string,
+  code: (text: string) => string
+): string {
   const lines = [`### Policy in force: ${escape(policy.source)}`, '']
   if (policy.proposed.length === 0) lines.push('The pull request changes no policy file.')
   else {
-    lines.push('Changes in this pull request to the policy files are **proposed, not in force** until merged:', '')
-    for (const p of policy.proposed) lines.push(`- ${code(p.file)} ${p.change}${p.details.length > 0 ? `: ${p.details.map(escape).join('; ')}` : ''}`)
+    lines.push(
+      'Changes in this pull request to the policy files are **proposed, not in force** until merged:',
+      ''
+    )
+    for (const p of policy.proposed)
+      lines.push(
+        `- ${code(p.file)} ${p.change}${p.details.length > 0 ? `: ${p.details.map(escape).join('; ')}` : ''}`
+      )
   }
   const added = policy.additions
   if (added.length > 0) {
     lines.push('', 'Waivers and sign-offs added by this pull request:', '')
     for (const a of added) {
       const where = code(`${a.file}${a.line ? `:${a.line}` : ''}`)
-      lines.push(`- ${a.verified ? '✅ applied' : '⚠️ unverified, ignored'}: ${a.kind} ${code(a.what)} by ${escape(a.login || '(nobody)')} (${where}): ${escape(a.why)}`)
+      lines.push(
+        `- ${a.verified ? '✅ applied' : '⚠️ unverified, ignored'}: ${a.kind} ${code(a.what)} by ${escape(a.login || '(nobody)')} (${where}): ${escape(a.why)}`
+      )
     }
   }
   return `${lines.join('\n')}\n`
@@ -347,7 +489,13 @@ export function renderPolicySection(policy: Policy, escape: (text: string) => st
 export function renderPolicyText(policy: Policy): string {
   const lines = [`Policy in force: ${policy.source}`]
   if (policy.proposed.length === 0) lines.push('  No policy file differs from it.')
-  for (const p of policy.proposed) lines.push(`  proposed, not in force: ${p.file} ${p.change}${p.details.length > 0 ? `: ${p.details.join('; ')}` : ''}`)
-  for (const a of policy.additions) lines.push(`  ${a.kind} ${a.what} by ${a.login || '(nobody)'} (${a.file}${a.line ? `:${a.line}` : ''}): ${a.verified ? 'applied' : 'unverified, ignored'} (${a.why})`)
+  for (const p of policy.proposed)
+    lines.push(
+      `  proposed, not in force: ${p.file} ${p.change}${p.details.length > 0 ? `: ${p.details.join('; ')}` : ''}`
+    )
+  for (const a of policy.additions)
+    lines.push(
+      `  ${a.kind} ${a.what} by ${a.login || '(nobody)'} (${a.file}${a.line ? `:${a.line}` : ''}): ${a.verified ? 'applied' : 'unverified, ignored'} (${a.why})`
+    )
   return lines.map((l) => printable(l, 2000)).join('\n')
 }

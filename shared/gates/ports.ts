@@ -59,7 +59,10 @@ export interface EvidencePort {
     maxFindings: number
   }): Promise<CollectedEvidence>
   /** Reads the artifact's files (and the templates beside them, which a filled-in file must not copy). */
-  checkArtifact(req: ArtifactRequirement, opts: { root: string; now: Date }): ArtifactCheck | Promise<ArtifactCheck>
+  checkArtifact(
+    req: ArtifactRequirement,
+    opts: { root: string; now: Date }
+  ): ArtifactCheck | Promise<ArtifactCheck>
   /** A frontmatter value of a sign-off document. */
   readFrontmatter(root: string, file: string): { data?: Record<string, unknown>; problem?: string }
 }

@@ -57,7 +57,10 @@ export interface ChangedFile {
 
 /** The slice of an Octokit client the gates use; any Octokit instance satisfies it. */
 export interface GitHubRequester {
-  request(route: string, params?: Record<string, unknown>): Promise<{ data: unknown; headers?: Record<string, unknown> }>
+  request(
+    route: string,
+    params?: Record<string, unknown>
+  ): Promise<{ data: unknown; headers?: Record<string, unknown> }>
 }
 
 /** Pages are bounded so a pathological pull request cannot make the action loop for ever. */
@@ -79,13 +82,23 @@ export class PullRequestFacts {
     return this.memo('reviews', async () => {
       const raw = await this.pages(`GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews`)
       return raw.map((r) => {
-        const rec = r as { user?: { login?: string } | null; state?: string; submitted_at?: string; commit_id?: string | null; author_association?: string }
+        const rec = r as {
+          user?: { login?: string } | null
+          state?: string
+          submitted_at?: string
+          commit_id?: string | null
+          author_association?: string
+        }
         return {
           user: rec.user?.login ?? '',
           state: String(rec.state ?? ''),
           ...(rec.submitted_at ? { submittedAt: rec.submitted_at } : {}),
-          ...(typeof rec.commit_id === 'string' && rec.commit_id !== '' ? { commitId: rec.commit_id } : {}),
-          ...(typeof rec.author_association === 'string' ? { association: rec.author_association.toUpperCase() } : {})
+          ...(typeof rec.commit_id === 'string' && rec.commit_id !== ''
+            ? { commitId: rec.commit_id }
+            : {}),
+          ...(typeof rec.author_association === 'string'
+            ? { association: rec.author_association.toUpperCase() }
+            : {})
         }
       })
     })
@@ -104,15 +117,26 @@ export class PullRequestFacts {
         return { write: false, how: `author_association ${association}`, fallback: false }
       }
       try {
-        const { data } = await this.api().request('GET /repos/{owner}/{repo}/collaborators/{username}/permission', { owner: this.pr.owner, repo: this.pr.repo, username: login })
+        const { data } = await this.api().request(
+          'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
+          { owner: this.pr.owner, repo: this.pr.repo, username: login }
+        )
         const permission = String((data as { permission?: unknown })?.permission ?? 'none')
-        return { write: WRITE_PERMISSIONS.has(permission), how: `permission ${permission}`, fallback: false }
+        return {
+          write: WRITE_PERMISSIONS.has(permission),
+          how: `permission ${permission}`,
+          fallback: false
+        }
       } catch (error) {
         const status = (error as { status?: unknown })?.status
         if (status === 404) return { write: false, how: 'not a collaborator', fallback: false }
         const why = status ? `HTTP ${String(status)}` : 'no answer'
         const write = association !== undefined && WRITE_ASSOCIATIONS.has(association)
-        return { write, how: `author_association ${association ?? 'unknown'} (fallback: the permission API gave ${why})`, fallback: true }
+        return {
+          write,
+          how: `author_association ${association ?? 'unknown'} (fallback: the permission API gave ${why})`,
+          fallback: true
+        }
       }
     })
   }
@@ -127,7 +151,12 @@ export class PullRequestFacts {
     return this.memo('qualified', async () => {
       const latest = latestReviews(await this.reviews())
       const dismissStale = this.pr.dismissStale !== false
-      const out: QualifiedReviews = { approvedBy: [], changesRequestedBy: [], ignored: [], fallbacks: [] }
+      const out: QualifiedReviews = {
+        approvedBy: [],
+        changesRequestedBy: [],
+        ignored: [],
+        fallbacks: []
+      }
       for (const [user, review] of latest) {
         const state = review.state.toUpperCase()
         if (this.pr.author && user.toLowerCase() === this.pr.author.toLowerCase()) {
@@ -136,11 +165,17 @@ export class PullRequestFacts {
         }
         if (state === 'APPROVED' && dismissStale) {
           if (!this.pr.headSha) {
-            out.ignored.push({ user, why: 'the head commit is unknown, so the approval cannot be matched to it' })
+            out.ignored.push({
+              user,
+              why: 'the head commit is unknown, so the approval cannot be matched to it'
+            })
             continue
           }
           if (review.commitId !== this.pr.headSha) {
-            out.ignored.push({ user, why: `approved ${review.commitId ? review.commitId.slice(0, 7) : 'an unknown commit'}, not the head ${this.pr.headSha.slice(0, 7)}` })
+            out.ignored.push({
+              user,
+              why: `approved ${review.commitId ? review.commitId.slice(0, 7) : 'an unknown commit'}, not the head ${this.pr.headSha.slice(0, 7)}`
+            })
             continue
           }
         }
@@ -165,14 +200,25 @@ export class PullRequestFacts {
    */
   async approvedHeadWithWrite(login: string): Promise<{ ok: boolean; why: string }> {
     const name = login.replace(/^@/, '')
-    if (this.pr.author && name.toLowerCase() === this.pr.author.toLowerCase()) return { ok: false, why: `${name} is the pull request's author` }
+    if (this.pr.author && name.toLowerCase() === this.pr.author.toLowerCase())
+      return { ok: false, why: `${name} is the pull request's author` }
     if (!this.pr.headSha) return { ok: false, why: 'the head commit is unknown' }
-    const review = [...latestReviews(await this.reviews()).values()].find((r) => r.user.toLowerCase() === name.toLowerCase())
-    if (!review || review.state.toUpperCase() !== 'APPROVED') return { ok: false, why: `${name} has not approved the pull request` }
-    if (review.commitId !== this.pr.headSha) return { ok: false, why: `${name} approved ${review.commitId ? review.commitId.slice(0, 7) : 'an unknown commit'}, not the head ${this.pr.headSha.slice(0, 7)}` }
+    const review = [...latestReviews(await this.reviews()).values()].find(
+      (r) => r.user.toLowerCase() === name.toLowerCase()
+    )
+    if (!review || review.state.toUpperCase() !== 'APPROVED')
+      return { ok: false, why: `${name} has not approved the pull request` }
+    if (review.commitId !== this.pr.headSha)
+      return {
+        ok: false,
+        why: `${name} approved ${review.commitId ? review.commitId.slice(0, 7) : 'an unknown commit'}, not the head ${this.pr.headSha.slice(0, 7)}`
+      }
     const access = await this.writeAccess(review.user, review.association)
     if (!access.write) return { ok: false, why: `${name} has no write access (${access.how})` }
-    return { ok: true, why: `${name} approved the head commit ${this.pr.headSha.slice(0, 7)} and has write access (${access.how})` }
+    return {
+      ok: true,
+      why: `${name} approved the head commit ${this.pr.headSha.slice(0, 7)} and has write access (${access.how})`
+    }
   }
 
   commitMessages(): Promise<string[]> {
@@ -188,7 +234,11 @@ export class PullRequestFacts {
       const raw = await this.pages(`GET /repos/{owner}/{repo}/pulls/{pull_number}/files`)
       return raw.map((f) => {
         const rec = f as { filename?: string; additions?: number; deletions?: number }
-        return { filename: String(rec.filename ?? ''), additions: Number(rec.additions ?? 0), deletions: Number(rec.deletions ?? 0) }
+        return {
+          filename: String(rec.filename ?? ''),
+          additions: Number(rec.additions ?? 0),
+          deletions: Number(rec.deletions ?? 0)
+        }
       })
     })
   }
@@ -197,7 +247,9 @@ export class PullRequestFacts {
   labels(): Promise<string[]> {
     if (this.pr.labels) return Promise.resolve(this.pr.labels)
     return this.memo('labels', async () => {
-      const data = (await this.api().request('GET /repos/{owner}/{repo}/pulls/{pull_number}', this.params())).data as {
+      const data = (
+        await this.api().request('GET /repos/{owner}/{repo}/pulls/{pull_number}', this.params())
+      ).data as {
         labels?: Array<{ name?: string }>
       }
       return (data.labels ?? []).map((l) => String(l.name ?? ''))
@@ -209,7 +261,12 @@ export class PullRequestFacts {
     return this.memo(`team:${org}/${team}`, async () => {
       const out: string[] = []
       for (let page = 1; page <= MAX_PAGES; page++) {
-        const { data } = await this.api().request('GET /orgs/{org}/teams/{team_slug}/members', { org, team_slug: team, per_page: PER_PAGE, page })
+        const { data } = await this.api().request('GET /orgs/{org}/teams/{team_slug}/members', {
+          org,
+          team_slug: team,
+          per_page: PER_PAGE,
+          page
+        })
         const list = Array.isArray(data) ? data : []
         for (const m of list) out.push(String((m as { login?: string }).login ?? ''))
         if (list.length < PER_PAGE) break
@@ -219,7 +276,8 @@ export class PullRequestFacts {
   }
 
   private api(): GitHubRequester {
-    if (!this.github) throw new Error('no GitHub token was given, so the pull request cannot be read from the API')
+    if (!this.github)
+      throw new Error('no GitHub token was given, so the pull request cannot be read from the API')
     return this.github
   }
 
@@ -230,7 +288,11 @@ export class PullRequestFacts {
   private async pages(route: string): Promise<unknown[]> {
     const out: unknown[] = []
     for (let page = 1; page <= MAX_PAGES; page++) {
-      const { data } = await this.api().request(route, { ...this.params(), per_page: PER_PAGE, page })
+      const { data } = await this.api().request(route, {
+        ...this.params(),
+        per_page: PER_PAGE,
+        page
+      })
       const list = Array.isArray(data) ? data : []
       out.push(...list)
       if (list.length < PER_PAGE) break

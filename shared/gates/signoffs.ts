@@ -28,16 +28,24 @@ export function loadSignoffs(root: string, userPath = DEFAULT_SIGNOFFS_PATH): Si
   book.file = file
   if (doc.value === null) return book
   if (typeof doc.value !== 'object' || Array.isArray(doc.value)) {
-    throw new ConfigurationError(`${file}: expected a mapping of sign-offs, e.g. "privacy: { signoff: true, by: dana, date: 2026-11-02 }".`)
+    throw new ConfigurationError(
+      `${file}: expected a mapping of sign-offs, e.g. "privacy: { signoff: true, by: dana, date: 2026-11-02 }".`
+    )
   }
   for (const [area, entry] of Object.entries(doc.value as Record<string, unknown>)) {
     if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) continue
     const rec = entry as Record<string, unknown>
-    if (typeof rec.by === 'string' && rec.by.trim() !== '' && typeof rec.date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(rec.date)) {
+    if (
+      typeof rec.by === 'string' &&
+      rec.by.trim() !== '' &&
+      typeof rec.date === 'string' &&
+      /^\d{4}-\d{2}-\d{2}$/.test(rec.date)
+    ) {
       book.attributed.add(area)
     }
     for (const [key, v] of Object.entries(rec)) {
-      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') book.values.set(`${area}.${key}`, v)
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+        book.values.set(`${area}.${key}`, v)
     }
   }
   return book

@@ -2,8 +2,21 @@ import { escapeMarkdown, inlineCode } from '../escape.js'
 import { SummaryBuilder, SUMMARY_BYTE_LIMIT } from '../summary.js'
 import { failingGates, isUnmet } from '../report/build.js'
 import { newCodeHeadline, uncoveredChangedLines } from './new-code.js'
-import { countsText, displayMessage, displayStatus, formatMetric, isWarnMiss, reportCountsText } from '../report/format.js'
-import type { FlowReport, GateResult, GateStatus, RequirementResult, RequirementStatus } from '../report/types.js'
+import {
+  countsText,
+  displayMessage,
+  displayStatus,
+  formatMetric,
+  isWarnMiss,
+  reportCountsText
+} from '../report/format.js'
+import type {
+  FlowReport,
+  GateResult,
+  GateStatus,
+  RequirementResult,
+  RequirementStatus
+} from '../report/types.js'
 
 export interface GatesSummaryOptions {
   /** Markdown of the coloured process diagram, added when it fits. */
@@ -42,7 +55,9 @@ const REQ_ICON: Record<RequirementStatus, string> = {
 export function renderGatesSummary(report: FlowReport, opts: GatesSummaryOptions = {}): string {
   const out = new SummaryBuilder(opts.limit ?? SUMMARY_BYTE_LIMIT)
   const maxRows = opts.maxRows ?? 50
-  const hint = opts.reportHint ? `the full list is in ${escapeMarkdown(opts.reportHint, 200)}` : 'the full list is in the report (flow-report.json)'
+  const hint = opts.reportHint
+    ? `the full list is in ${escapeMarkdown(opts.reportHint, 200)}`
+    : 'the full list is in the report (flow-report.json)'
   const gates = report.gates ?? []
   const stage = report.run.stage ?? ''
   const failing = failingGates(report)
@@ -60,12 +75,20 @@ export function renderGatesSummary(report: FlowReport, opts: GatesSummaryOptions
     // The message already quotes the actual values against the check, so no Actual/Expected columns.
     out.table(
       ['Gate', 'Requirement', 'Status', 'Why', 'Evidence'],
-      unmet.map(({ g, r }) => [inlineCode(g.id), inlineCode(r.check || r.id), statusCell(r), escapeMarkdown(displayMessage(r), 400), filesCell(r.evidence)]),
+      unmet.map(({ g, r }) => [
+        inlineCode(g.id),
+        inlineCode(r.check || r.id),
+        statusCell(r),
+        escapeMarkdown(displayMessage(r), 400),
+        filesCell(r.evidence)
+      ]),
       { maxRows, moreHint: hint }
     )
   }
 
-  const waived = gates.flatMap((g) => g.requirements.filter((r) => r.status === 'waived').map((r) => ({ g, r })))
+  const waived = gates.flatMap((g) =>
+    g.requirements.filter((r) => r.status === 'waived').map((r) => ({ g, r }))
+  )
   if (waived.length > 0) {
     out.add('### Waived (not passed)\n')
     out.table(
@@ -85,7 +108,13 @@ export function renderGatesSummary(report: FlowReport, opts: GatesSummaryOptions
     out.add('### Waivers expiring within 14 days\n')
     out.table(
       ['Gate', 'Requirement', 'Expires', 'Days left', 'Approver'],
-      expiring.map((w) => [inlineCode(w.gate ?? ''), inlineCode(w.requirement ?? ''), escapeMarkdown(w.expires ?? '', 20), String(w.daysLeft ?? ''), escapeMarkdown(w.approver ?? '', 80)]),
+      expiring.map((w) => [
+        inlineCode(w.gate ?? ''),
+        inlineCode(w.requirement ?? ''),
+        escapeMarkdown(w.expires ?? '', 20),
+        String(w.daysLeft ?? ''),
+        escapeMarkdown(w.approver ?? '', 80)
+      ]),
       { maxRows, moreHint: hint }
     )
   }
@@ -100,7 +129,8 @@ export function renderGatesSummary(report: FlowReport, opts: GatesSummaryOptions
     for (const g of passedGates) gateSection(inner, g, maxRows, hint)
     const names = passedGates.slice(0, 10).map((g) => inlineCode(g.id, 80))
     const title = `✅ ${passedGates.length} gate(s) passed: ${names.join(', ')}${passedGates.length > 10 ? ` and ${passedGates.length - 10} more` : ''}`
-    if (!out.add(`\n<details><summary>${title}</summary>\n\n${inner.toString()}\n</details>\n\n`)) out.add(`_${passedGates.length} passed gate(s) not shown: ${hint}._\n`)
+    if (!out.add(`\n<details><summary>${title}</summary>\n\n${inner.toString()}\n</details>\n\n`))
+      out.add(`_${passedGates.length} passed gate(s) not shown: ${hint}._\n`)
   }
 
   newCodeSection(out, report, maxRows, hint)
@@ -108,7 +138,15 @@ export function renderGatesSummary(report: FlowReport, opts: GatesSummaryOptions
   const problems = report.evidence?.problems ?? []
   if (problems.length > 0) {
     out.add('### Evidence that could not be used\n')
-    out.table(['File', 'Problem', 'Message'], problems.map((p) => [inlineCode(p.file), escapeMarkdown(p.problem, 40), escapeMarkdown(p.message, 400)]), { maxRows, moreHint: hint })
+    out.table(
+      ['File', 'Problem', 'Message'],
+      problems.map((p) => [
+        inlineCode(p.file),
+        escapeMarkdown(p.problem, 40),
+        escapeMarkdown(p.message, 400)
+      ]),
+      { maxRows, moreHint: hint }
+    )
   }
 
   const findings = report.findings ?? []
@@ -128,7 +166,9 @@ export function renderGatesSummary(report: FlowReport, opts: GatesSummaryOptions
       { maxRows, moreHint: hint }
     )
     if (total > findings.length && findings.length <= maxRows) {
-      out.add(`\n_${total - findings.length} more not kept in the report (the evidence files have them all)._\n`)
+      out.add(
+        `\n_${total - findings.length} more not kept in the report (the evidence files have them all)._\n`
+      )
     }
   }
 
@@ -137,7 +177,12 @@ export function renderGatesSummary(report: FlowReport, opts: GatesSummaryOptions
     out.add('### Baseline candidates\n')
     out.table(
       ['Metric', 'Baseline', 'Now', 'Better'],
-      candidates.map((c) => [inlineCode(c.metric), c.baseline === undefined ? '—' : formatMetric(c.metric, c.baseline), formatMetric(c.metric, c.current), c.better]),
+      candidates.map((c) => [
+        inlineCode(c.metric),
+        c.baseline === undefined ? '—' : formatMetric(c.metric, c.baseline),
+        formatMetric(c.metric, c.current),
+        c.better
+      ]),
       { maxRows, moreHint: hint }
     )
   }
@@ -145,18 +190,29 @@ export function renderGatesSummary(report: FlowReport, opts: GatesSummaryOptions
   if (opts.diagram && !out.add(`### Process graph\n\n${opts.diagram}`)) {
     out.add('_The process diagram does not fit in the summary; render it with render-diagram._\n')
   }
-  out.add(`\n<sub>${escapeMarkdown(report.run.tool.name, 40)} ${escapeMarkdown(report.run.tool.version, 20)} · report version ${report.version}${opts.reportHint ? ` · ${escapeMarkdown(opts.reportHint, 200)}` : ''}</sub>\n`)
+  out.add(
+    `\n<sub>${escapeMarkdown(report.run.tool.name, 40)} ${escapeMarkdown(report.run.tool.version, 20)} · report version ${report.version}${opts.reportHint ? ` · ${escapeMarkdown(opts.reportHint, 200)}` : ''}</sub>\n`
+  )
   return out.toString()
 }
 
 /** Codecov-style patch view: each file's changed lines that no test ran, as line ranges. */
-function newCodeSection(out: SummaryBuilder, report: FlowReport, maxRows: number, hint: string): void {
+function newCodeSection(
+  out: SummaryBuilder,
+  report: FlowReport,
+  maxRows: number,
+  hint: string
+): void {
   const headline = newCodeHeadline(report)
   const files = uncoveredChangedLines(report)
   if (!headline && files.length === 0) return
   out.add(`### New code not covered\n${headline ? `\n${headline}.\n` : ''}`)
   if (files.length > 0) {
-    out.table(['File', 'Changed lines not covered', 'Lines'], files.map((f) => [inlineCode(f.file), inlineCode(f.ranges), String(f.lines)]), { maxRows, moreHint: hint })
+    out.table(
+      ['File', 'Changed lines not covered', 'Lines'],
+      files.map((f) => [inlineCode(f.file), inlineCode(f.ranges), String(f.lines)]),
+      { maxRows, moreHint: hint }
+    )
   }
 }
 
@@ -170,7 +226,12 @@ function gateSection(out: SummaryBuilder, g: GateResult, maxRows: number, hint: 
   }
   out.table(
     ['', 'Requirement', 'Actual', 'Evidence'],
-    g.requirements.map((r) => [statusCell(r), inlineCode(r.check || r.id), actualCell(r), filesCell(r.evidence)]),
+    g.requirements.map((r) => [
+      statusCell(r),
+      inlineCode(r.check || r.id),
+      actualCell(r),
+      filesCell(r.evidence)
+    ]),
     { maxRows, moreHint: hint }
   )
 }
@@ -178,7 +239,9 @@ function gateSection(out: SummaryBuilder, g: GateResult, maxRows: number, hint: 
 function countsLine(report: FlowReport): string {
   const t = report.totals
   if (!t) return ''
-  const gates = Object.entries(t.gates).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`)
+  const gates = Object.entries(t.gates)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`)
   return `**Gates:** ${gates.join(', ') || 'none'} · **Requirements:** ${reportCountsText(report) || 'none'}${report.failOn && report.failOn !== 'error' ? ` · fail-on ${report.failOn}` : ''}`
 }
 

@@ -34,7 +34,9 @@ export function loadWaivers(root: string, userPath: string | undefined, now: Dat
   const absolute = resolveInWorkspace(root, chosen, 'waivers file')
   if (!existsSync(absolute)) {
     if (chosen === DEFAULT_WAIVERS_PATH && !userPath) return { waivers: [] }
-    throw new ConfigurationError(`The waivers file ${chosen} does not exist; create it or leave the waivers input empty.`)
+    throw new ConfigurationError(
+      `The waivers file ${chosen} does not exist; create it or leave the waivers input empty.`
+    )
   }
   const file = workspaceRelative(root, absolute)
   const doc = loadYamlFile(absolute, file)
@@ -47,32 +49,46 @@ export function judgeWaivers(doc: LoadedYaml, now: Date): Waiver[] {
   const listPath: Array<string | number> = Array.isArray(top) ? [] : ['waivers']
   if (top === null || (isRecord(top) && top.waivers === null)) return []
   if (!Array.isArray(list)) {
-    throw new ConfigurationError(`${doc.file}: expected a "waivers:" list of entries with gate, requirement, reason, approver and expires.`, {
-      file: doc.file,
-      line: 1
-    })
+    throw new ConfigurationError(
+      `${doc.file}: expected a "waivers:" list of entries with gate, requirement, reason, approver and expires.`,
+      {
+        file: doc.file,
+        line: 1
+      }
+    )
   }
   if (isRecord(top)) {
     const extra = Object.keys(top).filter((k) => k !== 'waivers' && k !== 'version')
     if (extra.length > 0) {
       const pos = doc.locate([extra[0]], { key: true })
-      throw new ConfigurationError(`${doc.file}:${pos?.line ?? 1}: unknown top-level key "${extra[0]}"; only "version" and "waivers" are allowed.`, {
-        file: doc.file,
-        line: pos?.line
-      })
+      throw new ConfigurationError(
+        `${doc.file}:${pos?.line ?? 1}: unknown top-level key "${extra[0]}"; only "version" and "waivers" are allowed.`,
+        {
+          file: doc.file,
+          line: pos?.line
+        }
+      )
     }
   }
   return list.map((entry, index) => judgeOne(entry, doc, [...listPath, index], now))
 }
 
-function judgeOne(entry: unknown, doc: LoadedYaml, path: Array<string | number>, now: Date): Waiver {
+function judgeOne(
+  entry: unknown,
+  doc: LoadedYaml,
+  path: Array<string | number>,
+  now: Date
+): Waiver {
   const pos = doc.locate(path)
   const location = { file: doc.file, ...(pos ? { line: pos.line, col: pos.col } : {}) }
   const malformed = (problem: string, partial: Partial<WaiverRecord> = {}): Waiver => ({
     record: { ...partial, state: 'malformed', applied: false, problem, location },
     usable: false
   })
-  if (!isRecord(entry)) return malformed('a waiver must be a mapping with gate, requirement, reason, approver and expires')
+  if (!isRecord(entry))
+    return malformed(
+      'a waiver must be a mapping with gate, requirement, reason, approver and expires'
+    )
   const text = (key: string): string | undefined => {
     const v = entry[key]
     return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined
@@ -84,7 +100,11 @@ function judgeOne(entry: unknown, doc: LoadedYaml, path: Array<string | number>,
   }
   if (typeof entry.expires === 'string') partial.expires = entry.expires
   const unknown = Object.keys(entry).filter((k) => !ALLOWED_KEYS.has(k))
-  if (unknown.length > 0) return malformed(`unknown key "${unknown[0]}" (allowed: ${[...ALLOWED_KEYS].join(', ')})`, partial)
+  if (unknown.length > 0)
+    return malformed(
+      `unknown key "${unknown[0]}" (allowed: ${[...ALLOWED_KEYS].join(', ')})`,
+      partial
+    )
   for (const key of ['gate', 'requirement', 'reason', 'approver'] as const) {
     if (!partial[key]) {
       return malformed(
@@ -95,36 +115,76 @@ function judgeOne(entry: unknown, doc: LoadedYaml, path: Array<string | number>,
       )
     }
   }
-  if (partial.requirement === '*' || partial.gate === '*') return malformed('wildcards are not allowed: a waiver covers one gate and one requirement', partial)
+  if (partial.requirement === '*' || partial.gate === '*')
+    return malformed(
+      'wildcards are not allowed: a waiver covers one gate and one requirement',
+      partial
+    )
   let stages: string[] | undefined
   if (entry.stages !== undefined) {
-    if (!Array.isArray(entry.stages) || entry.stages.length === 0 || !entry.stages.every((s) => typeof s === 'string' && s !== '')) {
+    if (
+      !Array.isArray(entry.stages) ||
+      entry.stages.length === 0 ||
+      !entry.stages.every((s) => typeof s === 'string' && s !== '')
+    ) {
       return malformed('"stages" must be a non-empty list of stage names', partial)
     }
     stages = entry.stages as string[]
     partial.stages = stages
   }
   const expiresRaw = entry.expires
-  if (expiresRaw === undefined || expiresRaw === null || (typeof expiresRaw === 'string' && /^(never|none|)$/i.test(expiresRaw.trim()))) {
+  if (
+    expiresRaw === undefined ||
+    expiresRaw === null ||
+    (typeof expiresRaw === 'string' && /^(never|none|)$/i.test(expiresRaw.trim()))
+  ) {
     return {
-      record: { ...partial, state: 'open-ended', applied: false, problem: 'no expiry date: every waiver needs "expires: YYYY-MM-DD"', location },
+      record: {
+        ...partial,
+        state: 'open-ended',
+        applied: false,
+        problem: 'no expiry date: every waiver needs "expires: YYYY-MM-DD"',
+        location
+      },
       usable: false
     }
   }
-  if (typeof expiresRaw !== 'string') return malformed('"expires" must be a date written YYYY-MM-DD (quote it if your editor turns it into a number)', partial)
+  if (typeof expiresRaw !== 'string')
+    return malformed(
+      '"expires" must be a date written YYYY-MM-DD (quote it if your editor turns it into a number)',
+      partial
+    )
   const expires = parseIsoDate(expiresRaw.trim())
-  if (!expires) return malformed(`"expires: ${expiresRaw.slice(0, 40)}" is not a real date written YYYY-MM-DD`, partial)
+  if (!expires)
+    return malformed(
+      `"expires: ${expiresRaw.slice(0, 40)}" is not a real date written YYYY-MM-DD`,
+      partial
+    )
   const daysLeft = daysUntil(expires, now)
-  const record = { ...partial, expires: expiresRaw.trim(), daysLeft, applied: false, location } as WaiverRecord
+  const record = {
+    ...partial,
+    expires: expiresRaw.trim(),
+    daysLeft,
+    applied: false,
+    location
+  } as WaiverRecord
   if (daysLeft > MAX_WAIVER_DAYS) {
     return {
-      record: { ...record, state: 'open-ended', problem: `expires ${daysLeft} days from now; waivers may last at most ${MAX_WAIVER_DAYS} days` },
+      record: {
+        ...record,
+        state: 'open-ended',
+        problem: `expires ${daysLeft} days from now; waivers may last at most ${MAX_WAIVER_DAYS} days`
+      },
       usable: false
     }
   }
   if (daysLeft < 0) {
     return {
-      record: { ...record, state: 'expired', problem: `expired on ${record.expires} (${-daysLeft} day${daysLeft === -1 ? '' : 's'} ago); renew it with a new date and approver, or remove it` },
+      record: {
+        ...record,
+        state: 'expired',
+        problem: `expired on ${record.expires} (${-daysLeft} day${daysLeft === -1 ? '' : 's'} ago); renew it with a new date and approver, or remove it`
+      },
       usable: false
     }
   }
@@ -133,7 +193,12 @@ function judgeOne(entry: unknown, doc: LoadedYaml, path: Array<string | number>,
 }
 
 /** Whether a waiver names this gate and requirement (by id, or by its exact check text). */
-export function waiverTargets(w: WaiverRecord, gate: string, requirementId: string, check: string): boolean {
+export function waiverTargets(
+  w: WaiverRecord,
+  gate: string,
+  requirementId: string,
+  check: string
+): boolean {
   return w.gate === gate && (w.requirement === requirementId || w.requirement === check)
 }
 

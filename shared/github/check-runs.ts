@@ -26,7 +26,9 @@ export interface CheckRunParams {
   redact: (text: string) => string
 }
 
-export type CheckRunResult = { created: true; id: number; url?: string; annotations: number; requests: number } | { created: false; reason: string }
+export type CheckRunResult =
+  | { created: true; id: number; url?: string; annotations: number; requests: number }
+  | { created: false; reason: string }
 
 interface ApiAnnotation {
   path: string
@@ -37,12 +39,17 @@ interface ApiAnnotation {
   title?: string
 }
 
-const LEVEL: Record<Annotation['level'], ApiAnnotation['annotation_level']> = { error: 'failure', warning: 'warning', notice: 'notice' }
+const LEVEL: Record<Annotation['level'], ApiAnnotation['annotation_level']> = {
+  error: 'failure',
+  warning: 'warning',
+  notice: 'notice'
+}
 
 /** Cuts text to the API's limit, saying so, on a code-point boundary. */
 export function fitCheckText(text: string, limit = MAX_CHECK_TEXT): string {
   if (text.length <= limit) return text
-  const note = '\n\n… cut to fit the Checks API limit; the job summary and the report have everything.'
+  const note =
+    '\n\n… cut to fit the Checks API limit; the job summary and the report have everything.'
   const cut = Array.from(text.slice(0, limit - note.length))
   // A lone high surrogate at the end would make the text invalid UTF-16.
   return cut.join('').replace(/[\uD800-\uDBFF]$/, '') + note
@@ -76,10 +83,14 @@ function toApi(all: Annotation[], redact: (t: string) => string): ApiAnnotation[
  * read-only token: 403, or 404 for a repository it cannot see) is not an error: the caller keeps
  * its verdict and says once that the result is in the summary only.
  */
-export async function createCheckRun(client: GitHubClient, p: CheckRunParams): Promise<CheckRunResult> {
+export async function createCheckRun(
+  client: GitHubClient,
+  p: CheckRunParams
+): Promise<CheckRunResult> {
   const annotations = toApi(p.annotations, p.redact)
   const batches: ApiAnnotation[][] = []
-  for (let i = 0; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) batches.push(annotations.slice(i, i + ANNOTATIONS_PER_REQUEST))
+  for (let i = 0; i < annotations.length; i += ANNOTATIONS_PER_REQUEST)
+    batches.push(annotations.slice(i, i + ANNOTATIONS_PER_REQUEST))
   const output = (batch: ApiAnnotation[]) => ({
     title: fitCheckText(untrusted(p.redact(p.title)), 255),
     summary: fitCheckText(p.redact(p.summary)),
@@ -98,14 +109,33 @@ export async function createCheckRun(client: GitHubClient, p: CheckRunParams): P
     })
     requests++
     for (const batch of batches.slice(1)) {
-      await client.octokit.rest.checks.update({ owner: p.owner, repo: p.repo, check_run_id: created.data.id, output: output(batch) })
+      await client.octokit.rest.checks.update({
+        owner: p.owner,
+        repo: p.repo,
+        check_run_id: created.data.id,
+        output: output(batch)
+      })
       requests++
     }
-    return { created: true, id: created.data.id, url: created.data.html_url ?? undefined, annotations: annotations.length, requests }
+    return {
+      created: true,
+      id: created.data.id,
+      url: created.data.html_url ?? undefined,
+      annotations: annotations.length,
+      requests
+    }
   } catch (error) {
-    const status = typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined
-    const refused = status === 403 || status === 404 || (error instanceof GitHubError && (error.kind === 'forbidden-fork' || error.kind === 'not-found'))
-    if (requests === 0 && refused) return { created: false, reason: classifyGitHubError(error).message }
+    const status =
+      typeof error === 'object' && error !== null
+        ? (error as { status?: unknown }).status
+        : undefined
+    const refused =
+      status === 403 ||
+      status === 404 ||
+      (error instanceof GitHubError &&
+        (error.kind === 'forbidden-fork' || error.kind === 'not-found'))
+    if (requests === 0 && refused)
+      return { created: false, reason: classifyGitHubError(error).message }
     throw error
   }
 }
@@ -129,15 +159,25 @@ export async function publishCheckRun(o: PublishCheckRunOptions): Promise<void> 
   const [owner, repo] = (o.env.GITHUB_REPOSITORY ?? '').split('/')
   const headSha = o.headSha ?? pullRequestHead(o.env) ?? o.env.GITHUB_SHA
   if (!owner || !repo || !headSha) {
-    o.warning('check-run is on, but GITHUB_REPOSITORY or the commit is unknown; the result is in the job summary only.')
+    o.warning(
+      'check-run is on, but GITHUB_REPOSITORY or the commit is unknown; the result is in the job summary only.'
+    )
     return
   }
   try {
     const r = await createCheckRun(await o.getClient(), { ...o, owner, repo, headSha })
-    if (r.created) o.info(`Created the check run "${o.name}" with ${r.annotations} annotation(s) in ${r.requests} request(s)${r.url ? `: ${r.url}` : ''}.`)
-    else o.warning(`Could not create the check run (${r.reason}); the token needs checks: write, which a fork's pull request does not get. The result is in the job summary; the verdict is unchanged.`)
+    if (r.created)
+      o.info(
+        `Created the check run "${o.name}" with ${r.annotations} annotation(s) in ${r.requests} request(s)${r.url ? `: ${r.url}` : ''}.`
+      )
+    else
+      o.warning(
+        `Could not create the check run (${r.reason}); the token needs checks: write, which a fork's pull request does not get. The result is in the job summary; the verdict is unchanged.`
+      )
   } catch (error) {
-    o.warning(`Could not create the check run: ${classifyGitHubError(error).message}. The result is in the job summary; the verdict is unchanged.`)
+    o.warning(
+      `Could not create the check run: ${classifyGitHubError(error).message}. The result is in the job summary; the verdict is unchanged.`
+    )
   }
 }
 
@@ -145,7 +185,9 @@ export async function publishCheckRun(o: PublishCheckRunOptions): Promise<void> 
  * On a pull request GITHUB_SHA is the merge commit; the check belongs on the head commit, which the
  * event payload names. Undefined when there is no readable payload or no pull request in it.
  */
-export function pullRequestHead(env: Readonly<Record<string, string | undefined>>): string | undefined {
+export function pullRequestHead(
+  env: Readonly<Record<string, string | undefined>>
+): string | undefined {
   const pr = readEventPayload(env)?.pull_request as { head?: { sha?: unknown } } | undefined
   const sha = pr?.head?.sha
   return typeof sha === 'string' && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha) ? sha : undefined

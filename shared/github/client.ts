@@ -59,12 +59,17 @@ export function backoffMs(attempt: number): number {
 
 export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
   if (typeof opts.token !== 'string' || opts.token.trim() === '') {
-    throw new GitHubError('unauthorized', 0, 'no GitHub token was given; pass the token input (the default is the workflow token)')
+    throw new GitHubError(
+      'unauthorized',
+      0,
+      'no GitHub token was given; pass the token input (the default is the workflow token)'
+    )
   }
   const token = opts.token.trim()
   const maxWait = opts.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS
   const retries = Math.max(0, Math.floor(opts.retries ?? DEFAULT_RETRIES))
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+  const sleep =
+    opts.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
   const scrub = (text: string) => redact(text, [token])
   const log = (msg: string) => opts.log?.(scrub(msg))
 
@@ -78,12 +83,20 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
   // Typed loosely because the plugin declares its handlers as returning void, yet awaits them and
   // retries when they resolve to true.
   const onLimit = (kind: 'primary' | 'secondary') =>
-    (async (retryAfter: number, options: RequestOptions, _octokit: unknown, retryCount: number): Promise<boolean> => {
+    (async (
+      retryAfter: number,
+      options: RequestOptions,
+      _octokit: unknown,
+      retryCount: number
+    ): Promise<boolean> => {
       const seconds = Math.max(0, Math.ceil(Number(retryAfter) || 0))
       const resetAt = new Date(Date.now() + seconds * 1000)
       const what = kind === 'primary' ? 'primary rate limit exhausted' : 'secondary rate limit hit'
       if (retryCount >= retries) {
-        refusal.set(options, { message: `${what}; still limited after ${retries} ${retries === 1 ? 'retry' : 'retries'}, it resets at ${resetAt.toISOString()}`, resetAt })
+        refusal.set(options, {
+          message: `${what}; still limited after ${retries} ${retries === 1 ? 'retry' : 'retries'}, it resets at ${resetAt.toISOString()}`,
+          resetAt
+        })
         return false
       }
       if (seconds > maxWait) {
@@ -93,7 +106,9 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
         })
         return false
       }
-      log(`GitHub API ${describe(options)}: ${what}; waiting ${seconds} s (retry ${retryCount + 1} of ${retries})`)
+      log(
+        `GitHub API ${describe(options)}: ${what}; waiting ${seconds} s (retry ${retryCount + 1} of ${retries})`
+      )
       await sleep(seconds * 1000)
       return true
     }) as unknown as () => void
@@ -108,7 +123,9 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
       if (failure !== undefined && attempt > 0) {
         lastFailure.delete(options)
         const ms = backoffMs(attempt)
-        log(`GitHub API ${describe(options)}: ${failure}; retry ${attempt} of ${retries} in ${ms / 1000} s`)
+        log(
+          `GitHub API ${describe(options)}: ${failure}; retry ${attempt} of ${retries} in ${ms / 1000} s`
+        )
         await sleep(ms)
       }
     })
@@ -117,7 +134,12 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
       markSecondaryLimit(error, status)
       const method = (options.method ?? 'GET').toUpperCase()
       if (IDEMPOTENT.has(method) && (status >= 500 || status === 0)) {
-        lastFailure.set(options, status >= 500 && (error as { response?: unknown }).response ? `server error ${status}` : 'network error')
+        lastFailure.set(
+          options,
+          status >= 500 && (error as { response?: unknown }).response
+            ? `server error ${status}`
+            : 'network error'
+        )
       }
       throw error
     })
@@ -128,13 +150,23 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
   const finalErrors = (octokit: HookedOctokit) => {
     octokit.hook.error('request', (error, options) => {
       if (error instanceof GitHubError) throw error
-      const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 0
+      const status =
+        typeof (error as { status?: unknown }).status === 'number'
+          ? (error as { status: number }).status
+          : 0
       const refused = refusal.get(options)
       if (refused) {
-        throw new GitHubError('rate-limited', status, scrub(`GitHub API ${describe(options)}: ${refused.message}`), refused.resetAt)
+        throw new GitHubError(
+          'rate-limited',
+          status,
+          scrub(`GitHub API ${describe(options)}: ${refused.message}`),
+          refused.resetAt
+        )
       }
       const { kind, message } = classifyGitHubError(error)
-      const headers = lowerCaseHeaders((error as { response?: { headers?: Record<string, unknown> } }).response?.headers)
+      const headers = lowerCaseHeaders(
+        (error as { response?: { headers?: Record<string, unknown> } }).response?.headers
+      )
       const reset = Number(headers['x-ratelimit-reset'])
       const resetAt = kind === 'rate-limited' && reset > 0 ? new Date(reset * 1000) : undefined
       throw new GitHubError(kind, status, scrub(message), resetAt)
@@ -146,7 +178,12 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
     token,
     {
       ...(opts.baseUrl ? { baseUrl: opts.baseUrl.replace(/\/+$/, '') } : {}),
-      log: { debug: () => {}, info: () => {}, warn: (m: string) => log(String(m)), error: (m: string) => log(String(m)) },
+      log: {
+        debug: () => {},
+        info: () => {},
+        warn: (m: string) => log(String(m)),
+        error: (m: string) => log(String(m))
+      },
       retry: {
         retries,
         // Rate limits are plugin-throttling's to handle, with their reset headers.
@@ -205,7 +242,9 @@ function markSecondaryLimit(error: unknown, status: number): void {
 function routeOf(o: RequestOptions): string {
   const url = typeof o.url === 'string' ? o.url : ''
   // The route template (`/repos/{owner}/{repo}/…`) with the call's values filled in, without query.
-  const filled = url.replace(/\{(\w+)\}/g, (m, name: string) => (typeof o[name] === 'string' || typeof o[name] === 'number' ? String(o[name]) : m))
+  const filled = url.replace(/\{(\w+)\}/g, (m, name: string) =>
+    typeof o[name] === 'string' || typeof o[name] === 'number' ? String(o[name]) : m
+  )
   try {
     return new URL(filled, 'https://api.github.invalid').pathname
   } catch {

@@ -33,26 +33,40 @@ interface CommentRecord {
  * only when none exists. Writes are never retried blindly: after a failed create or update the
  * comments are listed again, so a write that GitHub stored despite a 5xx is not repeated.
  */
-export async function upsertComment(client: GitHubClient, params: UpsertCommentParams): Promise<UpsertCommentResult> {
+export async function upsertComment(
+  client: GitHubClient,
+  params: UpsertCommentParams
+): Promise<UpsertCommentResult> {
   const { owner, repo, issueNumber, marker } = params
   if (!/^<!--[\s\S]*-->$/.test(marker) || marker.length > 200) {
-    throw new Error(`comment marker must be a short hidden HTML comment such as <!-- flow-actions:gates -->, got ${JSON.stringify(marker.slice(0, 60))}`)
+    throw new Error(
+      `comment marker must be a short hidden HTML comment such as <!-- flow-actions:gates -->, got ${JSON.stringify(marker.slice(0, 60))}`
+    )
   }
-  const body = fitComment(params.body.startsWith(marker) ? params.body : `${marker}\n${params.body}`)
+  const body = fitComment(
+    params.body.startsWith(marker) ? params.body : `${marker}\n${params.body}`
+  )
   const viewer = await client.viewerLogin()
   const octokit = client.octokit
 
   const find = () => findOwnComment(client, { owner, repo, issueNumber, marker, viewer })
 
   const update = async (existing: CommentRecord): Promise<UpsertCommentResult> => {
-    if (existing.body === body) return { action: 'unchanged', id: existing.id, url: existing.html_url }
+    if (existing.body === body)
+      return { action: 'unchanged', id: existing.id, url: existing.html_url }
     try {
-      const r = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body })
+      const r = await octokit.rest.issues.updateComment({
+        owner,
+        repo,
+        comment_id: existing.id,
+        body
+      })
       return { action: 'updated', id: r.data.id, url: r.data.html_url }
     } catch (e) {
       if (!mayHaveBeenApplied(e)) throw e
       const again = await find()
-      if (again?.id === existing.id && again.body === body) return { action: 'updated', id: again.id, url: again.html_url }
+      if (again?.id === existing.id && again.body === body)
+        return { action: 'updated', id: again.id, url: again.html_url }
       throw e
     }
   }
@@ -61,17 +75,29 @@ export async function upsertComment(client: GitHubClient, params: UpsertCommentP
   if (existing) return update(existing)
 
   try {
-    const r = await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body })
+    const r = await octokit.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number: issueNumber,
+      body
+    })
     return { action: 'created', id: r.data.id, url: r.data.html_url }
   } catch (e) {
     if (!mayHaveBeenApplied(e)) throw e
-    client.log(`creating the comment failed (${classifyGitHubError(e).message}); checking whether it was stored before trying again`)
+    client.log(
+      `creating the comment failed (${classifyGitHubError(e).message}); checking whether it was stored before trying again`
+    )
     const stored = await find()
     if (stored) {
       if (stored.body === body) return { action: 'created', id: stored.id, url: stored.html_url }
       return update(stored)
     }
-    const r = await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body })
+    const r = await octokit.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number: issueNumber,
+      body
+    })
     return { action: 'created', id: r.data.id, url: r.data.html_url }
   }
 }
@@ -84,15 +110,24 @@ function mayHaveBeenApplied(e: unknown): boolean {
 
 async function findOwnComment(
   client: GitHubClient,
-  q: { owner: string; repo: string; issueNumber: number; marker: string; viewer: string | undefined }
+  q: {
+    owner: string
+    repo: string
+    issueNumber: number
+    marker: string
+    viewer: string | undefined
+  }
 ): Promise<CommentRecord | undefined> {
   let pages = 0
-  for await (const page of client.octokit.paginate.iterator(client.octokit.rest.issues.listComments, {
-    owner: q.owner,
-    repo: q.repo,
-    issue_number: q.issueNumber,
-    per_page: 100
-  })) {
+  for await (const page of client.octokit.paginate.iterator(
+    client.octokit.rest.issues.listComments,
+    {
+      owner: q.owner,
+      repo: q.repo,
+      issue_number: q.issueNumber,
+      per_page: 100
+    }
+  )) {
     for (const c of page.data as CommentRecord[]) {
       if (typeof c.body === 'string' && c.body.startsWith(q.marker) && isOwn(c, q.viewer)) return c
     }
@@ -115,6 +150,7 @@ function isOwn(c: CommentRecord, viewer: string | undefined): boolean {
 
 function fitComment(body: string): string {
   if (body.length <= MAX_COMMENT_LENGTH) return body
-  const note = '\n\n… (cut to fit GitHub’s comment limit; the full report is in the job summary and the report artifact)'
+  const note =
+    '\n\n… (cut to fit GitHub’s comment limit; the full report is in the job summary and the report artifact)'
   return body.slice(0, MAX_COMMENT_LENGTH - note.length) + note
 }

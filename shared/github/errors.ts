@@ -1,6 +1,7 @@
 import { redact } from '../redact.js'
 
-export type GitHubErrorKind = 'forbidden-fork' | 'rate-limited' | 'unauthorized' | 'not-found' | 'server' | 'network' | 'other'
+export type GitHubErrorKind =
+  'forbidden-fork' | 'rate-limited' | 'unauthorized' | 'not-found' | 'server' | 'network' | 'other'
 
 export interface GitHubErrorClass {
   kind: GitHubErrorKind
@@ -65,7 +66,10 @@ export interface ClassifyContext {
 export function classifyGitHubError(e: unknown, context: ClassifyContext = {}): GitHubErrorClass {
   if (e instanceof GitHubError) {
     if (e.kind === 'forbidden-fork' && context.fork === false) {
-      return { kind: 'other', message: e.message.replace(/the token is read-only .*$/, PERMISSION_HINT) }
+      return {
+        kind: 'other',
+        message: e.message.replace(/the token is read-only .*$/, PERMISSION_HINT)
+      }
     }
     return { kind: e.kind, message: e.message }
   }
@@ -81,7 +85,10 @@ export function classifyGitHubError(e: unknown, context: ClassifyContext = {}): 
     if (status === 0) return { kind: 'other', message: `${prefix}${raw}` }
   }
   if (status === 401) {
-    return { kind: 'unauthorized', message: `${prefix}the token was rejected (401 ${raw}); check the token input and that it has not expired` }
+    return {
+      kind: 'unauthorized',
+      message: `${prefix}the token was rejected (401 ${raw}); check the token input and that it has not expired`
+    }
   }
   if (status === 403 || status === 429) {
     const limit = rateLimitOf(status, raw, headers)
@@ -103,7 +110,8 @@ export function classifyGitHubError(e: unknown, context: ClassifyContext = {}): 
       message: `${prefix}not found (404): the repository, pull request or comment does not exist, or the token cannot see it`
     }
   }
-  if (status >= 500) return { kind: 'server', message: `${prefix}GitHub server error (${status} ${raw})` }
+  if (status >= 500)
+    return { kind: 'server', message: `${prefix}GitHub server error (${status} ${raw})` }
   return { kind: 'other', message: `${prefix}${status ? `${status} ` : ''}${raw}` }
 }
 
@@ -114,15 +122,26 @@ function isNetworkError(err: ErrorShape): boolean {
     const name = (c as ErrorShape).name
     if (name === 'AbortError' || name === 'TimeoutError') return true
     const message = (c as ErrorShape).message
-    if (typeof message === 'string' && /fetch failed|socket hang up|network|ECONN|ETIMEDOUT/i.test(message)) return true
+    if (
+      typeof message === 'string' &&
+      /fetch failed|socket hang up|network|ECONN|ETIMEDOUT/i.test(message)
+    )
+      return true
   }
   return false
 }
 
-function rateLimitOf(status: number, message: string, headers: Record<string, string>): string | undefined {
+function rateLimitOf(
+  status: number,
+  message: string,
+  headers: Record<string, string>
+): string | undefined {
   const reset = Number(headers['x-ratelimit-reset'])
   if (headers['x-ratelimit-remaining'] === '0') {
-    const when = Number.isFinite(reset) && reset > 0 ? `; it resets at ${new Date(reset * 1000).toISOString()}` : ''
+    const when =
+      Number.isFinite(reset) && reset > 0
+        ? `; it resets at ${new Date(reset * 1000).toISOString()}`
+        : ''
     return `primary rate limit exhausted (${status})${when}`
   }
   const retryAfter = Number(headers['retry-after'])
@@ -147,9 +166,12 @@ function describeRequest(err: ErrorShape): string {
   return redact(`${method} ${path}`.trim())
 }
 
-export function lowerCaseHeaders(headers: Record<string, unknown> | undefined): Record<string, string> {
+export function lowerCaseHeaders(
+  headers: Record<string, unknown> | undefined
+): Record<string, string> {
   const out: Record<string, string> = {}
   if (!headers) return out
-  for (const [k, v] of Object.entries(headers)) if (v !== undefined && v !== null) out[k.toLowerCase()] = String(v)
+  for (const [k, v] of Object.entries(headers))
+    if (v !== undefined && v !== null) out[k.toLowerCase()] = String(v)
   return out
 }

@@ -7,7 +7,12 @@ export {
   type GitHubClientOptions,
   type Octokit
 } from './client.js'
-export { upsertComment, MAX_COMMENT_LENGTH, type UpsertCommentParams, type UpsertCommentResult } from './comments.js'
+export {
+  upsertComment,
+  MAX_COMMENT_LENGTH,
+  type UpsertCommentParams,
+  type UpsertCommentResult
+} from './comments.js'
 export {
   classifyGitHubError,
   GitHubError,

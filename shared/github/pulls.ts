@@ -21,7 +21,11 @@ async function collect<T>(iterator: AsyncIterable<{ data: unknown }>): Promise<T
 }
 
 export async function getPullRequest(client: GitHubClient, ref: PullRequestRef) {
-  const r = await client.octokit.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber })
+  const r = await client.octokit.rest.pulls.get({
+    owner: ref.owner,
+    repo: ref.repo,
+    pull_number: ref.pullNumber
+  })
   return r.data
 }
 
@@ -30,17 +34,47 @@ export type PullRequestReview = Awaited<ReturnType<Rest['listReviews']>>['data']
 export type PullRequestCommit = Awaited<ReturnType<Rest['listCommits']>>['data'][number]
 export type PullRequestFile = Awaited<ReturnType<Rest['listFiles']>>['data'][number]
 
-export function listPullRequestReviews(client: GitHubClient, ref: PullRequestRef): Promise<PullRequestReview[]> {
+export function listPullRequestReviews(
+  client: GitHubClient,
+  ref: PullRequestRef
+): Promise<PullRequestReview[]> {
   const { octokit } = client
-  return collect(octokit.paginate.iterator(octokit.rest.pulls.listReviews, { owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber, per_page: 100 }))
+  return collect(
+    octokit.paginate.iterator(octokit.rest.pulls.listReviews, {
+      owner: ref.owner,
+      repo: ref.repo,
+      pull_number: ref.pullNumber,
+      per_page: 100
+    })
+  )
 }
 
-export function listPullRequestCommits(client: GitHubClient, ref: PullRequestRef): Promise<PullRequestCommit[]> {
+export function listPullRequestCommits(
+  client: GitHubClient,
+  ref: PullRequestRef
+): Promise<PullRequestCommit[]> {
   const { octokit } = client
-  return collect(octokit.paginate.iterator(octokit.rest.pulls.listCommits, { owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber, per_page: 100 }))
+  return collect(
+    octokit.paginate.iterator(octokit.rest.pulls.listCommits, {
+      owner: ref.owner,
+      repo: ref.repo,
+      pull_number: ref.pullNumber,
+      per_page: 100
+    })
+  )
 }
 
-export function listPullRequestFiles(client: GitHubClient, ref: PullRequestRef): Promise<PullRequestFile[]> {
+export function listPullRequestFiles(
+  client: GitHubClient,
+  ref: PullRequestRef
+): Promise<PullRequestFile[]> {
   const { octokit } = client
-  return collect(octokit.paginate.iterator(octokit.rest.pulls.listFiles, { owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber, per_page: 100 }))
+  return collect(
+    octokit.paginate.iterator(octokit.rest.pulls.listFiles, {
+      owner: ref.owner,
+      repo: ref.repo,
+      pull_number: ref.pullNumber,
+      per_page: 100
+    })
+  )
 }

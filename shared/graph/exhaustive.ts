@@ -3,7 +3,11 @@ import { parseExpression, treeOf, type Node } from '../expr/index.js'
 /** Beyond this many distinct conditions the truth table is too big to enumerate; not proven. */
 const MAX_ATOMS = 12
 
-type Formula = { atom: number; negated: boolean } | { op: 'and' | 'or'; left: Formula; right: Formula } | { not: Formula } | { constant: boolean }
+type Formula =
+  | { atom: number; negated: boolean }
+  | { op: 'and' | 'or'; left: Formula; right: Formula }
+  | { not: Formula }
+  | { constant: boolean }
 
 const NEGATION: Record<string, string> = { '<': '>=', '>': '<=', '!=': '==' }
 
@@ -35,7 +39,11 @@ function toFormula(node: Node, source: string, atoms: Map<string, number>): Form
   }
   switch (node.type) {
     case 'logical':
-      return { op: node.op === '&&' ? 'and' : 'or', left: toFormula(node.left, source, atoms), right: toFormula(node.right, source, atoms) }
+      return {
+        op: node.op === '&&' ? 'and' : 'or',
+        left: toFormula(node.left, source, atoms),
+        right: toFormula(node.right, source, atoms)
+      }
     case 'unary':
       if (node.op === '!') return { not: toFormula(node.operand, source, atoms) }
       break
@@ -59,5 +67,7 @@ function holds(f: Formula, bits: number): boolean {
   if ('constant' in f) return f.constant
   if ('not' in f) return !holds(f.not, bits)
   if ('atom' in f) return (((bits >> f.atom) & 1) === 1) !== f.negated
-  return f.op === 'and' ? holds(f.left, bits) && holds(f.right, bits) : holds(f.left, bits) || holds(f.right, bits)
+  return f.op === 'and'
+    ? holds(f.left, bits) && holds(f.right, bits)
+    : holds(f.left, bits) || holds(f.right, bits)
 }

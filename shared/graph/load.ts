@@ -41,11 +41,14 @@ export function loadGraph(root: string, graphPath: string): LoadedGraph {
   const display = workspaceRelative(root, absolute)
   const doc = loadYamlFile(absolute, display, MAX_GRAPH_BYTES)
   if (!isObject(doc.value)) {
-    throw new ConfigurationError(`${display}: expected a mapping with a "nodes" list at the top level.`, {
-      file: display,
-      line: 1,
-      col: 1
-    })
+    throw new ConfigurationError(
+      `${display}: expected a mapping with a "nodes" list at the top level.`,
+      {
+        file: display,
+        line: 1,
+        col: 1
+      }
+    )
   }
   const findings = schemaFindings(doc)
   return { graph: normalise(doc, display), findings, doc }
@@ -57,23 +60,33 @@ export function normalise(doc: LoadedYaml, file: string): ProcessGraph {
   const rawNodes = Array.isArray(top.nodes) ? top.nodes : []
   rawNodes.forEach((raw, index) => {
     if (!isObject(raw) || typeof raw.id !== 'string') return
-    const kind = (NODE_KINDS as readonly string[]).includes(raw.kind as string) ? (raw.kind as NodeKind) : 'activity'
-    const node: GraphNode = lazy({
-      id: raw.id,
-      kind,
-      description: str(raw.description),
-      produces: strings(raw.produces),
-      consumes: strings(raw.consumes),
-      schedule: str(raw.schedule),
-      triggers: strings(raw.triggers),
-      criteria: strings(raw.criteria),
-      evidence: strings(raw.evidence)
-    } as GraphNode, doc, ['nodes', index])
+    const kind = (NODE_KINDS as readonly string[]).includes(raw.kind as string)
+      ? (raw.kind as NodeKind)
+      : 'activity'
+    const node: GraphNode = lazy(
+      {
+        id: raw.id,
+        kind,
+        description: str(raw.description),
+        produces: strings(raw.produces),
+        consumes: strings(raw.consumes),
+        schedule: str(raw.schedule),
+        triggers: strings(raw.triggers),
+        criteria: strings(raw.criteria),
+        evidence: strings(raw.evidence)
+      } as GraphNode,
+      doc,
+      ['nodes', index]
+    )
     if (typeof raw.next === 'string') node.next = raw.next
     if (Array.isArray(raw.next)) {
       node.branches = raw.next.filter(isObject).map((b, bi): Branch => {
         const when = typeof b.when === 'string' ? b.when : String(b.when ?? '')
-        return lazy({ when, node: String(b.node ?? ''), isElse: when.trim() === 'else' } as Branch, doc, ['nodes', index, 'next', bi, 'when'])
+        return lazy(
+          { when, node: String(b.node ?? ''), isElse: when.trim() === 'else' } as Branch,
+          doc,
+          ['nodes', index, 'next', bi, 'when']
+        )
       })
     }
     node.pass = str(raw.pass)
@@ -98,11 +111,13 @@ export function normalise(doc: LoadedYaml, file: string): ProcessGraph {
   if (isObject(top.vars)) {
     for (const [k, v] of Object.entries(top.vars)) {
       if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') vars.set(k, v)
-      else if (isObject(v) && typeof v.file === 'string' && typeof v.key === 'string') vars.set(k, { file: v.file, key: v.key })
+      else if (isObject(v) && typeof v.file === 'string' && typeof v.key === 'string')
+        vars.set(k, { file: v.file, key: v.key })
     }
   }
   const imports = new Map<string, string>()
-  if (isObject(top.imports)) for (const [k, v] of Object.entries(top.imports)) if (typeof v === 'string') imports.set(k, v)
+  if (isObject(top.imports))
+    for (const [k, v] of Object.entries(top.imports)) if (typeof v === 'string') imports.set(k, v)
 
   const evidence: EvidenceDeclaration[] = []
   if (isObject(top.evidence)) {
@@ -121,7 +136,11 @@ export function normalise(doc: LoadedYaml, file: string): ProcessGraph {
           ...(v.retries !== undefined ? { retries: v.retries as 'count' | 'merge' } : {})
         }
         const pathMap = v['path-map'] ?? v.path_map
-        if (isObject(pathMap)) decl.pathMap = Object.entries(pathMap).map(([from, to]) => [from, typeof to === 'string' ? to : String(to)])
+        if (isObject(pathMap))
+          decl.pathMap = Object.entries(pathMap).map(([from, to]) => [
+            from,
+            typeof to === 'string' ? to : String(to)
+          ])
         evidence.push(lazy(decl, doc, at))
       }
     }
@@ -159,7 +178,8 @@ const positionedProto = {
   get fieldPos(): Record<string, Position | undefined> {
     const l = (this as unknown as Positioned)[LOCATOR]
     return new Proxy({} as Record<string, Position | undefined>, {
-      get: (_target, key) => (typeof key === 'string' ? l.doc.locate([...l.path, key], { key: true }) : undefined)
+      get: (_target, key) =>
+        typeof key === 'string' ? l.doc.locate([...l.path, key], { key: true }) : undefined
     })
   }
 }
@@ -190,7 +210,9 @@ function normaliseRequirement(r: Raw, index: number): Requirement | undefined {
       frontmatter: fm
         ? {
             required: strings(fm.required),
-            allowed: isObject(fm.allowed) ? (fm.allowed as Record<string, Array<string | number | boolean>>) : undefined,
+            allowed: isObject(fm.allowed)
+              ? (fm.allowed as Record<string, Array<string | number | boolean>>)
+              : undefined,
             dates: strings(fm.dates)
           }
         : undefined
@@ -198,7 +220,9 @@ function normaliseRequirement(r: Raw, index: number): Requirement | undefined {
   }
   if (typeof r.metric === 'string') {
     const byStage = isObject(r.by_stage)
-      ? Object.fromEntries(Object.entries(r.by_stage).filter(([, v]) => typeof v === 'string')) as Record<string, string>
+      ? (Object.fromEntries(
+          Object.entries(r.by_stage).filter(([, v]) => typeof v === 'string')
+        ) as Record<string, string>)
       : undefined
     return {
       ...base,
@@ -210,12 +234,20 @@ function normaliseRequirement(r: Raw, index: number): Requirement | undefined {
     }
   }
   if (r.review !== undefined) {
-    if (typeof r.review === 'string') return { ...base, type: 'review', id: id('review'), expr: r.review }
+    if (typeof r.review === 'string')
+      return { ...base, type: 'review', id: id('review'), expr: r.review }
     if (isObject(r.review)) {
       const rv = r.review
-      const signoff = isObject(rv.signoff) && typeof rv.signoff.path === 'string' && typeof rv.signoff.key === 'string'
-        ? { path: rv.signoff.path, key: rv.signoff.key, equals: (rv.signoff.equals ?? true) as string | number | boolean }
-        : undefined
+      const signoff =
+        isObject(rv.signoff) &&
+        typeof rv.signoff.path === 'string' &&
+        typeof rv.signoff.key === 'string'
+          ? {
+              path: rv.signoff.path,
+              key: rv.signoff.key,
+              equals: (rv.signoff.equals ?? true) as string | number | boolean
+            }
+          : undefined
       return {
         ...base,
         type: 'review',
@@ -227,11 +259,19 @@ function normaliseRequirement(r: Raw, index: number): Requirement | undefined {
       }
     }
   }
-  if (typeof r.policy === 'string') return { ...base, type: 'policy', id: id('policy'), expr: r.policy }
+  if (typeof r.policy === 'string')
+    return { ...base, type: 'policy', id: id('policy'), expr: r.policy }
   if (r.trace !== undefined) {
     const t = isObject(r.trace) ? r.trace : {}
-    return { ...base, type: 'trace', id: id('trace'), prefixes: strings(t.prefixes), under: str(t.under) }
+    return {
+      ...base,
+      type: 'trace',
+      id: id('trace'),
+      prefixes: strings(t.prefixes),
+      under: str(t.under)
+    }
   }
-  if (typeof r.instructions === 'string') return { ...base, type: 'instructions', id: id('instructions'), glob: r.instructions }
+  if (typeof r.instructions === 'string')
+    return { ...base, type: 'instructions', id: id('instructions'), glob: r.instructions }
   return undefined
 }

@@ -9,7 +9,12 @@ import type { ValidationResult } from './validate.js'
 /** The validation report: the flow report envelope with kind "validation". */
 export function validationReport(
   result: ValidationResult,
-  ctx: { env: Readonly<Record<string, string | undefined>>; now: Date; graph: string; strict: boolean }
+  ctx: {
+    env: Readonly<Record<string, string | undefined>>
+    now: Date
+    graph: string
+    strict: boolean
+  }
 ): FlowReport {
   const failed = result.errors > 0 || (ctx.strict && result.warnings > 0)
   return {
@@ -47,7 +52,10 @@ export function findingAnnotations(findings: GraphFinding[], strict: boolean): A
   }))
 }
 
-export function validationSummary(result: ValidationResult, ctx: { graph: string; strict: boolean }): string {
+export function validationSummary(
+  result: ValidationResult,
+  ctx: { graph: string; strict: boolean }
+): string {
   const s = new SummaryBuilder()
   const failed = result.errors > 0 || (ctx.strict && result.warnings > 0)
   s.heading(`${failed ? '❌' : '✅'} Process graph ${failed ? 'is not valid' : 'is valid'}`)

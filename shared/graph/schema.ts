@@ -23,8 +23,12 @@ export function schemaFindings(doc: LoadedYaml): GraphFinding[] {
     const key = `${e.instancePath}|${message}`
     if (seen.has(key)) continue
     seen.add(key)
-    const keyPath = e.keyword === 'additionalProperties' ? [...path, String((e.params as { additionalProperty: string }).additionalProperty)] : path
-    const pos = doc.locate(keyPath, { key: e.keyword === 'additionalProperties' }) ?? doc.locate(path) ?? { line: 1, col: 1 }
+    const keyPath =
+      e.keyword === 'additionalProperties'
+        ? [...path, String((e.params as { additionalProperty: string }).additionalProperty)]
+        : path
+    const pos = doc.locate(keyPath, { key: e.keyword === 'additionalProperties' }) ??
+      doc.locate(path) ?? { line: 1, col: 1 }
     findings.push({
       severity: 'error',
       code: 'schema',
@@ -51,7 +55,9 @@ function valueAt(root: unknown, path: Array<string | number>): unknown {
   let v: unknown = root
   for (const seg of path) {
     if (v === null || typeof v !== 'object') return undefined
-    v = Object.prototype.hasOwnProperty.call(v, seg) ? (v as Record<string | number, unknown>)[seg] : undefined
+    v = Object.prototype.hasOwnProperty.call(v, seg)
+      ? (v as Record<string | number, unknown>)[seg]
+      : undefined
   }
   return v
 }
@@ -73,25 +79,44 @@ function reduceOneOf(errors: ErrorObject[], root: unknown): ErrorObject[] {
   for (const p of oneOfPaths) {
     const value = valueAt(root, pointerToPath(p))
     const shape = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value
-    const related = errors.filter((e) => e.keyword !== 'oneOf' && (e.instancePath === p || e.instancePath.startsWith(`${p}/`)))
+    const related = errors.filter(
+      (e) => e.keyword !== 'oneOf' && (e.instancePath === p || e.instancePath.startsWith(`${p}/`))
+    )
     const specific = related.filter((e) => {
       if (e.instancePath !== p) return shape === 'array' || shape === 'object'
       if (e.keyword === 'type' || e.keyword === 'const') return false
       if (e.keyword === 'required' && /\/requirement\/oneOf\//.test(e.schemaPath)) return false
-      if (shape === 'string') return ['pattern', 'minLength', 'maxLength', 'enum', 'format'].includes(e.keyword)
-      return ['required', 'additionalProperties', 'minItems', 'minProperties', 'propertyNames'].includes(e.keyword)
+      if (shape === 'string')
+        return ['pattern', 'minLength', 'maxLength', 'enum', 'format'].includes(e.keyword)
+      return [
+        'required',
+        'additionalProperties',
+        'minItems',
+        'minProperties',
+        'propertyNames'
+      ].includes(e.keyword)
     })
     const oneOf = errors.find((e) => e.keyword === 'oneOf' && e.instancePath === p) as ErrorObject
     kept.push(...(specific.length > 0 ? specific : [oneOf]))
   }
-  const covered = (e: ErrorObject) => [...oneOfPaths].some((p) => e.instancePath === p || e.instancePath.startsWith(`${p}/`))
+  const covered = (e: ErrorObject) =>
+    [...oneOfPaths].some((p) => e.instancePath === p || e.instancePath.startsWith(`${p}/`))
   return [...errors.filter((e) => e.keyword !== 'oneOf' && !covered(e)), ...kept]
 }
 
 const ONE_OF_HINTS: Array<[RegExp, string]> = [
-  [/\/nodes\/\d+\/next$/, 'must be a node id (activity, calibrate) or a list of {when, node} branches (decision)'],
-  [/\/requires\/\d+$/, 'a requirement needs exactly one of: artifact, metric, review, policy, trace, instructions'],
-  [/\/requires\/\d+\/review$/, 'must be an expression (privacy.signoff == true) or {approvals, from, labels, signoff}'],
+  [
+    /\/nodes\/\d+\/next$/,
+    'must be a node id (activity, calibrate) or a list of {when, node} branches (decision)'
+  ],
+  [
+    /\/requires\/\d+$/,
+    'a requirement needs exactly one of: artifact, metric, review, policy, trace, instructions'
+  ],
+  [
+    /\/requires\/\d+\/review$/,
+    'must be an expression (privacy.signoff == true) or {approvals, from, labels, signoff}'
+  ],
   [/\/requires\/\d+\/trace$/, 'must be true or {prefixes, under}'],
   [/^\/vars\//, 'must be a number, string, boolean or {file, key}'],
   [/^\/evidence\//, 'must be a path, a list of paths, or {path|paths, format, max_age_hours}']
@@ -118,7 +143,9 @@ function describe(e: ErrorObject, path: Array<string | number>, root: unknown): 
     case 'pattern':
       return `${at}: ${JSON.stringify(valueAt(root, path))} is not allowed here (expected to match ${String(p.pattern)}).`
     case 'oneOf': {
-      const hint = ONE_OF_HINTS.find(([re]) => re.test(e.instancePath))?.[1] ?? 'does not match any allowed form'
+      const hint =
+        ONE_OF_HINTS.find(([re]) => re.test(e.instancePath))?.[1] ??
+        'does not match any allowed form'
       return `${at}: ${hint}.`
     }
     case 'minItems':

@@ -43,7 +43,9 @@ export function resolveValues(root: string, graph: ProcessGraph): ResolvedValues
     try {
       const found = lookup(load(v.file), v.key)
       if (found === undefined) {
-        problems.push(`vars.${name}: ${v.file} has no key "${v.key}"; fix the key or add it to the file.`)
+        problems.push(
+          `vars.${name}: ${v.file} has no key "${v.key}"; fix the key or add it to the file.`
+        )
       } else if (typeof found === 'object') {
         problems.push(`vars.${name}: ${v.file} key "${v.key}" is not a number, string or boolean.`)
       } else {
@@ -60,19 +62,25 @@ export function resolveValues(root: string, graph: ProcessGraph): ResolvedValues
 function lookup(data: unknown, dotted: string): unknown {
   let v: unknown = data
   for (const seg of dotted.split('.')) {
-    if (v === null || typeof v !== 'object' || !Object.prototype.hasOwnProperty.call(v, seg)) return undefined
+    if (v === null || typeof v !== 'object' || !Object.prototype.hasOwnProperty.call(v, seg))
+      return undefined
     v = (v as Record<string, unknown>)[seg]
   }
   return v === null ? undefined : v
 }
 
-function flatten(data: unknown, prefix: string, out: Map<string, ScalarValue | ScalarValue[]>): void {
+function flatten(
+  data: unknown,
+  prefix: string,
+  out: Map<string, ScalarValue | ScalarValue[]>
+): void {
   const stack: Array<[unknown, string]> = [[data, prefix]]
   while (stack.length > 0) {
     const [v, name] = stack.pop() as [unknown, string]
     if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') out.set(name, v)
     else if (Array.isArray(v)) {
-      if (v.every((x) => ['number', 'string', 'boolean'].includes(typeof x))) out.set(name, v as ScalarValue[])
+      if (v.every((x) => ['number', 'string', 'boolean'].includes(typeof x)))
+        out.set(name, v as ScalarValue[])
     } else if (v && typeof v === 'object') {
       for (const [k, child] of Object.entries(v)) stack.push([child, `${name}.${k}`])
     }

@@ -22,20 +22,31 @@ export function readEvent(env: Readonly<Record<string, string | undefined>>): Ev
   try {
     if (statSync(file).size > MAX_EVENT_BYTES) return { name, payload: {} }
     const data = JSON.parse(readFileSync(file, 'utf8')) as unknown
-    return { name, payload: data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {} }
+    return {
+      name,
+      payload:
+        data !== null && typeof data === 'object' && !Array.isArray(data)
+          ? (data as Record<string, unknown>)
+          : {}
+    }
   } catch {
     return { name, payload: {} }
   }
 }
 
 /** The base and head commits of a pull-request event, or undefined for other events. */
-export function pullRequestCommits(event: EventInfo): { base: string; head: string; number?: number } | undefined {
+export function pullRequestCommits(
+  event: EventInfo
+): { base: string; head: string; number?: number } | undefined {
   if (!PULL_REQUEST_EVENTS.has(event.name)) return undefined
-  const pr = event.payload.pull_request as { base?: { sha?: unknown }; head?: { sha?: unknown }; number?: unknown } | undefined
+  const pr = event.payload.pull_request as
+    { base?: { sha?: unknown }; head?: { sha?: unknown }; number?: unknown } | undefined
   const base = pr?.base?.sha
   const head = pr?.head?.sha
   if (typeof base !== 'string' || typeof head !== 'string' || !SHA.test(base) || !SHA.test(head)) {
-    throw new ConfigurationError(`The ${event.name} event payload has no valid pull_request.base.sha and head.sha; changed-only scoring needs them.`)
+    throw new ConfigurationError(
+      `The ${event.name} event payload has no valid pull_request.base.sha and head.sha; changed-only scoring needs them.`
+    )
   }
   return { base, head, number: typeof pr?.number === 'number' ? pr.number : undefined }
 }
@@ -49,7 +60,11 @@ export { runGit, type GitRunner }
  * both commits: check out with `fetch-depth: 0`. Commits come from the payload and are checked to
  * be hex SHAs, and git gets them as separate arguments, never through a shell.
  */
-export async function changedLinesFromGit(root: string, commits: { base: string; head: string }, git: GitRunner = runGit): Promise<ChangedLines> {
+export async function changedLinesFromGit(
+  root: string,
+  commits: { base: string; head: string },
+  git: GitRunner = runGit
+): Promise<ChangedLines> {
   try {
     return changedLinesOf(await changeFromGit(root, commits, { git }))
   } catch (error) {

@@ -85,19 +85,28 @@ export interface MutationEvaluation {
  * undefined and the gate fails. `referenceScore` (mutation-testing-metrics' own number for a
  * Stryker report) replaces the computed one when given; they are the same expression.
  */
-export function evaluateMutants(mutants: readonly NormalisedMutant[], settings: GateSettings, root: string, referenceScore?: number): MutationEvaluation {
+export function evaluateMutants(
+  mutants: readonly NormalisedMutant[],
+  settings: GateSettings,
+  root: string,
+  referenceScore?: number
+): MutationEvaluation {
   const metrics = finishMetrics('mutation', mutationCounts(mutants, settings.changedLines, root))
-  if (referenceScore !== undefined && metrics.has('mutation.score')) metrics.set('mutation.score', referenceScore)
+  if (referenceScore !== undefined && metrics.has('mutation.score'))
+    metrics.set('mutation.score', referenceScore)
   const score = metrics.get('mutation.score')
   const changedScore = metrics.get('mutation.changed_score')
   const changedTotal = metrics.get('mutation.changed_total')
 
-  const index = settings.changedLines ? new ChangedLinesIndex(settings.changedLines, root) : undefined
+  const index = settings.changedLines
+    ? new ChangedLinesIndex(settings.changedLines, root)
+    : undefined
   const onChanged = (m: NormalisedMutant): boolean => {
     if (!index || m.line <= 0) return false
     const lines = index.lookup(m.file)
     if (!lines) return false
-    for (let l = m.line; l <= Math.max(m.line, m.endLine ?? m.line); l++) if (lines.has(l)) return true
+    for (let l = m.line; l <= Math.max(m.line, m.endLine ?? m.line); l++)
+      if (lines.has(l)) return true
     return false
   }
 
@@ -107,7 +116,16 @@ export function evaluateMutants(mutants: readonly NormalisedMutant[], settings: 
     const name = m.file === '' ? '(no file recorded)' : m.file
     let f = byFile.get(name)
     if (!f) {
-      f = { file: name, killed: 0, timeout: 0, survived: 0, noCoverage: 0, errors: 0, ignored: 0, total: 0 }
+      f = {
+        file: name,
+        killed: 0,
+        timeout: 0,
+        survived: 0,
+        noCoverage: 0,
+        errors: 0,
+        ignored: 0,
+        total: 0
+      }
       byFile.set(name, f)
     }
     f.total++
@@ -132,17 +150,34 @@ export function evaluateMutants(mutants: readonly NormalisedMutant[], settings: 
         f.ignored++
     }
     if (m.status === 'Survived' || m.status === 'NoCoverage') {
-      surviving.push({ file: name, line: m.line, column: m.column, mutatorName: m.mutatorName, status: m.status, replacement: m.replacement, changed: onChanged(m) })
+      surviving.push({
+        file: name,
+        line: m.line,
+        column: m.column,
+        mutatorName: m.mutatorName,
+        status: m.status,
+        replacement: m.replacement,
+        changed: onChanged(m)
+      })
     }
   }
   for (const f of byFile.values()) {
     const valid = f.killed + f.timeout + f.survived + f.noCoverage
     if (valid > 0) f.score = ((f.killed + f.timeout) / valid) * 100
   }
-  const files = [...byFile.values()].sort((a, b) => (a.score ?? -1) - (b.score ?? -1) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
+  const files = [...byFile.values()].sort(
+    (a, b) => (a.score ?? -1) - (b.score ?? -1) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)
+  )
   const survivingSorted = surviving
     .map((s, i) => ({ s, i }))
-    .sort((a, b) => Number(b.s.changed) - Number(a.s.changed) || (a.s.status === b.s.status ? 0 : a.s.status === 'Survived' ? -1 : 1) || (a.s.file < b.s.file ? -1 : a.s.file > b.s.file ? 1 : 0) || a.s.line - b.s.line || a.i - b.i)
+    .sort(
+      (a, b) =>
+        Number(b.s.changed) - Number(a.s.changed) ||
+        (a.s.status === b.s.status ? 0 : a.s.status === 'Survived' ? -1 : 1) ||
+        (a.s.file < b.s.file ? -1 : a.s.file > b.s.file ? 1 : 0) ||
+        a.s.line - b.s.line ||
+        a.i - b.i
+    )
     .map(({ s }) => s)
 
   const checks = gateChecks(mutants, metrics, settings)
@@ -153,10 +188,24 @@ export function evaluateMutants(mutants: readonly NormalisedMutant[], settings: 
       `Nothing is gated: neither "threshold" nor "baseline" is set, so this gate passes at any score${score !== undefined ? ` (this run: ${formatScore(score)}%)` : ''}. Set "threshold" (e.g. 60) to fail below a score, or "baseline" to fail on a drop.`
     )
   }
-  return { metrics, score, changedScore, changedTotal, files, surviving: survivingSorted, checks, passed, warnings }
+  return {
+    metrics,
+    score,
+    changedScore,
+    changedTotal,
+    files,
+    surviving: survivingSorted,
+    checks,
+    passed,
+    warnings
+  }
 }
 
-function gateChecks(mutants: readonly NormalisedMutant[], metrics: Map<string, number>, s: GateSettings): GateCheck[] {
+function gateChecks(
+  mutants: readonly NormalisedMutant[],
+  metrics: Map<string, number>,
+  s: GateSettings
+): GateCheck[] {
   const checks: GateCheck[] = []
   const score = metrics.get('mutation.score')
   const fmt = (n: number) => formatScore(n)
@@ -174,7 +223,13 @@ function gateChecks(mutants: readonly NormalisedMutant[], metrics: Map<string, n
     })
     return checks
   }
-  checks.push({ id: 'score', status: 'passed', check: 'mutation.score is defined', actual: { 'mutation.score': score }, message: `Mutation score ${fmt(score)}%.` })
+  checks.push({
+    id: 'score',
+    status: 'passed',
+    check: 'mutation.score is defined',
+    actual: { 'mutation.score': score },
+    message: `Mutation score ${fmt(score)}%.`
+  })
   if (s.shard) return checks
 
   if (s.threshold !== undefined) {
@@ -184,13 +239,28 @@ function gateChecks(mutants: readonly NormalisedMutant[], metrics: Map<string, n
     const metric = useChanged ? 'mutation.changed_score' : 'mutation.score'
     const ok = value >= s.threshold
     let message = `${useChanged ? 'Score of mutants on changed lines' : 'Mutation score'} ${fmt(value)}% is ${ok ? 'at or above' : 'below'} the threshold ${fmt(s.threshold)}%.`
-    if (s.changedLines !== undefined && !useChanged) message += ' No valid mutant is on a changed line, so the threshold applies to the whole score.'
-    checks.push({ id: 'threshold', status: ok ? 'passed' : 'failed', check: `${metric} >= ${s.threshold}`, actual: { [metric]: value }, expected: `>= ${s.threshold}`, message })
+    if (s.changedLines !== undefined && !useChanged)
+      message +=
+        ' No valid mutant is on a changed line, so the threshold applies to the whole score.'
+    checks.push({
+      id: 'threshold',
+      status: ok ? 'passed' : 'failed',
+      check: `${metric} >= ${s.threshold}`,
+      actual: { [metric]: value },
+      expected: `>= ${s.threshold}`,
+      message
+    })
   }
   if (s.baseline) {
     const b = s.baseline
     if (b.value === undefined) {
-      checks.push({ id: 'ratchet', status: 'missing-evidence', check: `mutation.score >= baseline.mutation.score - ${s.maxDrop}`, actual: { 'mutation.score': score }, message: `The baseline ${b.source} cannot be used: ${b.problem ?? 'no mutation score'}. The ratchet fails until it can be read.` })
+      checks.push({
+        id: 'ratchet',
+        status: 'missing-evidence',
+        check: `mutation.score >= baseline.mutation.score - ${s.maxDrop}`,
+        actual: { 'mutation.score': score },
+        message: `The baseline ${b.source} cannot be used: ${b.problem ?? 'no mutation score'}. The ratchet fails until it can be read.`
+      })
     } else {
       const floor = b.value - s.maxDrop
       const ok = score >= floor - 1e-9

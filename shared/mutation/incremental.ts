@@ -11,7 +11,11 @@ const KEY_PREFIX = 'flow-mutation-incremental'
 /** The part of @actions/cache this uses; injected in tests. */
 export interface CacheClient {
   isFeatureAvailable(): boolean
-  restoreCache(paths: string[], primaryKey: string, restoreKeys?: string[]): Promise<string | undefined>
+  restoreCache(
+    paths: string[],
+    primaryKey: string,
+    restoreKeys?: string[]
+  ): Promise<string | undefined>
   saveCache(paths: string[], key: string): Promise<number>
 }
 
@@ -54,7 +58,11 @@ function cacheRef(env: Readonly<Record<string, string | undefined>>, event: Even
   const pr = event.payload.pull_request as { number?: unknown } | undefined
   if (env.GITHUB_HEAD_REF || pr) {
     const fromRef = /^refs\/pull\/(\d+)\/(merge|head)$/.exec(env.GITHUB_REF ?? '')
-    const number = fromRef ? fromRef[1] : typeof pr?.number === 'number' && Number.isInteger(pr.number) ? String(pr.number) : 'unknown'
+    const number = fromRef
+      ? fromRef[1]
+      : typeof pr?.number === 'number' && Number.isInteger(pr.number)
+        ? String(pr.number)
+        : 'unknown'
     return `refs/pull/${number}/merge`
   }
   const ref = env.GITHUB_REF ?? ''
@@ -68,15 +76,28 @@ function cacheRef(env: Readonly<Record<string, string | undefined>>, event: Even
  * ref part ends with ":", which no ref can hold, so one ref's prefix never matches another's
  * (refs/heads/main: is not a prefix of refs/heads/main-x:).
  */
-export function incrementalKeys(env: Readonly<Record<string, string | undefined>>, event: EventInfo, scope: string): CacheKeys {
+export function incrementalKeys(
+  env: Readonly<Record<string, string | undefined>>,
+  event: EventInfo,
+  scope: string
+): CacheKeys {
   const branch = keyPart(cacheRef(env, event))
   const repo = event.payload.repository as { default_branch?: unknown } | undefined
-  const defaultBranch = typeof repo?.default_branch === 'string' && repo.default_branch !== '' ? keyPart(`refs/heads/${repo.default_branch}`) : undefined
+  const defaultBranch =
+    typeof repo?.default_branch === 'string' && repo.default_branch !== ''
+      ? keyPart(`refs/heads/${repo.default_branch}`)
+      : undefined
   const base = `${KEY_PREFIX}-${keyPart(scope)}`
   const key = `${base}-${branch}:${keyPart(env.GITHUB_RUN_ID ?? '0')}-${keyPart(env.GITHUB_RUN_ATTEMPT ?? '1')}`
   const restoreKeys = [`${base}-${branch}:`]
   if (defaultBranch && defaultBranch !== branch) restoreKeys.push(`${base}-${defaultBranch}:`)
-  return { key, restoreKeys, branch, ...(defaultBranch ? { defaultBranch } : {}), save: !PRIVILEGED_EVENTS.has(event.name) }
+  return {
+    key,
+    restoreKeys,
+    branch,
+    ...(defaultBranch ? { defaultBranch } : {}),
+    save: !PRIVILEGED_EVENTS.has(event.name)
+  }
 }
 
 export interface CacheLog {
@@ -85,51 +106,81 @@ export interface CacheLog {
 }
 
 /** Restores the incremental file before the mutation run. Any failure is a warning. */
-export async function restoreIncremental(root: string, file: string, keys: CacheKeys, log: CacheLog, load: () => Promise<CacheClient> = loadCacheClient): Promise<boolean> {
+export async function restoreIncremental(
+  root: string,
+  file: string,
+  keys: CacheKeys,
+  log: CacheLog,
+  load: () => Promise<CacheClient> = loadCacheClient
+): Promise<boolean> {
   try {
     const target = resolveInWorkspace(root, file, 'incremental file')
     const cache = await load()
     if (!cache.isFeatureAvailable()) {
-      log.warning('incremental: the cache service is not available on this runner; the mutation run starts without earlier results.')
+      log.warning(
+        'incremental: the cache service is not available on this runner; the mutation run starts without earlier results.'
+      )
       return false
     }
     const hit = await cache.restoreCache([target], keys.key, keys.restoreKeys)
-    if (hit) log.info(`incremental: restored ${workspaceRelative(root, target)} from cache key ${hit}.`)
-    else log.info(`incremental: no cached results for ${keys.branch}${keys.defaultBranch ? ` or ${keys.defaultBranch}` : ''}; this run starts from scratch.`)
+    if (hit)
+      log.info(`incremental: restored ${workspaceRelative(root, target)} from cache key ${hit}.`)
+    else
+      log.info(
+        `incremental: no cached results for ${keys.branch}${keys.defaultBranch ? ` or ${keys.defaultBranch}` : ''}; this run starts from scratch.`
+      )
     return hit !== undefined
   } catch (error) {
-    log.warning(`incremental: restoring the cache failed (${errorMessage(error)}); the mutation run starts without earlier results.`)
+    log.warning(
+      `incremental: restoring the cache failed (${errorMessage(error)}); the mutation run starts without earlier results.`
+    )
     return false
   }
 }
 
 /** Saves the incremental file after the mutation run. Any failure is a warning. */
-export async function saveIncremental(root: string, file: string, keys: CacheKeys, log: CacheLog, load: () => Promise<CacheClient> = loadCacheClient): Promise<boolean> {
+export async function saveIncremental(
+  root: string,
+  file: string,
+  keys: CacheKeys,
+  log: CacheLog,
+  load: () => Promise<CacheClient> = loadCacheClient
+): Promise<boolean> {
   if (!keys.save) {
     // These events run in the base branch's cache scope with code a pull request supplied.
-    log.info(`incremental: not saved on this event (it runs in ${keys.branch}'s cache scope, where a pull request must not write).`)
+    log.info(
+      `incremental: not saved on this event (it runs in ${keys.branch}'s cache scope, where a pull request must not write).`
+    )
     return false
   }
   try {
     const target = resolveInWorkspace(root, file, 'incremental file')
     if (!existsSync(target)) {
-      log.warning(`incremental: ${workspaceRelative(root, target)} was not written, so there is nothing to cache; run Stryker with --incremental (and --incrementalFile ${path.posix.normalize(file)} if you moved it).`)
+      log.warning(
+        `incremental: ${workspaceRelative(root, target)} was not written, so there is nothing to cache; run Stryker with --incremental (and --incrementalFile ${path.posix.normalize(file)} if you moved it).`
+      )
       return false
     }
     const cache = await load()
     if (!cache.isFeatureAvailable()) {
-      log.warning('incremental: the cache service is not available on this runner; the incremental file was not saved.')
+      log.warning(
+        'incremental: the cache service is not available on this runner; the incremental file was not saved.'
+      )
       return false
     }
     const id = await cache.saveCache([target], keys.key)
     if (id === -1) {
-      log.warning(`incremental: the cache entry ${keys.key} was not saved (see the log above); the next run starts without these results.`)
+      log.warning(
+        `incremental: the cache entry ${keys.key} was not saved (see the log above); the next run starts without these results.`
+      )
       return false
     }
     log.info(`incremental: saved ${workspaceRelative(root, target)} as ${keys.key}.`)
     return true
   } catch (error) {
-    log.warning(`incremental: saving the cache failed (${errorMessage(error)}); the next run starts without these results.`)
+    log.warning(
+      `incremental: saving the cache failed (${errorMessage(error)}); the next run starts without these results.`
+    )
     return false
   }
 }

@@ -1,6 +1,11 @@
 import type { MutationTestResult } from 'mutation-testing-report-schema'
 import { ConfigurationError, EvidenceError } from '../errors.js'
-import { readMutationReport, buildMutationReport, type MutationResult, type NormalisedMutant } from '../evidence/index.js'
+import {
+  readMutationReport,
+  buildMutationReport,
+  type MutationResult,
+  type NormalisedMutant
+} from '../evidence/index.js'
 import { globFiles, isGlob } from '../glob.js'
 import { printable } from '../safe-path.js'
 
@@ -23,18 +28,34 @@ export interface LoadedMutation {
  * mutmut-cicd-stats.json, detected from content) and checks they are of the expected tool.
  * Several files (mutmut writes one .meta per module) are combined; they must all be one tool's.
  */
-export async function loadMutationReports(root: string, pattern: string, tool: ToolChoice = 'auto'): Promise<LoadedMutation> {
-  if (pattern.trim() === '') throw new ConfigurationError('Input "report" is empty: give the path or glob of the mutation report (e.g. reports/mutation/mutation.json).')
+export async function loadMutationReports(
+  root: string,
+  pattern: string,
+  tool: ToolChoice = 'auto'
+): Promise<LoadedMutation> {
+  if (pattern.trim() === '')
+    throw new ConfigurationError(
+      'Input "report" is empty: give the path or glob of the mutation report (e.g. reports/mutation/mutation.json).'
+    )
   const list = isGlob(pattern) ? globFiles(root, pattern) : [pattern]
-  if (list.length === 0) throw new EvidenceError(printable(pattern), 'missing', 'no file matches this pattern; check the path, or that the mutation run wrote its report.')
+  if (list.length === 0)
+    throw new EvidenceError(
+      printable(pattern),
+      'missing',
+      'no file matches this pattern; check the path, or that the mutation run wrote its report.'
+    )
   const results: MutationResult[] = []
   for (const file of list) {
     const r = await readMutationReport(file, { root })
     if (tool !== 'auto' && r.tool !== tool) {
-      throw new ConfigurationError(`${r.file} is a ${r.tool} report, but input "tool" says ${tool}; set tool to auto or ${r.tool}.`)
+      throw new ConfigurationError(
+        `${r.file} is a ${r.tool} report, but input "tool" says ${tool}; set tool to auto or ${r.tool}.`
+      )
     }
     if (results.length > 0 && r.tool !== results[0].tool) {
-      throw new ConfigurationError(`${r.file} is a ${r.tool} report but ${results[0].file} is ${results[0].tool}: one gate evaluates one tool's results.`)
+      throw new ConfigurationError(
+        `${r.file} is a ${r.tool} report but ${results[0].file} is ${results[0].tool}: one gate evaluates one tool's results.`
+      )
     }
     results.push(r)
   }

@@ -51,11 +51,15 @@ interface Unit {
  */
 export function planShards(root: string, patterns: string[], shards: number): ShardPlan {
   if (!Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS) {
-    throw new ConfigurationError(`--shards must be a whole number from 1 to ${MAX_SHARDS}, not ${printable(String(shards), 20)}.`)
+    throw new ConfigurationError(
+      `--shards must be a whole number from 1 to ${MAX_SHARDS}, not ${printable(String(shards), 20)}.`
+    )
   }
   const files = expandMutatePatterns(root, patterns.length > 0 ? patterns : DEFAULT_MUTATE_PATTERNS)
   if (files.length === 0) {
-    throw new ConfigurationError(`No file matches the mutate patterns (${patterns.length > 0 ? patterns.map((p) => printable(p, 80)).join(', ') : 'StrykerJS defaults'}) under ${root}.`)
+    throw new ConfigurationError(
+      `No file matches the mutate patterns (${patterns.length > 0 ? patterns.map((p) => printable(p, 80)).join(', ') : 'StrykerJS defaults'}) under ${root}.`
+    )
   }
   const notes: string[] = []
   const scanned = files.map((file) => {
@@ -80,8 +84,14 @@ export function planShards(root: string, patterns: string[], shards: number): Sh
     units.push(...splitFile(f.file, f.weights, f.boundaries, share))
   }
   const count = Math.min(shards, units.length)
-  if (count < shards) notes.push(`Only ${units.length} target(s) to share out: planned ${count} shard(s) instead of ${shards}.`)
-  const bins: Array<{ units: Unit[]; load: number }> = Array.from({ length: count }, () => ({ units: [], load: 0 }))
+  if (count < shards)
+    notes.push(
+      `Only ${units.length} target(s) to share out: planned ${count} shard(s) instead of ${shards}.`
+    )
+  const bins: Array<{ units: Unit[]; load: number }> = Array.from({ length: count }, () => ({
+    units: [],
+    load: 0
+  }))
   const ordered = units
     .map((u, i) => ({ u, i }))
     .sort((a, b) => b.u.weight - a.u.weight || a.i - b.i)
@@ -94,7 +104,12 @@ export function planShards(root: string, patterns: string[], shards: number): Sh
   }
   const include = bins.map((bin, i) => {
     const targets = bin.units.map((u) => u.target).sort(compareTargets)
-    return { shard: i + 1, of: count, mutate: joinTargets(targets).map(formatTarget).join(','), estimate: bin.load }
+    return {
+      shard: i + 1,
+      of: count,
+      mutate: joinTargets(targets).map(formatTarget).join(','),
+      estimate: bin.load
+    }
   })
   return { include, files: files.length, estimate: total, notes }
 }
@@ -115,7 +130,9 @@ function splitFile(file: string, weights: number[], boundaries: number[], share:
       units.push(rangeUnit(file, current))
       current = undefined
     }
-    current = current ? { from: current.from, to: seg.to, weight: current.weight + seg.weight } : { ...seg }
+    current = current
+      ? { from: current.from, to: seg.to, weight: current.weight + seg.weight }
+      : { ...seg }
   }
   if (current) units.push(rangeUnit(file, current))
   // The last range runs to the end of the file whatever its line count, so nothing is left out.
@@ -132,7 +149,13 @@ function joinTargets(targets: ShardTarget[]): ShardTarget[] {
   const out: ShardTarget[] = []
   for (const t of targets) {
     const prev = out[out.length - 1]
-    if (prev && prev.file === t.file && prev.to !== undefined && t.from !== undefined && prev.to + 1 === t.from) {
+    if (
+      prev &&
+      prev.file === t.file &&
+      prev.to !== undefined &&
+      t.from !== undefined &&
+      prev.to + 1 === t.from
+    ) {
       prev.to = t.to
       continue
     }
@@ -151,19 +174,32 @@ function compareTargets(a: ShardTarget, b: ShardTarget): number {
  */
 export function expandMutatePatterns(root: string, patterns: string[]): string[] {
   const include = patterns.filter((p) => !p.startsWith('!'))
-  const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => picomatch(p.slice(1).replace(/^\.\//, ''), { dot: false }))
-  if (include.length === 0) throw new ConfigurationError('Every mutate pattern is an exclusion (starts with !); give at least one pattern of files to mutate.')
+  const exclude = patterns
+    .filter((p) => p.startsWith('!'))
+    .map((p) => picomatch(p.slice(1).replace(/^\.\//, ''), { dot: false }))
+  if (include.length === 0)
+    throw new ConfigurationError(
+      'Every mutate pattern is an exclusion (starts with !); give at least one pattern of files to mutate.'
+    )
   const found = new Set<string>()
   for (const pattern of include) {
     // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f]/.test(pattern)) throw new ConfigurationError(`The mutate pattern "${printable(pattern, 80)}" contains control characters.`)
-    if (path.isAbsolute(pattern)) throw new ConfigurationError(`The mutate pattern "${printable(pattern, 80)}" is absolute; give it relative to the project root.`)
+    if (/[\u0000-\u001f]/.test(pattern))
+      throw new ConfigurationError(
+        `The mutate pattern "${printable(pattern, 80)}" contains control characters.`
+      )
+    if (path.isAbsolute(pattern))
+      throw new ConfigurationError(
+        `The mutate pattern "${printable(pattern, 80)}" is absolute; give it relative to the project root.`
+      )
     for (const file of globFiles(root, pattern)) if (!exclude.some((m) => m(file))) found.add(file)
   }
   for (const file of found) {
     // eslint-disable-next-line no-control-regex
     if (/[,\u0000-\u001f]/.test(file)) {
-      throw new ConfigurationError(`${printable(file, 120)}: a file name with a comma or a control character cannot be passed to Stryker's --mutate list; rename it or exclude it with "!".`)
+      throw new ConfigurationError(
+        `${printable(file, 120)}: a file name with a comma or a control character cannot be passed to Stryker's --mutate list; rename it or exclude it with "!".`
+      )
     }
   }
   return [...found].sort()

@@ -1,5 +1,11 @@
 import { reportEnvelope } from '../report/build.js'
-import type { FindingRecord, FlowReport, GateResult, RequirementResult, RunInfo } from '../report/types.js'
+import type {
+  FindingRecord,
+  FlowReport,
+  GateResult,
+  RequirementResult,
+  RunInfo
+} from '../report/types.js'
 import { validateReport } from '../report/validate.js'
 import type { GateSettings, MutationEvaluation } from './evaluate.js'
 
@@ -36,12 +42,19 @@ export function buildMutationFlowReport(input: MutationReportInput): FlowReport 
     message: c.message,
     evidence: input.sources
   }))
-  const gate: GateResult = { id: 'mutation', status: e.passed ? 'passed' : 'failed', description: 'Mutation score gate', requirements }
+  const gate: GateResult = {
+    id: 'mutation',
+    status: e.passed ? 'passed' : 'failed',
+    description: 'Mutation score gate',
+    requirements
+  }
   const findings: FindingRecord[] = e.surviving.slice(0, MAX_REPORT_FINDINGS).map((s) => ({
     source: 'mutation',
     severity: 'warning',
     title: `${s.status === 'Survived' ? 'Surviving' : 'Uncovered'} mutant: ${s.mutatorName}${s.changed ? ' (changed line)' : ''}`,
-    ...(s.replacement !== undefined ? { message: `replacement: ${s.replacement.slice(0, 500)}` } : {}),
+    ...(s.replacement !== undefined
+      ? { message: `replacement: ${s.replacement.slice(0, 500)}` }
+      : {}),
     file: s.file,
     ...(s.line > 0 ? { line: s.line } : {})
   }))
@@ -61,7 +74,15 @@ export function buildMutationFlowReport(input: MutationReportInput): FlowReport 
           baseline: {
             sources: [b.source],
             values: { 'mutation.score': b.value },
-            candidates: [{ metric: 'mutation.score', current: e.score, baseline: b.value, better: 'higher' as const, improved: e.score > b.value }]
+            candidates: [
+              {
+                metric: 'mutation.score',
+                current: e.score,
+                baseline: b.value,
+                better: 'higher' as const,
+                improved: e.score > b.value
+              }
+            ]
           }
         }
       : {}),

@@ -21,14 +21,57 @@ const SPLITTABLE = /\.(?:[cm]?js|[cm]?ts)$/i
 const SCANNED = /\.(?:[cm]?[jt]sx?)$/i
 
 /** Keywords after which `/` starts a regular expression, not a division. */
-const REGEX_AFTER_WORD = new Set(['return', 'typeof', 'case', 'do', 'else', 'in', 'of', 'new', 'delete', 'void', 'throw', 'yield', 'await', 'instanceof'])
+const REGEX_AFTER_WORD = new Set([
+  'return',
+  'typeof',
+  'case',
+  'do',
+  'else',
+  'in',
+  'of',
+  'new',
+  'delete',
+  'void',
+  'throw',
+  'yield',
+  'await',
+  'instanceof'
+])
 /** Words that start a top-level declaration or statement. */
-const STATEMENT_START = /^(?:export|import|function|async|class|const|let|var|interface|type|enum|declare|abstract|namespace|module|if|for|while|do|switch|try|return|throw)\b/
+const STATEMENT_START =
+  /^(?:export|import|function|async|class|const|let|var|interface|type|enum|declare|abstract|namespace|module|if|for|while|do|switch|try|return|throw)\b/
 /** Each counts as a place a mutator applies (EqualityOperator, LogicalOperator, ArithmeticOperator...). */
-const OPERATORS = ['===', '!==', '>>>', '**', '??', '&&', '||', '==', '!=', '<=', '>=', '++', '--', '+=', '-=', '*=', '/=', '%=', '<', '>', '+', '-', '*', '%', '!']
+const OPERATORS = [
+  '===',
+  '!==',
+  '>>>',
+  '**',
+  '??',
+  '&&',
+  '||',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '++',
+  '--',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '<',
+  '>',
+  '+',
+  '-',
+  '*',
+  '%',
+  '!'
+]
 const CONDITIONAL_WORDS = /\b(?:if|while|for)\b/g
 const BOOLEAN_WORDS = /\b(?:true|false)\b/g
-const METHOD_CALLS = /\.(?:filter|map|some|every|slice|substring|substr|trim|trimStart|trimEnd|toUpperCase|toLowerCase|startsWith|endsWith|sort|reverse|min|max|charAt|at|concat|includes)\s*\(/g
+const METHOD_CALLS =
+  /\.(?:filter|map|some|every|slice|substring|substr|trim|trimStart|trimEnd|toUpperCase|toLowerCase|startsWith|endsWith|sort|reverse|min|max|charAt|at|concat|includes)\s*\(/g
 
 /** Scans a source file; files that are not JS/TS get one unit of weight per non-blank line and no boundaries. */
 export function scanSource(file: string, text: string): SourceScan {
@@ -39,7 +82,15 @@ export function scanSource(file: string, text: string): SourceScan {
   return scanScript(text, SPLITTABLE.test(file))
 }
 
-type Mode = 'code' | 'line-comment' | 'block-comment' | 'single' | 'double' | 'template' | 'regex' | 'regex-class'
+type Mode =
+  | 'code'
+  | 'line-comment'
+  | 'block-comment'
+  | 'single'
+  | 'double'
+  | 'template'
+  | 'regex'
+  | 'regex-class'
 
 function scanScript(text: string, splittable: boolean): SourceScan {
   const lineCount = text.split('\n').length
@@ -142,7 +193,10 @@ function scanScript(text: string, splittable: boolean): SourceScan {
           break
         }
         if (c === '/') {
-          const regexStart = lastSignificant === '' || '(,=:[!&|?{};+-*%<>~^'.includes(lastSignificant) || (/[A-Za-z_$]/.test(lastSignificant) && REGEX_AFTER_WORD.has(lastWord))
+          const regexStart =
+            lastSignificant === '' ||
+            '(,=:[!&|?{};+-*%<>~^'.includes(lastSignificant) ||
+            (/[A-Za-z_$]/.test(lastSignificant) && REGEX_AFTER_WORD.has(lastWord))
           if (regexStart) {
             mode = 'regex'
             break
@@ -188,8 +242,12 @@ function scanScript(text: string, splittable: boolean): SourceScan {
       if (l === 0) boundaries.push(1)
       else if (state.depth === 0 && state.mode === 'code' && /^\S/.test(raw) && codeText !== '') {
         const ended = previousEnd === ';' || previousEnd === '}'
-        const declares = STATEMENT_START.test(trimmed) && !'=,(.[+-*/%&|?:<>!'.includes(previousEnd) && !previousStart.startsWith('@')
-        const continues = /^[.?:)\]},=+\-*/%&|<>]/.test(trimmed) || /^(?:else|catch|finally)\b/.test(trimmed)
+        const declares =
+          STATEMENT_START.test(trimmed) &&
+          !'=,(.[+-*/%&|?:<>!'.includes(previousEnd) &&
+          !previousStart.startsWith('@')
+        const continues =
+          /^[.?:)\]},=+\-*/%&|<>]/.test(trimmed) || /^(?:else|catch|finally)\b/.test(trimmed)
         if ((ended || declares) && !continues) boundaries.push(l + 1)
       }
       if (codeText !== '') {

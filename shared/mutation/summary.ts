@@ -1,7 +1,12 @@
 import type { Annotation } from '../annotations.js'
 import { escapeMarkdown, inlineCode } from '../escape.js'
 import { SummaryBuilder } from '../summary.js'
-import { formatScore, type GateSettings, type MutationEvaluation, type SurvivingMutant } from './evaluate.js'
+import {
+  formatScore,
+  type GateSettings,
+  type MutationEvaluation,
+  type SurvivingMutant
+} from './evaluate.js'
 
 export const MAX_ANNOTATIONS = 10
 const MAX_FILE_ROWS = 100
@@ -31,21 +36,40 @@ function where(s: SurvivingMutant): string {
  * file (score, survived, no coverage), then the surviving mutants with changed lines first and the
  * replacement each one made. Size-capped by SummaryBuilder; the report holds the full list.
  */
-export function renderSummary(e: MutationEvaluation, settings: GateSettings, ctx: SummaryContext): string {
+export function renderSummary(
+  e: MutationEvaluation,
+  settings: GateSettings,
+  ctx: SummaryContext
+): string {
   const b = new SummaryBuilder()
   // An ungated pass is not a pass: the heading says so, and the warning below says why.
-  const verdict = ctx.shardLabel ? (e.passed ? 'recorded' : 'failed') : !e.passed ? 'failed' : e.warnings.length > 0 ? 'not gated' : 'passed'
+  const verdict = ctx.shardLabel
+    ? e.passed
+      ? 'recorded'
+      : 'failed'
+    : !e.passed
+      ? 'failed'
+      : e.warnings.length > 0
+        ? 'not gated'
+        : 'passed'
   b.heading(`Mutation gate ${verdict}${ctx.shardLabel ? ` (${ctx.shardLabel})` : ''}`)
   const m = e.metrics
   const lines: string[] = []
-  lines.push(`**Score ${pct(e.score)}**${settings.threshold !== undefined ? ` · threshold ${formatScore(settings.threshold)}%` : ''}${settings.baseline?.value !== undefined ? ` · baseline ${formatScore(settings.baseline.value)}% (max drop ${formatScore(settings.maxDrop)})` : ''}`)
+  lines.push(
+    `**Score ${pct(e.score)}**${settings.threshold !== undefined ? ` · threshold ${formatScore(settings.threshold)}%` : ''}${settings.baseline?.value !== undefined ? ` · baseline ${formatScore(settings.baseline.value)}% (max drop ${formatScore(settings.maxDrop)})` : ''}`
+  )
   if (settings.changedLines) {
-    lines.push(e.changedTotal ? `Changed lines: **${pct(e.changedScore)}** over ${e.changedTotal} mutant(s) on lines this pull request changed.` : 'Changed lines: no valid mutant is on a line this pull request changed.')
+    lines.push(
+      e.changedTotal
+        ? `Changed lines: **${pct(e.changedScore)}** over ${e.changedTotal} mutant(s) on lines this pull request changed.`
+        : 'Changed lines: no valid mutant is on a line this pull request changed.'
+    )
   }
   lines.push(
     `${m.get('mutation.killed') ?? 0} killed, ${m.get('mutation.timeout') ?? 0} timed out, ${m.get('mutation.survived') ?? 0} survived, ${m.get('mutation.no_coverage') ?? 0} without coverage, ${m.get('mutation.errors') ?? 0} errors, ${m.get('mutation.ignored') ?? 0} ignored or pending; ${m.get('mutation.total') ?? 0} in all (${escapeMarkdown(ctx.tool)}: ${ctx.sources.map((s) => inlineCode(s)).join(', ')}).`
   )
-  if (ctx.shardLabel) lines.push(`This is one shard: thresholds and the ratchet apply to the merged report.`)
+  if (ctx.shardLabel)
+    lines.push(`This is one shard: thresholds and the ratchet apply to the merged report.`)
   if (ctx.mergedShards) lines.push(`Merged from ${ctx.mergedShards} shard report(s).`)
   b.paragraph(lines.join('<br>\n'))
   for (const w of e.warnings) b.paragraph(`> :warning: **${escapeMarkdown(w, 1000)}**`)
@@ -54,7 +78,12 @@ export function renderSummary(e: MutationEvaluation, settings: GateSettings, ctx
   if (failed.length > 0) {
     b.paragraph(failed.map((c) => `- :x: ${escapeMarkdown(c.message, 1000)}`).join('\n'))
   } else if (e.checks.length > 1) {
-    b.paragraph(e.checks.filter((c) => c.id !== 'score').map((c) => `- :white_check_mark: ${escapeMarkdown(c.message, 1000)}`).join('\n'))
+    b.paragraph(
+      e.checks
+        .filter((c) => c.id !== 'score')
+        .map((c) => `- :white_check_mark: ${escapeMarkdown(c.message, 1000)}`)
+        .join('\n')
+    )
   }
   for (const note of ctx.notes ?? []) b.paragraph(`> ${escapeMarkdown(note, 1000)}`)
 
@@ -62,16 +91,33 @@ export function renderSummary(e: MutationEvaluation, settings: GateSettings, ctx
     b.heading('Files', 3)
     b.table(
       ['File', 'Score', 'Killed', 'Survived', 'No coverage', 'Timeout', 'Mutants'],
-      e.files.map((f) => [inlineCode(f.file), pct(f.score), String(f.killed), String(f.survived), String(f.noCoverage), String(f.timeout), String(f.total)]),
+      e.files.map((f) => [
+        inlineCode(f.file),
+        pct(f.score),
+        String(f.killed),
+        String(f.survived),
+        String(f.noCoverage),
+        String(f.timeout),
+        String(f.total)
+      ]),
       { maxRows: MAX_FILE_ROWS, moreHint: 'see the JSON report' }
     )
   }
   if (e.surviving.length > 0) {
     const changed = e.surviving.filter((s) => s.changed).length
-    b.heading(`Surviving mutants (${e.surviving.length}${changed > 0 ? `, ${changed} on changed lines` : ''})`, 3)
+    b.heading(
+      `Surviving mutants (${e.surviving.length}${changed > 0 ? `, ${changed} on changed lines` : ''})`,
+      3
+    )
     b.table(
       ['Where', 'Mutator', 'Replacement', 'Status', 'Changed line'],
-      e.surviving.map((s) => [inlineCode(where(s)), escapeMarkdown(s.mutatorName, 80), s.replacement !== undefined ? inlineCode(s.replacement, 120) : '', s.status === 'Survived' ? 'survived' : 'no coverage', s.changed ? 'yes' : '']),
+      e.surviving.map((s) => [
+        inlineCode(where(s)),
+        escapeMarkdown(s.mutatorName, 80),
+        s.replacement !== undefined ? inlineCode(s.replacement, 120) : '',
+        s.status === 'Survived' ? 'survived' : 'no coverage',
+        s.changed ? 'yes' : ''
+      ]),
       { maxRows: MAX_SURVIVOR_ROWS, moreHint: 'see the JSON report' }
     )
   }

@@ -20,7 +20,10 @@ export function parseTarget(text: string): ShardTarget {
 
 export function parseTargets(list: string | string[]): ShardTarget[] {
   const items = Array.isArray(list) ? list : list.split(',')
-  return items.map((s) => s.trim()).filter((s) => s !== '').map(parseTarget)
+  return items
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map(parseTarget)
 }
 
 function normalise(file: string): string {
@@ -42,6 +45,15 @@ export function targetsOverlap(a: ShardTarget, b: ShardTarget): boolean {
 }
 
 /** True when a mutant spanning lines start-end lies inside one of the targets. */
-export function insideTargets(targets: readonly ShardTarget[], file: string, start: number, end: number): boolean {
-  return targets.some((t) => sameFile(file, t.file) && (t.from === undefined || (start >= t.from && end <= (t.to as number))))
+export function insideTargets(
+  targets: readonly ShardTarget[],
+  file: string,
+  start: number,
+  end: number
+): boolean {
+  return targets.some(
+    (t) =>
+      sameFile(file, t.file) &&
+      (t.from === undefined || (start >= t.from && end <= (t.to as number)))
+  )
 }

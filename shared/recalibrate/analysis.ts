@@ -31,7 +31,8 @@ export interface MetricTrend {
 /** A run's key: reports of several stages (or report kinds) from one run are one observation. */
 export function runKey(e: HistoryEntry): string {
   const runId = e.report.run.runId ?? (e.runId !== undefined ? String(e.runId) : undefined)
-  const attempt = e.report.run.runAttempt ?? (e.runAttempt !== undefined ? String(e.runAttempt) : '1')
+  const attempt =
+    e.report.run.runAttempt ?? (e.runAttempt !== undefined ? String(e.runAttempt) : '1')
   return runId ? `run ${runId}#${attempt}` : e.source
 }
 
@@ -49,7 +50,11 @@ export function metricSeries(entries: HistoryEntry[]): Map<string, TrendPoint[]>
   for (const e of metricReports(entries)) {
     const key = runKey(e)
     const t = reportTime(e)
-    const slot = byRun.get(key) ?? { time: t, sha: reportSha(e), metrics: new Map<string, number>() }
+    const slot = byRun.get(key) ?? {
+      time: t,
+      sha: reportSha(e),
+      metrics: new Map<string, number>()
+    }
     slot.time = Math.max(slot.time, t)
     for (const [name, value] of Object.entries(e.report.metrics ?? {})) {
       if (typeof value === 'number' && Number.isFinite(value)) slot.metrics.set(name, value)
@@ -60,7 +65,11 @@ export function metricSeries(entries: HistoryEntry[]): Map<string, TrendPoint[]>
   for (const run of [...byRun.values()].sort((a, b) => a.time - b.time)) {
     for (const [name, value] of run.metrics) {
       const list = series.get(name) ?? []
-      list.push({ time: new Date(run.time).toISOString(), value, ...(run.sha ? { sha: run.sha } : {}) })
+      list.push({
+        time: new Date(run.time).toISOString(),
+        value,
+        ...(run.sha ? { sha: run.sha } : {})
+      })
       series.set(name, list)
     }
   }
@@ -86,7 +95,7 @@ export function trendOf(metric: string, points: TrendPoint[], better?: Better): 
   const change = slope * Math.max(1, n - 1)
   let direction: MetricTrend['direction']
   if (n < 2 || Math.abs(change) <= STEADY_FRACTION * scale) direction = 'steady'
-  else if (better) direction = (change > 0) === (better === 'higher') ? 'improving' : 'worsening'
+  else if (better) direction = change > 0 === (better === 'higher') ? 'improving' : 'worsening'
   else direction = change > 0 ? 'rising' : 'falling'
   return {
     metric,
@@ -102,9 +111,13 @@ export function trendOf(metric: string, points: TrendPoint[], better?: Better): 
   }
 }
 
-export function metricTrends(entries: HistoryEntry[], directions: Map<string, Better>): MetricTrend[] {
+export function metricTrends(
+  entries: HistoryEntry[],
+  directions: Map<string, Better>
+): MetricTrend[] {
   const out: MetricTrend[] = []
-  for (const [metric, points] of metricSeries(entries)) out.push(trendOf(metric, points, directions.get(metric)))
+  for (const [metric, points] of metricSeries(entries))
+    out.push(trendOf(metric, points, directions.get(metric)))
   // Gated metrics (a known direction) first, then by name.
   return out.sort((a, b) => Number(!a.better) - Number(!b.better) || byText(a.metric, b.metric))
 }
@@ -146,7 +159,11 @@ function recordedCases(report: FlowReport): Array<{ name: string; status: string
   const cases = (report as { testCases?: unknown }).testCases
   if (!Array.isArray(cases)) return []
   return cases.filter(
-    (c): c is { name: string; status: string } => c !== null && typeof c === 'object' && typeof (c as { name?: unknown }).name === 'string' && typeof (c as { status?: unknown }).status === 'string'
+    (c): c is { name: string; status: string } =>
+      c !== null &&
+      typeof c === 'object' &&
+      typeof (c as { name?: unknown }).name === 'string' &&
+      typeof (c as { status?: unknown }).status === 'string'
   )
 }
 
@@ -160,7 +177,8 @@ function outcomesByRun(entries: HistoryEntry[]): RunOutcomes[] {
     const r = e.report
     const failed = new Set<string>()
     const passed = new Set<string>()
-    for (const f of r.findings ?? []) if (FAILURE_SOURCES.has(f.source) && f.severity === 'error') failed.add(testName(f.title))
+    for (const f of r.findings ?? [])
+      if (FAILURE_SOURCES.has(f.source) && f.severity === 'error') failed.add(testName(f.title))
     for (const c of recordedCases(r)) {
       if (c.status === 'passed') passed.add(c.name)
       else if (c.status === 'failed' || c.status === 'error') failed.add(c.name)
@@ -199,11 +217,21 @@ export function flakyTests(entries: HistoryEntry[]): FlakyTest[] {
     runs.forEach((r) => r.failed.forEach((t) => tests.add(t)))
     for (const test of [...tests].sort()) {
       const failedIn = runs.filter((r) => r.failed.has(test)).map((r) => r.key)
-      const recorded = runs.filter((r) => r.passed.has(test) && !r.failed.has(test)).map((r) => r.key)
-      const inferred = runs.filter((r) => !r.failed.has(test) && !r.passed.has(test) && r.complete).map((r) => r.key)
+      const recorded = runs
+        .filter((r) => r.passed.has(test) && !r.failed.has(test))
+        .map((r) => r.key)
+      const inferred = runs
+        .filter((r) => !r.failed.has(test) && !r.passed.has(test) && r.complete)
+        .map((r) => r.key)
       const passedIn = [...recorded, ...inferred]
       if (failedIn.length === 0 || passedIn.length === 0) continue
-      out.push({ test, sha, failedIn, passedIn, basis: recorded.length > 0 ? 'recorded' : 'inferred' })
+      out.push({
+        test,
+        sha,
+        failedIn,
+        passedIn,
+        basis: recorded.length > 0 ? 'recorded' : 'inferred'
+      })
     }
   }
   return out.sort((a, b) => byText(a.test, b.test) || byText(a.sha, b.sha))
@@ -229,7 +257,16 @@ export function gateHistory(entries: HistoryEntry[]): GateHistory[] {
     if (e.report.kind !== 'gates') continue
     for (const g of e.report.gates ?? []) {
       if (g.status === 'not-evaluated') continue
-      const h = byGate.get(g.id) ?? { gate: g.id, runs: 0, passed: 0, waived: 0, failed: 0, passRate: 0, latest: g.status, latestTime: e.report.run.time }
+      const h = byGate.get(g.id) ?? {
+        gate: g.id,
+        runs: 0,
+        passed: 0,
+        waived: 0,
+        failed: 0,
+        passRate: 0,
+        latest: g.status,
+        latestTime: e.report.run.time
+      }
       h.runs++
       if (g.status === 'passed') h.passed++
       else if (g.status === 'waived') h.waived++
@@ -254,7 +291,11 @@ export interface DurationStats {
 export function durationStats(hours: number[]): DurationStats {
   const finite = hours.filter((h) => Number.isFinite(h) && h >= 0)
   if (finite.length === 0) return { count: 0 }
-  return { count: finite.length, p50Hours: percentile(finite, 50), p95Hours: percentile(finite, 95) }
+  return {
+    count: finite.length,
+    p50Hours: percentile(finite, 50),
+    p95Hours: percentile(finite, 95)
+  }
 }
 
 /** A merged pull request as the engineering metrics need it (times are ISO strings). */
@@ -295,6 +336,9 @@ export function engineeringMetrics(pulls: PullRecord[], windowDays: number): Eng
     windowDays,
     pullRequests: pulls.length,
     leadTime: { firstCommitToMerge: durationStats(firstCommit), openToMerge: durationStats(open) },
-    reviewTurnaround: { ...durationStats(reviewed.map((p) => hoursBetween(p.createdAt, p.firstReviewAt))), unreviewed: pulls.length - reviewed.length }
+    reviewTurnaround: {
+      ...durationStats(reviewed.map((p) => hoursBetween(p.createdAt, p.firstReviewAt))),
+      unreviewed: pulls.length - reviewed.length
+    }
   }
 }

@@ -27,12 +27,17 @@ export function trendChart(t: MetricTrend, threshold?: { from: number; to: numbe
   }
   const iw = W - PAD.left - PAD.right
   const ih = H - PAD.top - PAD.bottom
-  const x = (i: number) => PAD.left + (values.length === 1 ? iw / 2 : (i * iw) / (values.length - 1))
+  const x = (i: number) =>
+    PAD.left + (values.length === 1 ? iw / 2 : (i * iw) / (values.length - 1))
   const y = (v: number) => PAD.top + ih - ((v - lo) / (hi - lo)) * ih
   const pts = values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ')
-  const colour = t.direction === 'worsening' ? '#c62828' : t.direction === 'improving' ? '#2e7d32' : '#1565c0'
+  const colour =
+    t.direction === 'worsening' ? '#c62828' : t.direction === 'improving' ? '#2e7d32' : '#1565c0'
   const dots = t.points
-    .map((p, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="3" fill="${colour}"><title>${e(p.time.slice(0, 16).replace('T', ' '))}${p.sha ? ` ${e(p.sha.slice(0, 7))}` : ''}: ${e(formatNumber(p.value))}</title></circle>`)
+    .map(
+      (p, i) =>
+        `<circle cx="${x(i).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="3" fill="${colour}"><title>${e(p.time.slice(0, 16).replace('T', ' '))}${p.sha ? ` ${e(p.sha.slice(0, 7))}` : ''}: ${e(formatNumber(p.value))}</title></circle>`
+    )
     .join('')
   const lines = threshold
     ? [
@@ -69,7 +74,12 @@ function gateBars(r: Recalibration): string {
     .map((g, i) => {
       const y = 4 + i * rowH
       const w = Math.round(g.passRate * 300)
-      const colour = g.latest === 'passed' ? '#2e7d32' : g.latest === 'waived' || g.latest === 'warned' ? '#ef6c00' : '#c62828'
+      const colour =
+        g.latest === 'passed'
+          ? '#2e7d32'
+          : g.latest === 'waived' || g.latest === 'warned'
+            ? '#ef6c00'
+            : '#c62828'
       return `<text x="0" y="${y + 15}" font-size="12">${e(g.gate.slice(0, 28))}</text><rect class="bar" x="200" y="${y + 3}" width="${w}" height="16" fill="${colour}"><title>${e(g.gate)}: ${(g.passRate * 100).toFixed(1)}% of ${g.runs} runs, latest ${e(g.latest)}</title></rect><text x="${210 + w}" y="${y + 15}" font-size="12">${(g.passRate * 100).toFixed(0)}%</text>`
     })
     .join('')
@@ -87,16 +97,36 @@ function table(header: string[], rows: string[][]): string {
  * text from the history (metric names, test names, gate ids) is HTML-escaped.
  */
 export function renderDashboard(r: Recalibration): string {
-  const proposalFor = new Map(r.proposals.filter((p) => p.kind === 'threshold').map((p) => [p.metric, p]))
+  const proposalFor = new Map(
+    r.proposals.filter((p) => p.kind === 'threshold').map((p) => [p.metric, p])
+  )
   const charts = r.trends.filter((t) => t.points.length >= 1).slice(0, MAX_CHARTS)
   const delivery: string[][] = []
   if (r.engineering) {
     const { leadTime, reviewTurnaround } = r.engineering
-    delivery.push(['Lead time: first commit → merge', fmtHours(leadTime.firstCommitToMerge.p50Hours), fmtHours(leadTime.firstCommitToMerge.p95Hours), String(leadTime.firstCommitToMerge.count)])
-    delivery.push(['Lead time: opened → merge', fmtHours(leadTime.openToMerge.p50Hours), fmtHours(leadTime.openToMerge.p95Hours), String(leadTime.openToMerge.count)])
-    delivery.push(['Review turnaround', fmtHours(reviewTurnaround.p50Hours), fmtHours(reviewTurnaround.p95Hours), String(reviewTurnaround.count)])
+    delivery.push([
+      'Lead time: first commit → merge',
+      fmtHours(leadTime.firstCommitToMerge.p50Hours),
+      fmtHours(leadTime.firstCommitToMerge.p95Hours),
+      String(leadTime.firstCommitToMerge.count)
+    ])
+    delivery.push([
+      'Lead time: opened → merge',
+      fmtHours(leadTime.openToMerge.p50Hours),
+      fmtHours(leadTime.openToMerge.p95Hours),
+      String(leadTime.openToMerge.count)
+    ])
+    delivery.push([
+      'Review turnaround',
+      fmtHours(reviewTurnaround.p50Hours),
+      fmtHours(reviewTurnaround.p95Hours),
+      String(reviewTurnaround.count)
+    ])
   }
-  const cfr = r.delivery.changeFailureRate === undefined ? '—' : `${(r.delivery.changeFailureRate * 100).toFixed(1)}%`
+  const cfr =
+    r.delivery.changeFailureRate === undefined
+      ? '—'
+      : `${(r.delivery.changeFailureRate * 100).toFixed(1)}%`
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -120,7 +150,11 @@ table{border-collapse:collapse;background:#fff}td,th{border:1px solid #ddd;paddi
 ${table(
   ['Where', 'Metric', 'Was', 'Proposed', 'Why'],
   r.proposals.map((p) => [
-    e(p.kind === 'baseline' ? `${p.file} metrics.${p.metric}` : `${p.file} ${p.gate}/${p.requirement}${p.stage ? ` (${p.stage})` : ''}`),
+    e(
+      p.kind === 'baseline'
+        ? `${p.file} metrics.${p.metric}`
+        : `${p.file} ${p.gate}/${p.requirement}${p.stage ? ` (${p.stage})` : ''}`
+    ),
     `<code>${e(p.metric)}</code>`,
     e(formatNumber(p.from)),
     e(formatNumber(p.to)),
@@ -133,14 +167,42 @@ ${r.trends.length > charts.length ? `<p>${r.trends.length - charts.length} more 
 <h2>Gate pass rates</h2>
 ${gateBars(r)}
 <h2>Delivery</h2>
-${table(['Measure', 'p50', 'p95', 'Pull requests'], delivery.map((row) => row.map(e)))}
+${table(
+  ['Measure', 'p50', 'p95', 'Pull requests'],
+  delivery.map((row) => row.map(e))
+)}
 <h3>DORA's four keys</h3>
-${table(['Key', `Last ${r.delivery.windowDays} days`, 'Weekly trend (oldest first)'], doraRows(r.delivery, r.engineering?.leadTime.firstCommitToMerge).map((k) => [e(k.key), e(k.value), e(k.trend)]))}
+${table(
+  ['Key', `Last ${r.delivery.windowDays} days`, 'Weekly trend (oldest first)'],
+  doraRows(r.delivery, r.engineering?.leadTime.firstCommitToMerge).map((k) => [
+    e(k.key),
+    e(k.value),
+    e(k.trend)
+  ])
+)}
 <p>Deployments: ${r.delivery.deployments} in ${r.delivery.windowDays} days (${e(fmt(r.delivery.deploymentsPerWeek))} per week). Change failure rate: ${e(cfr)}.</p>
 <h2>Flaky tests</h2>
-${table(['Test', 'Commit', 'Failed in', 'Passed in'], r.flaky.slice(0, 200).map((f) => [e(f.test), `<code>${e(f.sha.slice(0, 12))}</code>`, e(f.failedIn.join(', ')), e(f.passedIn.join(', '))]))}
+${table(
+  ['Test', 'Commit', 'Failed in', 'Passed in'],
+  r.flaky
+    .slice(0, 200)
+    .map((f) => [
+      e(f.test),
+      `<code>${e(f.sha.slice(0, 12))}</code>`,
+      e(f.failedIn.join(', ')),
+      e(f.passedIn.join(', '))
+    ])
+)}
 <h2>Waivers expiring soon or invalid</h2>
-${table(['Gate', 'Requirement', 'Expires', 'State'], [...r.waivers.invalid, ...r.waivers.expiring].map((w) => [e(w.gate ?? '?'), e(w.requirement ?? '?'), e(w.expires ?? '—'), e(w.state)]))}
+${table(
+  ['Gate', 'Requirement', 'Expires', 'State'],
+  [...r.waivers.invalid, ...r.waivers.expiring].map((w) => [
+    e(w.gate ?? '?'),
+    e(w.requirement ?? '?'),
+    e(w.expires ?? '—'),
+    e(w.state)
+  ])
+)}
 <h2>Open concerns</h2>
 ${r.concerns.length === 0 ? '<p>None.</p>' : `<ul>${r.concerns.map((c) => `<li class="${c.severity}"><strong>${c.severity}</strong> ${e(c.text)}</li>`).join('')}</ul>`}
 </body>

@@ -58,8 +58,12 @@ function isFatal(error: unknown): boolean {
  * first reached success, else the time it failed; undefined while it is still pending. `inactive`
  * marks a deployment superseded after it succeeded, so it is read through to the success.
  */
-export function deploymentOutcome(statuses: StatusRecord[]): { outcome: 'success' | 'failure'; at: string } | undefined {
-  const oldestFirst = [...statuses].sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at))
+export function deploymentOutcome(
+  statuses: StatusRecord[]
+): { outcome: 'success' | 'failure'; at: string } | undefined {
+  const oldestFirst = [...statuses].sort(
+    (a, b) => Date.parse(a.created_at) - Date.parse(b.created_at)
+  )
   const success = oldestFirst.find((s) => s.state === 'success')
   if (success) return { outcome: 'success', at: success.created_at }
   const failed = oldestFirst.find((s) => FAILED.has(s.state))
@@ -67,7 +71,10 @@ export function deploymentOutcome(statuses: StatusRecord[]): { outcome: 'success
 }
 
 /** Deployments (GitHub Deployments with their statuses, and published releases) and incidents since a date. */
-export async function fetchDelivery(client: GitHubClient, q: DeliveryQuery): Promise<{ deployments: DeploymentEvent[]; incidents: IncidentEvent[]; problems: string[] }> {
+export async function fetchDelivery(
+  client: GitHubClient,
+  q: DeliveryQuery
+): Promise<{ deployments: DeploymentEvent[]; incidents: IncidentEvent[]; problems: string[] }> {
   const { octokit } = client
   const since = q.since.getTime()
   const deployments: DeploymentEvent[] = []
@@ -78,12 +85,15 @@ export async function fetchDelivery(client: GitHubClient, q: DeliveryQuery): Pro
   if (q.sources.includes('deployment')) {
     try {
       const records: DeploymentRecord[] = []
-      outer: for await (const page of octokit.paginate.iterator(octokit.rest.repos.listDeployments, {
-        owner: q.owner,
-        repo: q.repo,
-        ...(q.environment ? { environment: q.environment } : {}),
-        per_page: 100
-      })) {
+      outer: for await (const page of octokit.paginate.iterator(
+        octokit.rest.repos.listDeployments,
+        {
+          owner: q.owner,
+          repo: q.repo,
+          ...(q.environment ? { environment: q.environment } : {}),
+          per_page: 100
+        }
+      )) {
         for (const d of page.data as unknown as DeploymentRecord[]) {
           if (Date.parse(d.created_at) < since) break outer
           records.push(d)
@@ -91,10 +101,22 @@ export async function fetchDelivery(client: GitHubClient, q: DeliveryQuery): Pro
         }
       }
       for (const d of records) {
-        const statuses = (await octokit.rest.repos.listDeploymentStatuses({ owner: q.owner, repo: q.repo, deployment_id: d.id, per_page: 100 })).data as unknown as StatusRecord[]
+        const statuses = (
+          await octokit.rest.repos.listDeploymentStatuses({
+            owner: q.owner,
+            repo: q.repo,
+            deployment_id: d.id,
+            per_page: 100
+          })
+        ).data as unknown as StatusRecord[]
         const result = deploymentOutcome(statuses)
         if (!result) continue
-        deployments.push({ ...result, source: 'deployment', ...(d.environment ? { environment: d.environment } : {}), label: `deployment ${d.id}${d.ref ? ` of ${d.ref}` : ''}` })
+        deployments.push({
+          ...result,
+          source: 'deployment',
+          ...(d.environment ? { environment: d.environment } : {}),
+          label: `deployment ${d.id}${d.ref ? ` of ${d.ref}` : ''}`
+        })
       }
     } catch (error) {
       if (isFatal(error)) throw error
@@ -104,12 +126,21 @@ export async function fetchDelivery(client: GitHubClient, q: DeliveryQuery): Pro
 
   if (q.sources.includes('release')) {
     try {
-      outer: for await (const page of octokit.paginate.iterator(octokit.rest.repos.listReleases, { owner: q.owner, repo: q.repo, per_page: 100 })) {
+      outer: for await (const page of octokit.paginate.iterator(octokit.rest.repos.listReleases, {
+        owner: q.owner,
+        repo: q.repo,
+        per_page: 100
+      })) {
         for (const r of page.data as unknown as ReleaseRecord[]) {
           if (r.draft || r.prerelease || !r.published_at) continue
           // Releases are listed newest first by creation; one published before the window ends the walk.
           if (Date.parse(r.published_at) < since) break outer
-          deployments.push({ at: r.published_at, outcome: 'success', source: 'release', ...(r.tag_name ? { label: `release ${r.tag_name}` } : {}) })
+          deployments.push({
+            at: r.published_at,
+            outcome: 'success',
+            source: 'release',
+            ...(r.tag_name ? { label: `release ${r.tag_name}` } : {})
+          })
         }
       }
     } catch (error) {
@@ -130,12 +161,19 @@ export async function fetchDelivery(client: GitHubClient, q: DeliveryQuery): Pro
       })) {
         for (const i of page.data as unknown as IssueRecord[]) {
           if (i.pull_request || Date.parse(i.created_at) < since) continue
-          incidents.push({ number: i.number, openedAt: i.created_at, ...(i.closed_at ? { closedAt: i.closed_at } : {}), ...(i.title ? { title: i.title } : {}) })
+          incidents.push({
+            number: i.number,
+            openedAt: i.created_at,
+            ...(i.closed_at ? { closedAt: i.closed_at } : {}),
+            ...(i.title ? { title: i.title } : {})
+          })
         }
       }
     } catch (error) {
       if (isFatal(error)) throw error
-      problems.push(`incident issues labelled "${q.incidentLabel}" could not be read (${classifyGitHubError(error).message})`)
+      problems.push(
+        `incident issues labelled "${q.incidentLabel}" could not be read (${classifyGitHubError(error).message})`
+      )
     }
   }
   return { deployments, incidents, problems }

@@ -68,7 +68,10 @@ const HOUR_MS = 3_600_000
 const DAY_MS = 86_400_000
 
 /** Deployments recorded by canary-rollout reports in the history: promoted or rolled back. */
-export function canaryDeployments(entries: HistoryEntry[]): { deployments: DeploymentEvent[]; undecided: string[] } {
+export function canaryDeployments(entries: HistoryEntry[]): {
+  deployments: DeploymentEvent[]
+  undecided: string[]
+} {
   const deployments: DeploymentEvent[] = []
   const undecided: string[] = []
   for (const e of entries) {
@@ -76,8 +79,10 @@ export function canaryDeployments(entries: HistoryEntry[]): { deployments: Deplo
     const rollout = (e.report as { rollout?: { decision?: unknown; dryRun?: unknown } }).rollout
     if (!rollout || rollout.dryRun === true) continue
     const at = new Date(reportTime(e)).toISOString()
-    if (rollout.decision === 'promoted') deployments.push({ at, outcome: 'success', source: 'canary' })
-    else if (rollout.decision === 'rolled-back') deployments.push({ at, outcome: 'failure', source: 'canary', label: 'rolled back' })
+    if (rollout.decision === 'promoted')
+      deployments.push({ at, outcome: 'success', source: 'canary' })
+    else if (rollout.decision === 'rolled-back')
+      deployments.push({ at, outcome: 'failure', source: 'canary', label: 'rolled back' })
     else undecided.push(at)
   }
   return { deployments, undecided }
@@ -86,7 +91,9 @@ export function canaryDeployments(entries: HistoryEntry[]): { deployments: Deplo
 function mondayOf(t: number): string {
   const d = new Date(t)
   const day = (d.getUTCDay() + 6) % 7
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - day)).toISOString().slice(0, 10)
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - day))
+    .toISOString()
+    .slice(0, 10)
 }
 
 const median = (xs: number[]) => (xs.length === 0 ? undefined : percentile(xs, 50))
@@ -117,14 +124,20 @@ export function deliveryMetrics(input: DeliveryInput): DeliveryMetrics {
     return Number.isFinite(t) && t >= since && t <= end
   }
   const canary = canaryDeployments(input.entries)
-  const all = [...canary.deployments, ...(input.deployments ?? [])].filter((d) => inWindow(d.at)).sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
+  const all = [...canary.deployments, ...(input.deployments ?? [])]
+    .filter((d) => inWindow(d.at))
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
   const successes = all.filter((d) => d.outcome === 'success')
   const failures = all.filter((d) => d.outcome === 'failure')
   const incidents = (input.incidents ?? []).filter((i) => inWindow(i.openedAt))
 
   const restore: Array<{ start: number; hours?: number }> = []
   const nextSuccess = (after: number, environment?: string) =>
-    successes.find((s) => Date.parse(s.at) > after && (!environment || !s.environment || s.environment === environment))
+    successes.find(
+      (s) =>
+        Date.parse(s.at) > after &&
+        (!environment || !s.environment || s.environment === environment)
+    )
   for (const f of failures) {
     const start = Date.parse(f.at)
     const fix = nextSuccess(start, f.environment)
@@ -138,8 +151,12 @@ export function deliveryMetrics(input: DeliveryInput): DeliveryMetrics {
   const restored = restore.filter((r) => r.hours !== undefined).map((r) => r.hours as number)
 
   const weeks = new Map<string, DoraWeek>()
-  for (let t = since; t <= end; t += 7 * DAY_MS) weeks.set(mondayOf(t), { week: mondayOf(t), deployments: 0, failures: 0 })
-  weeks.set(mondayOf(end), weeks.get(mondayOf(end)) ?? { week: mondayOf(end), deployments: 0, failures: 0 })
+  for (let t = since; t <= end; t += 7 * DAY_MS)
+    weeks.set(mondayOf(t), { week: mondayOf(t), deployments: 0, failures: 0 })
+  weeks.set(
+    mondayOf(end),
+    weeks.get(mondayOf(end)) ?? { week: mondayOf(end), deployments: 0, failures: 0 }
+  )
   const week = (t: number) => weeks.get(mondayOf(t))
   for (const d of all) {
     const w = week(Date.parse(d.at))
@@ -148,12 +165,21 @@ export function deliveryMetrics(input: DeliveryInput): DeliveryMetrics {
     else w.failures++
   }
   const restoreByWeek = new Map<string, number[]>()
-  for (const r of restore) if (r.hours !== undefined) restoreByWeek.set(mondayOf(r.start), [...(restoreByWeek.get(mondayOf(r.start)) ?? []), r.hours])
+  for (const r of restore)
+    if (r.hours !== undefined)
+      restoreByWeek.set(mondayOf(r.start), [
+        ...(restoreByWeek.get(mondayOf(r.start)) ?? []),
+        r.hours
+      ])
   const leadByWeek = new Map<string, number[]>()
   for (const p of input.pulls ?? []) {
     if (!p.firstCommitAt || !inWindow(p.mergedAt)) continue
     const hours = (Date.parse(p.mergedAt) - Date.parse(p.firstCommitAt)) / HOUR_MS
-    if (Number.isFinite(hours) && hours >= 0) leadByWeek.set(mondayOf(Date.parse(p.mergedAt)), [...(leadByWeek.get(mondayOf(Date.parse(p.mergedAt))) ?? []), hours])
+    if (Number.isFinite(hours) && hours >= 0)
+      leadByWeek.set(mondayOf(Date.parse(p.mergedAt)), [
+        ...(leadByWeek.get(mondayOf(Date.parse(p.mergedAt))) ?? []),
+        hours
+      ])
   }
   for (const w of weeks.values()) {
     const r = median(restoreByWeek.get(w.week) ?? [])
@@ -174,7 +200,9 @@ export function deliveryMetrics(input: DeliveryInput): DeliveryMetrics {
     ...(attempts > 0 ? { changeFailureRate: failures.length / attempts } : {}),
     timeToRestore: {
       count: restored.length,
-      ...(restored.length > 0 ? { p50Hours: percentile(restored, 50), p95Hours: percentile(restored, 95) } : {}),
+      ...(restored.length > 0
+        ? { p50Hours: percentile(restored, 50), p95Hours: percentile(restored, 95) }
+        : {}),
       open: restore.length - restored.length
     },
     incidents: incidents.length,
@@ -196,10 +224,18 @@ function hours(h: number | undefined): string {
 }
 
 /** DORA's four keys as rows: deployment frequency, lead time, change failure rate, time to restore. */
-export function doraRows(d: DeliveryMetrics, leadTime?: { count: number; p50Hours?: number; p95Hours?: number }): DoraRow[] {
+export function doraRows(
+  d: DeliveryMetrics,
+  leadTime?: { count: number; p50Hours?: number; p95Hours?: number }
+): DoraRow[] {
   const trend = (pick: (w: DoraWeek) => string) => d.weekly.map(pick).join(' · ')
-  const weekRate = (w: DoraWeek) => (w.deployments + w.failures === 0 ? '—' : `${((w.failures / (w.deployments + w.failures)) * 100).toFixed(0)} %`)
-  const sources = (Object.entries(d.sources) as Array<[DeploymentSource, number]>).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`)
+  const weekRate = (w: DoraWeek) =>
+    w.deployments + w.failures === 0
+      ? '—'
+      : `${((w.failures / (w.deployments + w.failures)) * 100).toFixed(0)} %`
+  const sources = (Object.entries(d.sources) as Array<[DeploymentSource, number]>)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`)
   return [
     {
       key: 'Deployment frequency',
@@ -208,12 +244,18 @@ export function doraRows(d: DeliveryMetrics, leadTime?: { count: number; p50Hour
     },
     {
       key: 'Lead time for changes',
-      value: leadTime && leadTime.count > 0 ? `p50 ${hours(leadTime.p50Hours)}, p95 ${hours(leadTime.p95Hours)} (${leadTime.count} pull requests)` : 'not measured (needs the GitHub API)',
+      value:
+        leadTime && leadTime.count > 0
+          ? `p50 ${hours(leadTime.p50Hours)}, p95 ${hours(leadTime.p95Hours)} (${leadTime.count} pull requests)`
+          : 'not measured (needs the GitHub API)',
       trend: trend((w) => hours(w.leadTimeP50Hours))
     },
     {
       key: 'Change failure rate',
-      value: d.changeFailureRate === undefined ? '— (no deployments)' : `${(d.changeFailureRate * 100).toFixed(2)} % (${d.rolledBack} failed or rolled back${d.undecided ? `, ${d.undecided} undecided` : ''})`,
+      value:
+        d.changeFailureRate === undefined
+          ? '— (no deployments)'
+          : `${(d.changeFailureRate * 100).toFixed(2)} % (${d.rolledBack} failed or rolled back${d.undecided ? `, ${d.undecided} undecided` : ''})`,
       trend: trend(weekRate)
     },
     {

@@ -1,6 +1,12 @@
 import picomatch from 'picomatch'
 import { ConfigurationError, errorMessage } from '../errors.js'
-import { classifyGitHubError, GitHubError, listPullRequestCommits, listPullRequestReviews, type GitHubClient } from '../github/index.js'
+import {
+  classifyGitHubError,
+  GitHubError,
+  listPullRequestCommits,
+  listPullRequestReviews,
+  type GitHubClient
+} from '../github/index.js'
 import { MAX_REPORT_BYTES } from '../report/write.js'
 import type { PullRecord } from './analysis.js'
 import { parseReport, type History } from './history.js'
@@ -67,25 +73,49 @@ export interface IgnoredRun {
  * artifact that fails (download error, hostile zip) becomes a problem and the rest go on; failing
  * to list runs at all throws.
  */
-export async function fetchHistory(client: GitHubClient, q: HistoryQuery): Promise<History & { runs: number; artifacts: number; ignored: IgnoredRun[] }> {
+export async function fetchHistory(
+  client: GitHubClient,
+  q: HistoryQuery
+): Promise<History & { runs: number; artifacts: number; ignored: IgnoredRun[] }> {
   const { octokit } = client
-  const out: History & { runs: number; artifacts: number; ignored: IgnoredRun[] } = { entries: [], problems: [], runs: 0, artifacts: 0, ignored: [] }
+  const out: History & { runs: number; artifacts: number; ignored: IgnoredRun[] } = {
+    entries: [],
+    problems: [],
+    runs: 0,
+    artifacts: 0,
+    ignored: []
+  }
   const allowed = new Set(q.events && q.events.length > 0 ? q.events : DEFAULT_HISTORY_EVENTS)
-  const matches = picomatch(q.patterns.length > 0 ? q.patterns : DEFAULT_ARTIFACT_PATTERNS, { nocase: false, dot: true })
+  const matches = picomatch(q.patterns.length > 0 ? q.patterns : DEFAULT_ARTIFACT_PATTERNS, {
+    nocase: false,
+    dot: true
+  })
   const maxBytes = q.maxArtifactBytes ?? MAX_ARTIFACT_BYTES
   const fullName = `${q.owner}/${q.repo}`.toLowerCase()
   const branch = q.branch && q.branch.trim() !== '' ? q.branch : await defaultBranch(client, q)
 
   const runs: RunSummary[] = []
-  const params = { owner: q.owner, repo: q.repo, branch, status: 'completed' as const, per_page: Math.min(100, Math.max(1, q.maxRuns)) }
+  const params = {
+    owner: q.owner,
+    repo: q.repo,
+    branch,
+    status: 'completed' as const,
+    per_page: Math.min(100, Math.max(1, q.maxRuns))
+  }
   const iterator = q.workflow
-    ? octokit.paginate.iterator(octokit.rest.actions.listWorkflowRuns, { ...params, workflow_id: q.workflow })
+    ? octokit.paginate.iterator(octokit.rest.actions.listWorkflowRuns, {
+        ...params,
+        workflow_id: q.workflow
+      })
     : octokit.paginate.iterator(octokit.rest.actions.listWorkflowRunsForRepo, params)
   for await (const page of iterator) {
     for (const run of page.data as unknown as RunSummary[]) {
-      const ignore = (reason: string) => void out.ignored.push({ runId: run.id, event: String(run.event), reason })
+      const ignore = (reason: string) =>
+        void out.ignored.push({ runId: run.id, event: String(run.event), reason })
       if (!allowed.has(run.event)) {
-        ignore(`its event ${String(run.event)} is not one of the allowed events (${[...allowed].join(', ')})`)
+        ignore(
+          `its event ${String(run.event)} is not one of the allowed events (${[...allowed].join(', ')})`
+        )
         continue
       }
       if (run.head_branch !== branch) {
@@ -95,7 +125,11 @@ export async function fetchHistory(client: GitHubClient, q: HistoryQuery): Promi
       // A deleted fork has no head repository: unknown is untrusted.
       const head = run.head_repository?.full_name
       if (!head || head.toLowerCase() !== fullName) {
-        ignore(head ? `its head repository is ${head}, not ${q.owner}/${q.repo}` : 'its head repository is unknown (a deleted fork?)')
+        ignore(
+          head
+            ? `its head repository is ${head}, not ${q.owner}/${q.repo}`
+            : 'its head repository is unknown (a deleted fork?)'
+        )
         continue
       }
       runs.push(run)
@@ -108,10 +142,18 @@ export async function fetchHistory(client: GitHubClient, q: HistoryQuery): Promi
   for (const run of runs) {
     let artifacts: Array<{ id: number; name: string; size_in_bytes: number; expired: boolean }>
     try {
-      const r = await octokit.rest.actions.listWorkflowRunArtifacts({ owner: q.owner, repo: q.repo, run_id: run.id, per_page: 100 })
+      const r = await octokit.rest.actions.listWorkflowRunArtifacts({
+        owner: q.owner,
+        repo: q.repo,
+        run_id: run.id,
+        per_page: 100
+      })
       artifacts = r.data.artifacts
     } catch (error) {
-      out.problems.push({ source: `run ${run.id}`, message: `listing its artifacts failed: ${classifyGitHubError(error).message}` })
+      out.problems.push({
+        source: `run ${run.id}`,
+        message: `listing its artifacts failed: ${classifyGitHubError(error).message}`
+      })
       if (isFatal(error)) throw error
       continue
     }
@@ -123,20 +165,34 @@ export async function fetchHistory(client: GitHubClient, q: HistoryQuery): Promi
         continue
       }
       if (artifact.size_in_bytes > maxBytes) {
-        out.problems.push({ source, message: `${artifact.size_in_bytes} bytes is over the ${maxBytes}-byte limit for a report artifact` })
+        out.problems.push({
+          source,
+          message: `${artifact.size_in_bytes} bytes is over the ${maxBytes}-byte limit for a report artifact`
+        })
         continue
       }
       let zip: Buffer
       try {
-        const r = await octokit.rest.actions.downloadArtifact({ owner: q.owner, repo: q.repo, artifact_id: artifact.id, archive_format: 'zip' })
+        const r = await octokit.rest.actions.downloadArtifact({
+          owner: q.owner,
+          repo: q.repo,
+          artifact_id: artifact.id,
+          archive_format: 'zip'
+        })
         zip = Buffer.from(r.data as ArrayBuffer)
       } catch (error) {
-        out.problems.push({ source, message: `download failed: ${classifyGitHubError(error).message}` })
+        out.problems.push({
+          source,
+          message: `download failed: ${classifyGitHubError(error).message}`
+        })
         if (isFatal(error)) throw error
         continue
       }
       if (zip.length > maxBytes) {
-        out.problems.push({ source, message: `${zip.length} bytes is over the ${maxBytes}-byte limit for a report artifact` })
+        out.problems.push({
+          source,
+          message: `${zip.length} bytes is over the ${maxBytes}-byte limit for a report artifact`
+        })
         continue
       }
       out.artifacts++
@@ -197,7 +253,10 @@ interface PullSummary {
  * the first review by someone other than the author. Pull requests are listed by last update,
  * newest first, and listing stops once they are older than the window.
  */
-export async function fetchPullRecords(client: GitHubClient, q: PullQuery): Promise<{ pulls: PullRecord[]; problems: string[] }> {
+export async function fetchPullRecords(
+  client: GitHubClient,
+  q: PullQuery
+): Promise<{ pulls: PullRecord[]; problems: string[] }> {
   const { octokit } = client
   const merged: PullSummary[] = []
   const since = q.since.getTime()
@@ -221,7 +280,12 @@ export async function fetchPullRecords(client: GitHubClient, q: PullQuery): Prom
   for (const pr of merged) {
     const ref = { owner: q.owner, repo: q.repo, pullNumber: pr.number }
     const author = pr.user?.login
-    const record: PullRecord = { number: pr.number, createdAt: pr.created_at, mergedAt: pr.merged_at as string, ...(author ? { author } : {}) }
+    const record: PullRecord = {
+      number: pr.number,
+      createdAt: pr.created_at,
+      mergedAt: pr.merged_at as string,
+      ...(author ? { author } : {})
+    }
     try {
       const commits = await listPullRequestCommits(client, ref)
       const times = commits
@@ -230,18 +294,27 @@ export async function fetchPullRecords(client: GitHubClient, q: PullQuery): Prom
       if (times.length > 0) record.firstCommitAt = new Date(Math.min(...times)).toISOString()
     } catch (error) {
       if (isFatal(error)) throw error
-      problems.push(`#${pr.number}: commits could not be listed (${classifyGitHubError(error).message})`)
+      problems.push(
+        `#${pr.number}: commits could not be listed (${classifyGitHubError(error).message})`
+      )
     }
     try {
       const reviews = await listPullRequestReviews(client, ref)
       const times = reviews
-        .filter((r) => r.state !== 'PENDING' && r.submitted_at && (!author || r.user?.login?.toLowerCase() !== author.toLowerCase()))
+        .filter(
+          (r) =>
+            r.state !== 'PENDING' &&
+            r.submitted_at &&
+            (!author || r.user?.login?.toLowerCase() !== author.toLowerCase())
+        )
         .map((r) => Date.parse(r.submitted_at as string))
         .filter((t) => Number.isFinite(t))
       if (times.length > 0) record.firstReviewAt = new Date(Math.min(...times)).toISOString()
     } catch (error) {
       if (isFatal(error)) throw error
-      problems.push(`#${pr.number}: reviews could not be listed (${classifyGitHubError(error).message})`)
+      problems.push(
+        `#${pr.number}: reviews could not be listed (${classifyGitHubError(error).message})`
+      )
     }
     pulls.push(record)
   }
@@ -271,23 +344,45 @@ export interface PullRequestOutcome {
  * There is never a second one: a create that fails with a 5xx, or that GitHub refuses because one
  * already exists (422), is followed by a fresh look for the open pull request.
  */
-export async function upsertPullRequest(client: GitHubClient, c: PullRequestChange): Promise<PullRequestOutcome> {
+export async function upsertPullRequest(
+  client: GitHubClient,
+  c: PullRequestChange
+): Promise<PullRequestOutcome> {
   const { octokit } = client
   const sleep = c.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
-  const base = await octokit.rest.git.getRef({ owner: c.owner, repo: c.repo, ref: `heads/${c.base}` })
+  const base = await octokit.rest.git.getRef({
+    owner: c.owner,
+    repo: c.repo,
+    ref: `heads/${c.base}`
+  })
   const baseSha = base.data.object.sha
-  const baseCommit = await octokit.rest.git.getCommit({ owner: c.owner, repo: c.repo, commit_sha: baseSha })
+  const baseCommit = await octokit.rest.git.getCommit({
+    owner: c.owner,
+    repo: c.repo,
+    commit_sha: baseSha
+  })
   // Trees and commits are content-addressed: repeating these writes after a 5xx is harmless.
   const tree = await harmlessWrite(client, sleep, () =>
     octokit.rest.git.createTree({
       owner: c.owner,
       repo: c.repo,
       base_tree: baseCommit.data.tree.sha,
-      tree: c.files.map((f) => ({ path: f.path, mode: '100644' as const, type: 'blob' as const, content: f.content }))
+      tree: c.files.map((f) => ({
+        path: f.path,
+        mode: '100644' as const,
+        type: 'blob' as const,
+        content: f.content
+      }))
     })
   )
   const commit = await harmlessWrite(client, sleep, () =>
-    octokit.rest.git.createCommit({ owner: c.owner, repo: c.repo, message: c.commitMessage, tree: tree.data.sha, parents: [baseSha] })
+    octokit.rest.git.createCommit({
+      owner: c.owner,
+      repo: c.repo,
+      message: c.commitMessage,
+      tree: tree.data.sha,
+      parents: [baseSha]
+    })
   )
   let branchExists = true
   try {
@@ -297,41 +392,88 @@ export async function upsertPullRequest(client: GitHubClient, c: PullRequestChan
     branchExists = false
   }
   if (branchExists) {
-    await harmlessWrite(client, sleep, () => octokit.rest.git.updateRef({ owner: c.owner, repo: c.repo, ref: `heads/${c.branch}`, sha: commit.data.sha, force: true }))
+    await harmlessWrite(client, sleep, () =>
+      octokit.rest.git.updateRef({
+        owner: c.owner,
+        repo: c.repo,
+        ref: `heads/${c.branch}`,
+        sha: commit.data.sha,
+        force: true
+      })
+    )
   } else {
-    await octokit.rest.git.createRef({ owner: c.owner, repo: c.repo, ref: `refs/heads/${c.branch}`, sha: commit.data.sha })
+    await octokit.rest.git.createRef({
+      owner: c.owner,
+      repo: c.repo,
+      ref: `refs/heads/${c.branch}`,
+      sha: commit.data.sha
+    })
   }
 
   const findOpen = async () => {
-    const r = await octokit.rest.pulls.list({ owner: c.owner, repo: c.repo, state: 'open', head: `${c.owner}:${c.branch}`, base: c.base, per_page: 10 })
+    const r = await octokit.rest.pulls.list({
+      owner: c.owner,
+      repo: c.repo,
+      state: 'open',
+      head: `${c.owner}:${c.branch}`,
+      base: c.base,
+      per_page: 10
+    })
     return r.data[0]
   }
   const update = async (n: number): Promise<PullRequestOutcome> => {
-    const r = await octokit.rest.pulls.update({ owner: c.owner, repo: c.repo, pull_number: n, title: c.title, body: c.body })
+    const r = await octokit.rest.pulls.update({
+      owner: c.owner,
+      repo: c.repo,
+      pull_number: n,
+      title: c.title,
+      body: c.body
+    })
     return { action: 'updated', number: r.data.number, url: r.data.html_url }
   }
   const open = await findOpen()
   if (open) return update(open.number)
   try {
-    const r = await octokit.rest.pulls.create({ owner: c.owner, repo: c.repo, head: c.branch, base: c.base, title: c.title, body: c.body, maintainer_can_modify: true })
+    const r = await octokit.rest.pulls.create({
+      owner: c.owner,
+      repo: c.repo,
+      head: c.branch,
+      base: c.base,
+      title: c.title,
+      body: c.body,
+      maintainer_can_modify: true
+    })
     return { action: 'created', number: r.data.number, url: r.data.html_url }
   } catch (error) {
     const { kind } = classifyGitHubError(error)
     const status = (error as { status?: number }).status
-    if (status === 403 && /not permitted to create or approve pull requests/i.test(errorMessage(error))) {
+    if (
+      status === 403 &&
+      /not permitted to create or approve pull requests/i.test(errorMessage(error))
+    ) {
       throw new ConfigurationError(
         `The branch ${c.branch} was pushed, but GitHub refused to open the pull request: the workflow token may not create pull requests in ${c.owner}/${c.repo}. Turn on "Allow GitHub Actions to create and approve pull requests" (Settings > Actions > General > Workflow permissions), or pass a PAT or GitHub App token as "token".`
       )
     }
     if (kind !== 'server' && kind !== 'network' && status !== 422) throw error
-    client.log(`creating the pull request failed (${classifyGitHubError(error).message}); looking for it before anything else`)
+    client.log(
+      `creating the pull request failed (${classifyGitHubError(error).message}); looking for it before anything else`
+    )
     const stored = await findOpen()
-    if (stored) return status === 422 ? update(stored.number) : { action: 'created', number: stored.number, url: stored.html_url }
+    if (stored)
+      return status === 422
+        ? update(stored.number)
+        : { action: 'created', number: stored.number, url: stored.html_url }
     throw error
   }
 }
 
-async function harmlessWrite<T>(client: GitHubClient, sleep: (ms: number) => Promise<void>, fn: () => Promise<T>, tries = 3): Promise<T> {
+async function harmlessWrite<T>(
+  client: GitHubClient,
+  sleep: (ms: number) => Promise<void>,
+  fn: () => Promise<T>,
+  tries = 3
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn()

@@ -39,8 +39,12 @@ export const MAX_HISTORY_FILES = 5000
  * Parses one downloaded or local file as a flow report: JSON, under the size cap, valid against
  * the published schema. Anything else is a problem naming the source, never an exception.
  */
-export function parseReport(text: string, source: string): { report?: FlowReport; problem?: HistoryProblem } {
-  if (Buffer.byteLength(text, 'utf8') > MAX_REPORT_BYTES) return { problem: { source, message: `over the ${MAX_REPORT_BYTES}-byte limit for a report` } }
+export function parseReport(
+  text: string,
+  source: string
+): { report?: FlowReport; problem?: HistoryProblem } {
+  if (Buffer.byteLength(text, 'utf8') > MAX_REPORT_BYTES)
+    return { problem: { source, message: `over the ${MAX_REPORT_BYTES}-byte limit for a report` } }
   let data: unknown
   try {
     data = JSON.parse(text)
@@ -49,7 +53,13 @@ export function parseReport(text: string, source: string): { report?: FlowReport
   }
   if (!isFlowReportShape(data)) return {}
   const check = validateReport(data)
-  if (!check.valid) return { problem: { source, message: `not a valid flow report: ${check.errors.slice(0, 2).join('; ')}` } }
+  if (!check.valid)
+    return {
+      problem: {
+        source,
+        message: `not a valid flow report: ${check.errors.slice(0, 2).join('; ')}`
+      }
+    }
   return { report: data as FlowReport }
 }
 
@@ -82,7 +92,10 @@ export function readHistoryFolder(root: string, userPath: string): History {
       const full = path.join(current, name)
       const st = lstatSync(full)
       if (st.isSymbolicLink()) {
-        out.problems.push({ source: workspaceRelative(root, full), message: 'a symbolic link; not followed' })
+        out.problems.push({
+          source: workspaceRelative(root, full),
+          message: 'a symbolic link; not followed'
+        })
       } else if (st.isDirectory()) {
         if (depth < MAX_DEPTH) walk(full, depth + 1)
       } else if (st.isFile() && name.toLowerCase().endsWith('.json')) {
@@ -96,7 +109,10 @@ export function readHistoryFolder(root: string, userPath: string): History {
     const source = workspaceRelative(root, file)
     const size = lstatSync(file).size
     if (size > MAX_REPORT_BYTES) {
-      out.problems.push({ source, message: `${size} bytes is over the ${MAX_REPORT_BYTES}-byte limit for a report` })
+      out.problems.push({
+        source,
+        message: `${size} bytes is over the ${MAX_REPORT_BYTES}-byte limit for a report`
+      })
       continue
     }
     const parsed = parseReport(readFileSync(file, 'utf8'), source)
@@ -124,9 +140,19 @@ export function reportSha(e: HistoryEntry): string | undefined {
 export function normaliseHistory(entries: HistoryEntry[]): HistoryEntry[] {
   const seen = new Set<string>()
   const out: HistoryEntry[] = []
-  for (const e of [...entries].sort((a, b) => reportTime(a) - reportTime(b) || byText(a.source, b.source))) {
+  for (const e of [...entries].sort(
+    (a, b) => reportTime(a) - reportTime(b) || byText(a.source, b.source)
+  )) {
     const r = e.report
-    const key = JSON.stringify([r.kind, r.run.time, r.run.runId ?? e.runId, r.run.runAttempt ?? e.runAttempt, r.run.stage, r.run.sha ?? e.sha, r.verdict])
+    const key = JSON.stringify([
+      r.kind,
+      r.run.time,
+      r.run.runId ?? e.runId,
+      r.run.runAttempt ?? e.runAttempt,
+      r.run.stage,
+      r.run.sha ?? e.sha,
+      r.verdict
+    ])
     if (seen.has(key)) continue
     seen.add(key)
     out.push(e)

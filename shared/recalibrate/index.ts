@@ -11,7 +11,13 @@ export * from './analysis.js'
 export * from './history.js'
 export * from './proposals.js'
 export * from './recalibrate.js'
-export { renderSummary, renderPullRequestBody, renderProgress, PR_MARKER, fmtHours } from './render.js'
+export {
+  renderSummary,
+  renderPullRequestBody,
+  renderProgress,
+  PR_MARKER,
+  fmtHours
+} from './render.js'
 export { renderDashboard, trendChart } from './dashboard.js'
 
 export const DEFAULT_PROGRESS_PATH = 'PROGRESS.md'
@@ -31,7 +37,14 @@ export interface WrittenOutputs {
  */
 export function writeOutputs(
   r: Recalibration,
-  opts: { root: string; outDir: string; graphPath: string; baselinePath?: string; progressPath?: string; dryRun: boolean }
+  opts: {
+    root: string
+    outDir: string
+    graphPath: string
+    baselinePath?: string
+    progressPath?: string
+    dryRun: boolean
+  }
 ): WrittenOutputs {
   mkdirSync(opts.outDir, { recursive: true })
   const dashboard = path.join(opts.outDir, 'dashboard.html')
@@ -46,8 +59,16 @@ export function writeOutputs(
   if (!opts.dryRun) {
     const today = r.generatedAt.slice(0, 10)
     changed.push(...applyProposals(opts.root, opts.graphPath, r.proposals, today))
-    if (changed.length > 0 && !r.proposals.some((p) => p.kind === 'baseline' && p.writable)) changed.push(stampCalibration(opts.root, opts.baselinePath, today))
-    const target = writeFileInside(opts.root, opts.progressPath && opts.progressPath.trim() !== '' ? opts.progressPath : DEFAULT_PROGRESS_PATH, progressText, 'progress file')
+    if (changed.length > 0 && !r.proposals.some((p) => p.kind === 'baseline' && p.writable))
+      changed.push(stampCalibration(opts.root, opts.baselinePath, today))
+    const target = writeFileInside(
+      opts.root,
+      opts.progressPath && opts.progressPath.trim() !== ''
+        ? opts.progressPath
+        : DEFAULT_PROGRESS_PATH,
+      progressText,
+      'progress file'
+    )
     changed.push(workspaceRelative(opts.root, target))
   }
   return { dashboard, progress, json, changed: [...new Set(changed)] }

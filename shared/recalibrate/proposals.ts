@@ -23,9 +23,14 @@ export const DEFAULT_MIN_RUNS = 5
 export function parseMargin(text: string): Margin {
   const t = text.trim()
   const m = /^(\d+(?:\.\d+)?)\s*(%?)$/.exec(t)
-  if (!m) throw new ConfigurationError(`The margin "${t.slice(0, 40)}" is not a number or a percentage such as 0.5 or 2%.`)
+  if (!m)
+    throw new ConfigurationError(
+      `The margin "${t.slice(0, 40)}" is not a number or a percentage such as 0.5 or 2%.`
+    )
   const value = Number(m[1])
-  return m[2] === '%' ? { kind: 'relative', value: value / 100, text: t } : { kind: 'absolute', value, text: t }
+  return m[2] === '%'
+    ? { kind: 'relative', value: value / 100, text: t }
+    : { kind: 'absolute', value, text: t }
 }
 
 export function marginFor(margin: Margin, threshold: number): number {
@@ -101,7 +106,13 @@ interface ThresholdLiteral {
 export function thresholdLiterals(expr: Expression): ThresholdLiteral[] {
   return comparisons(expr)
     .filter((c): c is typeof c & { op: ThresholdLiteral['op'] } => c.op !== '==' && c.op !== '!=')
-    .map((c) => ({ name: c.name, op: c.op, value: c.value, start: c.literalStart, end: c.literalEnd }))
+    .map((c) => ({
+      name: c.name,
+      op: c.op,
+      value: c.value,
+      start: c.literalStart,
+      end: c.literalEnd
+    }))
 }
 
 function decimalsOf(text: string): number {
@@ -121,11 +132,20 @@ function roundTo(value: number, decimals: number, mode: 'floor' | 'ceil'): numbe
  * literal's precision (or finer when that rounding would change nothing), so every one of the
  * last runs would have passed it. Undefined when no rounding is tighter than the old value.
  */
-export function tightened(old: number, oldText: string, worst: number, better: Better, strict: boolean): number | undefined {
+export function tightened(
+  old: number,
+  oldText: string,
+  worst: number,
+  better: Better,
+  strict: boolean
+): number | undefined {
   const base = decimalsOf(oldText)
   for (let d = base; d <= base + 4; d++) {
     let candidate = roundTo(worst, d, better === 'higher' ? 'floor' : 'ceil')
-    if (strict && candidate === worst) candidate = Number((better === 'higher' ? candidate - 10 ** -d : candidate + 10 ** -d).toFixed(d))
+    if (strict && candidate === worst)
+      candidate = Number(
+        (better === 'higher' ? candidate - 10 ** -d : candidate + 10 ** -d).toFixed(d)
+      )
     if (better === 'higher' ? candidate > old : candidate < old) return candidate
   }
   return undefined
@@ -157,14 +177,28 @@ function expressionSites(doc: LoadedYaml): ExprSite[] {
     const gate = String(node.id)
     node.requires.forEach((req, j) => {
       if (!isRecord(req)) return
-      const type = ['metric', 'policy', 'artifact', 'review', 'trace'].find((k) => k in req) ?? 'requirement'
+      const type =
+        ['metric', 'policy', 'artifact', 'review', 'trace'].find((k) => k in req) ?? 'requirement'
       const requirement = typeof req.id === 'string' ? req.id : `${type}-${j + 1}`
       for (const key of ['metric', 'policy'] as const) {
-        if (typeof req[key] === 'string') out.push({ gate, requirement, source: req[key] as string, yamlPath: ['nodes', i, 'requires', j, key] })
+        if (typeof req[key] === 'string')
+          out.push({
+            gate,
+            requirement,
+            source: req[key] as string,
+            yamlPath: ['nodes', i, 'requires', j, key]
+          })
       }
       if (isRecord(req.by_stage)) {
         for (const [stage, source] of Object.entries(req.by_stage)) {
-          if (typeof source === 'string') out.push({ gate, requirement, stage, source, yamlPath: ['nodes', i, 'requires', j, 'by_stage', stage] })
+          if (typeof source === 'string')
+            out.push({
+              gate,
+              requirement,
+              stage,
+              source,
+              yamlPath: ['nodes', i, 'requires', j, 'by_stage', stage]
+            })
         }
       }
     })
@@ -204,7 +238,12 @@ export function proposeChanges(opts: ProposalOptions): ProposalResult {
       const where = `${site.gate}/${site.requirement}${site.stage ? ` (${site.stage})` : ''}: ${site.source}`
       const values = lastValues(opts.series, lit.name, opts.minRuns)
       if (values.length < opts.minRuns) {
-        considered.push({ metric: lit.name, where, outcome: 'insufficient-history', detail: `${values.length} of the ${opts.minRuns} runs needed have ${lit.name}` })
+        considered.push({
+          metric: lit.name,
+          where,
+          outcome: 'insufficient-history',
+          detail: `${values.length} of the ${opts.minRuns} runs needed have ${lit.name}`
+        })
         continue
       }
       const worst = better === 'higher' ? Math.min(...values) : Math.max(...values)
@@ -223,7 +262,12 @@ export function proposeChanges(opts: ProposalOptions): ProposalResult {
       const oldText = site.source.slice(lit.start, lit.end)
       const to = tightened(lit.value, oldText, worst, better, lit.op === '>' || lit.op === '<')
       if (to === undefined) {
-        considered.push({ metric: lit.name, where, outcome: 'already-tight', detail: `no rounding of ${formatNumber(worst)} is tighter than ${oldText}` })
+        considered.push({
+          metric: lit.name,
+          where,
+          outcome: 'already-tight',
+          detail: `no rounding of ${formatNumber(worst)} is tighter than ${oldText}`
+        })
         continue
       }
       const newText = formatNumber(to)
@@ -250,7 +294,8 @@ export function proposeChanges(opts: ProposalOptions): ProposalResult {
   }
 
   // Baselines: only values that exist are tightened; a ratchet without one is reported.
-  const baselineFile = opts.baselinePath && opts.baselinePath.trim() !== '' ? opts.baselinePath : DEFAULT_BASELINE_PATH
+  const baselineFile =
+    opts.baselinePath && opts.baselinePath.trim() !== '' ? opts.baselinePath : DEFAULT_BASELINE_PATH
   const baseline = readBaselineValues(opts.root, baselineFile)
   const missingBaselines: string[] = []
   for (const [metric, better] of [...ratcheted].sort(([a], [b]) => byText(a, b))) {
@@ -262,7 +307,12 @@ export function proposeChanges(opts: ProposalOptions): ProposalResult {
     const where = `${baselineFile}: ${metric}`
     const values = lastValues(opts.series, metric, opts.minRuns)
     if (values.length < opts.minRuns) {
-      considered.push({ metric, where, outcome: 'insufficient-history', detail: `${values.length} of the ${opts.minRuns} runs needed have ${metric}` })
+      considered.push({
+        metric,
+        where,
+        outcome: 'insufficient-history',
+        detail: `${values.length} of the ${opts.minRuns} runs needed have ${metric}`
+      })
       continue
     }
     const worst = better === 'higher' ? Math.min(...values) : Math.max(...values)
@@ -270,7 +320,12 @@ export function proposeChanges(opts: ProposalOptions): ProposalResult {
     const margin = marginFor(opts.margin, old)
     const gain = better === 'higher' ? worst - old : old - worst
     if (!(gain > 0) || gain < margin) {
-      considered.push({ metric, where, outcome: 'within-margin', detail: `worst of the last ${values.length} runs is ${formatNumber(worst)}, within the margin ${formatNumber(margin)} of ${formatNumber(old)}` })
+      considered.push({
+        metric,
+        where,
+        outcome: 'within-margin',
+        detail: `worst of the last ${values.length} runs is ${formatNumber(worst)}, within the margin ${formatNumber(margin)} of ${formatNumber(old)}`
+      })
       continue
     }
     const to = tightened(old, formatNumber(old), worst, better, false)
@@ -294,7 +349,10 @@ export function proposeChanges(opts: ProposalOptions): ProposalResult {
   return { proposals, considered, directions, missingBaselines }
 }
 
-function readBaselineValues(root: string, userPath: string): { file: string; metrics: Map<string, number> } | undefined {
+function readBaselineValues(
+  root: string,
+  userPath: string
+): { file: string; metrics: Map<string, number> } | undefined {
   const absolute = resolveInWorkspace(root, userPath, 'baseline file')
   if (!existsSync(absolute)) return undefined
   const file = workspaceRelative(root, absolute)
@@ -302,11 +360,14 @@ function readBaselineValues(root: string, userPath: string): { file: string; met
   try {
     data = JSON.parse(readFileSync(absolute, 'utf8'))
   } catch (error) {
-    throw new ConfigurationError(`${file} is not valid JSON (${errorMessage(error)}); fix it before recalibrating.`)
+    throw new ConfigurationError(
+      `${file} is not valid JSON (${errorMessage(error)}); fix it before recalibrating.`
+    )
   }
   const metrics = new Map<string, number>()
   if (isRecord(data) && isRecord(data.metrics)) {
-    for (const [k, v] of Object.entries(data.metrics)) if (typeof v === 'number' && Number.isFinite(v)) metrics.set(k, v)
+    for (const [k, v] of Object.entries(data.metrics))
+      if (typeof v === 'number' && Number.isFinite(v)) metrics.set(k, v)
   }
   return { file, metrics }
 }
@@ -329,23 +390,45 @@ function lineStarts(text: string): number[] {
  * Where an expression's text starts in the file, when the scalar holds it verbatim (plain,
  * single- or double-quoted on one line, without escapes); undefined otherwise.
  */
-function verbatimOffset(text: string, starts: number[], doc: LoadedYaml, yamlPath: Array<string | number>, source: string): number | undefined {
+function verbatimOffset(
+  text: string,
+  starts: number[],
+  doc: LoadedYaml,
+  yamlPath: Array<string | number>,
+  source: string
+): number | undefined {
   const pos = doc.locate(yamlPath)
   if (!pos) return undefined
   const offset = (starts[pos.line - 1] ?? 0) + pos.col - 1
   const first = text[offset]
   const begin = first === '"' || first === "'" ? offset + 1 : offset
   if (text.slice(begin, begin + source.length) !== source) return undefined
-  if (source.includes('\n') || (first === '"' && source.includes('\\')) || (first === "'" && source.includes("'"))) return undefined
+  if (
+    source.includes('\n') ||
+    (first === '"' && source.includes('\\')) ||
+    (first === "'" && source.includes("'"))
+  )
+    return undefined
   return begin
 }
 
-function editsFor(text: string, doc: LoadedYaml, sites: ExprSite[], proposals: Proposal[]): Map<Proposal, TextEdit | undefined> {
+function editsFor(
+  text: string,
+  doc: LoadedYaml,
+  sites: ExprSite[],
+  proposals: Proposal[]
+): Map<Proposal, TextEdit | undefined> {
   const starts = lineStarts(text)
   const out = new Map<Proposal, TextEdit | undefined>()
   for (const p of proposals) {
     if (p.kind !== 'threshold') continue
-    const site = sites.find((s) => s.gate === p.gate && s.requirement === p.requirement && s.stage === p.stage && s.source === p.expression)
+    const site = sites.find(
+      (s) =>
+        s.gate === p.gate &&
+        s.requirement === p.requirement &&
+        s.stage === p.stage &&
+        s.source === p.expression
+    )
     const begin = site ? verbatimOffset(text, starts, doc, site.yamlPath, site.source) : undefined
     if (begin === undefined || !p.expression || !p.proposedExpression) {
       out.set(p, undefined)
@@ -356,12 +439,19 @@ function editsFor(text: string, doc: LoadedYaml, sites: ExprSite[], proposals: P
   return out
 }
 
-function markUnwritable(root: string, graphFile: string, doc: LoadedYaml, sites: ExprSite[], proposals: Proposal[]): void {
+function markUnwritable(
+  root: string,
+  graphFile: string,
+  doc: LoadedYaml,
+  sites: ExprSite[],
+  proposals: Proposal[]
+): void {
   const text = readFileSync(resolveInWorkspace(root, graphFile, 'graph file'), 'utf8')
   for (const [p, edit] of editsFor(text, doc, sites, proposals)) {
     if (!edit) {
       p.writable = false
-      p.note = 'the expression is written in a form (block scalar or escapes) that cannot be edited in place; change it by hand'
+      p.note =
+        'the expression is written in a form (block scalar or escapes) that cannot be edited in place; change it by hand'
     }
   }
 }
@@ -371,7 +461,12 @@ function markUnwritable(root: string, graphFile: string, doc: LoadedYaml, sites:
  * layout stay) and into baseline.json (with `calibrated` set to today). Two proposals on one
  * expression (e.g. `a >= 1 && b >= 2`) are merged. Returns the files changed.
  */
-export function applyProposals(root: string, graphPath: string, proposals: Proposal[], today: string): string[] {
+export function applyProposals(
+  root: string,
+  graphPath: string,
+  proposals: Proposal[],
+  today: string
+): string[] {
   const changed: string[] = []
   const thresholds = proposals.filter((p) => p.kind === 'threshold' && p.writable)
   if (thresholds.length > 0) {
@@ -383,7 +478,13 @@ export function applyProposals(root: string, graphPath: string, proposals: Propo
     // Rewrite each expression once, with every literal change to it.
     const bySite = new Map<ExprSite, Proposal[]>()
     for (const p of thresholds) {
-      const site = sites.find((s) => s.gate === p.gate && s.requirement === p.requirement && s.stage === p.stage && s.source === p.expression)
+      const site = sites.find(
+        (s) =>
+          s.gate === p.gate &&
+          s.requirement === p.requirement &&
+          s.stage === p.stage &&
+          s.source === p.expression
+      )
       if (!site) continue
       bySite.set(site, [...(bySite.get(site) ?? []), p])
     }
@@ -401,11 +502,13 @@ export function applyProposals(root: string, graphPath: string, proposals: Propo
       edits.push({ start: begin, end: begin + site.source.length, text: expr })
     }
     let out = text
-    for (const e of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end)
+    for (const e of edits.sort((a, b) => b.start - a.start))
+      out = out.slice(0, e.start) + e.text + out.slice(e.end)
     if (out !== text) {
       // The edited file must still parse to the intended expressions before it is written.
       const check = expressionSites(parseYaml(out, file))
-      if (check.length !== sites.length) throw new Error(`rewriting ${file} changed its structure; nothing was written`)
+      if (check.length !== sites.length)
+        throw new Error(`rewriting ${file} changed its structure; nothing was written`)
       writeFileInside(root, graphPath, out, 'graph file')
       changed.push(file)
     }
@@ -424,7 +527,11 @@ export function applyProposals(root: string, graphPath: string, proposals: Propo
 }
 
 /** Records the calibration date in baseline.json (created when absent) without changing values. */
-export function stampCalibration(root: string, baselinePath: string | undefined, today: string): string {
+export function stampCalibration(
+  root: string,
+  baselinePath: string | undefined,
+  today: string
+): string {
   const file = baselinePath && baselinePath.trim() !== '' ? baselinePath : DEFAULT_BASELINE_PATH
   const absolute = resolveInWorkspace(root, file, 'baseline file')
   let data: Record<string, unknown> = { version: 1, metrics: {} }

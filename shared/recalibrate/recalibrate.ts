@@ -19,7 +19,12 @@ import {
   type MetricTrend,
   type PullRecord
 } from './analysis.js'
-import { deliveryMetrics, type DeliveryMetrics, type DeploymentEvent, type IncidentEvent } from './dora.js'
+import {
+  deliveryMetrics,
+  type DeliveryMetrics,
+  type DeploymentEvent,
+  type IncidentEvent
+} from './dora.js'
 import { normaliseHistory, reportTime, type HistoryEntry, type HistoryProblem } from './history.js'
 import { proposeChanges, type Consideration, type Margin, type Proposal } from './proposals.js'
 
@@ -95,7 +100,14 @@ export function computeRecalibration(input: RecalibrateInput): Recalibration {
   const windowDays = input.windowDays ?? DEFAULT_WINDOW_DAYS
   const entries = normaliseHistory(input.entries)
   const series = metricSeries(entries)
-  const proposal = proposeChanges({ root, graphPath: input.graphPath, baselinePath: input.baselinePath, series, minRuns: input.minRuns, margin: input.margin })
+  const proposal = proposeChanges({
+    root,
+    graphPath: input.graphPath,
+    baselinePath: input.baselinePath,
+    series,
+    minRuns: input.minRuns,
+    margin: input.margin
+  })
   const { graph } = loadGraph(root, input.graphPath)
   const trends = metricTrends(entries, proposal.directions)
   const flaky = flakyTests(entries)
@@ -103,20 +115,36 @@ export function computeRecalibration(input: RecalibrateInput): Recalibration {
   const withinDays = input.expiringWithinDays ?? DEFAULT_EXPIRING_DAYS
   const loaded = loadWaivers(root, input.waiversPath, now)
   const records = loaded.waivers.map((w) => w.record)
-  const expiring = records.filter((w) => (w.state === 'active' || w.state === 'expiring') && w.daysLeft !== undefined && w.daysLeft <= withinDays)
-  const invalid = records.filter((w) => w.state === 'expired' || w.state === 'open-ended' || w.state === 'malformed')
-  const calibration = calibrationAge(root, input.baselinePath, now, input.maxCalibrationAgeDays ?? DEFAULT_MAX_CALIBRATION_AGE_DAYS)
+  const expiring = records.filter(
+    (w) =>
+      (w.state === 'active' || w.state === 'expiring') &&
+      w.daysLeft !== undefined &&
+      w.daysLeft <= withinDays
+  )
+  const invalid = records.filter(
+    (w) => w.state === 'expired' || w.state === 'open-ended' || w.state === 'malformed'
+  )
+  const calibration = calibrationAge(
+    root,
+    input.baselinePath,
+    now,
+    input.maxCalibrationAgeDays ?? DEFAULT_MAX_CALIBRATION_AGE_DAYS
+  )
   const delivery = {
     ...deliveryMetrics({
       entries,
       now,
       windowDays,
-      ...(input.delivery ? { deployments: input.delivery.deployments, incidents: input.delivery.incidents } : {}),
+      ...(input.delivery
+        ? { deployments: input.delivery.deployments, incidents: input.delivery.incidents }
+        : {}),
       ...(input.pulls ? { pulls: input.pulls.pulls } : {})
     }),
     problems: input.delivery?.problems ?? []
   }
-  const engineering = input.pulls ? { ...engineeringMetrics(input.pulls.pulls, windowDays), problems: input.pulls.problems } : undefined
+  const engineering = input.pulls
+    ? { ...engineeringMetrics(input.pulls.pulls, windowDays), problems: input.pulls.problems }
+    : undefined
 
   const gateReports = entries.filter((e) => e.report.kind === 'gates')
   const last = gateReports[gateReports.length - 1]
@@ -131,14 +159,31 @@ export function computeRecalibration(input: RecalibrateInput): Recalibration {
     history: {
       reports: entries.length,
       runs,
-      ...(entries.length > 0 ? { from: new Date(reportTime(entries[0])).toISOString(), to: new Date(reportTime(entries[entries.length - 1])).toISOString() } : {}),
+      ...(entries.length > 0
+        ? {
+            from: new Date(reportTime(entries[0])).toISOString(),
+            to: new Date(reportTime(entries[entries.length - 1])).toISOString()
+          }
+        : {}),
       problems: input.problems
     },
-    ...(last ? { latest: { time: last.report.run.time, ...(last.report.run.stage ? { stage: last.report.run.stage } : {}), verdict: last.report.verdict, ...(last.report.run.sha ?? last.sha ? { sha: last.report.run.sha ?? last.sha } : {}) } } : {}),
+    ...(last
+      ? {
+          latest: {
+            time: last.report.run.time,
+            ...(last.report.run.stage ? { stage: last.report.run.stage } : {}),
+            verdict: last.report.verdict,
+            ...((last.report.run.sha ?? last.sha) ? { sha: last.report.run.sha ?? last.sha } : {})
+          }
+        }
+      : {}),
     phase,
     trends,
     flaky,
-    gates: order.map((id) => gates.find((g) => g.gate === id)).filter((g): g is GateHistory => g !== undefined).concat(gates.filter((g) => !order.includes(g.gate))),
+    gates: order
+      .map((id) => gates.find((g) => g.gate === id))
+      .filter((g): g is GateHistory => g !== undefined)
+      .concat(gates.filter((g) => !order.includes(g.gate))),
     waivers: { ...(loaded.file ? { file: loaded.file } : {}), expiring, invalid, withinDays },
     calibration,
     ...(engineering ? { engineering } : {}),
@@ -163,30 +208,48 @@ function phaseOf(order: string[], gates: GateHistory[], stage: string | undefine
     if (g.latest === 'failed' || g.latest === 'error') return `blocked at gate ${id}${at}`
   }
   const warned = gates.filter((g) => g.latest === 'warned').map((g) => g.gate)
-  return warned.length > 0 ? `all gates passing, with warnings at ${warned.join(', ')}${at}` : `all ${order.length} gates passing${at}`
+  return warned.length > 0
+    ? `all gates passing, with warnings at ${warned.join(', ')}${at}`
+    : `all ${order.length} gates passing${at}`
 }
 
 /**
  * When the process was last recalibrated: the `calibrated` date recalibration writes into
  * baseline.json, else the last commit that touched that file, else never.
  */
-export function calibrationAge(root: string, baselinePath: string | undefined, now: Date, maxAgeDays: number): CalibrationAge {
+export function calibrationAge(
+  root: string,
+  baselinePath: string | undefined,
+  now: Date,
+  maxAgeDays: number
+): CalibrationAge {
   const file = baselinePath && baselinePath.trim() !== '' ? baselinePath : DEFAULT_BASELINE_PATH
   const absolute = resolveInWorkspace(root, file, 'baseline file')
   const finish = (last: string | undefined, source: CalibrationAge['source']): CalibrationAge => {
     const date = last ? parseIsoDate(last) : undefined
     const daysSince = date ? 0 - daysUntil(date, now) : undefined
-    return { ...(date ? { last } : {}), ...(daysSince !== undefined ? { daysSince } : {}), source: date ? source : 'never', maxAgeDays, overdue: daysSince === undefined || daysSince > maxAgeDays }
+    return {
+      ...(date ? { last } : {}),
+      ...(daysSince !== undefined ? { daysSince } : {}),
+      source: date ? source : 'never',
+      maxAgeDays,
+      overdue: daysSince === undefined || daysSince > maxAgeDays
+    }
   }
   if (existsSync(absolute)) {
     try {
       const data = JSON.parse(readFileSync(absolute, 'utf8')) as { calibrated?: unknown }
-      if (typeof data.calibrated === 'string' && parseIsoDate(data.calibrated.slice(0, 10))) return finish(data.calibrated.slice(0, 10), 'baseline.json')
+      if (typeof data.calibrated === 'string' && parseIsoDate(data.calibrated.slice(0, 10)))
+        return finish(data.calibrated.slice(0, 10), 'baseline.json')
     } catch {
       /* an unreadable baseline is reported by the proposals */
     }
     try {
-      const out = execFileSync('git', ['log', '-1', '--format=%cI', '--', literalPathspec(workspaceRelative(root, absolute))], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim()
+      const out = execFileSync(
+        'git',
+        ['log', '-1', '--format=%cI', '--', literalPathspec(workspaceRelative(root, absolute))],
+        { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }
+      ).trim()
       if (out) return finish(out.slice(0, 10), 'git')
     } catch {
       /* not a git checkout */
@@ -202,23 +265,61 @@ function pct(x: number): string {
 function concernsOf(r: Recalibration): Concern[] {
   const out: Concern[] = []
   for (const g of r.gates) {
-    if (g.latest === 'failed' || g.latest === 'error') out.push({ severity: 'critical', text: `Gate ${g.gate} is ${g.latest} on the latest run (pass rate ${pct(g.passRate)} over ${g.runs} runs).` })
+    if (g.latest === 'failed' || g.latest === 'error')
+      out.push({
+        severity: 'critical',
+        text: `Gate ${g.gate} is ${g.latest} on the latest run (pass rate ${pct(g.passRate)} over ${g.runs} runs).`
+      })
   }
-  for (const w of r.waivers.invalid) out.push({ severity: 'critical', text: `Waiver ${w.gate ?? '?'} / ${w.requirement ?? '?'} is ${w.state}${w.problem ? `: ${w.problem}` : ''}.` })
-  for (const w of r.waivers.expiring) out.push({ severity: 'warning', text: `Waiver ${w.gate} / ${w.requirement} expires on ${w.expires} (in ${w.daysLeft} day${w.daysLeft === 1 ? '' : 's'}).` })
-  for (const f of r.flaky) out.push({ severity: 'warning', text: `Flaky test ${f.test}: failed and passed on ${f.sha.slice(0, 7)}.` })
-  for (const t of r.trends) if (t.direction === 'worsening') out.push({ severity: 'warning', text: `${t.metric} is worsening: ${fmt(t.first)} → ${fmt(t.last)} over ${t.points.length} runs.` })
+  for (const w of r.waivers.invalid)
+    out.push({
+      severity: 'critical',
+      text: `Waiver ${w.gate ?? '?'} / ${w.requirement ?? '?'} is ${w.state}${w.problem ? `: ${w.problem}` : ''}.`
+    })
+  for (const w of r.waivers.expiring)
+    out.push({
+      severity: 'warning',
+      text: `Waiver ${w.gate} / ${w.requirement} expires on ${w.expires} (in ${w.daysLeft} day${w.daysLeft === 1 ? '' : 's'}).`
+    })
+  for (const f of r.flaky)
+    out.push({
+      severity: 'warning',
+      text: `Flaky test ${f.test}: failed and passed on ${f.sha.slice(0, 7)}.`
+    })
+  for (const t of r.trends)
+    if (t.direction === 'worsening')
+      out.push({
+        severity: 'warning',
+        text: `${t.metric} is worsening: ${fmt(t.first)} → ${fmt(t.last)} over ${t.points.length} runs.`
+      })
   if (r.calibration.overdue) {
     out.push({
       severity: 'warning',
-      text: r.calibration.daysSince === undefined ? 'The process has never been recalibrated.' : `The last calibration was ${r.calibration.daysSince} days ago (more than ${r.calibration.maxAgeDays}).`
+      text:
+        r.calibration.daysSince === undefined
+          ? 'The process has never been recalibrated.'
+          : `The last calibration was ${r.calibration.daysSince} days ago (more than ${r.calibration.maxAgeDays}).`
     })
   }
-  if (r.delivery.changeFailureRate !== undefined && r.delivery.changeFailureRate > CHANGE_FAILURE_CONCERN) {
-    out.push({ severity: 'warning', text: `Change failure rate ${pct(r.delivery.changeFailureRate)} over the last ${r.delivery.windowDays} days.` })
+  if (
+    r.delivery.changeFailureRate !== undefined &&
+    r.delivery.changeFailureRate > CHANGE_FAILURE_CONCERN
+  ) {
+    out.push({
+      severity: 'warning',
+      text: `Change failure rate ${pct(r.delivery.changeFailureRate)} over the last ${r.delivery.windowDays} days.`
+    })
   }
-  if (r.missingBaselines.length > 0) out.push({ severity: 'info', text: `Ratchets without a baseline value: ${r.missingBaselines.join(', ')} (add them to .process/baseline.json).` })
-  if (r.history.problems.length > 0) out.push({ severity: 'info', text: `${r.history.problems.length} history item(s) could not be used; see the recalibration report.` })
+  if (r.missingBaselines.length > 0)
+    out.push({
+      severity: 'info',
+      text: `Ratchets without a baseline value: ${r.missingBaselines.join(', ')} (add them to .process/baseline.json).`
+    })
+  if (r.history.problems.length > 0)
+    out.push({
+      severity: 'info',
+      text: `${r.history.problems.length} history item(s) could not be used; see the recalibration report.`
+    })
   return out
 }
 

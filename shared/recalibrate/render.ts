@@ -27,7 +27,8 @@ export function proposalRows(proposals: Proposal[]): string[][] {
     inlineCode(p.metric),
     `${p.better === 'higher' ? '≥' : '≤'} ${formatNumber(p.from)}`,
     `${p.better === 'higher' ? '≥' : '≤'} ${formatNumber(p.to)}`,
-    escapeMarkdown(p.reason) + (p.writable ? '' : ` — _not written: ${escapeMarkdown(p.note ?? 'change it by hand')}_`)
+    escapeMarkdown(p.reason) +
+      (p.writable ? '' : ` — _not written: ${escapeMarkdown(p.note ?? 'change it by hand')}_`)
   ])
 }
 
@@ -38,7 +39,14 @@ function durationRow(name: string, s: DurationStats, extra = ''): string[] {
 }
 
 /** The job summary: everything the run found, in order of what a reader acts on first. */
-export function renderSummary(r: Recalibration, opts: { dryRun: boolean; pullRequest?: { action: string; url: string; number: number }; dashboardHint?: string }): string {
+export function renderSummary(
+  r: Recalibration,
+  opts: {
+    dryRun: boolean
+    pullRequest?: { action: string; url: string; number: number }
+    dashboardHint?: string
+  }
+): string {
   const b = new SummaryBuilder()
   b.heading('flow-actions recalibration')
   b.paragraph(
@@ -50,29 +58,61 @@ export function renderSummary(r: Recalibration, opts: { dryRun: boolean; pullReq
   )
   b.heading('Proposed changes', 3)
   if (r.proposals.length === 0) {
-    b.paragraph(`No threshold or baseline can be tightened: none of the gated metrics stayed beyond its threshold by the margin (${escapeMarkdown(r.margin)}) over the last ${r.minRuns} runs.`)
+    b.paragraph(
+      `No threshold or baseline can be tightened: none of the gated metrics stayed beyond its threshold by the margin (${escapeMarkdown(r.margin)}) over the last ${r.minRuns} runs.`
+    )
   } else {
     b.table(PROPOSAL_HEADER, proposalRows(r.proposals))
     if (opts.dryRun) b.paragraph('_Dry run: nothing was written and no pull request was opened._')
-    else if (opts.pullRequest) b.paragraph(`Pull request [#${opts.pullRequest.number}](${opts.pullRequest.url}) ${opts.pullRequest.action}.`)
+    else if (opts.pullRequest)
+      b.paragraph(
+        `Pull request [#${opts.pullRequest.number}](${opts.pullRequest.url}) ${opts.pullRequest.action}.`
+      )
   }
   if (r.considered.length > 0) {
-    const rows = r.considered.map((c) => `- ${inlineCode(c.where)}: ${escapeMarkdown(c.outcome)}, ${escapeMarkdown(c.detail)}`)
-    b.details(`${r.considered.length} gated value(s) considered and left as they are`, rows.join('\n'))
+    const rows = r.considered.map(
+      (c) => `- ${inlineCode(c.where)}: ${escapeMarkdown(c.outcome)}, ${escapeMarkdown(c.detail)}`
+    )
+    b.details(
+      `${r.considered.length} gated value(s) considered and left as they are`,
+      rows.join('\n')
+    )
   }
   b.heading('Delivery', 3)
   const rows: string[][] = []
   if (r.engineering) {
-    rows.push(durationRow('Lead time: first commit → merge', r.engineering.leadTime.firstCommitToMerge))
-    rows.push(durationRow('Lead time: pull request opened → merge', r.engineering.leadTime.openToMerge))
-    rows.push(durationRow('Review turnaround: opened → first review', r.engineering.reviewTurnaround, r.engineering.reviewTurnaround.unreviewed ? ` (${r.engineering.reviewTurnaround.unreviewed} unreviewed)` : ''))
+    rows.push(
+      durationRow('Lead time: first commit → merge', r.engineering.leadTime.firstCommitToMerge)
+    )
+    rows.push(
+      durationRow('Lead time: pull request opened → merge', r.engineering.leadTime.openToMerge)
+    )
+    rows.push(
+      durationRow(
+        'Review turnaround: opened → first review',
+        r.engineering.reviewTurnaround,
+        r.engineering.reviewTurnaround.unreviewed
+          ? ` (${r.engineering.reviewTurnaround.unreviewed} unreviewed)`
+          : ''
+      )
+    )
   }
   b.table(
     ["DORA's four keys", `Last ${r.delivery.windowDays} days`, 'Weekly trend (oldest first)'],
-    doraRows(r.delivery, r.engineering?.leadTime.firstCommitToMerge).map((k) => [k.key, escapeMarkdown(k.value), escapeMarkdown(k.trend)])
+    doraRows(r.delivery, r.engineering?.leadTime.firstCommitToMerge).map((k) => [
+      k.key,
+      escapeMarkdown(k.value),
+      escapeMarkdown(k.trend)
+    ])
   )
-  if (r.delivery.problems.length > 0) b.paragraph(r.delivery.problems.map((p) => `- ${escapeMarkdown(p)}`).join('\n'))
-  b.table(['Measure', 'p50', 'p95', 'Pull requests'], rows.length > 0 ? rows : [['Lead time and review turnaround', '—', '—', 'not measured (needs the GitHub API)']])
+  if (r.delivery.problems.length > 0)
+    b.paragraph(r.delivery.problems.map((p) => `- ${escapeMarkdown(p)}`).join('\n'))
+  b.table(
+    ['Measure', 'p50', 'p95', 'Pull requests'],
+    rows.length > 0
+      ? rows
+      : [['Lead time and review turnaround', '—', '—', 'not measured (needs the GitHub API)']]
+  )
   if (r.concerns.length > 0) {
     b.heading('Open concerns', 3)
     b.paragraph(r.concerns.map((c) => `- **${c.severity}** ${escapeMarkdown(c.text)}`).join('\n'))
@@ -81,14 +121,26 @@ export function renderSummary(r: Recalibration, opts: { dryRun: boolean; pullReq
     b.heading('Gates', 3)
     b.table(
       ['Gate', 'Latest', 'Pass rate', 'Runs', 'Waived'],
-      r.gates.map((g) => [inlineCode(g.gate), escapeMarkdown(g.latest), pct(g.passRate), String(g.runs), String(g.waived)])
+      r.gates.map((g) => [
+        inlineCode(g.gate),
+        escapeMarkdown(g.latest),
+        pct(g.passRate),
+        String(g.runs),
+        String(g.waived)
+      ])
     )
   }
   if (r.flaky.length > 0) {
     b.heading('Flaky tests', 3)
     b.table(
       ['Test', 'Commit', 'Failed in', 'Passed in', 'Basis'],
-      r.flaky.map((f) => [escapeMarkdown(f.test), inlineCode(f.sha.slice(0, 12)), escapeMarkdown(f.failedIn.join(', ')), escapeMarkdown(f.passedIn.join(', ')), f.basis]),
+      r.flaky.map((f) => [
+        escapeMarkdown(f.test),
+        inlineCode(f.sha.slice(0, 12)),
+        escapeMarkdown(f.failedIn.join(', ')),
+        escapeMarkdown(f.passedIn.join(', ')),
+        f.basis
+      ]),
       { maxRows: 50, moreHint: 'see the recalibration report artifact' }
     )
   }
@@ -109,7 +161,16 @@ export function renderSummary(r: Recalibration, opts: { dryRun: boolean; pullReq
     b.heading('Metric trends', 3)
     b.table(
       ['Metric', 'Better', 'First', 'Last', 'Min', 'Max', 'Runs', 'Trend'],
-      r.trends.map((t) => [inlineCode(t.metric), t.better ?? '—', fmt(t.first), fmt(t.last), fmt(t.min), fmt(t.max), String(t.points.length), t.direction]),
+      r.trends.map((t) => [
+        inlineCode(t.metric),
+        t.better ?? '—',
+        fmt(t.first),
+        fmt(t.last),
+        fmt(t.min),
+        fmt(t.max),
+        String(t.points.length),
+        t.direction
+      ]),
       { maxRows: 60, moreHint: 'see the dashboard' }
     )
   }
@@ -135,8 +196,13 @@ export function renderPullRequestBody(r: Recalibration, opts: { runUrl?: string 
       ...r.concerns.slice(0, 20).map((c) => `- ${c.severity}: ${escapeMarkdown(c.text)}`)
     ].join('\n')
   )
-  if (opts.runUrl) b.paragraph(`The trend dashboard is attached to [the run that opened this pull request](${opts.runUrl}).`)
-  b.paragraph('_Merge to adopt the tighter values, or close to keep the current ones; the next recalibration updates this pull request instead of opening another._')
+  if (opts.runUrl)
+    b.paragraph(
+      `The trend dashboard is attached to [the run that opened this pull request](${opts.runUrl}).`
+    )
+  b.paragraph(
+    '_Merge to adopt the tighter values, or close to keep the current ones; the next recalibration updates this pull request instead of opening another._'
+  )
   return b.toString()
 }
 
@@ -144,14 +210,24 @@ export function renderPullRequestBody(r: Recalibration, opts: { runUrl?: string 
 export function renderProgress(r: Recalibration): string {
   const lines: string[] = []
   const cell = (t: string) => escapeMarkdown(t, 300)
-  lines.push('# Progress', '', `_Generated by flow-actions recalibrate on ${r.generatedAt.slice(0, 10)} from ${r.history.reports} report(s) of ${r.history.runs} run(s). Do not edit by hand._`, '')
+  lines.push(
+    '# Progress',
+    '',
+    `_Generated by flow-actions recalibrate on ${r.generatedAt.slice(0, 10)} from ${r.history.reports} report(s) of ${r.history.runs} run(s). Do not edit by hand._`,
+    ''
+  )
   lines.push('## Phase', '', cell(r.phase), '')
-  if (r.latest) lines.push(`Latest gate run: ${r.latest.time.slice(0, 16).replace('T', ' ')} UTC, verdict **${r.latest.verdict}**${r.latest.sha ? ` at \`${r.latest.sha.slice(0, 12)}\`` : ''}.`, '')
+  if (r.latest)
+    lines.push(
+      `Latest gate run: ${r.latest.time.slice(0, 16).replace('T', ' ')} UTC, verdict **${r.latest.verdict}**${r.latest.sha ? ` at \`${r.latest.sha.slice(0, 12)}\`` : ''}.`,
+      ''
+    )
   lines.push('## Gate status', '')
   if (r.gates.length === 0) lines.push('No gate has been evaluated yet.', '')
   else {
     lines.push('| Gate | Latest | Pass rate | Runs | Waived |', '| --- | --- | --- | --- | --- |')
-    for (const g of r.gates) lines.push(`| ${cell(g.gate)} | ${g.latest} | ${pct(g.passRate)} | ${g.runs} | ${g.waived} |`)
+    for (const g of r.gates)
+      lines.push(`| ${cell(g.gate)} | ${g.latest} | ${pct(g.passRate)} | ${g.runs} | ${g.waived} |`)
     lines.push('')
   }
   lines.push('## QA status', '')
@@ -163,25 +239,43 @@ export function renderProgress(r: Recalibration): string {
   ]
   for (const [label, metric] of qa) {
     const t = latest(metric)
-    lines.push(`- ${label}: ${t ? `${fmt(t.last)} (${t.direction} over ${t.points.length} runs)` : 'not measured'}`)
+    lines.push(
+      `- ${label}: ${t ? `${fmt(t.last)} (${t.direction} over ${t.points.length} runs)` : 'not measured'}`
+    )
   }
   const worsening = r.trends.filter((t) => t.direction === 'worsening').map((t) => t.metric)
-  lines.push(`- Drift: ${worsening.length === 0 ? 'no gated metric is worsening' : `worsening: ${worsening.map(cell).join(', ')}`}`)
+  lines.push(
+    `- Drift: ${worsening.length === 0 ? 'no gated metric is worsening' : `worsening: ${worsening.map(cell).join(', ')}`}`
+  )
   lines.push(`- Flaky tests: ${r.flaky.length}`, '')
   lines.push('## Delivery', '')
   if (r.engineering) {
-    lines.push(`- Lead time (first commit → merge): p50 ${fmtHours(r.engineering.leadTime.firstCommitToMerge.p50Hours)}, p95 ${fmtHours(r.engineering.leadTime.firstCommitToMerge.p95Hours)}`)
-    lines.push(`- Lead time (opened → merge): p50 ${fmtHours(r.engineering.leadTime.openToMerge.p50Hours)}, p95 ${fmtHours(r.engineering.leadTime.openToMerge.p95Hours)}`)
-    lines.push(`- Review turnaround: p50 ${fmtHours(r.engineering.reviewTurnaround.p50Hours)}, p95 ${fmtHours(r.engineering.reviewTurnaround.p95Hours)}`)
+    lines.push(
+      `- Lead time (first commit → merge): p50 ${fmtHours(r.engineering.leadTime.firstCommitToMerge.p50Hours)}, p95 ${fmtHours(r.engineering.leadTime.firstCommitToMerge.p95Hours)}`
+    )
+    lines.push(
+      `- Lead time (opened → merge): p50 ${fmtHours(r.engineering.leadTime.openToMerge.p50Hours)}, p95 ${fmtHours(r.engineering.leadTime.openToMerge.p95Hours)}`
+    )
+    lines.push(
+      `- Review turnaround: p50 ${fmtHours(r.engineering.reviewTurnaround.p50Hours)}, p95 ${fmtHours(r.engineering.reviewTurnaround.p95Hours)}`
+    )
   }
-  lines.push('', `DORA's four keys over the last ${r.delivery.windowDays} days (weekly trend, oldest first):`, '')
+  lines.push(
+    '',
+    `DORA's four keys over the last ${r.delivery.windowDays} days (weekly trend, oldest first):`,
+    ''
+  )
   lines.push('| Key | Value | Weekly trend |', '| --- | --- | --- |')
-  for (const k of doraRows(r.delivery, r.engineering?.leadTime.firstCommitToMerge)) lines.push(`| ${k.key} | ${cell(k.value)} | ${cell(k.trend)} |`)
+  for (const k of doraRows(r.delivery, r.engineering?.leadTime.firstCommitToMerge))
+    lines.push(`| ${k.key} | ${cell(k.value)} | ${cell(k.trend)} |`)
   lines.push('')
   lines.push('## Open concerns', '')
   if (r.concerns.length === 0) lines.push('None.')
   for (const c of r.concerns) lines.push(`- **${c.severity}** ${cell(c.text)}`)
   lines.push('', '## Calibration', '')
-  lines.push(`Last calibration: ${r.calibration.last ?? 'never'}${r.calibration.daysSince !== undefined ? ` (${r.calibration.daysSince} days ago)` : ''}. Proposals this time: ${r.proposals.length}.`, '')
+  lines.push(
+    `Last calibration: ${r.calibration.last ?? 'never'}${r.calibration.daysSince !== undefined ? ` (${r.calibration.daysSince} days ago)` : ''}. Proposals this time: ${r.proposals.length}.`,
+    ''
+  )
   return lines.join('\n')
 }

@@ -33,12 +33,18 @@ const S_IFLNK = 0o120000
  */
 export async function readZipTexts(buffer: Buffer, limits: ZipLimits): Promise<ZipRead> {
   // yauzl is CommonJS: Node's own loader lifts its exports onto the namespace, a bundler's puts them on default.
-  const loaded = (await import('yauzl')) as typeof import('yauzl') & { default?: typeof import('yauzl') }
+  const loaded = (await import('yauzl')) as typeof import('yauzl') & {
+    default?: typeof import('yauzl')
+  }
   const yauzl = loaded.default ?? loaded
   const out: ZipRead = { files: [], problems: [] }
   let total = 0
   const zip = await new Promise<import('yauzl').ZipFile>((resolve, reject) =>
-    yauzl.fromBuffer(buffer, { lazyEntries: true, validateEntrySizes: true, strictFileNames: true, decodeStrings: true }, (err, z) => (err ? reject(err) : resolve(z)))
+    yauzl.fromBuffer(
+      buffer,
+      { lazyEntries: true, validateEntrySizes: true, strictFileNames: true, decodeStrings: true },
+      (err, z) => (err ? reject(err) : resolve(z))
+    )
   )
   try {
     await new Promise<void>((resolve, reject) => {
@@ -64,11 +70,15 @@ export async function readZipTexts(buffer: Buffer, limits: ZipLimits): Promise<Z
           return next()
         }
         if (entry.uncompressedSize > limits.maxEntryBytes) {
-          out.problems.push(`${name}: ${entry.uncompressedSize} bytes is over the ${limits.maxEntryBytes}-byte limit`)
+          out.problems.push(
+            `${name}: ${entry.uncompressedSize} bytes is over the ${limits.maxEntryBytes}-byte limit`
+          )
           return next()
         }
         if (total + entry.uncompressedSize > limits.maxTotalBytes) {
-          out.problems.push(`${name}: the artifact's files exceed ${limits.maxTotalBytes} bytes in all; the rest were ignored`)
+          out.problems.push(
+            `${name}: the artifact's files exceed ${limits.maxTotalBytes} bytes in all; the rest were ignored`
+          )
           resolve()
           return
         }
@@ -79,7 +89,8 @@ export async function readZipTexts(buffer: Buffer, limits: ZipLimits): Promise<Z
           stream.on('data', (c: Buffer) => {
             size += c.length
             // validateEntrySizes stops a lying header; this is a second bound on memory.
-            if (size > limits.maxEntryBytes) stream.destroy(new Error(`${name}: larger than its header says`))
+            if (size > limits.maxEntryBytes)
+              stream.destroy(new Error(`${name}: larger than its header says`))
             else chunks.push(c)
           })
           stream.on('error', reject)

@@ -10,8 +10,22 @@ import {
   type RunInfo
 } from './types.js'
 
-export const GATE_STATUSES: readonly GateStatus[] = ['passed', 'failed', 'waived', 'warned', 'not-evaluated', 'error']
-export const REQUIREMENT_STATUSES: readonly RequirementStatus[] = ['passed', 'failed', 'waived', 'missing-evidence', 'error', 'skipped']
+export const GATE_STATUSES: readonly GateStatus[] = [
+  'passed',
+  'failed',
+  'waived',
+  'warned',
+  'not-evaluated',
+  'error'
+]
+export const REQUIREMENT_STATUSES: readonly RequirementStatus[] = [
+  'passed',
+  'failed',
+  'waived',
+  'missing-evidence',
+  'error',
+  'skipped'
+]
 
 export type FailOn = 'error' | 'warn' | 'never'
 
@@ -35,7 +49,10 @@ export function gateStatus(requirements: RequirementResult[]): GateStatus {
 export function countTotals(gates: GateResult[]): ReportTotals {
   const totals: ReportTotals = {
     gates: Object.fromEntries(GATE_STATUSES.map((s) => [s, 0])) as Record<GateStatus, number>,
-    requirements: Object.fromEntries(REQUIREMENT_STATUSES.map((s) => [s, 0])) as Record<RequirementStatus, number>
+    requirements: Object.fromEntries(REQUIREMENT_STATUSES.map((s) => [s, 0])) as Record<
+      RequirementStatus,
+      number
+    >
   }
   for (const g of gates) {
     totals.gates[g.status]++
@@ -55,18 +72,24 @@ export function gatesVerdict(gates: GateResult[], failOn: FailOn): 'passed' | 'f
 
 /** A gate that checked nothing fails too, unless it is optional for the stage. */
 function failsVerdict(g: GateResult, failOn: FailOn): boolean {
-  return g.status === 'failed' || g.status === 'error' || (g.status === 'not-evaluated' && !g.optional) || (failOn === 'warn' && g.status === 'warned')
+  return (
+    g.status === 'failed' ||
+    g.status === 'error' ||
+    (g.status === 'not-evaluated' && !g.optional) ||
+    (failOn === 'warn' && g.status === 'warned')
+  )
 }
 
 /** Gates that make the verdict fail, for outputs and messages. */
 export function failingGates(report: FlowReport): string[] {
   const failOn = report.failOn ?? 'error'
-  return (report.gates ?? [])
-    .filter((g) => failsVerdict(g, failOn))
-    .map((g) => g.id)
+  return (report.gates ?? []).filter((g) => failsVerdict(g, failOn)).map((g) => g.id)
 }
 
 /** The envelope every report kind shares. */
-export function reportEnvelope(kind: FlowReport['kind'], run: RunInfo): Pick<FlowReport, '$schema' | 'version' | 'kind' | 'run'> {
+export function reportEnvelope(
+  kind: FlowReport['kind'],
+  run: RunInfo
+): Pick<FlowReport, '$schema' | 'version' | 'kind' | 'run'> {
   return { $schema: REPORT_SCHEMA_ID, version: REPORT_VERSION, kind, run }
 }

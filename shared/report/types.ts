@@ -11,7 +11,8 @@ export const REPORT_SCHEMA_ID = 'https://flow-actions.dev/schemas/flow-report.sc
 export const REPORT_VERSION = 1
 
 export type GateStatus = 'passed' | 'failed' | 'waived' | 'warned' | 'not-evaluated' | 'error'
-export type RequirementStatus = 'passed' | 'failed' | 'waived' | 'missing-evidence' | 'error' | 'skipped'
+export type RequirementStatus =
+  'passed' | 'failed' | 'waived' | 'missing-evidence' | 'error' | 'skipped'
 
 export interface RunInfo {
   repository?: string

@@ -15,7 +15,12 @@ export const MAX_REPORT_BYTES = 64 * 1024 * 1024
  * schema is a bug in flow-actions: it is still written, so nothing is lost, and the problem is
  * returned for the caller to surface.
  */
-export function writeReport(root: string, userPath: string, report: FlowReport, opts: WriteOptions = {}): { path: string; schemaErrors: string[] } {
+export function writeReport(
+  root: string,
+  userPath: string,
+  report: FlowReport,
+  opts: WriteOptions = {}
+): { path: string; schemaErrors: string[] } {
   const check = opts.validate === false ? ({ valid: true } as const) : validateReport(report)
   // A symlink anywhere on the path (committed by the pull request) is refused, never followed.
   const target = writeJsonInside(root, userPath, report, 'report path')
@@ -28,7 +33,13 @@ export function writeReport(root: string, userPath: string, report: FlowReport, 
  * text (an error message quoting a token) never reaches a file that is uploaded or committed, and
  * written through the symlink-refusing writer. Returns the absolute path.
  */
-export function writeJsonInside(root: string, userPath: string, data: unknown, what: string, secrets: readonly string[] = []): string {
+export function writeJsonInside(
+  root: string,
+  userPath: string,
+  data: unknown,
+  what: string,
+  secrets: readonly string[] = []
+): string {
   return writeFileInside(root, userPath, jsonText(data, secrets), what)
 }
 
@@ -46,11 +57,20 @@ export interface WriteOptions {
 }
 
 /** Writes a report to a path the action chose itself (e.g. under RUNNER_TEMP). */
-export function writeReportFile(target: string, report: FlowReport, opts: WriteOptions = {}): { path: string; schemaErrors: string[] } {
+export function writeReportFile(
+  target: string,
+  report: FlowReport,
+  opts: WriteOptions = {}
+): { path: string; schemaErrors: string[] } {
   const check = opts.validate === false ? ({ valid: true } as const) : validateReport(report)
   // The folder is the action's own (under RUNNER_TEMP); the file itself is still never followed.
   mkdirSync(path.dirname(target), { recursive: true })
-  const written = writeJsonInside(path.dirname(target), path.basename(target), report, 'report file')
+  const written = writeJsonInside(
+    path.dirname(target),
+    path.basename(target),
+    report,
+    'report file'
+  )
   return { path: written, schemaErrors: check.valid ? [] : check.errors }
 }
 
@@ -70,7 +90,12 @@ export function readReport(root: string, userPath: string): FlowReport {
     if (error instanceof EvidenceError) throw error
     throw new ConfigurationError(`${userPath} does not exist.`)
   }
-  if (size > MAX_REPORT_BYTES) throw new EvidenceError(userPath, 'too-large', `${size} bytes is over the ${MAX_REPORT_BYTES}-byte limit for a report.`)
+  if (size > MAX_REPORT_BYTES)
+    throw new EvidenceError(
+      userPath,
+      'too-large',
+      `${size} bytes is over the ${MAX_REPORT_BYTES}-byte limit for a report.`
+    )
   let parsed: unknown
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'))
@@ -78,6 +103,11 @@ export function readReport(root: string, userPath: string): FlowReport {
     throw new EvidenceError(userPath, 'malformed', `not valid JSON (${errorMessage(error)}).`)
   }
   const check = validateReport(parsed)
-  if (!check.valid) throw new EvidenceError(userPath, 'malformed', `not a flow report: ${check.errors.slice(0, 3).join('; ')}.`)
+  if (!check.valid)
+    throw new EvidenceError(
+      userPath,
+      'malformed',
+      `not a flow report: ${check.errors.slice(0, 3).join('; ')}.`
+    )
   return parsed as FlowReport
 }

@@ -20,7 +20,10 @@ export interface InProcessRun {
  * GITHUB_STATE, GITHUB_STEP_SUMMARY), so scenarios need no bundle. Platform commands, probes and
  * Prometheus are all real.
  */
-export async function runInProcess(workspace: string, inputs: Record<string, string>): Promise<InProcessRun> {
+export async function runInProcess(
+  workspace: string,
+  inputs: Record<string, string>
+): Promise<InProcessRun> {
   const temp = mkdtempSync(path.join(tmpdir(), 'canary-io-'))
   const files = {
     GITHUB_OUTPUT: path.join(temp, 'output'),
@@ -28,7 +31,13 @@ export async function runInProcess(workspace: string, inputs: Record<string, str
     GITHUB_STEP_SUMMARY: path.join(temp, 'summary.md')
   }
   for (const f of Object.values(files)) writeFileSync(f, '')
-  const env: Record<string, string> = { ...files, GITHUB_WORKSPACE: workspace, GITHUB_EVENT_NAME: 'push', GITHUB_REPOSITORY: 'octo/example', GITHUB_SHA: 'abc123' }
+  const env: Record<string, string> = {
+    ...files,
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_REPOSITORY: 'octo/example',
+    GITHUB_SHA: 'abc123'
+  }
   for (const [k, v] of Object.entries(inputs)) env[inputEnvName(k)] = v
   let stdout = ''
   const io = createRunnerIO(env, (t) => (stdout += t))

@@ -19,7 +19,12 @@ export async function freePort(): Promise<number> {
   })
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000, everyMs = 200): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  everyMs = 200
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   let lastError: unknown
   while (Date.now() < deadline) {
@@ -31,7 +36,9 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     }
     await new Promise((r) => setTimeout(r, everyMs))
   }
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`)
+  throw new Error(
+    `Timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`
+  )
 }
 
 export interface RunningService {
@@ -44,8 +51,17 @@ export interface RunningService {
 }
 
 /** Starts the fixture HTTP service (real process, loopback only). */
-export async function startService(track: string, opts: { latencyMs?: number; errorRate?: number; loadRps?: number } = {}): Promise<RunningService> {
-  const args = [path.join(fixtures, 'service.mjs'), '--track', track, '--load-rps', String(opts.loadRps ?? 40)]
+export async function startService(
+  track: string,
+  opts: { latencyMs?: number; errorRate?: number; loadRps?: number } = {}
+): Promise<RunningService> {
+  const args = [
+    path.join(fixtures, 'service.mjs'),
+    '--track',
+    track,
+    '--load-rps',
+    String(opts.loadRps ?? 40)
+  ]
   if (opts.latencyMs !== undefined) args.push('--latency-ms', String(opts.latencyMs))
   if (opts.errorRate !== undefined) args.push('--error-rate', String(opts.errorRate))
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
@@ -99,7 +115,13 @@ export async function startPrometheus(targets: RunningService[]): Promise<Runnin
     '  scrape_interval: 1s',
     '  evaluation_interval: 1s',
     'scrape_configs:',
-    ...targets.map((t) => [`  - job_name: ${t.track}`, '    static_configs:', `      - targets: ['127.0.0.1:${t.port}']`].join('\n'))
+    ...targets.map((t) =>
+      [
+        `  - job_name: ${t.track}`,
+        '    static_configs:',
+        `      - targets: ['127.0.0.1:${t.port}']`
+      ].join('\n')
+    )
   ].join('\n')
   writeFileSync(path.join(dir, 'prometheus.yml'), `${config}\n`)
   const child = spawn(
@@ -116,9 +138,16 @@ export async function startPrometheus(targets: RunningService[]): Promise<Runnin
   let stderr = ''
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)))
   const url = `http://127.0.0.1:${port}`
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`Prometheus exited with ${code}: ${stderr}`))))
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`Prometheus exited with ${code}: ${stderr}`)))
+  )
   exited.catch(() => undefined)
-  await Promise.race([waitFor('Prometheus to be ready', async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined)), exited])
+  await Promise.race([
+    waitFor('Prometheus to be ready', async () =>
+      (await fetch(`${url}/-/ready`)).ok ? true : undefined
+    ),
+    exited
+  ])
   return {
     url,
     child,
@@ -128,7 +157,10 @@ export async function startPrometheus(targets: RunningService[]): Promise<Runnin
     },
     async value(query: string) {
       const r = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query })}`)
-      const body = (await r.json()) as { error?: string; data?: { result: Array<{ value: [number, string] }> } }
+      const body = (await r.json()) as {
+        error?: string
+        data?: { result: Array<{ value: [number, string] }> }
+      }
       if (!body.data) throw new Error(`query failed: ${body.error}`)
       const v = body.data.result[0]?.value[1]
       return v === undefined || v === 'NaN' ? undefined : Number(v)
@@ -136,7 +168,10 @@ export async function startPrometheus(targets: RunningService[]): Promise<Runnin
   }
 }
 
-export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+export async function stopProcess(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM'
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return
   const done = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   child.kill(signal)

@@ -35,11 +35,17 @@ function rankPooled(values: number[]): { ranks: number[]; tieTerm: number } {
  * correction of the variance and, by default, a continuity correction of 1/2: the same method as
  * scipy.stats.mannwhitneyu(method='asymptotic') and R's wilcox.test(exact=FALSE).
  */
-export function mannWhitneyU(x: readonly number[], y: readonly number[], opts: { continuity?: boolean } = {}): MannWhitneyResult {
+export function mannWhitneyU(
+  x: readonly number[],
+  y: readonly number[],
+  opts: { continuity?: boolean } = {}
+): MannWhitneyResult {
   const n1 = x.length
   const n2 = y.length
-  if (n1 === 0 || n2 === 0) throw new RangeError('Mann-Whitney U needs at least one value in each sample.')
-  for (const v of [...x, ...y]) if (!Number.isFinite(v)) throw new RangeError('Mann-Whitney U needs finite values.')
+  if (n1 === 0 || n2 === 0)
+    throw new RangeError('Mann-Whitney U needs at least one value in each sample.')
+  for (const v of [...x, ...y])
+    if (!Number.isFinite(v)) throw new RangeError('Mann-Whitney U needs finite values.')
   const { ranks, tieTerm } = rankPooled([...x, ...y])
   let r1 = 0
   for (let i = 0; i < n1; i++) r1 += ranks[i]
@@ -73,11 +79,17 @@ export interface ShiftEstimate {
  * from the ordered pairwise differences (Moses' method, normal approximation for the rank index),
  * which is what Kayenta's Mann-Whitney classifier reads its bounds from.
  */
-export function shiftConfidenceInterval(x: readonly number[], y: readonly number[], confidence: number): ShiftEstimate {
-  if (!(confidence > 0 && confidence < 1)) throw new RangeError('confidence must lie strictly between 0 and 1.')
+export function shiftConfidenceInterval(
+  x: readonly number[],
+  y: readonly number[],
+  confidence: number
+): ShiftEstimate {
+  if (!(confidence > 0 && confidence < 1))
+    throw new RangeError('confidence must lie strictly between 0 and 1.')
   const n1 = x.length
   const n2 = y.length
-  if (n1 === 0 || n2 === 0) throw new RangeError('A shift estimate needs at least one value in each sample.')
+  if (n1 === 0 || n2 === 0)
+    throw new RangeError('A shift estimate needs at least one value in each sample.')
   const diffs = new Float64Array(n1 * n2)
   let next = 0
   for (const a of x) for (const b of y) diffs[next++] = a - b

@@ -46,7 +46,10 @@ async function loadDoc(root: string, file: string, maxBytes: number): Promise<Lo
  * mtime). Files named like templates (ADR_TEMPLATE.md), in the matches or in the artifacts'
  * folder, are not counted as artifacts but compared against, as are `template` and templatePaths.
  */
-export async function checkArtifact(req: ArtifactRequirement, opts: EvidenceOptions & { templatePaths?: string[] }): Promise<ArtifactCheck> {
+export async function checkArtifact(
+  req: ArtifactRequirement,
+  opts: EvidenceOptions & { templatePaths?: string[] }
+): Promise<ArtifactCheck> {
   const maxBytes = Math.min(opts.maxBytes ?? DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_DOCUMENT_BYTES)
   const problems: string[] = []
   const pattern = normalisePattern(req.path)
@@ -58,12 +61,16 @@ export async function checkArtifact(req: ArtifactRequirement, opts: EvidenceOpti
   } catch (error) {
     return { status: 'failed', files: [], problems: [errorMessage(error)] }
   }
-  const templateFiles = new Set<string>([...(req.template ? [normalisePattern(req.template)] : []), ...(opts.templatePaths ?? []).map(normalisePattern)])
+  const templateFiles = new Set<string>([
+    ...(req.template ? [normalisePattern(req.template)] : []),
+    ...(opts.templatePaths ?? []).map(normalisePattern)
+  ])
   for (const m of matched) if (isTemplateName(m)) templateFiles.add(m)
   // Templates beside the artifacts (artifacts/adr/ADR_TEMPLATE.md next to artifacts/adr/ADR-*.md).
   const folder = isGlob(pattern) ? picomatch.scan(pattern).base : path.posix.dirname(pattern)
   try {
-    for (const f of glob.match(folder === '' || folder === '.' ? '*' : `${folder}/*`)) if (isTemplateName(f)) templateFiles.add(f)
+    for (const f of glob.match(folder === '' || folder === '.' ? '*' : `${folder}/*`))
+      if (isTemplateName(f)) templateFiles.add(f)
   } catch {
     /* a folder outside the workspace was already reported through the artifact path */
   }
@@ -74,15 +81,22 @@ export async function checkArtifact(req: ArtifactRequirement, opts: EvidenceOpti
     try {
       docs.push(await loadDoc(opts.root, file, maxBytes))
     } catch (error) {
-      if (error instanceof EvidenceError && error.problem === 'missing' && !isGlob(pattern)) continue
+      if (error instanceof EvidenceError && error.problem === 'missing' && !isGlob(pattern))
+        continue
       problems.push(errorMessage(error))
     }
   }
   if (docs.length < min) {
-    const what = isGlob(pattern) ? `${req.path} matches ${docs.length} document${docs.length === 1 ? '' : 's'}` : `${req.path} does not exist`
+    const what = isGlob(pattern)
+      ? `${req.path} matches ${docs.length} document${docs.length === 1 ? '' : 's'}`
+      : `${req.path} does not exist`
     const template = [...templateFiles].sort()[0]
-    const how = template ? `Create it from ${template} and fill it in.` : 'Create it and fill it in.'
-    problems.unshift(`${what}; at least ${min} needed${templateFiles.size > 0 && isGlob(pattern) ? ' (templates do not count)' : ''}. ${how}`)
+    const how = template
+      ? `Create it from ${template} and fill it in.`
+      : 'Create it and fill it in.'
+    problems.unshift(
+      `${what}; at least ${min} needed${templateFiles.size > 0 && isGlob(pattern) ? ' (templates do not count)' : ''}. ${how}`
+    )
     return { status: 'missing', files: docs.map((d) => d.file), problems }
   }
 
@@ -91,7 +105,8 @@ export async function checkArtifact(req: ArtifactRequirement, opts: EvidenceOpti
     try {
       templates.push(await loadDoc(opts.root, t, maxBytes))
     } catch (error) {
-      if (!(error instanceof EvidenceError && error.problem === 'missing')) problems.push(`template ${errorMessage(error)}`)
+      if (!(error instanceof EvidenceError && error.problem === 'missing'))
+        problems.push(`template ${errorMessage(error)}`)
     }
   }
 
@@ -108,7 +123,9 @@ export async function checkArtifact(req: ArtifactRequirement, opts: EvidenceOpti
       const age = (now - time.getTime()) / 86_400_000
       oldest = oldest === undefined ? age : Math.max(oldest, age)
       if (age > req.maxAgeDays) {
-        problems.push(`${doc.file} was last changed ${Math.floor(age)} days ago (${source === 'git' ? 'git history' : 'file time'}), over the ${req.maxAgeDays} days allowed; review and update it.`)
+        problems.push(
+          `${doc.file} was last changed ${Math.floor(age)} days ago (${source === 'git' ? 'git history' : 'file time'}), over the ${req.maxAgeDays} days allowed; review and update it.`
+        )
       }
     }
   }
@@ -120,7 +137,11 @@ export async function checkArtifact(req: ArtifactRequirement, opts: EvidenceOpti
   }
 }
 
-function checkDocument(doc: LoadedDoc, rules: FrontmatterRules | undefined, templates: LoadedDoc[]): string[] {
+function checkDocument(
+  doc: LoadedDoc,
+  rules: FrontmatterRules | undefined,
+  templates: LoadedDoc[]
+): string[] {
   const problems: string[] = []
   let data: Record<string, unknown> | undefined
   let body: string
@@ -131,30 +152,44 @@ function checkDocument(doc: LoadedDoc, rules: FrontmatterRules | undefined, temp
   } catch (error) {
     return [errorMessage(error)]
   }
-  if (rules && (rules.required?.length || rules.allowed || rules.dates?.length) && data === undefined) {
-    problems.push(`${doc.file} has no YAML frontmatter; add a --- block with ${[...(rules.required ?? []), ...(rules.dates ?? [])].join(', ') || 'the required keys'}.`)
+  if (
+    rules &&
+    (rules.required?.length || rules.allowed || rules.dates?.length) &&
+    data === undefined
+  ) {
+    problems.push(
+      `${doc.file} has no YAML frontmatter; add a --- block with ${[...(rules.required ?? []), ...(rules.dates ?? [])].join(', ') || 'the required keys'}.`
+    )
   } else if (rules && data) {
     for (const key of rules.required ?? []) {
-      if (isEmpty(data[key])) problems.push(`${doc.file}: frontmatter key "${key}" is missing or empty; fill it in.`)
+      if (isEmpty(data[key]))
+        problems.push(`${doc.file}: frontmatter key "${key}" is missing or empty; fill it in.`)
     }
     for (const [key, allowed] of Object.entries(rules.allowed ?? {})) {
       const value = data[key]
       if (value === undefined) continue
       if (!allowed.some((a) => String(a).toLowerCase() === String(value).toLowerCase())) {
-        problems.push(`${doc.file}: frontmatter "${key}" is "${String(value)}"; allowed: ${allowed.map((a) => JSON.stringify(a)).join(', ')}.`)
+        problems.push(
+          `${doc.file}: frontmatter "${key}" is "${String(value)}"; allowed: ${allowed.map((a) => JSON.stringify(a)).join(', ')}.`
+        )
       }
     }
     for (const key of rules.dates ?? []) {
       const value = data[key]
       if (value === undefined) continue
-      if (!isRealDate(value)) problems.push(`${doc.file}: frontmatter "${key}" is "${String(value)}", not a real date (YYYY-MM-DD).`)
+      if (!isRealDate(value))
+        problems.push(
+          `${doc.file}: frontmatter "${key}" is "${String(value)}", not a real date (YYYY-MM-DD).`
+        )
     }
   }
   const inData = placeholdersInData(data ?? {})
   const inBody = findPlaceholders(body)
   if (inData.length > 0 || inBody.length > 0) {
     const list = [...inData.map((p) => `${p.placeholder} (in ${p.key})`), ...inBody].slice(0, 5)
-    problems.push(`${doc.file} still holds template placeholders: ${list.join(', ')}; replace them with real values.`)
+    problems.push(
+      `${doc.file} still holds template placeholders: ${list.join(', ')}; replace them with real values.`
+    )
   }
   for (const t of templates) {
     if (normalise(t.text) === normalise(doc.text)) {
@@ -164,14 +199,21 @@ function checkDocument(doc: LoadedDoc, rules: FrontmatterRules | undefined, temp
     const kept = templateParagraphsKept(t.text, body)
     if (kept.length > 0) {
       const first = kept[0].length > 70 ? `${kept[0].slice(0, 70)}…` : kept[0]
-      problems.push(`${doc.file} keeps ${kept.length} paragraph${kept.length === 1 ? '' : 's'} of template text from ${t.file} (first: "${first}"); replace it with the real content.`)
+      problems.push(
+        `${doc.file} keeps ${kept.length} paragraph${kept.length === 1 ? '' : 's'} of template text from ${t.file} (first: "${first}"); replace it with the real content.`
+      )
     }
   }
   return problems
 }
 
 function isEmpty(v: unknown): boolean {
-  return v === undefined || v === null || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0)
+  return (
+    v === undefined ||
+    v === null ||
+    (typeof v === 'string' && v.trim() === '') ||
+    (Array.isArray(v) && v.length === 0)
+  )
 }
 
 export function isRealDate(v: unknown): boolean {

@@ -26,14 +26,20 @@ export function findPlaceholders(text: string): string[] {
 }
 
 /** Placeholders inside any string value of parsed frontmatter, with the key that holds them. */
-export function placeholdersInData(data: unknown, prefix = ''): Array<{ key: string; placeholder: string }> {
+export function placeholdersInData(
+  data: unknown,
+  prefix = ''
+): Array<{ key: string; placeholder: string }> {
   const out: Array<{ key: string; placeholder: string }> = []
   const stack: Array<[unknown, string]> = [[data, prefix]]
   while (stack.length > 0) {
     const [v, key] = stack.pop() as [unknown, string]
-    if (typeof v === 'string') for (const p of findPlaceholders(v)) out.push({ key, placeholder: p })
+    if (typeof v === 'string')
+      for (const p of findPlaceholders(v)) out.push({ key, placeholder: p })
     else if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, `${key}[${i}]`]))
-    else if (v && typeof v === 'object') for (const k of Object.keys(v)) stack.push([(v as Record<string, unknown>)[k], key ? `${key}.${k}` : k])
+    else if (v && typeof v === 'object')
+      for (const k of Object.keys(v))
+        stack.push([(v as Record<string, unknown>)[k], key ? `${key}.${k}` : k])
   }
   return out.reverse()
 }

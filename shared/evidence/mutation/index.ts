@@ -1,6 +1,12 @@
 import { EvidenceError } from '../../errors.js'
 import { detectFormat, type FormatName } from '../detect.js'
-import { DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_STREAM_BYTES, guardReader, openEvidence, type OpenedEvidence } from '../evidence-file.js'
+import {
+  DEFAULT_MAX_JSON_BYTES,
+  DEFAULT_MAX_STREAM_BYTES,
+  guardReader,
+  openEvidence,
+  type OpenedEvidence
+} from '../evidence-file.js'
 import { readHeadText } from '../encoding.js'
 import { readJson } from '../json-file.js'
 import type { ReadContext, ReaderOutput } from '../reader.js'
@@ -61,7 +67,10 @@ export async function readMutationOpened(
  * Reads one mutation report (Stryker JSON, PIT mutations.xml, a mutmut .meta file or
  * mutmut-cicd-stats.json), detected from content. Throws only EvidenceError.
  */
-export async function readMutationReport(file: string, opts: EvidenceOptions): Promise<MutationResult> {
+export async function readMutationReport(
+  file: string,
+  opts: EvidenceOptions
+): Promise<MutationResult> {
   return guardReader(file, async () => {
     const opened = await openEvidence(opts.root, file, opts.maxBytes ?? DEFAULT_MAX_STREAM_BYTES)
     let format: FormatName | undefined
@@ -73,22 +82,36 @@ export async function readMutationReport(file: string, opts: EvidenceOptions): P
     }
     if (!format || !MUTATION_FORMATS.has(format)) {
       await opened.handle.close()
-      throw new EvidenceError(opened.display, 'unsupported', `is not a mutation report this reader knows (${format ?? 'unrecognised content'}); expected Stryker JSON, PIT mutations.xml or mutmut results.`)
+      throw new EvidenceError(
+        opened.display,
+        'unsupported',
+        `is not a mutation report this reader knows (${format ?? 'unrecognised content'}); expected Stryker JSON, PIT mutations.xml or mutmut results.`
+      )
     }
     const json = format !== 'pit'
     const cap = opts.maxBytes ?? (json ? DEFAULT_MAX_JSON_BYTES : DEFAULT_MAX_STREAM_BYTES)
     if (opened.size > cap) {
       await opened.handle.close()
-      throw new EvidenceError(opened.display, 'too-large', `is ${opened.size} bytes, over the ${cap}-byte limit for JSON.`)
+      throw new EvidenceError(
+        opened.display,
+        'too-large',
+        `is ${opened.size} bytes, over the ${cap}-byte limit for JSON.`
+      )
     }
-    return readMutationOpened(opened, format, cap, { changedLines: opts.changedLines, root: opts.root })
+    return readMutationOpened(opened, format, cap, {
+      changedLines: opts.changedLines,
+      root: opts.root
+    })
   })
 }
 
 /** The collect-evidence reader for mutation formats: counts plus surviving-mutant findings. */
 export function mutationReader(format: FormatName) {
   return async (opened: OpenedEvidence, ctx: ReadContext): Promise<ReaderOutput> => {
-    const result = await readMutationOpened(opened, format, ctx.maxBytes, { changedLines: ctx.changedLines, root: ctx.root })
+    const result = await readMutationOpened(opened, format, ctx.maxBytes, {
+      changedLines: ctx.changedLines,
+      root: ctx.root
+    })
     for (const m of result.mutants) {
       if (m.status !== 'Survived' && m.status !== 'NoCoverage') continue
       if (!ctx.findings.wants()) {
@@ -104,6 +127,9 @@ export function mutationReader(format: FormatName) {
         kind: 'surviving-mutant'
       })
     }
-    return { namespace: 'mutation', counts: mutationCounts(result.mutants, ctx.changedLines, ctx.root, ctx.pathMap) }
+    return {
+      namespace: 'mutation',
+      counts: mutationCounts(result.mutants, ctx.changedLines, ctx.root, ctx.pathMap)
+    }
   }
 }

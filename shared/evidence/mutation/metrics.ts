@@ -4,7 +4,12 @@ import type { ChangedLines, NormalisedMutant } from '../types.js'
 import { countKey, isDetected, isValid } from './statuses.js'
 
 /** Additive per-status counts of mutants, plus the changed-line counts when lines are given. */
-export function mutationCounts(mutants: readonly NormalisedMutant[], changedLines?: ChangedLines, root = '.', pathMap?: PathMap): Counts {
+export function mutationCounts(
+  mutants: readonly NormalisedMutant[],
+  changedLines?: ChangedLines,
+  root = '.',
+  pathMap?: PathMap
+): Counts {
   const counts: Counts = new Map()
   for (const m of mutants) {
     const k = countKey(m.status)
@@ -19,7 +24,8 @@ export function mutationCounts(mutants: readonly NormalisedMutant[], changedLine
       const lines = index.lookup(m.file)
       if (!lines) continue
       let touched = lines.has(m.line)
-      for (let l = m.line + 1; !touched && m.endLine !== undefined && l <= m.endLine; l++) touched = lines.has(l)
+      for (let l = m.line + 1; !touched && m.endLine !== undefined && l <= m.endLine; l++)
+        touched = lines.has(l)
       if (!touched) continue
       valid++
       if (isDetected(m.status)) detected++
@@ -31,6 +37,9 @@ export function mutationCounts(mutants: readonly NormalisedMutant[], changedLine
 }
 
 /** mutation.* metrics of a list of mutants, with Stryker's score (absent when no mutant is valid). */
-export function mutationMetrics(mutants: NormalisedMutant[], changedLines?: ChangedLines): Map<string, number> {
+export function mutationMetrics(
+  mutants: NormalisedMutant[],
+  changedLines?: ChangedLines
+): Map<string, number> {
   return finishMetrics('mutation', mutationCounts(mutants, changedLines))
 }

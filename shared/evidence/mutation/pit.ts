@@ -6,14 +6,24 @@ import type { NormalisedMutant } from '../types.js'
 import { streamXml } from '../xml-stream.js'
 import { PIT_STATUS } from './statuses.js'
 
-const FIELDS = new Set(['sourceFile', 'mutatedClass', 'mutatedMethod', 'lineNumber', 'mutator', 'description'])
+const FIELDS = new Set([
+  'sourceFile',
+  'mutatedClass',
+  'mutatedMethod',
+  'lineNumber',
+  'mutator',
+  'description'
+])
 
 /**
  * PIT mutations.xml: <mutations><mutation detected status ...><sourceFile>Foo.java</sourceFile>
  * <mutatedClass>com.acme.Foo</mutatedClass><lineNumber>12</lineNumber><mutator>...</mutator>...
  * The file is the class's package folder plus sourceFile (com/acme/Foo.java).
  */
-export async function readPitMutants(opened: OpenedEvidence, maxBytes: number): Promise<NormalisedMutant[]> {
+export async function readPitMutants(
+  opened: OpenedEvidence,
+  maxBytes: number
+): Promise<NormalisedMutant[]> {
   const display = opened.display
   const mutants: NormalisedMutant[] = []
   let current: { status: string; fields: Map<string, string> } | undefined
@@ -22,7 +32,12 @@ export async function readPitMutants(opened: OpenedEvidence, maxBytes: number): 
   const open = (tag: SaxesTagPlain): void => {
     if (!checkedRoot) {
       checkedRoot = true
-      if (tag.name !== 'mutations') throw new EvidenceError(display, 'unsupported', `is not a PIT mutations.xml: its root element is <${tag.name}>.`)
+      if (tag.name !== 'mutations')
+        throw new EvidenceError(
+          display,
+          'unsupported',
+          `is not a PIT mutations.xml: its root element is <${tag.name}>.`
+        )
       return
     }
     if (tag.name === 'mutation') {
@@ -36,12 +51,24 @@ export async function readPitMutants(opened: OpenedEvidence, maxBytes: number): 
     if (name === 'mutation' && current) {
       const f = current.fields
       const status = PIT_STATUS[current.status]
-      if (!status) throw new EvidenceError(display, 'unsupported', `mutation ${mutants.length + 1} has status "${printable(current.status, 40)}", which PIT does not define.`)
+      if (!status)
+        throw new EvidenceError(
+          display,
+          'unsupported',
+          `mutation ${mutants.length + 1} has status "${printable(current.status, 40)}", which PIT does not define.`
+        )
       const line = Number(f.get('lineNumber'))
-      if (!Number.isInteger(line) || line < 1) throw new EvidenceError(display, 'malformed', `mutation ${mutants.length + 1} has no valid lineNumber.`)
+      if (!Number.isInteger(line) || line < 1)
+        throw new EvidenceError(
+          display,
+          'malformed',
+          `mutation ${mutants.length + 1} has no valid lineNumber.`
+        )
       const cls = (f.get('mutatedClass') ?? '').trim()
       const pkg = cls.includes('.') ? cls.slice(0, cls.lastIndexOf('.')).replace(/\./g, '/') : ''
-      const source = (f.get('sourceFile') ?? '').trim() || `${cls.slice(cls.lastIndexOf('.') + 1).split('$')[0]}.java`
+      const source =
+        (f.get('sourceFile') ?? '').trim() ||
+        `${cls.slice(cls.lastIndexOf('.') + 1).split('$')[0]}.java`
       const mutator = (f.get('mutator') ?? 'unknown').trim()
       mutants.push({
         id: String(mutants.length + 1),

@@ -2,8 +2,19 @@ import type { MutationTestResult } from 'mutation-testing-report-schema'
 import type { NormalisedMutant } from '../types.js'
 
 const LANGUAGE_BY_EXTENSION: Record<string, string> = {
-  java: 'java', kt: 'kotlin', scala: 'scala', py: 'python', js: 'javascript', mjs: 'javascript',
-  cjs: 'javascript', ts: 'typescript', tsx: 'typescript', cs: 'csharp', php: 'php', rs: 'rust', go: 'go'
+  java: 'java',
+  kt: 'kotlin',
+  scala: 'scala',
+  py: 'python',
+  js: 'javascript',
+  mjs: 'javascript',
+  cjs: 'javascript',
+  ts: 'typescript',
+  tsx: 'typescript',
+  cs: 'csharp',
+  php: 'php',
+  rs: 'rust',
+  go: 'go'
 }
 
 /**
@@ -21,7 +32,12 @@ export function buildReport(mutants: readonly NormalisedMutant[]): MutationTestR
     if (!entry) {
       const ext = name.slice(name.lastIndexOf('.') + 1).toLowerCase()
       entry = { language: LANGUAGE_BY_EXTENSION[ext] ?? 'unknown', source: '', mutants: [] }
-      Object.defineProperty(files, name, { value: entry, enumerable: true, writable: true, configurable: true })
+      Object.defineProperty(files, name, {
+        value: entry,
+        enumerable: true,
+        writable: true,
+        configurable: true
+      })
     }
     const line = m.line > 0 ? m.line : 1
     const column = m.column !== undefined && m.column > 0 ? m.column : 1
@@ -30,10 +46,16 @@ export function buildReport(mutants: readonly NormalisedMutant[]): MutationTestR
       id: m.id,
       mutatorName: m.mutatorName,
       status: m.status,
-      statusReason: m.originalStatus !== m.status ? `original status: ${m.originalStatus}` : undefined,
-      location: { start: { line, column }, end: { line: endLine, column: endLine === line ? column + 1 : 1 } },
+      statusReason:
+        m.originalStatus !== m.status ? `original status: ${m.originalStatus}` : undefined,
+      location: {
+        start: { line, column },
+        end: { line: endLine, column: endLine === line ? column + 1 : 1 }
+      },
       ...(m.replacement !== undefined ? { replacement: m.replacement } : {})
     })
   }
-  return JSON.parse(JSON.stringify({ schemaVersion: '2', thresholds: { high: 80, low: 60 }, files })) as MutationTestResult
+  return JSON.parse(
+    JSON.stringify({ schemaVersion: '2', thresholds: { high: 80, low: 60 }, files })
+  ) as MutationTestResult
 }

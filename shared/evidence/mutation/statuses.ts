@@ -70,7 +70,14 @@ export const MUTMUT_STATS_KEYS: ReadonlyArray<[string, MutantStatus]> = [
 ]
 
 export const STRYKER_STATUSES: readonly MutantStatus[] = [
-  'Killed', 'Survived', 'NoCoverage', 'Timeout', 'CompileError', 'RuntimeError', 'Ignored', 'Pending'
+  'Killed',
+  'Survived',
+  'NoCoverage',
+  'Timeout',
+  'CompileError',
+  'RuntimeError',
+  'Ignored',
+  'Pending'
 ]
 
 const COUNT_KEY: Record<MutantStatus, string> = {

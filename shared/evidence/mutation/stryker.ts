@@ -10,7 +10,10 @@ import type { MutantStatus, NormalisedMutant } from '../types.js'
 import { STRYKER_STATUSES } from './statuses.js'
 
 /** Status names of schema 0/1 drafts, renamed since: both stay outside the score either way. */
-const LEGACY_STATUS: Readonly<Record<string, MutantStatus>> = { BuildError: 'CompileError', Skipped: 'Ignored' }
+const LEGACY_STATUS: Readonly<Record<string, MutantStatus>> = {
+  BuildError: 'CompileError',
+  Skipped: 'Ignored'
+}
 
 /**
  * Reports written before schema 1 was enforced (still served by mutation-testing-elements and in
@@ -54,15 +57,27 @@ export function normaliseLegacyReport(data: unknown): string[] {
 }
 
 /** Validates against mutation-testing-report-schema (compiled once). */
-export function validateStrykerReport(data: unknown, display: string): asserts data is MutationTestResult {
+export function validateStrykerReport(
+  data: unknown,
+  display: string
+): asserts data is MutationTestResult {
   normaliseLegacyReport(data)
   if (!validator(data)) {
     const e = validator.errors?.[0]
     const where = e?.instancePath ? `at ${e.instancePath}` : 'at the top level'
-    throw new EvidenceError(display, 'malformed', `is not a valid mutation-testing report (${printable(where, 120)}: ${e?.message ?? 'invalid'}).`)
+    throw new EvidenceError(
+      display,
+      'malformed',
+      `is not a valid mutation-testing report (${printable(where, 120)}: ${e?.message ?? 'invalid'}).`
+    )
   }
   const duplicate = duplicateMutant(data as MutationTestResult)
-  if (duplicate) throw new EvidenceError(display, 'malformed', `is not a valid mutation-testing report (at /files/${printable(duplicate, 120)}/mutants: must NOT have duplicate items).`)
+  if (duplicate)
+    throw new EvidenceError(
+      display,
+      'malformed',
+      `is not a valid mutation-testing report (at /files/${printable(duplicate, 120)}/mutants: must NOT have duplicate items).`
+    )
 }
 
 /**
@@ -96,7 +111,11 @@ function deepEqual(a: unknown, b: unknown): boolean {
   const ka = Object.keys(a)
   const kb = Object.keys(b)
   if (ka.length !== kb.length) return false
-  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  return ka.every(
+    (k) =>
+      Object.prototype.hasOwnProperty.call(b, k) &&
+      deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])
+  )
 }
 
 /** Mutants of a schema-valid report, in file order. */

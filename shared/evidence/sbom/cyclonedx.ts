@@ -40,26 +40,49 @@ function jsonLicences(c: Record<string, unknown>): string[] {
  * deep tree cannot overflow the stack), the root metadata component excluded; vulnerabilities by
  * their worst rating.
  */
-export async function readCycloneDxJson(opened: OpenedEvidence, ctx: ReadContext): Promise<ReaderOutput> {
+export async function readCycloneDxJson(
+  opened: OpenedEvidence,
+  ctx: ReadContext
+): Promise<ReaderOutput> {
   const display = opened.display
   const data = await readJson(opened, ctx.maxBytes)
-  if (!isRecord(data) || data.bomFormat !== 'CycloneDX') throw new EvidenceError(display, 'malformed', 'is not a CycloneDX BOM (bomFormat is not "CycloneDX").')
+  if (!isRecord(data) || data.bomFormat !== 'CycloneDX')
+    throw new EvidenceError(
+      display,
+      'malformed',
+      'is not a CycloneDX BOM (bomFormat is not "CycloneDX").'
+    )
   const counter = new SbomCounter(display, ctx)
-  const stack: Array<[unknown, number]> = Array.isArray(data.components) ? data.components.map((c) => [c, 1]) : []
-  if (data.components !== undefined && !Array.isArray(data.components)) throw new EvidenceError(display, 'malformed', '"components" is not an array.')
+  const stack: Array<[unknown, number]> = Array.isArray(data.components)
+    ? data.components.map((c) => [c, 1])
+    : []
+  if (data.components !== undefined && !Array.isArray(data.components))
+    throw new EvidenceError(display, 'malformed', '"components" is not an array.')
   while (stack.length > 0) {
     const [c, depth] = stack.pop() as [unknown, number]
-    if (!isRecord(c)) throw new EvidenceError(display, 'malformed', 'has a component that is not an object.')
-    if (depth > MAX_COMPONENT_DEPTH) throw new EvidenceError(display, 'malformed', `nests components deeper than ${MAX_COMPONENT_DEPTH} levels.`)
-    const name = [c.group, c.name, c.version].filter((s) => typeof s === 'string' && s !== '').join(c.version ? '@' : '/')
+    if (!isRecord(c))
+      throw new EvidenceError(display, 'malformed', 'has a component that is not an object.')
+    if (depth > MAX_COMPONENT_DEPTH)
+      throw new EvidenceError(
+        display,
+        'malformed',
+        `nests components deeper than ${MAX_COMPONENT_DEPTH} levels.`
+      )
+    const name = [c.group, c.name, c.version]
+      .filter((s) => typeof s === 'string' && s !== '')
+      .join(c.version ? '@' : '/')
     counter.component(name || String(c['bom-ref'] ?? '(unnamed)'), jsonLicences(c))
-    if (Array.isArray(c.components)) for (const child of c.components) stack.push([child, depth + 1])
+    if (Array.isArray(c.components))
+      for (const child of c.components) stack.push([child, depth + 1])
   }
   if (data.vulnerabilities !== undefined) {
-    if (!Array.isArray(data.vulnerabilities)) throw new EvidenceError(display, 'malformed', '"vulnerabilities" is not an array.')
+    if (!Array.isArray(data.vulnerabilities))
+      throw new EvidenceError(display, 'malformed', '"vulnerabilities" is not an array.')
     for (const v of data.vulnerabilities) {
       if (!isRecord(v)) continue
-      const ratings = Array.isArray(v.ratings) ? v.ratings.filter(isRecord).map((r) => r.severity) : []
+      const ratings = Array.isArray(v.ratings)
+        ? v.ratings.filter(isRecord).map((r) => r.severity)
+        : []
       counter.vulnerability(String(v.id ?? '(no id)'), worst(ratings))
     }
   }
@@ -67,7 +90,10 @@ export async function readCycloneDxJson(opened: OpenedEvidence, ctx: ReadContext
 }
 
 /** CycloneDX XML, streamed: <components><component> (nested too), licences, vulnerabilities. */
-export async function readCycloneDxXml(opened: OpenedEvidence, ctx: ReadContext): Promise<ReaderOutput> {
+export async function readCycloneDxXml(
+  opened: OpenedEvidence,
+  ctx: ReadContext
+): Promise<ReaderOutput> {
   const display = opened.display
   const counter = new SbomCounter(display, ctx)
   const components: Array<{ name: string; licences: string[] }> = []
@@ -81,7 +107,12 @@ export async function readCycloneDxXml(opened: OpenedEvidence, ctx: ReadContext)
     const parent = path[path.length - 1]
     path.push(name)
     if (path.length === 1) {
-      if (name !== 'bom') throw new EvidenceError(display, 'unsupported', `is not a CycloneDX BOM: its root element is <${tag.name}>.`)
+      if (name !== 'bom')
+        throw new EvidenceError(
+          display,
+          'unsupported',
+          `is not a CycloneDX BOM: its root element is <${tag.name}>.`
+        )
       return
     }
     if (name === 'metadata') inMetadata++

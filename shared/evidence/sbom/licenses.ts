@@ -3,10 +3,14 @@ import spdxExceptions from 'spdx-exceptions/index.json' with { type: 'json' }
 import spdxIds from 'spdx-license-ids/index.json' with { type: 'json' }
 import spdxDeprecated from 'spdx-license-ids/deprecated.json' with { type: 'json' }
 
-type SpdxNode = { license: string; plus?: true; exception?: string } | { left: SpdxNode; conjunction: 'and' | 'or'; right: SpdxNode }
+type SpdxNode =
+  | { license: string; plus?: true; exception?: string }
+  | { left: SpdxNode; conjunction: 'and' | 'or'; right: SpdxNode }
 
 /** SPDX ids are case-insensitive: the parser only knows the canonical spelling. */
-const CANONICAL = new Map<string, string>([...spdxIds, ...spdxDeprecated, ...spdxExceptions].map((id: string) => [id.toLowerCase(), id]))
+const CANONICAL = new Map<string, string>(
+  [...spdxIds, ...spdxDeprecated, ...spdxExceptions].map((id: string) => [id.toLowerCase(), id])
+)
 
 /**
  * A licence's family: its id without `+`, `-only`, `-or-later` or a deprecated
@@ -34,7 +38,10 @@ export function licenceFamily(id: string): string {
 export function isDenied(expression: string, denied: ReadonlySet<string>): boolean {
   if (denied.size === 0) return false
   const tree = parseExpression(expression)
-  if (tree === undefined) return expression.split(/[\s()]+/).some((word) => word !== '' && denied.has(licenceFamily(word)))
+  if (tree === undefined)
+    return expression
+      .split(/[\s()]+/)
+      .some((word) => word !== '' && denied.has(licenceFamily(word)))
   const walk = (n: SpdxNode): boolean => {
     if ('license' in n) return denied.has(licenceFamily(n.license))
     return n.conjunction === 'and' ? walk(n.left) || walk(n.right) : walk(n.left) && walk(n.right)

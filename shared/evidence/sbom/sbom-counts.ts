@@ -15,7 +15,10 @@ export class SbomCounter {
   private readonly vulns = new Map<string, number>(SEVERITY_ORDER.map((s) => [s, 0]))
   private vulnTotal = 0
 
-  constructor(private readonly display: string, private readonly ctx: ReadContext) {
+  constructor(
+    private readonly display: string,
+    private readonly ctx: ReadContext
+  ) {
     this.denied = denySet(ctx.deniedLicenses)
   }
 
@@ -28,19 +31,31 @@ export class SbomCounter {
     // Several licence entries on one component all apply (AND).
     if (this.denied.size > 0 && isDeniedAll(licences, this.denied)) {
       this.deniedCount++
-      this.finding(name, `uses a denied licence: ${licences.join(' AND ')}`, 'error', 'denied-license')
+      this.finding(
+        name,
+        `uses a denied licence: ${licences.join(' AND ')}`,
+        'error',
+        'denied-license'
+      )
     }
   }
 
   vulnerability(id: string, severity: (typeof SEVERITY_ORDER)[number] | undefined): void {
     this.vulnTotal++
     if (severity) this.vulns.set(severity, (this.vulns.get(severity) ?? 0) + 1)
-    if (severity === 'critical' || severity === 'high') this.finding(id, `${severity} vulnerability`, 'error', 'vulnerability')
+    if (severity === 'critical' || severity === 'high')
+      this.finding(id, `${severity} vulnerability`, 'error', 'vulnerability')
   }
 
   private finding(title: string, message: string, level: 'error' | 'warning', kind: string): void {
     if (!this.ctx.findings.wants()) return this.ctx.findings.count()
-    this.ctx.findings.add({ file: this.display, title, message: `${title} ${message} (${this.display}).`, level, kind })
+    this.ctx.findings.add({
+      file: this.display,
+      title,
+      message: `${title} ${message} (${this.display}).`,
+      level,
+      kind
+    })
   }
 
   counts(): Counts {

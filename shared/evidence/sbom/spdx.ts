@@ -12,16 +12,29 @@ const NO_LICENCE = new Set(['NOASSERTION', 'NONE', ''])
  * vulnerabilities, so the sbom.vulns.* counts stay at zero for them: use a CycloneDX BOM or SARIF
  * from a scanner to gate on vulnerabilities.
  */
-export async function readSpdxJson(opened: OpenedEvidence, ctx: ReadContext): Promise<ReaderOutput> {
+export async function readSpdxJson(
+  opened: OpenedEvidence,
+  ctx: ReadContext
+): Promise<ReaderOutput> {
   const display = opened.display
   const data = await readJson(opened, ctx.maxBytes)
-  if (!isRecord(data) || typeof data.spdxVersion !== 'string') throw new EvidenceError(display, 'malformed', 'is not an SPDX JSON document (no spdxVersion).')
-  if (!data.spdxVersion.startsWith('SPDX-2.')) throw new EvidenceError(display, 'unsupported', `is ${data.spdxVersion}; only SPDX 2.x JSON is read.`)
-  if (data.packages !== undefined && !Array.isArray(data.packages)) throw new EvidenceError(display, 'malformed', '"packages" is not an array.')
+  if (!isRecord(data) || typeof data.spdxVersion !== 'string')
+    throw new EvidenceError(display, 'malformed', 'is not an SPDX JSON document (no spdxVersion).')
+  if (!data.spdxVersion.startsWith('SPDX-2.'))
+    throw new EvidenceError(
+      display,
+      'unsupported',
+      `is ${data.spdxVersion}; only SPDX 2.x JSON is read.`
+    )
+  if (data.packages !== undefined && !Array.isArray(data.packages))
+    throw new EvidenceError(display, 'malformed', '"packages" is not an array.')
   const counter = new SbomCounter(display, ctx)
   for (const p of (data.packages as unknown[] | undefined) ?? []) {
-    if (!isRecord(p)) throw new EvidenceError(display, 'malformed', 'has a package that is not an object.')
-    const licence = [p.licenseConcluded, p.licenseDeclared].find((l) => typeof l === 'string' && !NO_LICENCE.has(l.trim())) as string | undefined
+    if (!isRecord(p))
+      throw new EvidenceError(display, 'malformed', 'has a package that is not an object.')
+    const licence = [p.licenseConcluded, p.licenseDeclared].find(
+      (l) => typeof l === 'string' && !NO_LICENCE.has(l.trim())
+    ) as string | undefined
     const name = [p.name, p.versionInfo].filter((s) => typeof s === 'string').join('@')
     counter.component(name || String(p.SPDXID ?? '(unnamed)'), licence ? [licence] : [])
   }
