@@ -51,7 +51,8 @@ export function renderReadme(text) {
   if (!start || end < start.index)
     throw new Error('README.md has no <!-- docs-index --> … <!-- end docs-index --> block')
   const from = start.index + start[0].length
-  return `${text.slice(0, from)}${docsIndex()}\n${text.slice(end)}`
+  // Blank lines around the list, as Prettier writes markdown, so the two never disagree.
+  return `${text.slice(0, from)}\n${docsIndex()}\n\n${text.slice(end)}`
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

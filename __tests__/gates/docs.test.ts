@@ -19,15 +19,15 @@ const actionYml = parseYaml(
 
 /** The fenced block that follows `<!-- example: name -->`. */
 function example(name: string): string {
-  const m = new RegExp(`<!-- example: ${name} -->\\n\`\`\`\\w+\\n([\\s\\S]*?)\\n\`\`\``).exec(doc)
+  const m = new RegExp(`<!-- example: ${name} -->\\n+\`\`\`\\w+\\n([\\s\\S]*?)\\n\`\`\``).exec(doc)
   if (!m) throw new Error(`docs/check-gates.md has no example "${name}"`)
   return `${m[1]}\n`
 }
 
 function tableNames(heading: string): string[] {
   const section = doc.slice(doc.indexOf(`## ${heading}\n`))
-  const table = section.slice(0, section.indexOf('\n\n', section.indexOf('| --- |')))
-  return [...table.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1])
+  const table = section.slice(0, section.indexOf('\n\n', section.search(/\| -+ \|/)))
+  return [...table.matchAll(/^\| `([a-z-]+)` +\|/gm)].map((m) => m[1])
 }
 
 describe('docs/check-gates.md', () => {
