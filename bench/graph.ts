@@ -9,8 +9,10 @@ export function syntheticGraph(n: number): string {
   const lines = ['version: 1', 'vars:', '  risk: 2', 'nodes:']
   for (let i = 0; i < n; i++) {
     const next = `n${(i + 1) % n}`
+    // The last node recalibrates and starts over, so the loop is one a process means to run forever
+    // (a sound graph: validation measures its checks, not the cost of reporting a finding).
     const kind =
-      i % 10 === 9 ? 'gate' : i % 10 === 4 ? 'decision' : i === n - 1 ? 'calibrate' : 'activity'
+      i === n - 1 ? 'calibrate' : i % 10 === 9 ? 'gate' : i % 10 === 4 ? 'decision' : 'activity'
     lines.push(`  - id: n${i}`, `    kind: ${kind}`)
     if (kind === 'gate') {
       lines.push(

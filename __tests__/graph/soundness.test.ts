@@ -191,3 +191,18 @@ describe('flow validate --strict', () => {
     )
   })
 })
+
+describe('a long loop is named by its first nodes, not all of them', () => {
+  it('a 50-node loop with no end lists 12 names and the count', () => {
+    const nodes = Array.from({ length: 50 }, (_, i) =>
+      i % 10 === 9
+        ? `  - id: n${i}\n    kind: gate\n    requires:\n      - metric: tests.failed == 0\n    pass: n${(i + 1) % 50}\n    fail: n${i - 1}\n`
+        : `  - id: n${i}\n    kind: activity\n    next: n${(i + 1) % 50}\n`
+    )
+    const r = validate(`nodes:\n${nodes.join('')}`)
+    const f = r.findings.find((x) => x.code === 'no-exit')
+    expect(f?.message).toContain('"n0" → "n1"')
+    expect(f?.message).toContain('(50 nodes in all)')
+    expect(f?.message).not.toContain('"n20"')
+  })
+})

@@ -322,7 +322,9 @@ export function checkGraph(
     if (!looping || finishes[scc[0]]) continue
     const members = scc.map(nodeAt)
     const first = members[0]
-    const names = members.map((m) => `"${m.id}"`).join(' → ')
+    // A loop of thousands of nodes is named by its first few; the finding points at the first.
+    const shown = members.slice(0, MAX_LOOP_NAMES).map((m) => `"${m.id}"`)
+    const names = `${shown.join(' → ')}${members.length > MAX_LOOP_NAMES ? ` → … (${members.length} nodes in all)` : ''}`
     if (members.every((m) => m.kind === 'activity')) {
       add(
         'error',
@@ -641,6 +643,9 @@ function checkInstructionsGlob(
     }
   ]
 }
+
+/** How many nodes of a loop a finding names before it says how many there are. */
+const MAX_LOOP_NAMES = 12
 
 function stronglyConnected(edges: number[][]): number[][] {
   const n = edges.length
