@@ -33,7 +33,7 @@ export const CANARY_HELP = `flow canary --steps 10,50,100 [--probes-file F] [--m
   Runs a canary rollout locally with the canary-rollout action's own code and the same config
   files: probes and Prometheus analysis step by step, and the decision per step. A dry run by
   default: no platform command runs, and the decisions are printed as the action would make them.
-  --apply runs the set-weight, promote and rollback commands for real. Every action input is a
+  --dry-run says so explicitly; --apply runs the set-weight, promote and rollback commands for real. Every action input is a
   flag of the same name; the Prometheus token is read from FLOW_PROMETHEUS_TOKEN, never a flag.
   Exit 0 when the rollout promotes, 1 when it does not, 2 on a configuration error.`
 
@@ -43,6 +43,10 @@ export async function canaryCommand(ctx: CommandContext): Promise<number> {
       '--steps is required: the canary weights in percent, rising, e.g. --steps 10,50,100.'
     )
   const apply = ctx.flags.apply === 'true'
+  if (apply && ctx.flags['dry-run'] === 'true')
+    throw new ConfigurationError(
+      '--apply and --dry-run contradict each other: give one (a dry run is the default).'
+    )
   const inputs: Record<string, string> = {
     ...inputsFromFlags(ctx.flags, CANARY_FLAGS),
     'dry-run': apply ? 'false' : 'true',

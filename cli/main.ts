@@ -84,7 +84,7 @@ export const COMMANDS: Record<string, Command> = {
   canary: {
     summary: 'run a canary rollout locally (a dry run by default), as the canary-rollout action',
     help: CANARY_HELP,
-    flags: [...CANARY_FLAGS, 'apply'],
+    flags: [...CANARY_FLAGS, 'apply', 'dry-run'],
     run: canaryCommand
   },
   mutation: {

@@ -73,6 +73,7 @@ describe('flow canary', () => {
       )
       const local = await cli([
         'canary',
+        '--dry-run',
         '--root',
         dir,
         '--steps',
@@ -105,6 +106,13 @@ describe('flow canary', () => {
     },
     60_000
   )
+
+  it('--apply with --dry-run is a usage error (exit 2)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'flow-canary-'))
+    const r = await cli(['canary', '--apply', '--dry-run', '--steps', '50,100', '--root', dir])
+    expect(r.code).toBe(2)
+    expect(r.err).toContain('contradict')
+  })
 
   it('without --steps is a configuration error (exit 2)', async () => {
     const r = await cli(['canary', '--root', mkdtempSync(path.join(tmpdir(), 'flow-canary-'))])
