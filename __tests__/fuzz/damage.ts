@@ -40,7 +40,11 @@ const TOKENS = [
   'mode: set\n',
   '"Action":"fail"',
   '"type":"testDone"',
-  '"result":"error"'
+  '"result":"error"',
+  'end_of_record\n',
+  'DA:',
+  'LH:',
+  'SF:'
 ]
 
 /** A seed damaged at random: cut, spliced with junk or a hostile token, a slice duplicated, a number replaced. */

@@ -12,6 +12,7 @@ import { EvidenceError } from '../../shared/errors.js'
 import { collectEvidence, readMutationReport } from '../../shared/evidence/index.js'
 import { FIXTURES, workspace } from '../evidence/helpers.js'
 import { expectTyped, PER_INPUT_MS, RUNS, slowest, TARGET_TIMEOUT, timed } from './support.js'
+import { damaged, reshaped } from './damage.js'
 
 const root = workspace()
 const fixture = (f: string) => readFileSync(path.join(FIXTURES, f), 'utf8')
@@ -111,95 +112,6 @@ const NAMESPACE: Record<string, string> = {
   'mutmut-meta': 'mutation',
   k6: 'perf',
   'perf-json': 'perf'
-}
-
-/** A seed damaged at random: cut, spliced with junk or a hostile token, a slice duplicated, a number replaced. */
-function damaged(seed: string) {
-  const tokens = [
-    '<',
-    '>',
-    '</',
-    '"',
-    "'",
-    '&',
-    '&amp;',
-    '&#0;',
-    '&#xFFFFFF;',
-    '<!DOCTYPE a [<!ENTITY e "x">]>',
-    '<![CDATA[',
-    ']]>',
-    '{',
-    '}',
-    '[',
-    ']',
-    ',',
-    ':',
-    'null',
-    '-1',
-    'NaN',
-    '1e400',
-    '-0',
-    '"__proto__"',
-    '\u0000',
-    '\uFFFF',
-    '\ud800',
-    '\n',
-    'end_of_record\n',
-    'DA:',
-    'LH:',
-    'SF:'
-  ]
-  return fc
-    .tuple(
-      fc.nat(),
-      fc.nat(),
-      fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom(...tokens)),
-      fc.constantFrom('cut', 'splice', 'dup', 'number')
-    )
-    .map(([a, b, junk, how]) => {
-      const x = a % (seed.length + 1)
-      const y = b % (seed.length + 1)
-      const [lo, hi] = x < y ? [x, y] : [y, x]
-      if (how === 'cut') return seed.slice(0, lo)
-      if (how === 'splice') return seed.slice(0, lo) + junk + seed.slice(hi)
-      if (how === 'dup') return seed.slice(0, hi) + seed.slice(lo)
-      let i = 0
-      return seed.replace(/-?\d+(\.\d+)?/g, (m) => (i++ === a % 50 ? junk : m))
-    })
-}
-
-/** JSON values shaped like the seed: its own keys with arbitrary values, nested. */
-function reshaped(seed: string) {
-  let keys: string[] = []
-  try {
-    const walk = (v: unknown): void => {
-      if (v && typeof v === 'object') {
-        for (const [k, x] of Object.entries(v)) {
-          keys.push(k)
-          walk(x)
-        }
-      }
-    }
-    walk(JSON.parse(seed))
-  } catch {
-    keys = []
-  }
-  keys = [...new Set([...keys, '__proto__', 'constructor'])].slice(0, 60)
-  const value = fc.letrec<{ v: unknown }>((tie) => ({
-    v: fc.oneof(
-      { depthSize: 'small', maxDepth: 5 },
-      fc.oneof(
-        fc.integer(),
-        fc.double(),
-        fc.string({ maxLength: 8 }),
-        fc.boolean(),
-        fc.constant(null)
-      ),
-      fc.array(tie('v'), { maxLength: 4 }),
-      fc.dictionary(fc.constantFrom(...keys), tie('v'), { maxKeys: 6 })
-    )
-  })).v
-  return value.map((v) => JSON.stringify(v))
 }
 
 async function readAs(file: string, text: string, format: string | undefined) {
