@@ -15,6 +15,9 @@ export const DEFAULT_TEST_PATTERNS: readonly string[] = [
   '**/*{Test,Tests,Spec,IT}.{java,kt,kts,scala,groovy,cs,fs,vb,swift}'
 ]
 
+/** Whether a path is a test file by DEFAULT_TEST_PATTERNS (compiled once, for every change). */
+export const isTestFile = picomatch([...DEFAULT_TEST_PATTERNS], { dot: true })
+
 /** Metrics that measure one change (its size, its new code, its mutants), not the project. */
 export function isChangeMetric(name: string): boolean {
   return /^(changes\.|coverage\.new_|mutation\.changed_)/.test(name)
@@ -26,7 +29,10 @@ export function changeMetrics(
   testPatterns: readonly string[] = DEFAULT_TEST_PATTERNS
 ): Map<string, number> {
   const totals = changeTotals(change)
-  const isTest = picomatch([...testPatterns], { dot: true })
+  const isTest =
+    testPatterns === DEFAULT_TEST_PATTERNS
+      ? isTestFile
+      : picomatch([...testPatterns], { dot: true })
   const testsTouched = change.files.filter(
     (f) => isTest(f.path) || (f.previousPath !== undefined && isTest(f.previousPath))
   ).length

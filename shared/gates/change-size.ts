@@ -1,9 +1,6 @@
-import picomatch from 'picomatch'
-import { DEFAULT_TEST_PATTERNS } from '../change/metrics.js'
+import { isTestFile } from '../change/metrics.js'
 import type { Change } from '../change/model.js'
 import type { PullRequestFacts } from './pull-request.js'
-
-const isTestFile = picomatch([...DEFAULT_TEST_PATTERNS], { dot: true })
 
 export interface ChangeSize {
   /** Lines added plus lines deleted, as GitHub's "+120 −30" adds up. */
