@@ -1,3 +1,5 @@
+import { editDistance } from './suggest.js'
+
 /**
  * The metric namespace: the one contract between evidence readers, expressions and reports.
  * Every proportion is a percentage from 0 to 100, as the tools print them. Seed aliases keep the
@@ -215,7 +217,7 @@ function suggest(name: string, baseline: boolean): string | undefined {
   let best: string | undefined
   let bestDistance = Number.POSITIVE_INFINITY
   for (const c of candidates) {
-    const d = distance(name, c)
+    const d = editDistance(name, c)
     if (d < bestDistance) {
       bestDistance = d
       best = c
@@ -223,19 +225,4 @@ function suggest(name: string, baseline: boolean): string | undefined {
   }
   if (!best || bestDistance > Math.max(3, Math.floor(name.length / 3))) return undefined
   return baseline ? `baseline.${best}` : best
-}
-
-/** Levenshtein distance, for did-you-mean suggestions. */
-export function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]
-    row[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
-      prev = tmp
-    }
-  }
-  return row[b.length]
 }

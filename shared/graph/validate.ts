@@ -9,7 +9,8 @@ import {
   type TypeName
 } from '../expr/index.js'
 import { globFiles, isGlob } from '../glob.js'
-import { classifyName, distance, PERCENT_METRICS } from '../metrics.js'
+import { classifyName, PERCENT_METRICS } from '../metrics.js'
+import { editDistance } from '../suggest.js'
 import { resolveInWorkspace } from '../safe-path.js'
 import { ConfigurationError, errorMessage } from '../errors.js'
 import type { Position } from '../yaml.js'
@@ -411,7 +412,7 @@ function closest(name: string, stages: readonly string[]): string | undefined {
     if (st.toLowerCase().startsWith(lower) || lower.startsWith(st.toLowerCase())) return st
   let best: [string, number] | undefined
   for (const st of stages) {
-    const d = distance(lower, st.toLowerCase())
+    const d = editDistance(lower, st.toLowerCase())
     if (d <= 2 && (!best || d < best[1])) best = [st, d]
   }
   return best?.[0]
