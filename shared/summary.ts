@@ -91,3 +91,12 @@ export class SummaryBuilder {
     return this.parts.join('')
   }
 }
+
+/**
+ * Text cut to `limit` characters with `note` at the end saying so, for the API fields that refuse
+ * longer text (comment bodies, check-run summaries). Never ends on half a surrogate pair.
+ */
+export function cutToFit(text: string, limit: number, note: string): string {
+  if (text.length <= limit) return text
+  return text.slice(0, limit - note.length).replace(/[\uD800-\uDBFF]$/, '') + note
+}

@@ -1,5 +1,6 @@
 import { readEventPayload } from '../runner.js'
 import type { Annotation } from '../annotations.js'
+import { cutToFit } from '../summary.js'
 import { untrusted } from '../escape.js'
 import type { GitHubClient } from './client.js'
 import { GitHubError, classifyGitHubError } from './errors.js'
@@ -47,12 +48,11 @@ const LEVEL: Record<Annotation['level'], ApiAnnotation['annotation_level']> = {
 
 /** Cuts text to the API's limit, saying so, on a code-point boundary. */
 export function fitCheckText(text: string, limit = MAX_CHECK_TEXT): string {
-  if (text.length <= limit) return text
-  const note =
+  return cutToFit(
+    text,
+    limit,
     '\n\n… cut to fit the Checks API limit; the job summary and the report have everything.'
-  const cut = Array.from(text.slice(0, limit - note.length))
-  // A lone high surrogate at the end would make the text invalid UTF-16.
-  return cut.join('').replace(/[\uD800-\uDBFF]$/, '') + note
+  )
 }
 
 /**

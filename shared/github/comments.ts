@@ -1,3 +1,4 @@
+import { cutToFit } from '../summary.js'
 import type { GitHubClient } from './client.js'
 import { GitHubError, classifyGitHubError } from './errors.js'
 
@@ -149,8 +150,9 @@ function isOwn(c: CommentRecord, viewer: string | undefined): boolean {
 }
 
 function fitComment(body: string): string {
-  if (body.length <= MAX_COMMENT_LENGTH) return body
-  const note =
+  return cutToFit(
+    body,
+    MAX_COMMENT_LENGTH,
     '\n\n… (cut to fit GitHub’s comment limit; the full report is in the job summary and the report artifact)'
-  return body.slice(0, MAX_COMMENT_LENGTH - note.length) + note
+  )
 }
