@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { FLOW_REPORT_SCHEMA, validateReport } from '../../shared/report/validate.js'
-import { readReport, writeReport } from '../../shared/report/write.js'
+import { readReport } from '../../shared/report/read.js'
+import { writeReport } from '../../shared/report/write.js'
 import { REPORT_SCHEMA_ID } from '../../shared/report/types.js'
 import { repoRoot } from '../helpers/run-action.js'
 import { repo } from './helpers.js'
@@ -85,8 +86,15 @@ describe('the published report schema', () => {
 
   it('round-trips through write and read, and refuses a file that is not a report', () => {
     const root = repo({ 'not-a-report.json': '{"hello":1}', 'broken.json': '{' })
-    const written = writeReport(root, 'out/flow-report.json', gatesReport() as never)
+    const written = writeReport(root, 'out/flow-report.json', gatesReport() as never, {
+      validate: validateReport
+    })
     expect(written.schemaErrors).toEqual([])
+    const broken = { ...gatesReport(), verdict: 'maybe' }
+    expect(
+      writeReport(root, 'out/broken-report.json', broken as never, { validate: validateReport })
+        .schemaErrors
+    ).not.toEqual([])
     expect(readReport(root, 'out/flow-report.json').verdict).toBe('passed')
     expect(() => readReport(root, 'not-a-report.json')).toThrow(/not a flow report/)
     expect(() => readReport(root, 'broken.json')).toThrow(/not valid JSON/)

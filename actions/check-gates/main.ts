@@ -190,12 +190,11 @@ async function checkGates(io: ActionIO, now: Date, deps: CheckGatesDeps): Promis
   }).finally(() => policy?.dispose())
 
   const stageSlug = slug(inputs.stage)
-  // Validated against the schema by the tests, not on every run: compiling it would cost start-up time.
+  // Validated against the schema by the tests, not on every run: loading the validator would cost
+  // start-up time.
   const written = inputs.report
-    ? writeReport(root, inputs.report, report, { validate: false })
-    : writeReportFile(path.join(outputDir(io.env), `flow-report-${stageSlug}.json`), report, {
-        validate: false
-      })
+    ? writeReport(root, inputs.report, report)
+    : writeReportFile(path.join(outputDir(io.env), `flow-report-${stageSlug}.json`), report)
   if (written.schemaErrors.length > 0) {
     io.warning(
       `The report does not match its published schema (a flow-actions bug; please report it): ${written.schemaErrors.slice(0, 3).join('; ')}`

@@ -1,10 +1,9 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs'
 import { ConfigurationError, errorMessage } from '../errors.js'
 import { isInside, printable, resolveInWorkspaceOr, workspaceRelative } from '../safe-path.js'
-import { REPORT_VERSION, type FlowReport } from '../report/types.js'
+import { MAX_REPORT_BYTES, REPORT_VERSION, type FlowReport } from '../report/types.js'
 
-/** A flow report is small; anything bigger than this is not one. */
-export const MAX_REPORT_BYTES = 32 * 1024 * 1024
+export { MAX_REPORT_BYTES }
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 

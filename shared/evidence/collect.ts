@@ -23,8 +23,7 @@ import {
   type Namespace
 } from './namespaces.js'
 import { readPerf } from './perf.js'
-import type { FormatReader, ReadContext, ReaderOutput } from './reader.js'
-import { readSarif } from './sarif.js'
+import { lazyReader, type FormatReader, type ReadContext, type ReaderOutput } from './reader.js'
 import { STREAMED_TEST_FORMATS, TEST_READERS } from './tests/index.js'
 import { MORE_COVERAGE_READERS, STREAMED_COVERAGE_FORMATS } from './coverage/more-formats.js'
 import type {
@@ -34,35 +33,28 @@ import type {
   EvidenceSetResult
 } from './types.js'
 
-/**
- * A reader whose module loads on first use. A run reads a few formats; loading every reader on
- * start (the Stryker schema validator, mutation-testing-metrics, the SPDX licence lists) cost each
- * action's cold start about 100 KB of code to compile. The bundler splits each into its own chunk.
- */
-function lazy(load: () => Promise<FormatReader>): FormatReader {
-  let loading: Promise<FormatReader> | undefined
-  return async (opened, ctx) => (await (loading ??= load()))(opened, ctx)
-}
 const mutationReader = (format: FormatName): FormatReader =>
-  lazy(async () => (await import('./mutation/index.js')).mutationReader(format))
+  lazyReader(async () => (await import('./mutation/index.js')).mutationReader(format))
 
 export const READERS: Readonly<Record<FormatName, FormatReader>> = {
   junit: readJUnit,
   lcov: readLcov,
-  cobertura: lazy(async () => (await import('./coverage/cobertura.js')).readCobertura),
-  jacoco: lazy(async () => (await import('./coverage/jacoco.js')).readJacoco),
-  'istanbul-summary': lazy(
+  cobertura: lazyReader(async () => (await import('./coverage/cobertura.js')).readCobertura),
+  jacoco: lazyReader(async () => (await import('./coverage/jacoco.js')).readJacoco),
+  'istanbul-summary': lazyReader(
     async () => (await import('./coverage/istanbul.js')).readIstanbulSummary
   ),
-  'istanbul-final': lazy(async () => (await import('./coverage/istanbul.js')).readIstanbulFinal),
+  'istanbul-final': lazyReader(
+    async () => (await import('./coverage/istanbul.js')).readIstanbulFinal
+  ),
   stryker: mutationReader('stryker'),
   pit: mutationReader('pit'),
   'mutmut-meta': mutationReader('mutmut-meta'),
   'mutmut-stats': mutationReader('mutmut-stats'),
-  sarif: readSarif,
-  'cyclonedx-json': lazy(async () => (await import('./sbom/cyclonedx.js')).readCycloneDxJson),
-  'cyclonedx-xml': lazy(async () => (await import('./sbom/cyclonedx.js')).readCycloneDxXml),
-  'spdx-json': lazy(async () => (await import('./sbom/spdx.js')).readSpdxJson),
+  sarif: lazyReader(async () => (await import('./sarif.js')).readSarif),
+  'cyclonedx-json': lazyReader(async () => (await import('./sbom/cyclonedx.js')).readCycloneDxJson),
+  'cyclonedx-xml': lazyReader(async () => (await import('./sbom/cyclonedx.js')).readCycloneDxXml),
+  'spdx-json': lazyReader(async () => (await import('./sbom/spdx.js')).readSpdxJson),
   k6: (o, c) => readPerf(o, c, true),
   'perf-json': (o, c) => readPerf(o, c, false),
   ...TEST_READERS,

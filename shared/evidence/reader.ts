@@ -25,3 +25,13 @@ export interface ReaderOutput {
 }
 
 export type FormatReader = (opened: OpenedEvidence, ctx: ReadContext) => Promise<ReaderOutput>
+
+/**
+ * A reader whose module loads on first use. A run reads a few formats; loading every reader on
+ * start cost each action's cold start the compile of code it never ran (the Stryker schema
+ * validator, the SPDX licence lists, a dozen test formats). The bundler splits each into a chunk.
+ */
+export function lazyReader(load: () => Promise<FormatReader>): FormatReader {
+  let loading: Promise<FormatReader> | undefined
+  return async (opened, ctx) => (await (loading ??= load()))(opened, ctx)
+}

@@ -7,7 +7,7 @@ import {
   listPullRequestReviews,
   type GitHubClient
 } from '../github/index.js'
-import { MAX_REPORT_BYTES } from '../report/write.js'
+import { MAX_REPORT_BYTES } from '../report/types.js'
 import type { PullRecord } from './analysis.js'
 import { parseReport, type History } from './history.js'
 import { readZipTexts } from './zip.js'

@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { errorMessage } from '../errors.js'
-import { MAX_REPORT_BYTES } from '../report/write.js'
+import { MAX_REPORT_BYTES } from '../report/types.js'
 import type { FlowReport } from '../report/types.js'
 import { validateReport } from '../report/validate.js'
 import { resolveInWorkspace, workspaceRelative } from '../safe-path.js'

@@ -9,6 +9,8 @@
 
 export const REPORT_SCHEMA_ID = 'https://flow-actions.dev/schemas/flow-report.schema.json'
 export const REPORT_VERSION = 1
+/** Reports are small; one far larger than this is not a report we wrote. */
+export const MAX_REPORT_BYTES = 64 * 1024 * 1024
 
 export type GateStatus = 'passed' | 'failed' | 'waived' | 'warned' | 'not-evaluated' | 'error'
 export type RequirementStatus =

@@ -3,12 +3,11 @@
  * namespace through TestTally, so passed, failed, errors, skipped and flaky mean the same whatever
  * wrote the report (docs/evidence.md has the table).
  */
-import type { FormatReader } from '../reader.js'
-import { readDartJson, readGoTestJson } from './event-streams.js'
-import { readJestJson, readMochaJson, readRspecJson } from './json-tests.js'
-import { readTap } from './tap.js'
-import { readNUnit, readTrx, readXUnit } from './xml-tests.js'
+import { lazyReader, type FormatReader } from '../reader.js'
 
+const xml = () => import('./xml-tests.js')
+const json = () => import('./json-tests.js')
+const events = () => import('./event-streams.js')
 export const TEST_FORMATS = [
   'trx',
   'nunit',
@@ -23,15 +22,15 @@ export const TEST_FORMATS = [
 export type TestFormatName = (typeof TEST_FORMATS)[number]
 
 export const TEST_READERS: Readonly<Record<TestFormatName, FormatReader>> = {
-  trx: readTrx,
-  nunit: readNUnit,
-  'xunit-net': readXUnit,
-  'mocha-json': readMochaJson,
-  'jest-json': readJestJson,
-  'rspec-json': readRspecJson,
-  'dart-json': readDartJson,
-  'go-test-json': readGoTestJson,
-  tap: readTap
+  trx: lazyReader(async () => (await xml()).readTrx),
+  nunit: lazyReader(async () => (await xml()).readNUnit),
+  'xunit-net': lazyReader(async () => (await xml()).readXUnit),
+  'mocha-json': lazyReader(async () => (await json()).readMochaJson),
+  'jest-json': lazyReader(async () => (await json()).readJestJson),
+  'rspec-json': lazyReader(async () => (await json()).readRspecJson),
+  'dart-json': lazyReader(async () => (await events()).readDartJson),
+  'go-test-json': lazyReader(async () => (await events()).readGoTestJson),
+  tap: lazyReader(async () => (await import('./tap.js')).readTap)
 }
 
 /** Formats read as a stream (XML or lines): they get the stream size cap, not the JSON one. */
@@ -43,15 +42,3 @@ export const STREAMED_TEST_FORMATS: readonly TestFormatName[] = [
   'go-test-json',
   'tap'
 ]
-
-export {
-  readDartJson,
-  readGoTestJson,
-  readJestJson,
-  readMochaJson,
-  readNUnit,
-  readRspecJson,
-  readTap,
-  readTrx,
-  readXUnit
-}
