@@ -153,17 +153,35 @@ function isSimpleGlob(pattern: string): boolean {
 }
 
 function boundedPicomatch(pattern: string): (file: string) => boolean {
+  assertBoundedGlob(pattern)
+  return picomatch(pattern, { dot: true })
+}
+
+/**
+ * Refuses a pattern whose regex would backtrack for minutes (more than MAX_STARS_PER_SEGMENT `*`
+ * in one segment). Every pattern from a file or input that reaches picomatch outside globMatcher
+ * goes through this first.
+ */
+export function assertBoundedGlob(pattern: string): void {
   for (const segment of pattern.split('/')) {
     if (segment === '**') continue
     const stars = (segment.match(/\*/g) ?? []).length
     if (stars > MAX_STARS_PER_SEGMENT) {
       throw new ConfigurationError(
         `The glob "${printable(pattern)}" has ${stars} * wildcards in the path segment "${printable(segment, 60)}"; at most ${MAX_STARS_PER_SEGMENT} are allowed ` +
-          'in a pattern with [classes], {braces} or (extglobs), because such patterns take minutes to match. Split it into simpler patterns.'
+          'in one path segment of a pattern matched by regular expression, because such patterns take minutes to match. Split it into simpler patterns.'
       )
     }
   }
-  return picomatch(pattern, { dot: true })
+}
+
+/** picomatch over patterns that passed assertBoundedGlob, for callers that need its options. */
+export function boundedMatcher(
+  patterns: readonly string[],
+  options: picomatch.PicomatchOptions
+): (file: string) => boolean {
+  for (const p of patterns) assertBoundedGlob(p)
+  return picomatch([...patterns], options)
 }
 
 /**

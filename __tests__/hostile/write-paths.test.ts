@@ -36,7 +36,9 @@ import { globMatcher, WorkspaceGlob } from '../../shared/glob.js'
 import { readReport } from '../../shared/report/read.js'
 import { resolveInWorkspace, writeFileInside } from '../../shared/safe-path.js'
 import { stampCalibration } from '../../shared/recalibrate/index.js'
-import { parseTargets, stampShard } from '../../shared/mutation/index.js'
+import { expandMutatePatterns, parseTargets, stampShard } from '../../shared/mutation/index.js'
+import { changeMetrics } from '../../shared/change/metrics.js'
+import { fetchHistory } from '../../shared/recalibrate/github.js'
 import { FakeIO } from '../diagram/fake-io.js'
 import { strykerReport } from '../mutation/helpers.js'
 import { listFiles, shop, workspace } from './support.js'
@@ -327,6 +329,34 @@ describe('globs from the graph match in bounded time (F19)', () => {
     expect(() => new WorkspaceGlob(ws).match('[a]*a*a*a*a*a*a')).toThrow(/at most 2 are allowed/)
     expect(new WorkspaceGlob(ws).match('{a,b}.md')).toEqual(['a.md'])
   }, 10_000)
+
+  it('patterns matched by picomatch outside the workspace walk are bounded too: mutation exclusions, test-file patterns, artifact names', async () => {
+    const ws = workspace({ 'src/a.ts': 'x' })
+    const hostile = '*a*a*a*a*a*a*a*a*a*a*a'
+    expect(() => expandMutatePatterns(ws, ['src/*.ts', `!src/${hostile}`])).toThrow(
+      /at most 2 are allowed/
+    )
+    expect(expandMutatePatterns(ws, ['src/*.ts', '!src/b*.ts'])).toEqual(['src/a.ts'])
+    const change = {
+      description: 'test change',
+      notes: [],
+      files: [{ path: 'src/a.test.ts', status: 'modified', additions: 1, deletions: 0 }]
+    }
+    expect(() => changeMetrics(change as never, [`src/${hostile}`])).toThrow(ConfigurationError)
+    expect(changeMetrics(change as never, ['src/*.test.ts']).get('changes.tests_touched')).toBe(1)
+    const client = { octokit: { request: async () => ({ data: {} }), paginate: async () => [] } }
+    await expect(
+      fetchHistory(
+        client as never,
+        {
+          owner: 'o',
+          repo: 'r',
+          branch: 'main',
+          patterns: [`flow-report-${hostile}`]
+        } as never
+      )
+    ).rejects.toThrow(/at most 2 are allowed/)
+  })
 
   it('the linear matcher agrees with picomatch on simple patterns (seeded random cases)', () => {
     let seed = 12345

@@ -1,4 +1,5 @@
 import picomatch from 'picomatch'
+import { boundedMatcher } from '../glob.js'
 import { changeTotals, type Change } from './model.js'
 
 /**
@@ -32,7 +33,7 @@ export function changeMetrics(
   const isTest =
     testPatterns === DEFAULT_TEST_PATTERNS
       ? isTestFile
-      : picomatch([...testPatterns], { dot: true })
+      : boundedMatcher(testPatterns, { dot: true })
   const testsTouched = change.files.filter(
     (f) => isTest(f.path) || (f.previousPath !== undefined && isTest(f.previousPath))
   ).length

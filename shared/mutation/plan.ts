@@ -1,8 +1,7 @@
 import { readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
-import picomatch from 'picomatch'
 import { ConfigurationError } from '../errors.js'
-import { globFiles } from '../glob.js'
+import { boundedMatcher, globFiles } from '../glob.js'
 import { printable, resolveInWorkspace } from '../safe-path.js'
 import { scanSource } from './source-scan.js'
 import type { ShardTarget } from './targets.js'
@@ -176,7 +175,7 @@ export function expandMutatePatterns(root: string, patterns: string[]): string[]
   const include = patterns.filter((p) => !p.startsWith('!'))
   const exclude = patterns
     .filter((p) => p.startsWith('!'))
-    .map((p) => picomatch(p.slice(1).replace(/^\.\//, ''), { dot: false }))
+    .map((p) => boundedMatcher([p.slice(1).replace(/^\.\//, '')], { dot: false }))
   if (include.length === 0)
     throw new ConfigurationError(
       'Every mutate pattern is an exclusion (starts with !); give at least one pattern of files to mutate.'

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch'
+import { boundedMatcher } from '../glob.js'
 import { ConfigurationError, errorMessage } from '../errors.js'
 import {
   classifyGitHubError,
@@ -86,7 +86,7 @@ export async function fetchHistory(
     ignored: []
   }
   const allowed = new Set(q.events && q.events.length > 0 ? q.events : DEFAULT_HISTORY_EVENTS)
-  const matches = picomatch(q.patterns.length > 0 ? q.patterns : DEFAULT_ARTIFACT_PATTERNS, {
+  const matches = boundedMatcher(q.patterns.length > 0 ? q.patterns : DEFAULT_ARTIFACT_PATTERNS, {
     nocase: false,
     dot: true
   })
