@@ -16,7 +16,17 @@ export const MORE_COVERAGE_READERS: Readonly<Record<MoreCoverageFormat, FormatRe
   coveralls: readCoveralls
 }
 
-/** Read as a stream (XML or lines), under the stream size cap. */
-export const STREAMED_COVERAGE_FORMATS: readonly MoreCoverageFormat[] = ['clover', 'go-cover']
+/**
+ * Read as a stream (XML, lines, or JSON one source file's entry at a time), under the stream size
+ * cap.
+ */
+export const STREAMED_COVERAGE_FORMATS: readonly MoreCoverageFormat[] = [
+  'clover',
+  'go-cover',
+  'simplecov',
+  'gcovr-json',
+  'gcov-json',
+  'coveralls'
+]
 
 export { readClover, readCoveralls, readGcovJson, readGoCover, readSimpleCov }
