@@ -37,6 +37,33 @@ describe('JUnit details', () => {
   </testsuite>
 </testsuites>`
 
+  it.each([
+    [
+      'the root time',
+      '<testsuites time="9"><testsuite time="2"><testcase name="a" time="1"/></testsuite></testsuites>',
+      9
+    ],
+    [
+      'outer suite times when the root has none',
+      '<testsuites><testsuite time="2"><testcase name="a" time="1"/></testsuite><testsuite time="3"><testcase name="b" time="1"/></testsuite></testsuites>',
+      5
+    ],
+    [
+      'outer suite times even when an earlier suite has none',
+      '<testsuites><testsuite><testcase name="a" time="1.5"/></testsuite><testsuite time="3"><testcase name="b" time="1"/></testsuite></testsuites>',
+      3
+    ],
+    [
+      'testcase times when no root or suite has one',
+      '<testsuites><testsuite><testcase name="a" time="1.25"/><testcase name="b" time="0.5"/></testsuite></testsuites>',
+      1.75
+    ]
+  ])('tests.duration_s comes from %s', async (_, xml, seconds) => {
+    const c = await collectOne('tests', 'times.xml', xml)
+    expect(c.errors).toEqual([])
+    expect(c.metrics.get('tests.duration_s')).toBe(seconds)
+  })
+
   it('counts failures, errors, skips and Surefire flaky reruns from nested suites', async () => {
     const c = await collectOne('tests', 'surefire.xml', surefire)
     expect(c.errors).toEqual([])

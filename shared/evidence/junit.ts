@@ -137,22 +137,25 @@ export async function readJUnit(opened: OpenedEvidence, ctx: ReadContext): Promi
     }
     if (name === 'testcase') {
       if (current) return // a testcase inside a testcase is not a test of its own
-      // Test case times only matter when the root gives no total (most writers give one).
-      if (rootTime === undefined) {
+      // Case times count only when neither the root nor any outer suite gives a time (the total is
+      // rootTime ?? outerSuiteTime ?? caseTime), so most reports never parse them.
+      if (rootTime === undefined && outerSuiteTime === undefined) {
         const time = numAttr(tag, 'time')
         if (time !== undefined && time > 0) caseTime += time
       }
       const a = tag.attributes
-      const status = (a.status ?? '').toLowerCase()
-      const result = (a.result ?? '').toLowerCase()
+      // Most writers give neither attribute: then no lowercasing and no lookups.
+      const marked = a.status !== undefined || a.result !== undefined
+      const status = marked ? (a.status ?? '').toLowerCase() : ''
+      const result = marked ? (a.result ?? '').toLowerCase() : ''
       current = {
         name: a.name ?? '(unnamed)',
         classname: a.classname ?? a.class ?? '',
         file: a.file,
         line: a.line !== undefined ? positiveInt(a.line) : undefined,
-        failed: FAILED_STATUS.has(status) || FAILED_STATUS.has(result),
-        errored: ERROR_STATUS.has(status) || ERROR_STATUS.has(result),
-        skipped: SKIPPED_STATUS.has(status) || SKIPPED_STATUS.has(result),
+        failed: marked && (FAILED_STATUS.has(status) || FAILED_STATUS.has(result)),
+        errored: marked && (ERROR_STATUS.has(status) || ERROR_STATUS.has(result)),
+        skipped: marked && (SKIPPED_STATUS.has(status) || SKIPPED_STATUS.has(result)),
         flaky: false,
         message: '',
         capturing: false,
