@@ -77,6 +77,15 @@ function isJsonSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
 }
 
+/** A skeleton key longer than this is not decoded, and nothing under it is streamed. */
+const MAX_PATH_KEY_CHARS = 64 * 1024
+
+function firstNonBlank(text: string): number {
+  let i = 0
+  while (i < text.length && isJsonSpace(text.charCodeAt(i))) i++
+  return i
+}
+
 /** Only JSON's four whitespace characters (not \u00a0 or a BOM, which JSON.parse refuses). */
 function isBlank(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (!isJsonSpace(text.charCodeAt(i))) return false
@@ -102,6 +111,8 @@ interface Frame {
   key: string | number | undefined
   /** Object: the next string is a key. */
   expectKey: boolean
+  /** Object: its keys so far. A key twice on a path to a streamed container is refused. */
+  keys: Set<string> | undefined
 }
 
 /** Pieces of text kept in blocks, so slices never keep whole chunks alive. */
@@ -182,7 +193,6 @@ export class JsonStreamer {
   private containerObject = false
   private containerCount = 0
   private containerKeys = new Set<string>()
-  private readonly streamedPaths = new Set<string>()
   private memberKey: string | number = 0
   private elementDepth = 0
   private readonly elementText = new TextPieces()
@@ -235,6 +245,10 @@ export class JsonStreamer {
       if (this.mode === KEY) {
         this.elementChars += n - this.keyFrom
         if (this.elementChars > this.maxElement) throw this.tooLargeElement()
+      } else if (this.key.chars > MAX_PATH_KEY_CHARS) {
+        // No path worth streaming has such a key: leave the frame's key unknown, so nothing under
+        // it is streamed (it stays in the skeleton, under the skeleton's cap).
+        this.key = undefined
       }
     }
     this.base += n
@@ -385,14 +399,28 @@ export class JsonStreamer {
     this.key = undefined
     const text = key.text()
     const top = this.frames[this.frames.length - 1]
+    const at = this.base + end + 1 - text.length
+    let name: string
     try {
-      top.key = JSON.parse(text) as string
+      name = JSON.parse(text) as string
     } catch (error) {
       throw new JsonStreamError(
         `a property name is not a valid string (${printable(v8Detail(error).detail, 120)}).`,
-        this.base + end + 1 - text.length
+        at
       )
     }
+    // JSON.parse keeps the last of a key given twice; the streamed elements may have come from the
+    // first. Where that can matter (the objects on the way to a streamed container), refuse.
+    if (top.keys?.has(name)) {
+      const path = this.frames.map((f) => f.key).slice(0, -1)
+      throw new JsonStreamError(
+        `${describeElement(path.every((k) => k !== undefined) ? (path as JsonPath) : [], name)} appears twice; a key given twice would be read differently by other tools, so the file is refused.`,
+        at,
+        'is ambiguous'
+      )
+    }
+    top.keys?.add(name)
+    top.key = name
   }
 
   /** A container opens at s[i] in the skeleton. Returns true when its elements are streamed. */
@@ -403,15 +431,6 @@ export class JsonStreamer {
     const known = tracked && !parent?.expectKey && path.every((k) => k !== undefined)
     if (known) {
       if (this.spec.stream(path as JsonPath, object ? 'object' : 'array')) {
-        const id = JSON.stringify(path)
-        if (this.streamedPaths.has(id)) {
-          throw new JsonStreamError(
-            `${describeElement(path)} appears twice; a duplicated key would be read differently by other tools, so the file is refused.`,
-            this.base + i,
-            'is ambiguous'
-          )
-        }
-        this.streamedPaths.add(id)
         this.keepSkeleton(s.slice(this.skeletonFrom, i + 1))
         this.containerPath = path as JsonPath
         this.containerObject = object
@@ -427,7 +446,12 @@ export class JsonStreamer {
     }
     this.depth++
     if (this.depth === this.frames.length + 1 && this.depth <= this.spec.maxPathDepth) {
-      this.frames.push({ object, key: object ? undefined : 0, expectKey: object })
+      this.frames.push({
+        object,
+        key: object ? undefined : 0,
+        expectKey: object,
+        keys: object ? new Set() : undefined
+      })
     }
     return false
   }
@@ -455,6 +479,12 @@ export class JsonStreamer {
     for (; i < n; i++) {
       const c = s.charCodeAt(i)
       if (c === QUOTE) {
+        // Most strings are short keys with no escapes: the closing quote is the next one.
+        const q = s.indexOf('"', i + 1)
+        if (q > 0 && s.charCodeAt(q - 1) !== BACKSLASH) {
+          i = q
+          continue
+        }
         const end = this.stringEnd(s, i + 1)
         if (end < 0) {
           this.inString = true
@@ -505,9 +535,10 @@ export class JsonStreamer {
         value = JSON.parse(text)
       } catch (error) {
         const { detail, position } = v8Detail(error)
+        // Where JSON.parse does not say, the line where the element starts.
         throw new JsonStreamError(
           `${detail} (in ${describeElement(this.containerPath, this.memberKey)})`,
-          this.elementOffset + (position ?? 0)
+          this.elementOffset + (position ?? firstNonBlank(text))
         )
       }
       if (!this.deferred) {
@@ -590,7 +621,7 @@ export class JsonStreamer {
     }
     if (this.containerKeys.has(name)) {
       throw new JsonStreamError(
-        `${describeElement(this.containerPath, name)} appears twice; a duplicated key would be read differently by other tools, so the file is refused.`,
+        `${describeElement(this.containerPath, name)} appears twice; a key given twice would be read differently by other tools, so the file is refused.`,
         this.elementOffset,
         'is ambiguous'
       )

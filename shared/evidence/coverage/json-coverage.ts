@@ -217,6 +217,10 @@ export async function readSimpleCov(opened: OpenedEvidence, ctx: ReadContext): P
         sets++
       }
       if (sets === 0) throw new EvidenceError(display, 'empty', 'holds no result sets.')
+      // Files the streamer left in place (under a key too long to decode): read them here.
+      for (const [command, set] of ownEntries(data)) {
+        for (const [path, cov] of ownEntries((set as { coverage: Record<string, unknown> }).coverage)) addFile(command, path, cov)
+      }
     }
   })
   for (const [path, arms] of branches) {
@@ -285,6 +289,8 @@ export async function readGcovJson(opened: OpenedEvidence, ctx: ReadContext): Pr
     check(data) {
       if (!isRecord(data) || !Array.isArray(data.files)) throw new EvidenceError(display, 'unsupported', 'is not gcovr or gcov JSON: it has no "files" array.')
       if (data.gcc_version === undefined && data['gcovr/format_version'] === undefined) throw new EvidenceError(display, 'unsupported', 'is not gcovr or gcov JSON: it names neither "gcovr/format_version" nor "gcc_version".')
+      // Entries the streamer left in place (none, unless it declined to stream "files"): read them here.
+      data.files.forEach((file, i) => addFile(file, i))
     }
   })
   if ((data as Record<string, unknown>).gcc_version === undefined) {
@@ -339,6 +345,8 @@ export async function readCoveralls(opened: OpenedEvidence, ctx: ReadContext): P
     element: (s, i) => addFile(s, i as number),
     check(data) {
       if (!isRecord(data) || !Array.isArray(data.source_files)) throw new EvidenceError(display, 'unsupported', 'is not Coveralls JSON: it has no "source_files" array.')
+      // Entries the streamer left in place (none, unless it declined to stream "source_files"): read them here.
+      data.source_files.forEach((s, i) => addFile(s, i))
     }
   })
   for (const [path, arms] of branches) {
