@@ -258,7 +258,7 @@ describe('errors', () => {
     expect(c.errors.map((e) => [e.problem, e.message])).toEqual([
       [
         'too-large',
-        `${file}: files[1] is too large to read: over the ${DEFAULT_MAX_JSON_BYTES}-character limit for one of the entries of "files".`
+        `${file}: files[1] is too large to read: over the ${DEFAULT_MAX_JSON_BYTES}-byte limit for one of the entries of "files".`
       ]
     ])
   }, 120_000)

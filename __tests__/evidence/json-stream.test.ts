@@ -47,9 +47,12 @@ interface Element {
   value: unknown
 }
 
-/** Streams `text` cut at `cuts` (positions) and returns the skeleton and the elements. */
+/**
+ * Streams `text` as UTF-8, cut at the byte positions `cuts` (inside a multi-byte character too),
+ * and returns the skeleton and the elements.
+ */
 function streamed(
-  text: string,
+  text: string | Buffer,
   cuts: number[] = [],
   spec: Partial<JsonStreamSpec> = BOTH
 ): { value: unknown; elements: Element[]; deferred?: { error: unknown } } {
@@ -59,16 +62,18 @@ function streamed(
     element: (value, key, p) => elements.push({ path: p, key, value }),
     ...spec
   })
+  const bytes = typeof text === 'string' ? Buffer.from(text) : text
   let from = 0
-  for (const cut of [...cuts.filter((c) => c > 0 && c < text.length), text.length]) {
-    streamer.write(text.slice(from, cut))
+  for (const cut of [...cuts.filter((c) => c > 0 && c < bytes.length), bytes.length]) {
+    streamer.write(bytes.subarray(from, cut))
     from = cut
   }
   return { ...streamer.end(), elements }
 }
 
-/** Cuts every `size` characters. */
-function every(size: number, length: number): number[] {
+/** Cuts every `size` bytes of `text` as UTF-8. */
+function every(size: number, text: string | Buffer): number[] {
+  const length = typeof text === 'string' ? Buffer.byteLength(text) : text.length
   const out: number[] = []
   for (let i = size; i < length; i += size) out.push(i)
   return out
@@ -114,12 +119,12 @@ const HARD = [
 ].join('\n')
 
 describe('JsonStreamer: the same as JSON.parse', () => {
-  it('gives the elements and the skeleton JSON.parse gives, cut in two at every position', () => {
-    for (let p = 0; p <= HARD.length; p++) expectSameAsParse(HARD, [p])
+  it('gives the elements and the skeleton JSON.parse gives, cut in two at every byte', () => {
+    for (let p = 0; p <= Buffer.byteLength(HARD); p++) expectSameAsParse(HARD, [p])
   })
 
-  it('and in chunks of 1 to 9 characters', () => {
-    for (let size = 1; size <= 9; size++) expectSameAsParse(HARD, every(size, HARD.length))
+  it('and in chunks of 1 to 9 bytes', () => {
+    for (let size = 1; size <= 9; size++) expectSameAsParse(HARD, every(size, HARD))
   })
 
   it('streams exactly the asked containers, one element at a time, in order', () => {
@@ -162,7 +167,7 @@ describe('JsonStreamer: the same as JSON.parse', () => {
     const text = `{"s":{"coverage":{${keys.map(([k], i) => `"${k}":${i}`).join(',')}}}}`
     const want = keys.map(([, decoded]) => decoded)
     for (const size of [1, 2, 3, 100]) {
-      expect(streamed(text, every(size, text.length)).elements.map((e) => e.key)).toEqual(want)
+      expect(streamed(text, every(size, text)).elements.map((e) => e.key)).toEqual(want)
     }
     // Node 24's JSON.parse (V8 13.6) gets this wrong: once a one-character key "\\" has been
     // parsed, a one-character key written as a lone-surrogate escape comes back as "\\". Member
@@ -196,7 +201,7 @@ describe('JsonStreamer: the same as JSON.parse', () => {
       '"files"',
       '0'
     ]) {
-      for (let p = 0; p <= text.length; p++) expectSameAsParse(text, [p])
+      for (let p = 0; p <= Buffer.byteLength(text); p++) expectSameAsParse(text, [p])
     }
   })
 
@@ -211,24 +216,24 @@ describe('JsonStreamer: the same as JSON.parse', () => {
 })
 
 describe('JsonStreamer: never passes what JSON.parse refuses', () => {
-  function refuses(text: string, cuts: number[] = []): JsonStreamError | EvidenceError {
-    expect(() => JSON.parse(text)).toThrow()
+  function refuses(text: string | Buffer, cuts: number[] = []): JsonStreamError | EvidenceError {
+    expect(() => JSON.parse(text.toString())).toThrow()
     try {
       streamed(text, cuts)
     } catch (error) {
       if (error instanceof JsonStreamError || error instanceof EvidenceError) return error
       throw error
     }
-    throw new Error(`accepted ${JSON.stringify(text)}`)
+    throw new Error(`accepted ${JSON.stringify(text.toString())}`)
   }
 
-  it('a document cut off at any character is refused', () => {
-    const text = HARD.trimEnd()
-    for (let p = 0; p < text.length; p++) {
-      const cut = text.slice(0, p)
-      for (const cuts of [[], every(3, p), [Math.floor(p / 2)]]) {
+  it('a document cut off at any byte is refused', () => {
+    const bytes = Buffer.from(HARD.trimEnd())
+    for (let p = 0; p < bytes.length; p++) {
+      const cut = bytes.subarray(0, p)
+      for (const cuts of [[], every(3, cut), [Math.floor(p / 2)]]) {
         const e = refuses(cut, cuts)
-        if (cut.trim() === '') expect((e as EvidenceError).problem).toBe('empty')
+        if (cut.toString().trim() === '') expect((e as EvidenceError).problem).toBe('empty')
         else expect(e).toBeInstanceOf(JsonStreamError)
       }
     }
@@ -275,7 +280,7 @@ describe('JsonStreamer: never passes what JSON.parse refuses', () => {
       ['\ufeff{}', /./]
     ]
     for (const [text, message] of cases) {
-      for (const cuts of [[], every(1, text.length)]) {
+      for (const cuts of [[], every(1, text)]) {
         const e = refuses(text, cuts)
         expect(e).toBeInstanceOf(JsonStreamError)
         expect(e.message).toMatch(message)
@@ -308,34 +313,34 @@ describe('JsonStreamer: never passes what JSON.parse refuses', () => {
 describe('JsonStreamer: caps and held-back errors', () => {
   it('refuses one element over the cap as too large, naming it, however it is chunked', () => {
     const big = `{"files":[[1],${JSON.stringify('x'.repeat(200))},[2]]}`
-    for (const cuts of [[], every(7, big.length), every(64, big.length)]) {
-      expect(() => streamed(big, cuts, { maxElementChars: 100 })).toThrow(
+    for (const cuts of [[], every(7, big), every(64, big)]) {
+      expect(() => streamed(big, cuts, { maxElementBytes: 100 })).toThrow(
         new EvidenceError(
           'r.json',
           'too-large',
-          'files[1] is too large to read: over the 100-character limit for one of the entries.'
+          'files[1] is too large to read: over the 100-byte limit for one of the entries.'
         )
       )
     }
     // A member's key counts toward its element.
     const key = `{"s":{"coverage":{"${'k'.repeat(150)}":1}}}`
-    for (const cuts of [[], every(10, key.length)]) {
+    for (const cuts of [[], every(10, key)]) {
       let error: unknown
       try {
-        streamed(key, cuts, { maxElementChars: 100 })
+        streamed(key, cuts, { maxElementBytes: 100 })
       } catch (e) {
         error = e
       }
       expect((error as EvidenceError).problem).toBe('too-large')
     }
     // Under the cap, the same document reads.
-    expect(streamed(big, [], { maxElementChars: 300 }).elements.length).toBe(3)
+    expect(streamed(big, [], { maxElementBytes: 300 }).elements.length).toBe(3)
   })
 
   it('refuses a skeleton over its cap as too large', () => {
     const text = `{"other":${JSON.stringify('y'.repeat(500))},"files":[1]}`
-    expect(() => streamed(text, every(50, text.length), { maxSkeletonChars: 200 })).toThrow(
-      /is too large to read: more than 200 characters of it lie outside the entries/
+    expect(() => streamed(text, every(50, text), { maxSkeletonBytes: 200 })).toThrow(
+      /is too large to read: more than 200 bytes of it lie outside the entries/
     )
   })
 
@@ -355,7 +360,7 @@ describe('JsonStreamer: caps and held-back errors', () => {
   it('leaves a container whose key is too long to decode in the skeleton', () => {
     const long = 'k'.repeat(200_000)
     const text = `{"${long}":{"coverage":{"a":1}},"s":{"coverage":{"b":2}}}`
-    const r = streamed(text, every(65_536, text.length))
+    const r = streamed(text, every(65_536, text))
     expect(r.elements.map((e) => e.key)).toEqual(['b'])
     expect((r.value as Record<string, { coverage: object }>)[long].coverage).toEqual({ a: 1 })
   })
@@ -370,9 +375,10 @@ describe('describeElement and lineAt', () => {
   })
 
   it('counts lines', () => {
-    expect(lineAt('a\nb\nc', 0)).toBe(1)
-    expect(lineAt('a\nb\nc', 2)).toBe(2)
-    expect(lineAt('a\nb\nc', 99)).toBe(3)
+    const text = Buffer.from('a\nb\nc')
+    expect(lineAt(text, 0)).toBe(1)
+    expect(lineAt(text, 2)).toBe(2)
+    expect(lineAt(text, 99)).toBe(3)
   })
 })
 

@@ -36,16 +36,18 @@ interface Element {
   value: unknown
 }
 
+/** Streams `text` as UTF-8 bytes, cut at byte positions (inside a multi-byte character too). */
 function streamed(text: string, cuts: number[]): { value: unknown; elements: Element[] } {
   const elements: Element[] = []
   const streamer = new JsonStreamer('r.json', {
     ...SPEC,
     element: (value, key, p) => elements.push({ path: p, key, value })
   })
+  const bytes = Buffer.from(text)
   let from = 0
-  const at = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b)
-  for (const cut of [...at, text.length]) {
-    streamer.write(text.slice(from, cut))
+  const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)
+  for (const cut of [...at, bytes.length]) {
+    streamer.write(bytes.subarray(from, cut))
     from = cut
   }
   const { value } = streamer.end()
@@ -73,7 +75,9 @@ function reassemble(value: unknown, elements: Element[]): unknown {
  * Streaming `text` must agree with JSON.parse: refused whenever JSON.parse refuses it, else the
  * same value, unless refused as ambiguous (a key given twice on the way to streamed elements).
  */
-function agrees(text: string, cuts: number[]): void {
+function agrees(raw: string, cuts: number[]): void {
+  // The text as a UTF-8 file holds it (a lone surrogate becomes U+FFFD).
+  const text = Buffer.from(raw).toString()
   let parsed: unknown
   let parseFailed = false
   try {
