@@ -18,15 +18,19 @@ import { CoverageAccumulator } from './accumulator.js'
  * while the lines are dense, which is 8 bytes a line where a Map costs about 40; a Map once a
  * line lies far beyond the lines seen (a report naming line 1e9 must not allocate 8 GB).
  */
-export class LineHits {
+class LineHits {
   private dense = new Float64Array(0)
   private sparse: Map<number, number> | undefined
   /** Lines that are code. */
   size = 0
 
-  /** Makes room for lines up to `line` at once: a line array's length, bounded by the text it came from. */
+  /**
+   * Makes room for lines up to `line` at once (a line array's length), as far as the lines seen
+   * allow growing: an array of nulls reserves no more than a few thousand lines.
+   */
   reserve(line: number): void {
-    if (!this.sparse && line >= this.dense.length) this.grow(line + 1)
+    const length = Math.min(line, 4 * this.size + 1024) + 1
+    if (!this.sparse && length > this.dense.length) this.grow(length)
   }
 
   add(line: number, hits: number): void {
