@@ -206,6 +206,23 @@ describe('function keys, whichever comes first', () => {
   })
 })
 
+describe('__proto__ keys', () => {
+  it('are file names and result set names like any other, and pollute nothing', async () => {
+    const sc = '{"__proto__":{"coverage":{"__proto__":[1,0,null],"constructor":{"lines":[1]}}}}'
+    expect(await totals(sc, 'simplecov')).toMatchObject({
+      'coverage.lines_found': 3,
+      'coverage.lines_hit': 2
+    })
+    const gcovr = `{"gcovr/format_version":"0.6","__proto__":{"polluted":1},"files":[${JSON.stringify({ file: '__proto__', lines: [{ line_number: 1, count: 1 }], functions: [{ name: '__proto__', execution_count: 1 }] })}]}`
+    expect(await totals(gcovr)).toMatchObject({
+      'coverage.lines_found': 1,
+      'coverage.functions_found': 1
+    })
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    expect(Object.prototype).not.toHaveProperty('lines')
+  })
+})
+
 describe('errors', () => {
   it('a document that is not the format says so before an entry does', async () => {
     const e = await error('{"files":[{"lines":[]}]}', 'gcovr-json')
