@@ -14,12 +14,13 @@ import { CoverageAccumulator } from './accumulator.js'
  */
 
 /**
- * Line -> hit count of one source file, compact: a Float64Array indexed by line (NaN: not code)
- * while the lines are dense, which is 8 bytes a line where a Map costs about 40; a Map once a
+ * Line -> hit count of one source file, compact: an array of doubles indexed by line (NaN: not
+ * code) while the lines are dense, 8 bytes a line where a Map costs about 40 (a plain array, not a
+ * Float64Array: 10k small typed arrays cost an ArrayBuffer each, and time to make); a Map once a
  * line lies far beyond the lines seen (a report naming line 1e9 must not allocate 8 GB).
  */
 class LineHits {
-  private dense = new Float64Array(0)
+  private dense: number[] = []
   private sparse: Map<number, number> | undefined
   /** Lines that are code. */
   size = 0
@@ -45,7 +46,7 @@ class LineHits {
         const sparse = new Map<number, number>()
         this.forEach((l, c) => sparse.set(l, c))
         this.sparse = sparse
-        this.dense = new Float64Array(0)
+        this.dense = []
         this.add(line, hits)
         return
       }
@@ -59,8 +60,9 @@ class LineHits {
   }
 
   private grow(length: number): void {
-    const next = new Float64Array(length).fill(Number.NaN)
-    next.set(this.dense)
+    const next = new Array<number>(length).fill(Number.NaN)
+    const d = this.dense
+    for (let line = 0; line < d.length; line++) next[line] = d[line]
     this.dense = next
   }
 
