@@ -16,9 +16,11 @@ import { DEFAULT_MAX_JSON_BYTES, type OpenedEvidence } from './evidence-file.js'
  *
  * The scanner reads UTF-8 bytes, not decoded text: every byte JSON's structure is made of is
  * ASCII, and no byte of a multi-byte UTF-8 character is, so the structure is found without
- * decoding, at about half the cost of charCodeAt over a decoded string (bench: bench/readers.ts
- * --more). Each element is decoded once, whole, so a character split between two chunks is never
- * split in the text. JSON.parse does the real parsing, natively.
+ * decoding (a loop over bytes costs about half what charCodeAt over the decoded text does: 40
+ * against 70 ms for a 15 MB pretty-printed .resultset.json). Each element is decoded once, whole,
+ * so a character split between two chunks is never split in the text. JSON.parse does the real
+ * parsing, natively; a hand-written scanner with it is 5 to 7 times faster than
+ * @streamparser/json's tokeniser on the bench's 10k-file reports.
  */
 
 /** Object keys and array indices from the document's root to a container. */
