@@ -134,7 +134,8 @@ const WS = fc.array(fc.constantFrom('', ' ', '\n', '\t', '\r\n', '  '), {
 const CUTS = fc.array(fc.nat(), { maxLength: 12 })
 /**
  * A one-character key written as an escape ("\"", "\\", "\u0041"): Node 24's JSON.parse (V8
- * 13.6), the reference here, now and then decodes such a key as "\\" (the key test in
+ * 13.6), the reference here, now and then decodes such a key as "\\" (a V8 key-cache bug, open
+ * upstream: https://github.com/nodejs/node/issues/63785; the key test in
  * __tests__/evidence/json-stream.test.ts shows the reader decodes member keys right). Where the text has one,
  * only refusal is compared (the generated member keys have none).
  */
