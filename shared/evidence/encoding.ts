@@ -1,6 +1,6 @@
 import { EvidenceError } from '../errors.js'
 import { printable } from '../safe-path.js'
-import type { OpenedEvidence } from './evidence-file.js'
+import { streamBytes, type OpenedEvidence } from './evidence-file.js'
 import { HEAD_BYTES } from './head.js'
 
 /** How a text evidence file is encoded, as far as its first bytes tell. */
@@ -95,40 +95,25 @@ export async function* streamDecoded(
   maxBytes: number,
   chunkBytes = 256 * 1024
 ): AsyncGenerator<string> {
-  const stream = opened.handle.createReadStream({ highWaterMark: chunkBytes, autoClose: true })
-  let bytes = 0
   let decoder: InstanceType<typeof TextDecoder> | undefined
   let skip = 0
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      bytes += chunk.length
-      if (bytes > maxBytes) {
-        throw new EvidenceError(
-          opened.display,
-          'too-large',
-          `grew past the ${maxBytes}-byte limit while being read.`
-        )
-      }
-      let data: Uint8Array = chunk
-      if (!decoder) {
-        const encoding = sniffEncoding(chunk, opened.display)
-        decoder = new TextDecoder(encoding.label, { fatal: encoding.label.startsWith('utf-16') })
-        skip = encoding.bom
-      }
-      if (skip > 0) {
-        data = chunk.subarray(skip)
-        skip = 0
-      }
-      const text = decodeChunk(decoder, data, opened.display, true)
-      if (text) yield text
+  for await (const chunk of streamBytes(opened, maxBytes, chunkBytes)) {
+    let data: Uint8Array = chunk
+    if (!decoder) {
+      const encoding = sniffEncoding(chunk, opened.display)
+      decoder = new TextDecoder(encoding.label, { fatal: encoding.label.startsWith('utf-16') })
+      skip = encoding.bom
     }
-    if (decoder) {
-      const rest = decodeChunk(decoder, new Uint8Array(0), opened.display, false)
-      if (rest) yield rest
+    if (skip > 0) {
+      data = chunk.subarray(skip)
+      skip = 0
     }
-  } finally {
-    stream.destroy()
-    await opened.handle.close().catch(() => undefined)
+    const text = decodeChunk(decoder, data, opened.display, true)
+    if (text) yield text
+  }
+  if (decoder) {
+    const rest = decodeChunk(decoder, new Uint8Array(0), opened.display, false)
+    if (rest) yield rest
   }
 }
 

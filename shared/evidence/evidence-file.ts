@@ -1,5 +1,6 @@
 import { constants, promises as fsp } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
+import { StringDecoder } from 'node:string_decoder'
 import { ConfigurationError, EvidenceError, errorMessage } from '../errors.js'
 import { printable, resolveInWorkspace, workspaceRelative } from '../safe-path.js'
 
@@ -135,43 +136,54 @@ export async function readWholeText(opened: OpenedEvidence, maxBytes: number): P
 }
 
 /**
- * Streams an opened file as UTF-8 chunks, counting bytes so a file that grows past the cap while
- * it is read is still refused. Closes the file when done or on error.
+ * An opened file's bytes in chunks, counted so a file that grows past the cap while it is read is
+ * still refused. Closes the file when done or on error. Every streaming reader reads through it.
  */
-export async function* streamText(
+export async function* streamBytes(
   opened: OpenedEvidence,
   maxBytes: number,
   chunkBytes = 256 * 1024
-): AsyncGenerator<string> {
-  const stream = opened.handle.createReadStream({
-    encoding: 'utf8',
-    highWaterMark: chunkBytes,
-    autoClose: true
-  })
-  let chars = 0
-  let first = true
+): AsyncGenerator<Buffer> {
+  const stream = opened.handle.createReadStream({ highWaterMark: chunkBytes, autoClose: true })
+  let bytes = 0
   try {
-    for await (const chunk of stream as AsyncIterable<string>) {
-      chars += chunk.length
-      // Characters are never more than bytes, so this only trips on a file that really grew.
-      if (chars > maxBytes) {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      bytes += chunk.length
+      if (bytes > maxBytes) {
         throw new EvidenceError(
           opened.display,
           'too-large',
           `grew past the ${maxBytes}-byte limit while being read.`
         )
       }
-      if (first) {
-        first = false
-        yield chunk.charCodeAt(0) === 0xfeff ? chunk.slice(1) : chunk
-      } else {
-        yield chunk
-      }
+      yield chunk
     }
   } finally {
     stream.destroy()
     await opened.handle.close().catch(() => undefined)
   }
+}
+
+/** An opened file as UTF-8 text chunks, a byte-order mark dropped (see streamBytes). */
+export async function* streamText(
+  opened: OpenedEvidence,
+  maxBytes: number,
+  chunkBytes = 256 * 1024
+): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8')
+  let first = true
+  for await (const chunk of streamBytes(opened, maxBytes, chunkBytes)) {
+    let text = decoder.write(chunk)
+    if (text === '') continue
+    if (first) {
+      first = false
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+      if (text === '') continue
+    }
+    yield text
+  }
+  const rest = decoder.end()
+  if (rest !== '') yield first && rest.charCodeAt(0) === 0xfeff ? rest.slice(1) : rest
 }
 
 /**

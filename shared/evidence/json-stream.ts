@@ -2,7 +2,7 @@ import { constants, promises as fsp } from 'node:fs'
 import { StringDecoder } from 'node:string_decoder'
 import { EvidenceError, errorMessage } from '../errors.js'
 import { printable } from '../safe-path.js'
-import { DEFAULT_MAX_JSON_BYTES, type OpenedEvidence } from './evidence-file.js'
+import { DEFAULT_MAX_JSON_BYTES, streamBytes, type OpenedEvidence } from './evidence-file.js'
 
 /**
  * A streaming JSON reader for documents whose bulk is one or a few big containers: gcovr's
@@ -681,47 +681,29 @@ function v8Detail(error: unknown): { detail: string; position?: number } {
 const JSON_CHUNK_BYTES = 64 * 1024
 const BOM = [0xef, 0xbb, 0xbf]
 
-/**
- * An opened file's bytes, a UTF-8 byte-order mark dropped, counting bytes so a file that grows
- * past the cap while it is read is still refused. Closes the file when done or on error.
- */
-async function* streamBytes(
+/** An opened file's bytes (see streamBytes), a UTF-8 byte-order mark dropped. */
+async function* bytesWithoutBom(
   opened: OpenedEvidence,
   maxBytes: number,
   chunkBytes: number
 ): AsyncGenerator<Buffer> {
-  const stream = opened.handle.createReadStream({ highWaterMark: chunkBytes, autoClose: true })
-  let bytes = 0
   /** The first bytes, held until it is clear whether they are a byte-order mark. */
   let head: Buffer | undefined = Buffer.alloc(0)
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      bytes += chunk.length
-      if (bytes > maxBytes) {
-        throw new EvidenceError(
-          opened.display,
-          'too-large',
-          `grew past the ${maxBytes}-byte limit while being read.`
-        )
-      }
-      if (head) {
-        head = Buffer.concat([head, chunk])
-        if (head.length < BOM.length && BOM.slice(0, head.length).every((x, k) => head?.[k] === x))
-          continue
-        const skip = BOM.every((x, k) => head?.[k] === x) ? BOM.length : 0
-        const first = head.subarray(skip)
-        head = undefined
-        if (first.length > 0) yield first
-        continue
-      }
+  for await (const chunk of streamBytes(opened, maxBytes, chunkBytes)) {
+    if (!head) {
       yield chunk
+      continue
     }
-    // A file shorter than a byte-order mark: its bytes as they are.
-    if (head && head.length > 0) yield head
-  } finally {
-    stream.destroy()
-    await opened.handle.close().catch(() => undefined)
+    head = Buffer.concat([head, chunk])
+    if (head.length < BOM.length && BOM.slice(0, head.length).every((x, k) => head?.[k] === x))
+      continue
+    const skip = BOM.every((x, k) => head?.[k] === x) ? BOM.length : 0
+    const first = head.subarray(skip)
+    head = undefined
+    if (first.length > 0) yield first
   }
+  // A file shorter than a byte-order mark: its bytes as they are.
+  if (head && head.length > 0) yield head
 }
 
 /**
@@ -738,7 +720,7 @@ export async function streamJson(
   const streamer = new JsonStreamer(opened.display, spec)
   let result: ReturnType<JsonStreamer['end']>
   try {
-    for await (const chunk of streamBytes(opened, maxBytes, chunkBytes)) streamer.write(chunk)
+    for await (const chunk of bytesWithoutBom(opened, maxBytes, chunkBytes)) streamer.write(chunk)
     result = streamer.end()
   } catch (error) {
     if (!(error instanceof JsonStreamError)) throw error
@@ -773,7 +755,7 @@ async function locateLine(
     )
     let line = 1
     let seen = 0
-    for await (const chunk of streamBytes({ ...opened, handle }, maxBytes, JSON_CHUNK_BYTES)) {
+    for await (const chunk of bytesWithoutBom({ ...opened, handle }, maxBytes, JSON_CHUNK_BYTES)) {
       const end = Math.min(chunk.length, offset - seen)
       for (let i = chunk.indexOf(LINE_FEED); i >= 0 && i < end; i = chunk.indexOf(LINE_FEED, i + 1))
         line++
