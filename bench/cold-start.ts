@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process'
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import module from 'node:module'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import type { BenchRow } from './types.js'
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
@@ -83,6 +84,17 @@ export async function benchColdStart(runs = 15): Promise<BenchRow[]> {
   const baseline: number[] = []
   const times = new Map<string, number[]>(actions.map(([n]) => [n, []]))
   const bundle = (name: string) => path.join(root, 'dist', name, 'index.js')
+  // check-gates' entry without its last statement (`await run()`): the cost of loading its
+  // start-up code alone, the floor under the whole run.
+  const entry = readFileSync(bundle('check-gates'), 'utf8')
+  const loadOnlyText = entry
+    .replace(/await [A-Za-z_$][\w$]*\(\);?\s*$/, '')
+    .replaceAll('"../chunks/', `"${pathToFileURL(path.join(root, 'dist', 'chunks')).href}/`)
+  if (loadOnlyText === entry || !loadOnlyText.includes('file://'))
+    throw new Error('dist/check-gates/index.js no longer ends in `await run()` over ../chunks/')
+  const loadOnly = path.join(temp, 'check-gates-load-only.mjs')
+  writeFileSync(loadOnly, loadOnlyText)
+  const loadOnlyTimes: number[] = []
   const gates = actions.find(([n]) => n === 'check-gates')?.[1] ?? {}
   // NODE_COMPILE_CACHE is what module.enableCompileCache() sets up, without changing the bundle.
   const cached =
@@ -94,8 +106,10 @@ export async function benchColdStart(runs = 15): Promise<BenchRow[]> {
   for (const [name, inputs] of actions) wall([bundle(name)], { ...base, ...inputs }, workspace)
   if (cached)
     wall([bundle('check-gates')], { ...base, ...gates, NODE_COMPILE_CACHE: warmCache }, workspace)
+  wall([loadOnly], base, workspace)
   for (let i = 0; i < runs; i++) {
     baseline.push(wall(['-e', '0'], base, workspace))
+    loadOnlyTimes.push(wall([loadOnly], base, workspace))
     for (const [name, inputs] of actions) {
       times.get(name)?.push(wall([bundle(name)], { ...base, ...inputs }, workspace))
     }
@@ -122,7 +136,14 @@ export async function benchColdStart(runs = 15): Promise<BenchRow[]> {
   }
   const nodeMs = median(baseline)
   const rows: BenchRow[] = [
-    { name: 'cold start: node -e 0 (reference)', value: nodeMs, unit: 'ms', bar: '—', ok: true }
+    { name: 'cold start: node -e 0 (reference)', value: nodeMs, unit: 'ms', bar: '—', ok: true },
+    {
+      name: 'cold start: dist/check-gates loading its start-up code, running nothing / node -e 0',
+      value: median(loadOnlyTimes) / nodeMs,
+      unit: 'x',
+      bar: '—',
+      ok: true
+    }
   ]
   for (const [name] of actions) {
     const ratio = median(times.get(name) ?? []) / nodeMs
