@@ -93,7 +93,7 @@ const WHY: Array<[RegExp, string]> = [
   ],
   [
     /xml-js alone \/ whole check-gates run/,
-    "The whole action run is a fresh Node process that loads the action (see the cold-start rows: about 2.5x `node -e 0` before any work), reads the graph and the example's five other evidence files and writes the summary and report, about 200 ms before and around the 100k testcases; reading them adds about 250 ms in a one-shot process, where much of the code still runs unoptimised. xml-js alone parses the file in about 1.4 s, so 5x would need the whole run under about 290 ms: the start-up and the read would both have to shrink by about a third."
+    "The whole action run is a fresh Node process that loads the action (see the cold-start rows: about 2.5x `node -e 0` before any work), reads the graph and the example's five other evidence files and writes the summary and report, about 200 ms before and around the 100k testcases; reading them adds about 250 ms in a one-shot process, where much of the code still runs unoptimised. xml-js alone parses the file in 1.4 to 1.7 s here, so 5x would need the whole run under about 300 ms: the start-up and the read would both have to shrink by about a third."
   ],
   [
     /cold start: dist\/(check-gates|verify)/,
