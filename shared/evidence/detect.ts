@@ -3,6 +3,9 @@
  * ties (lcov has no header). Returns undefined when nothing fits, so the caller can ask for an
  * explicit `format:`.
  */
+import { MORE_COVERAGE_FORMATS } from './coverage/more-formats.js'
+import { TEST_FORMATS } from './tests/index.js'
+
 export const FORMATS = [
   'junit',
   'lcov',
@@ -21,22 +24,9 @@ export const FORMATS = [
   'k6',
   'perf-json',
   // test results besides JUnit (shared/evidence/tests/)
-  'trx',
-  'nunit',
-  'xunit-net',
-  'mocha-json',
-  'jest-json',
-  'rspec-json',
-  'dart-json',
-  'go-test-json',
-  'tap',
+  ...TEST_FORMATS,
   // coverage besides the above (shared/evidence/coverage/more-formats.ts)
-  'clover',
-  'go-cover',
-  'simplecov',
-  'gcovr-json',
-  'gcov-json',
-  'coveralls'
+  ...MORE_COVERAGE_FORMATS
 ] as const
 export type FormatName = (typeof FORMATS)[number]
 

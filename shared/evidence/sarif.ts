@@ -1,4 +1,5 @@
 import { EvidenceError } from '../errors.js'
+import { METRIC_NAMES } from '../metrics.js'
 import { printable } from '../safe-path.js'
 import type { OpenedEvidence } from './evidence-file.js'
 import { finiteNumber, isRecord, readJson } from './json-file.js'
@@ -52,19 +53,8 @@ export async function readSarif(opened: OpenedEvidence, ctx: ReadContext): Promi
       'has no runs: the analysis produced no results at all, which is not evidence of zero problems.'
     )
   const counts: Counts = new Map()
-  for (const k of [
-    'errors',
-    'warnings',
-    'notes',
-    'critical',
-    'high',
-    'medium',
-    'low',
-    'total',
-    'suppressed',
-    'new'
-  ])
-    counts.set(k, 0)
+  // Every sarif.* metric exists, at 0 when nothing of its kind was found.
+  for (const k of METRIC_NAMES.sarif) counts.set(k, 0)
   const add = (k: string) => counts.set(k, (counts.get(k) ?? 0) + 1)
   data.runs.forEach((run, runIndex) => {
     if (!isRecord(run))

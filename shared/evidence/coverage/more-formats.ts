@@ -19,14 +19,7 @@ export const MORE_COVERAGE_READERS: Readonly<Record<MoreCoverageFormat, FormatRe
 }
 
 /**
- * Read as a stream (XML, lines, or JSON one source file's entry at a time), under the stream size
- * cap.
+ * Every one of them is read as a stream (XML, lines, or JSON one source file's entry at a time),
+ * under the stream size cap.
  */
-export const STREAMED_COVERAGE_FORMATS: readonly MoreCoverageFormat[] = [
-  'clover',
-  'go-cover',
-  'simplecov',
-  'gcovr-json',
-  'gcov-json',
-  'coveralls'
-]
+export const STREAMED_COVERAGE_FORMATS: readonly MoreCoverageFormat[] = MORE_COVERAGE_FORMATS
