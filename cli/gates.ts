@@ -17,7 +17,6 @@ import {
   renderPolicyText,
   type Policy
 } from '../shared/gates/policy.js'
-import { escapeMarkdown, inlineCode } from '../shared/escape.js'
 import { DEFAULT_GRAPH_PATH } from '../shared/graph/model.js'
 
 export const GATES_HELP = `flow gates --stage STAGE [--graph .process/graph.yaml] [--gates G1,G2] [--evidence "name: glob"]
@@ -61,13 +60,7 @@ export async function gatesCommand(ctx: CommandContext): Promise<number> {
     run: runFieldsFromEnv(process.env)
   }).finally(() => policy?.dispose())
   if (ctx.flags.report) writeReport(ctx.root, ctx.flags.report, report)
-  const policySummary = policy
-    ? `\n${renderPolicySection(
-        policy,
-        (t) => escapeMarkdown(t, 500),
-        (t) => inlineCode(t)
-      )}`
-    : ''
+  const policySummary = renderPolicySection(policy)
   if (ctx.flags.summary)
     writeFileInside(
       ctx.root,

@@ -23,7 +23,8 @@ import type { GitHubClient } from '../../shared/github/index.js'
 import { failingGates, type FailOn } from '../../shared/report/build.js'
 import { writeReport, writeReportFile } from '../../shared/report/write.js'
 import { changeFromEvent } from './event.js'
-import { policyFor, policySection, type PolicySource } from './policy.js'
+import { policyFor, type PolicySource } from './policy.js'
+import { renderPolicySection } from '../../shared/gates/policy.js'
 import { readPullRequestChange } from './change.js'
 import { changedLinesOf } from '../../shared/change/model.js'
 import { redact } from '../../shared/redact.js'
@@ -204,7 +205,7 @@ async function checkGates(io: ActionIO, now: Date, deps: CheckGatesDeps): Promis
   const reportHint = inputs.uploadReport
     ? `the ${artifactName} artifact`
     : path.basename(written.path)
-  const summary = renderGatesSummary(report, graph, { reportHint }) + policySection(policy)
+  const summary = renderGatesSummary(report, graph, { reportHint }) + renderPolicySection(policy)
   const summaryPath = path.join(outputDir(io.env), `check-gates-${stageSlug}-summary.md`)
   writeFileInside(
     path.dirname(summaryPath),
@@ -240,7 +241,8 @@ async function checkGates(io: ActionIO, now: Date, deps: CheckGatesDeps): Promis
       change.pullRequest,
       report.run.workflow,
       () =>
-        renderGatesSummary(report, graph, { reportHint, limit: 60_000 }) + policySection(policy),
+        renderGatesSummary(report, graph, { reportHint, limit: 60_000 }) +
+        renderPolicySection(policy),
       getClient
     )
   if (inputs.checkRun) {

@@ -1,12 +1,10 @@
 import type { ActionIO } from '../../shared/action.js'
 import { ConfigurationError } from '../../shared/errors.js'
-import { escapeMarkdown, inlineCode } from '../../shared/escape.js'
 import type { GitHubRequester, PullRequestContext } from '../../shared/gates/index.js'
 import {
   apiPolicyReader,
   gitPolicyReader,
   loadPolicy,
-  renderPolicySection,
   type Policy
 } from '../../shared/gates/policy.js'
 import { PullRequestFacts } from '../../shared/gates/pull-request.js'
@@ -72,15 +70,4 @@ export async function policyFor(req: PolicyRequest): Promise<Policy | undefined>
     )
   }
   return policy
-}
-
-/** The summary section about the policy; empty when the workspace's own files were used. */
-export function policySection(policy: Policy | undefined): string {
-  return policy
-    ? `\n${renderPolicySection(
-        policy,
-        (t) => escapeMarkdown(t, 500),
-        (t) => inlineCode(t)
-      )}`
-    : ''
 }

@@ -17,6 +17,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { literalPathspec, runGit, type GitRunner } from '../change/git.js'
 import { ConfigurationError, errorMessage } from '../errors.js'
+import { escapeMarkdown, inlineCode } from '../escape.js'
 import { loadGraph, type ProcessGraph } from '../graph/index.js'
 import type { WaiverRecord } from '../report/types.js'
 import { printable } from '../safe-path.js'
@@ -454,12 +455,14 @@ async function verify(
   }
 }
 
-/** The markdown section that says which policy was used and what the head proposes. */
-export function renderPolicySection(
-  policy: Policy,
-  escape: (text: string) => string,
-  code: (text: string) => string
-): string {
+/**
+ * The job-summary section that says which policy was used and what the head proposes; empty when
+ * the workspace's own files were the policy (no pull request, or policy-source head).
+ */
+export function renderPolicySection(policy: Policy | undefined): string {
+  if (!policy) return ''
+  const escape = (text: string) => escapeMarkdown(text, 500)
+  const code = inlineCode
   const lines = [`### Policy in force: ${escape(policy.source)}`, '']
   if (policy.proposed.length === 0) lines.push('The pull request changes no policy file.')
   else {
@@ -482,7 +485,7 @@ export function renderPolicySection(
       )
     }
   }
-  return `${lines.join('\n')}\n`
+  return `\n${lines.join('\n')}\n`
 }
 
 /** The same, as plain lines for a terminal. */
