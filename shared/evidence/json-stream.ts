@@ -500,19 +500,13 @@ export class JsonStreamer {
       // of an element outside its strings, cost one to three comparisons.
       if (c < COMMA) {
         if (c !== QUOTE) continue
-        let j = i + 1
-        for (;;) {
-          if (j >= n) {
-            this.inString = true
-            this.escaped = j > n
-            this.elementDepth = depth
-            return n
-          }
-          const d = b[j]
-          if (d === QUOTE) break
-          j += d === BACKSLASH ? 2 : 1
+        const end = this.stringEnd(b, i + 1)
+        if (end < 0) {
+          this.inString = true
+          this.elementDepth = depth
+          return n
         }
-        i = j
+        i = end
       } else if (c < OPEN_BRACKET) {
         if (c === COMMA && depth === 0) {
           this.endValue(b, i, c)
