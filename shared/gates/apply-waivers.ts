@@ -61,32 +61,36 @@ export function waiverProblemsGate(
     const id = `waiver-line-${rec.location?.line ?? requirements.length + 1}`
     const target = `${rec.gate ?? '?'} / ${rec.requirement ?? '?'}`
     const location = rec.location ? { location: rec.location } : {}
-    if (!w.usable) {
+    const problem = (
+      r: Pick<RequirementResult, 'severity' | 'status' | 'message'> & { expected?: string }
+    ) =>
       requirements.push({
         id,
         type: 'waiver',
-        severity: 'fail',
-        status: rec.state === 'malformed' ? 'error' : 'failed',
+        severity: r.severity,
+        status: r.status,
         check: target,
-        expected: 'gate, requirement, reason, approver and expires: YYYY-MM-DD within a year',
-        message: `Waiver for ${target} is ${rec.state}: ${rec.problem ?? ''}`.trim(),
+        ...(r.expected ? { expected: r.expected } : {}),
+        message: r.message,
         evidence: [file],
         ...location
+      })
+    if (!w.usable) {
+      problem({
+        severity: 'fail',
+        status: rec.state === 'malformed' ? 'error' : 'failed',
+        expected: 'gate, requirement, reason, approver and expires: YYYY-MM-DD within a year',
+        message: `Waiver for ${target} is ${rec.state}: ${rec.problem ?? ''}`.trim()
       })
       continue
     }
     const gate = graph.byId.get(rec.gate ?? '')
     if (!gate || gate.kind !== 'gate') {
       rec.state = 'unused'
-      requirements.push({
-        id,
-        type: 'waiver',
+      problem({
         severity: 'warn',
         status: 'failed',
-        check: target,
-        message: `Waiver names gate "${rec.gate}", which is not a gate in ${graph.file}; fix or remove it.`,
-        evidence: [file],
-        ...location
+        message: `Waiver names gate "${rec.gate}", which is not a gate in ${graph.file}; fix or remove it.`
       })
     } else if (
       evaluatedIds.has(gate.id) &&
@@ -95,15 +99,10 @@ export function waiverProblemsGate(
       )
     ) {
       rec.state = 'unused'
-      requirements.push({
-        id,
-        type: 'waiver',
+      problem({
         severity: 'warn',
         status: 'failed',
-        check: target,
-        message: `Waiver names requirement "${rec.requirement}", which gate ${gate.id} does not have (its requirements: ${(gate.requires ?? []).map((r) => r.id).join(', ')}); fix or remove it.`,
-        evidence: [file],
-        ...location
+        message: `Waiver names requirement "${rec.requirement}", which gate ${gate.id} does not have (its requirements: ${(gate.requires ?? []).map((r) => r.id).join(', ')}); fix or remove it.`
       })
     }
   }

@@ -33,7 +33,7 @@ import { checkReview } from './check-review.js'
 import { checkTrace } from './check-trace.js'
 import { explainMissing, namespacesOf } from './missing-names.js'
 import type { CheckOutcome } from './outcome.js'
-import type { EvidencePort } from './ports.js'
+import type { CollectedFinding, EvidencePort } from './ports.js'
 import { PullRequestFacts, type GitHubRequester, type PullRequestContext } from './pull-request.js'
 import { loadSignoffs } from './signoffs.js'
 import { loadWaivers } from './waivers.js'
@@ -487,15 +487,7 @@ function finiteMetrics(metrics: Map<string, number>): Record<string, number> {
   return out
 }
 
-function toFindingRecord(f: {
-  file: string
-  line?: number
-  endLine?: number
-  title: string
-  message: string
-  level: 'error' | 'warning' | 'notice'
-  kind: string
-}): FindingRecord {
+function toFindingRecord(f: CollectedFinding): FindingRecord {
   return {
     source: f.kind,
     severity: f.level,
