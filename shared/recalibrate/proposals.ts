@@ -412,6 +412,17 @@ function verbatimOffset(
   return begin
 }
 
+/** Where a proposal's expression is written in the graph. */
+function siteOf(sites: ExprSite[], p: Proposal): ExprSite | undefined {
+  return sites.find(
+    (s) =>
+      s.gate === p.gate &&
+      s.requirement === p.requirement &&
+      s.stage === p.stage &&
+      s.source === p.expression
+  )
+}
+
 function editsFor(
   text: string,
   doc: LoadedYaml,
@@ -422,13 +433,7 @@ function editsFor(
   const out = new Map<Proposal, TextEdit | undefined>()
   for (const p of proposals) {
     if (p.kind !== 'threshold') continue
-    const site = sites.find(
-      (s) =>
-        s.gate === p.gate &&
-        s.requirement === p.requirement &&
-        s.stage === p.stage &&
-        s.source === p.expression
-    )
+    const site = siteOf(sites, p)
     const begin = site ? verbatimOffset(text, starts, doc, site.yamlPath, site.source) : undefined
     if (begin === undefined || !p.expression || !p.proposedExpression) {
       out.set(p, undefined)
@@ -478,13 +483,7 @@ export function applyProposals(
     // Rewrite each expression once, with every literal change to it.
     const bySite = new Map<ExprSite, Proposal[]>()
     for (const p of thresholds) {
-      const site = sites.find(
-        (s) =>
-          s.gate === p.gate &&
-          s.requirement === p.requirement &&
-          s.stage === p.stage &&
-          s.source === p.expression
-      )
+      const site = siteOf(sites, p)
       if (!site) continue
       bySite.set(site, [...(bySite.get(site) ?? []), p])
     }
