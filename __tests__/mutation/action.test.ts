@@ -1,29 +1,21 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { run } from '../../actions/mutation-gate/main.js'
 import { validateReport } from '../../shared/report/validate.js'
 import { stampShard, parseTargets, type CacheClient } from '../../shared/mutation/index.js'
-import { fakeIO, fixtures, strykerReport, workspace, type Status } from './helpers.js'
+import {
+  fakeIO,
+  fixtures,
+  SIXTY_PERCENT,
+  strykerReport,
+  workspace,
+  writeIn,
+  type Status
+} from './helpers.js'
 
-function write(root: string, rel: string, data: unknown): void {
-  mkdirSync(path.dirname(path.join(root, rel)), { recursive: true })
-  writeFileSync(path.join(root, rel), typeof data === 'string' ? data : JSON.stringify(data))
-}
-
-/** 6 killed, 3 survived, 1 no coverage: 60%. */
-const SIXTY: Array<[string, number, Status]> = [
-  ['src/a.js', 1, 'Killed'],
-  ['src/a.js', 2, 'Killed'],
-  ['src/a.js', 3, 'Killed'],
-  ['src/a.js', 4, 'Survived'],
-  ['src/b.js', 1, 'Killed'],
-  ['src/b.js', 2, 'Killed'],
-  ['src/b.js', 3, 'Killed'],
-  ['src/b.js', 10, 'Survived'],
-  ['src/b.js', 11, 'Survived'],
-  ['src/b.js', 12, 'NoCoverage']
-]
+const write = writeIn
+const SIXTY = SIXTY_PERCENT
 
 async function gate(
   root: string,

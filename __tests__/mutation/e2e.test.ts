@@ -1,32 +1,16 @@
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { runBundledAction } from '../helpers/run-action.js'
 import { validateReport } from '../../shared/report/validate.js'
-import { repoRoot, strykerReport, workspace } from './helpers.js'
+import { repoRoot, SIXTY_PERCENT, strykerReport, workspace, writeIn } from './helpers.js'
 
 /** dist/mutation-gate under the Node running the tests (Node 24 via npm scripts), as the runner does. */
 const bundle = path.join(repoRoot, 'dist', 'mutation-gate', 'index.js')
 
-type Status = 'Killed' | 'Survived' | 'NoCoverage'
-const MUTANTS: Array<[string, number, Status]> = [
-  ['src/a.js', 1, 'Killed'],
-  ['src/a.js', 2, 'Killed'],
-  ['src/a.js', 3, 'Killed'],
-  ['src/a.js', 4, 'Survived'],
-  ['src/b.js', 1, 'Killed'],
-  ['src/b.js', 2, 'Killed'],
-  ['src/b.js', 3, 'Killed'],
-  ['src/b.js', 10, 'Survived'],
-  ['src/b.js', 11, 'Survived'],
-  ['src/b.js', 12, 'NoCoverage']
-]
-
-function write(root: string, rel: string, text: string): void {
-  mkdirSync(path.dirname(path.join(root, rel)), { recursive: true })
-  writeFileSync(path.join(root, rel), text)
-}
+const MUTANTS = SIXTY_PERCENT
+const write = writeIn
 
 describe('dist/mutation-gate end to end', () => {
   beforeAll(() => {

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, realpathSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { MutationTestResult } from 'mutation-testing-report-schema'
@@ -91,3 +91,23 @@ export function strykerReport(mutants: Array<[string, number, Status]>): Mutatio
   })
   return { schemaVersion: '2', thresholds: { high: 80, low: 60 }, files }
 }
+
+/** Writes a file under root (objects as JSON), making its folders. */
+export function writeIn(root: string, rel: string, data: unknown): void {
+  mkdirSync(path.dirname(path.join(root, rel)), { recursive: true })
+  writeFileSync(path.join(root, rel), typeof data === 'string' ? data : JSON.stringify(data))
+}
+
+/** 6 killed, 3 survived, 1 no coverage: a 60 % score over src/a.js and src/b.js. */
+export const SIXTY_PERCENT: Array<[string, number, Status]> = [
+  ['src/a.js', 1, 'Killed'],
+  ['src/a.js', 2, 'Killed'],
+  ['src/a.js', 3, 'Killed'],
+  ['src/a.js', 4, 'Survived'],
+  ['src/b.js', 1, 'Killed'],
+  ['src/b.js', 2, 'Killed'],
+  ['src/b.js', 3, 'Killed'],
+  ['src/b.js', 10, 'Survived'],
+  ['src/b.js', 11, 'Survived'],
+  ['src/b.js', 12, 'NoCoverage']
+]
