@@ -130,3 +130,70 @@ export function events(
       list.map(([kind, rest]) => JSON.stringify({ ...rest, [kindKey]: kind })).join('\n')
     )
 }
+
+/**
+ * Expression-shaped text: operators, names, literals, brackets and hostile bits joined at random,
+ * for the parser's "only ExpressionError, never a hang" properties.
+ */
+export function expressionSoup(maxLength: number): fc.Arbitrary<string> {
+  return fc
+    .array(
+      fc.constantFrom(
+        '(',
+        ')',
+        'a',
+        'b.c',
+        '1',
+        '2.5',
+        '"x"',
+        "'",
+        '"',
+        '&&',
+        'and',
+        'or',
+        'not',
+        '!',
+        '-',
+        '+',
+        '*',
+        '/',
+        '%',
+        '?',
+        ':',
+        '[',
+        ']',
+        ',',
+        'in',
+        'has(',
+        'size(',
+        'min(',
+        'max(',
+        'abs(',
+        '==',
+        '!=',
+        '<',
+        '<=',
+        '>',
+        '>=',
+        '.',
+        '\\',
+        ' ',
+        '1e',
+        '__proto__',
+        'constructor',
+        'true',
+        'false',
+        'null',
+        '0',
+        '\n',
+        '\u0000',
+        'has',
+        'size',
+        'min',
+        '=',
+        'else'
+      ),
+      { maxLength }
+    )
+    .map((parts) => parts.join(''))
+}

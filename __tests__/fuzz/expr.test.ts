@@ -15,6 +15,7 @@ import {
   type Value
 } from '../../shared/expr/index.js'
 import { expectTyped, PER_INPUT_MS, RUNS, slowest, TARGET_TIMEOUT, timedSync } from './support.js'
+import { expressionSoup } from './damage.js'
 import '../expr/property.test.js'
 
 jest.setTimeout(TARGET_TIMEOUT)
@@ -70,61 +71,7 @@ const shapes = fc.oneof(
   )
 )
 
-const soup = fc
-  .array(
-    fc.constantFrom(
-      '(',
-      ')',
-      'a',
-      'b.c',
-      '1',
-      '2.5',
-      '"x"',
-      "'",
-      '"',
-      '&&',
-      'and',
-      'or',
-      'not',
-      '!',
-      '-',
-      '+',
-      '*',
-      '/',
-      '%',
-      '?',
-      ':',
-      '[',
-      ']',
-      ',',
-      'in',
-      'has(',
-      'size(',
-      'min(',
-      'max(',
-      'abs(',
-      '==',
-      '!=',
-      '<',
-      '<=',
-      '>',
-      '>=',
-      '.',
-      '\\',
-      ' ',
-      '1e',
-      '__proto__',
-      'constructor',
-      'true',
-      'false',
-      'null',
-      '0',
-      '\n',
-      '\u0000'
-    ),
-    { maxLength: 60 }
-  )
-  .map((parts) => parts.join(''))
+const soup = expressionSoup(60)
 
 function run(source: string, values: Record<string, Value>): void {
   timedSync(source, () => {
