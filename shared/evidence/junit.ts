@@ -1,10 +1,9 @@
-import type { SaxesTagPlain } from 'saxes'
 import { EvidenceError } from '../errors.js'
 import { printable } from '../safe-path.js'
 import type { OpenedEvidence } from './evidence-file.js'
 import { addCount, type Counts } from './namespaces.js'
 import type { ReadContext, ReaderOutput } from './reader.js'
-import { countAttr, numAttr, streamXml } from './xml-stream.js'
+import { countAttr, numAttr, streamXml, type XmlTag } from './xml-stream.js'
 
 const MAX_MESSAGE_CHARS = 4000
 const SUITE_COUNT_ATTRS = ['tests', 'failures', 'errors', 'skipped', 'disabled', 'skip']
@@ -122,7 +121,7 @@ export async function readJUnit(opened: OpenedEvidence, ctx: ReadContext): Promi
     failure(titleOf(c), c.message, c.errored && !c.failed, c)
   }
 
-  const open = (tag: SaxesTagPlain, depth: number): void => {
+  const open = (tag: XmlTag, depth: number): void => {
     const name = tag.name
     if (!checkedRoot) {
       checkedRoot = true
@@ -143,9 +142,9 @@ export async function readJUnit(opened: OpenedEvidence, ctx: ReadContext): Promi
         const time = numAttr(tag, 'time')
         if (time !== undefined && time > 0) caseTime += time
       }
-      const a = tag.attributes
-      // Most writers give neither attribute: then no lowercasing and no lookups.
-      const marked = a.status !== undefined || a.result !== undefined
+      // Most writers give neither attribute: then no lowercasing, and the tag's attributes never
+      // become strings.
+      const marked = tag.attribute('status') !== undefined || tag.attribute('result') !== undefined
       if (tag.isSelfClosing && !marked && !merge) {
         // No status and no child (<failure>, <error>, <skipped>) can follow: a pass, counted as
         // finishCase would count it, without building the case (most testcases of a big report).
@@ -153,6 +152,7 @@ export async function readJUnit(opened: OpenedEvidence, ctx: ReadContext): Promi
         total++
         return
       }
+      const a = tag.attributes
       const status = marked ? (a.status ?? '').toLowerCase() : ''
       const result = marked ? (a.result ?? '').toLowerCase() : ''
       current = {

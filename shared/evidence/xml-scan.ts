@@ -9,12 +9,20 @@
  * payloads never expand. A DOCTYPE is handed to `doctype()` (which refuses entity declarations) and
  * its DTD is never read. Namespaces are not resolved (prefixes stay in names, as saxes with
  * xmlns off). Text is only decoded when `onText` is set; otherwise it is only checked.
+ *
+ * Attributes are checked as they are scanned (syntax, values, duplicates) but only become strings
+ * when a handler reads them: a tag hands its handler offsets into the buffer, valid while the handler
+ * runs. A 100k-testcase JUnit report then costs two length comparisons per testcase instead of an
+ * object with three keyed properties (bench/peers.ts measures the whole action).
  */
 
 export interface XmlTag {
-  name: string
-  attributes: Record<string, string>
-  isSelfClosing: boolean
+  readonly name: string
+  readonly isSelfClosing: boolean
+  /** Every attribute, decoded; built on first use. */
+  readonly attributes: Record<string, string>
+  /** One attribute's decoded value, without building the others (the hot path of big reports). */
+  attribute(name: string): string | undefined
 }
 
 export class XmlSyntaxError extends Error {}
@@ -75,12 +83,17 @@ const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '
 const Attributes = function Attributes() {} as unknown as new () => Record<string, string>
 Attributes.prototype = Object.create(null) as Record<string, string>
 /**
- * The common attribute in one native regex step: whitespace, an ASCII name, `=`, and a quoted
- * value with no reference, `<`, control or non-character. Anything else takes the general path.
+ * The common attribute: whitespace, an ASCII name, `=`, and a quoted value with no reference, `<`,
+ * control or non-character. Anything else takes the general path.
  */
 const SIMPLE_ATTRIBUTE =
   // eslint-disable-next-line no-control-regex -- control characters send a value to the general path
-  /[ \t\r\n]+([A-Za-z_:][-A-Za-z0-9_.:]*)[ \t\r\n]*=[ \t\r\n]*(?:"([^"<&\x00-\x1f\ufffe\uffff]*)"|'([^'<&\x00-\x1f\ufffe\uffff]*)')/y
+  /[ \t\r\n]+[A-Za-z_:][-A-Za-z0-9_.:]*[ \t\r\n]*=[ \t\r\n]*(?:"[^"<&\x00-\x1f\ufffe\uffff]*"|'[^'<&\x00-\x1f\ufffe\uffff]*')/y
+/** Beyond this many attributes on one tag, duplicates are found with a Set instead of by comparing spans. */
+const PAIRWISE_LIMIT = 16
+/** How many distinct element names are kept for reuse (a test report has about ten). */
+const SEEN_NAMES = 32
+
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x09 || c === CR
 
 export class XmlScanner {
@@ -95,6 +108,17 @@ export class XmlScanner {
   private readonly stack: string[] = []
   private seenRoot = false
   private seenDoctype = false
+  /** The open tag's attributes: name start, name end, value start, value end, four per attribute. */
+  private spans = new Int32Array(64)
+  /** Decoded values of attributes holding references or line ends; undefined for plain slices. */
+  private readonly decoded: Array<string | undefined> = []
+  private attributeCount = 0
+  /** Names seen on a tag with many attributes (duplicates found in one lookup each). */
+  private names: Set<string> | undefined
+  /** Element names reused by tagName(). */
+  private readonly seenNames: string[] = []
+  /** Counts tags handed out: a tag reads the buffer only while it is the newest one. */
+  private generation = 0
 
   constructor(private readonly handlers: XmlScanHandlers) {}
 
@@ -272,57 +296,174 @@ export class XmlScanner {
     if (nameEnd < 0) return -1
     if (nameEnd === start + 1) this.fail('disallowed character in tag name')
     if (this.seenRoot && this.stack.length === 0) this.fail('documents may contain only one root')
-    const name = buf.slice(start + 1, nameEnd)
-    const attributes: Record<string, string> = new Attributes()
+    this.attributeCount = 0
+    this.names = undefined
     let i = nameEnd
     for (;;) {
+      // The common attribute is matched by one native regex step (fast even before the JIT has
+      // warmed up); only its name is then located, over a few ASCII characters.
       SIMPLE_ATTRIBUTE.lastIndex = i
-      const m = SIMPLE_ATTRIBUTE.exec(buf)
-      if (m !== null) {
-        const attr = m[1]
-        if (attributes[attr] !== undefined) this.fail(`duplicate attribute: ${attr}`)
-        attributes[attr] = m[2] ?? m[3]
-        i = SIMPLE_ATTRIBUTE.lastIndex
+      if (SIMPLE_ATTRIBUTE.test(buf)) {
+        const end = SIMPLE_ATTRIBUTE.lastIndex
+        let from = i + 1
+        while (isSpace(buf.charCodeAt(from))) from++
+        let to = from + 1
+        while (NAME[buf.charCodeAt(to)] !== 0 && buf.charCodeAt(to) < 128) to++
+        if (this.isDuplicate(from, to)) this.fail(`duplicate attribute: ${buf.slice(from, to)}`)
+        const valueStart = buf.lastIndexOf(buf[end - 1], end - 2) + 1
+        this.addSpan(from, to, valueStart, end - 1, undefined)
+        i = end
         continue
       }
       const spaced = i
       i = this.skipSpace(i)
       if (i >= len) return -1
       const c = buf.charCodeAt(i)
-      if (c === GT) return this.opened(name, attributes, false, i + 1)
+      if (c === GT) return this.opened(this.tagName(start + 1, nameEnd), false, i + 1)
       if (c === SLASH) {
         if (i + 1 >= len) return -1
         if (buf.charCodeAt(i + 1) !== GT)
           this.fail('forward-slash in opening tag not followed by >')
-        return this.opened(name, attributes, true, i + 2)
+        return this.opened(this.tagName(start + 1, nameEnd), true, i + 2)
       }
       if (i === spaced) this.fail('no whitespace between attributes')
       const attrEnd = this.nameEnd(i)
       if (attrEnd < 0) return -1
       if (attrEnd === i) this.fail('disallowed character in attribute name')
-      const attr = buf.slice(i, attrEnd)
-      i = this.skipSpace(attrEnd)
-      if (i >= len) return -1
-      if (buf.charCodeAt(i) !== EQ) this.fail('attribute without value')
-      i = this.skipSpace(i + 1)
-      if (i >= len) return -1
-      const q = buf.charCodeAt(i)
+      let v = this.skipSpace(attrEnd)
+      if (v >= len) return -1
+      if (buf.charCodeAt(v) !== EQ) this.fail('attribute without value')
+      v = this.skipSpace(v + 1)
+      if (v >= len) return -1
+      const q = buf.charCodeAt(v)
       if (q !== QUOT && q !== APOS) this.fail('unquoted attribute value')
       // One pass finds the closing quote and whether the value needs more than a slice.
-      let close = i + 1
+      let close = v + 1
       let plain = true
       for (; close < len; close++) {
-        const v = buf.charCodeAt(close)
-        if (v === q) break
-        if (v < 0x20 || v === AMP || v === LT || v >= 0xfffe) plain = false
+        const ch = buf.charCodeAt(close)
+        if (ch === q) break
+        if (ch < 0x20 || ch === AMP || ch === LT || ch >= 0xfffe) plain = false
       }
       if (close >= len) return -1
-      if (attributes[attr] !== undefined) this.fail(`duplicate attribute: ${attr}`)
-      attributes[attr] = plain
-        ? buf.slice(i + 1, close)
-        : this.attributeValue(buf.slice(i + 1, close))
+      if (this.isDuplicate(i, attrEnd)) this.fail(`duplicate attribute: ${buf.slice(i, attrEnd)}`)
+      this.addSpan(
+        i,
+        attrEnd,
+        v + 1,
+        close,
+        plain ? undefined : this.attributeValue(buf.slice(v + 1, close))
+      )
       i = close + 1
     }
+  }
+
+  /** Whether the open tag already has an attribute named buf[from, to). */
+  private isDuplicate(from: number, to: number): boolean {
+    const count = this.attributeCount
+    if (count === 0) return false
+    if (count >= PAIRWISE_LIMIT) {
+      if (!this.names) {
+        this.names = new Set()
+        for (let k = 0; k < count; k++) this.names.add(this.nameAt(k))
+      }
+      const name = this.buf.slice(from, to)
+      if (this.names.has(name)) return true
+      this.names.add(name)
+      return false
+    }
+    const buf = this.buf
+    const spans = this.spans
+    const length = to - from
+    for (let k = 0; k < count; k++) {
+      const s = spans[4 * k]
+      if (spans[4 * k + 1] - s !== length) continue
+      let same = true
+      for (let j = 0; j < length; j++) {
+        if (buf.charCodeAt(s + j) !== buf.charCodeAt(from + j)) {
+          same = false
+          break
+        }
+      }
+      if (same) return true
+    }
+    return false
+  }
+
+  private addSpan(
+    nameStart: number,
+    nameEnd: number,
+    valueStart: number,
+    valueEnd: number,
+    decoded: string | undefined
+  ): void {
+    const k = this.attributeCount++
+    if (4 * k + 4 > this.spans.length) {
+      const grown = new Int32Array(this.spans.length * 2)
+      grown.set(this.spans)
+      this.spans = grown
+    }
+    this.spans[4 * k] = nameStart
+    this.spans[4 * k + 1] = nameEnd
+    this.spans[4 * k + 2] = valueStart
+    this.spans[4 * k + 3] = valueEnd
+    this.decoded[k] = decoded
+  }
+
+  /** Whether buf[from, to) is `text`, compared in place. */
+  private sameText(from: number, to: number, text: string): boolean {
+    if (to - from !== text.length) return false
+    const buf = this.buf
+    for (let j = 0; j < text.length; j++) {
+      if (buf.charCodeAt(from + j) !== text.charCodeAt(j)) return false
+    }
+    return true
+  }
+
+  /**
+   * The element name at buf[from, to), reusing the string of a name seen before: a report repeats a
+   * handful of names, and a fresh copy of each one for every element is most of what the scanner
+   * would allocate.
+   */
+  private tagName(from: number, to: number): string {
+    const seen = this.seenNames
+    for (let k = 0; k < seen.length; k++) if (this.sameText(from, to, seen[k])) return seen[k]
+    const name = this.buf.slice(from, to)
+    if (seen.length < SEEN_NAMES) seen.push(name)
+    return name
+  }
+
+  private nameAt(k: number): string {
+    return this.buf.slice(this.spans[4 * k], this.spans[4 * k + 1])
+  }
+
+  private valueAt(k: number): string {
+    return this.decoded[k] ?? this.buf.slice(this.spans[4 * k + 2], this.spans[4 * k + 3])
+  }
+
+  private current(generation: number): void {
+    if (generation !== this.generation)
+      throw new Error(
+        'an XML tag was read after its handler returned; read attributes in the handler'
+      )
+  }
+
+  /** The attributes of the tag of `generation` (the newest), as one object. */
+  attributesOf(generation: number): Record<string, string> {
+    this.current(generation)
+    const attributes: Record<string, string> = new Attributes()
+    for (let k = 0; k < this.attributeCount; k++) attributes[this.nameAt(k)] = this.valueAt(k)
+    return attributes
+  }
+
+  /** One attribute of the tag of `generation`, found by comparing names in the buffer. */
+  attributeOf(generation: number, name: string): string | undefined {
+    this.current(generation)
+    const spans = this.spans
+    for (let k = 0; k < this.attributeCount; k++) {
+      if (this.sameText(spans[4 * k], spans[4 * k + 1], name)) return this.valueAt(k)
+    }
+    return undefined
   }
 
   private attributeValue(raw: string): string {
@@ -331,15 +472,12 @@ export class XmlScanner {
     return this.decode(raw, true)
   }
 
-  private opened(
-    name: string,
-    attributes: Record<string, string>,
-    isSelfClosing: boolean,
-    next: number
-  ): number {
+  private opened(name: string, isSelfClosing: boolean, next: number): number {
     this.seenRoot = true
     if (!isSelfClosing) this.stack.push(name)
-    this.handlers.open({ name, attributes, isSelfClosing })
+    this.handlers.open(new ScannedTag(this, name, isSelfClosing, ++this.generation))
+    // The handler is done with the tag: a later read fails instead of seeing another tag's bytes.
+    this.generation++
     if (isSelfClosing) this.handlers.close(name)
     return next
   }
@@ -352,11 +490,11 @@ export class XmlScanner {
     const i = this.skipSpace(nameEnd)
     if (i >= buf.length) return -1
     if (buf.charCodeAt(i) !== GT) this.fail('disallowed character in closing tag')
-    const name = buf.slice(start + 2, nameEnd)
     const top = this.stack.pop()
-    if (top === undefined) this.fail(`unmatched closing tag: ${name}`)
-    if (top !== name) this.fail(`unexpected close tag ${name}; expected ${top}`)
-    this.handlers.close(name)
+    if (top === undefined) this.fail(`unmatched closing tag: ${buf.slice(start + 2, nameEnd)}`)
+    if (!this.sameText(start + 2, nameEnd, top))
+      this.fail(`unexpected close tag ${buf.slice(start + 2, nameEnd)}; expected ${top}`)
+    this.handlers.close(top)
     return i + 1
   }
 
@@ -427,5 +565,26 @@ export class XmlScanner {
       return -1
     }
     this.fail('unexpected markup after "<!"')
+  }
+}
+
+/** A tag as handlers see it: its attributes are read from the scanner's buffer on demand. */
+class ScannedTag implements XmlTag {
+  private all: Record<string, string> | undefined
+
+  constructor(
+    private readonly scanner: XmlScanner,
+    readonly name: string,
+    readonly isSelfClosing: boolean,
+    private readonly generation: number
+  ) {}
+
+  get attributes(): Record<string, string> {
+    return (this.all ??= this.scanner.attributesOf(this.generation))
+  }
+
+  attribute(name: string): string | undefined {
+    if (this.all) return Object.hasOwn(this.all, name) ? this.all[name] : undefined
+    return this.scanner.attributeOf(this.generation, name)
   }
 }

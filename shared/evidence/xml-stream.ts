@@ -133,7 +133,7 @@ async function locateXmlError(
 
 /** Reads an attribute as a number; undefined when absent or not finite. */
 export function numAttr(tag: XmlTag, name: string): number | undefined {
-  const raw = tag.attributes[name]
+  const raw = tag.attribute(name)
   if (raw === undefined || raw.trim() === '') return undefined
   const n = Number(raw)
   return Number.isFinite(n) ? n : undefined
@@ -146,7 +146,7 @@ export function countAttr(
   display: string,
   line?: number
 ): number | undefined {
-  const raw = tag.attributes[name]
+  const raw = tag.attribute(name)
   if (raw === undefined || raw.trim() === '') return undefined
   const n = Number(raw)
   if (!Number.isFinite(n) || n < 0 || !Number.isInteger(n)) {

@@ -1,9 +1,8 @@
-import type { SaxesTagPlain } from 'saxes'
 import { EvidenceError } from '../../errors.js'
 import { printable } from '../../safe-path.js'
 import type { OpenedEvidence } from '../evidence-file.js'
 import type { ReadContext, ReaderOutput } from '../reader.js'
-import { countAttr, streamXml } from '../xml-stream.js'
+import { countAttr, streamXml, type XmlTag } from '../xml-stream.js'
 import { CoverageAccumulator } from './accumulator.js'
 
 interface CloverFile {
@@ -35,7 +34,7 @@ export async function readClover(opened: OpenedEvidence, ctx: ReadContext): Prom
   let fileDepth = 0
   let sawProject = false
 
-  const open = (tag: SaxesTagPlain, depth: number): void => {
+  const open = (tag: XmlTag, depth: number): void => {
     if (depth === 1) {
       if (tag.name !== 'coverage') throw new EvidenceError(display, 'unsupported', `is not a Clover report: its root element is <${printable(tag.name, 60)}>, expected <coverage>.`)
       return

@@ -1,8 +1,7 @@
-import type { SaxesTagPlain } from 'saxes'
 import { EvidenceError } from '../../errors.js'
 import type { OpenedEvidence } from '../evidence-file.js'
 import type { ReadContext, ReaderOutput } from '../reader.js'
-import { countAttr, numAttr, streamXml } from '../xml-stream.js'
+import { countAttr, numAttr, streamXml, type XmlTag } from '../xml-stream.js'
 import { CoverageAccumulator } from './accumulator.js'
 
 interface FileCoverage {
@@ -34,7 +33,7 @@ export async function readCobertura(opened: OpenedEvidence, ctx: ReadContext): P
   let inMethod = false
   let methodHit = false
 
-  const open = (tag: SaxesTagPlain, depth: number): void => {
+  const open = (tag: XmlTag, depth: number): void => {
     if (!checkedRoot) {
       checkedRoot = true
       if (tag.name !== 'coverage') throw new EvidenceError(display, 'unsupported', `is not a Cobertura report: its root element is <${tag.name}>.`)

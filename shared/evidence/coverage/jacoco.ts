@@ -1,8 +1,7 @@
-import type { SaxesTagPlain } from 'saxes'
 import { EvidenceError } from '../../errors.js'
 import type { OpenedEvidence } from '../evidence-file.js'
 import type { ReadContext, ReaderOutput } from '../reader.js'
-import { countAttr, streamXml } from '../xml-stream.js'
+import { countAttr, streamXml, type XmlTag } from '../xml-stream.js'
 import { CoverageAccumulator } from './accumulator.js'
 
 /**
@@ -19,7 +18,7 @@ export async function readJacoco(opened: OpenedEvidence, ctx: ReadContext): Prom
   let pkg = ''
   let source: { path: string; depth: number; changed?: Set<number>; counters: Map<string, [number, number]> } | undefined
 
-  const open = (tag: SaxesTagPlain, depth: number): void => {
+  const open = (tag: XmlTag, depth: number): void => {
     if (!checkedRoot) {
       checkedRoot = true
       if (tag.name !== 'report') throw new EvidenceError(display, 'unsupported', `is not a JaCoCo report: its root element is <${tag.name}>.`)

@@ -1,9 +1,8 @@
-import type { SaxesTagPlain } from 'saxes'
 import { EvidenceError } from '../../errors.js'
 import { printable } from '../../safe-path.js'
 import type { OpenedEvidence } from '../evidence-file.js'
 import type { NormalisedMutant } from '../types.js'
-import { streamXml } from '../xml-stream.js'
+import { streamXml, type XmlTag } from '../xml-stream.js'
 import { PIT_STATUS } from './statuses.js'
 
 const FIELDS = new Set([
@@ -29,7 +28,7 @@ export async function readPitMutants(
   let current: { status: string; fields: Map<string, string> } | undefined
   let field: string | undefined
   let checkedRoot = false
-  const open = (tag: SaxesTagPlain): void => {
+  const open = (tag: XmlTag): void => {
     if (!checkedRoot) {
       checkedRoot = true
       if (tag.name !== 'mutations')

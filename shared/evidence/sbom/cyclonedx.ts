@@ -1,9 +1,8 @@
-import type { SaxesTagPlain } from 'saxes'
 import { EvidenceError } from '../../errors.js'
 import type { OpenedEvidence } from '../evidence-file.js'
 import { isRecord, readJson } from '../json-file.js'
 import type { ReadContext, ReaderOutput } from '../reader.js'
-import { streamXml } from '../xml-stream.js'
+import { streamXml, type XmlTag } from '../xml-stream.js'
 import { severityWord, SEVERITY_ORDER } from './licenses.js'
 import { SbomCounter } from './sbom-counts.js'
 
@@ -102,7 +101,7 @@ export async function readCycloneDxXml(
   let text: string | undefined
   let vuln: { id: string; severities: string[] } | undefined
   const local = (n: string) => (n.includes(':') ? n.slice(n.indexOf(':') + 1) : n)
-  const open = (tag: SaxesTagPlain): void => {
+  const open = (tag: XmlTag): void => {
     const name = local(tag.name)
     const parent = path[path.length - 1]
     path.push(name)

@@ -1,9 +1,8 @@
-import type { SaxesTagPlain } from 'saxes'
 import { EvidenceError } from '../../errors.js'
 import { printable } from '../../safe-path.js'
 import type { OpenedEvidence } from '../evidence-file.js'
 import type { ReadContext, ReaderOutput } from '../reader.js'
-import { numAttr, streamXml } from '../xml-stream.js'
+import { numAttr, streamXml, type XmlTag } from '../xml-stream.js'
 import { MAX_MESSAGE_CHARS, TestTally } from './tally.js'
 
 /** How one test result maps onto tests.*: pass, skip, fail, or error. */
@@ -28,7 +27,7 @@ interface XmlTestFormat {
    * test whose status is unknown: guessing could turn a failure into a pass.
    */
   test(
-    tag: SaxesTagPlain,
+    tag: XmlTag,
     depth: number,
     path: readonly string[],
     display: string
@@ -36,8 +35,8 @@ interface XmlTestFormat {
   /** Elements inside a test whose text is the failure message. */
   messageElements: ReadonlySet<string>
   /** Elements outside any test that record an error of their own (xUnit's <error>, a failed NUnit teardown). */
-  outsideError?(tag: SaxesTagPlain, path: readonly string[]): string | undefined
-  duration?(tag: SaxesTagPlain, depth: number): number | undefined
+  outsideError?(tag: XmlTag, path: readonly string[]): string | undefined
+  duration?(tag: XmlTag, depth: number): number | undefined
   /** Checks run once the whole file is read (a run that says it was aborted...). */
   finish?(tally: TestTally): void
 }
@@ -52,7 +51,7 @@ async function readXmlTests(
   const path: string[] = []
   let current: OpenResult | undefined
 
-  const open = (tag: SaxesTagPlain, depth: number): void => {
+  const open = (tag: XmlTag, depth: number): void => {
     const name = localName(tag.name)
     if (depth === 1 && !format.roots.includes(name)) {
       throw new EvidenceError(
@@ -173,7 +172,7 @@ export const TRX_OUTCOMES: Readonly<Record<string, Outcome>> = {
  */
 function withDeclaredTotal(
   base: XmlTestFormat,
-  declaredOf: (tag: SaxesTagPlain, path: readonly string[]) => number | undefined,
+  declaredOf: (tag: XmlTag, path: readonly string[]) => number | undefined,
   what: string
 ): XmlTestFormat {
   let declared: number | undefined
@@ -385,7 +384,7 @@ export async function readNUnit(opened: OpenedEvidence, ctx: ReadContext): Promi
           ? numAttr(tag, 'time')
           : undefined
   }
-  const total = (tag: SaxesTagPlain, path: readonly string[]) =>
+  const total = (tag: XmlTag, path: readonly string[]) =>
     path.length === 1 &&
     (tag.name === 'test-run' || tag.name === 'test-results') &&
     tag.attributes.total !== undefined
@@ -435,7 +434,7 @@ const XUNIT: XmlTestFormat = {
 }
 
 export async function readXUnit(opened: OpenedEvidence, ctx: ReadContext): Promise<ReaderOutput> {
-  const total = (tag: SaxesTagPlain) =>
+  const total = (tag: XmlTag) =>
     tag.name === 'assembly' && tag.attributes.total !== undefined
       ? Number(tag.attributes.total)
       : undefined
