@@ -8,6 +8,7 @@ import {
   type Annotation
 } from './annotations.js'
 import { redact, registerSecret, secretsFromEnv } from './redact.js'
+import { randomHex } from './random.js'
 
 /**
  * Everything an action does to talk to the runner, behind one interface so `run()` can be tested
@@ -37,7 +38,7 @@ export function inputEnvName(name: string): string {
 }
 
 function fileCommandBlock(name: string, value: string): string {
-  const delimiter = `ghadelimiter_${globalThis.crypto.randomUUID()}`
+  const delimiter = `ghadelimiter_${randomHex(16)}`
   if (name.includes(delimiter) || value.includes(delimiter)) {
     throw new Error('Unexpected delimiter clash in a file command value.')
   }

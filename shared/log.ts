@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { randomHex } from './random.js'
 
 /**
  * The one logger shape library code takes: an action passes its ActionIO, the CLI a printer, tests
@@ -16,7 +16,7 @@ export interface Logger {
  * Returns the function that ends it.
  */
 export function stopCommands(log: Pick<Logger, 'info'>, prefix = 'flow'): () => void {
-  const token = `${prefix}-${randomUUID().replace(/-/g, '')}`
+  const token = `${prefix}-${randomHex(16)}`
   log.info(`::stop-commands::${token}`)
   return () => log.info(`::${token}::`)
 }

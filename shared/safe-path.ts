@@ -12,9 +12,9 @@ import {
   writeSync,
   type Stats
 } from 'node:fs'
-import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import { ConfigurationError } from './errors.js'
+import { randomHex } from './random.js'
 
 /** True when `child` (absolute, normalised) is `parent` or lies below it. */
 export function isInside(parent: string, child: string): boolean {
@@ -242,7 +242,7 @@ export function writeFileInside(
   const previous = lstatOrUndefined(target)
   const temp = path.join(
     path.dirname(target),
-    `.${path.basename(target).slice(0, 100)}.${randomUUID().slice(0, 8)}.tmp`
+    `.${path.basename(target).slice(0, 100)}.${randomHex(4)}.tmp`
   )
   let fd: number | undefined
   try {
