@@ -95,6 +95,18 @@ export async function benchColdStart(runs = 15): Promise<BenchRow[]> {
   const loadOnly = path.join(temp, 'check-gates-load-only.mjs')
   writeFileSync(loadOnly, loadOnlyText)
   const loadOnlyTimes: number[] = []
+  // The floor under any action that reads the graph: Node loading js-yaml and parsing the example's
+  // graph.yaml, nothing else (no schema, no checks, no output).
+  const yamlOnly = path.join(temp, 'yaml-only.mjs')
+  writeFileSync(
+    yamlOnly,
+    [
+      `import { load } from ${JSON.stringify(pathToFileURL(path.join(root, 'node_modules', 'js-yaml', 'dist', 'js-yaml.mjs')).href)}`,
+      "import { readFileSync } from 'node:fs'",
+      `load(readFileSync(${JSON.stringify(path.join(workspace, '.process', 'graph.yaml'))}, 'utf8'))`
+    ].join('\n')
+  )
+  const yamlOnlyTimes: number[] = []
   const gates = actions.find(([n]) => n === 'check-gates')?.[1] ?? {}
   // NODE_COMPILE_CACHE is what module.enableCompileCache() sets up, without changing the bundle.
   const cached =
@@ -107,9 +119,11 @@ export async function benchColdStart(runs = 15): Promise<BenchRow[]> {
   if (cached)
     wall([bundle('check-gates')], { ...base, ...gates, NODE_COMPILE_CACHE: warmCache }, workspace)
   wall([loadOnly], base, workspace)
+  wall([yamlOnly], base, workspace)
   for (let i = 0; i < runs; i++) {
     baseline.push(wall(['-e', '0'], base, workspace))
     loadOnlyTimes.push(wall([loadOnly], base, workspace))
+    yamlOnlyTimes.push(wall([yamlOnly], base, workspace))
     for (const [name, inputs] of actions) {
       times.get(name)?.push(wall([bundle(name)], { ...base, ...inputs }, workspace))
     }
@@ -145,6 +159,13 @@ export async function benchColdStart(runs = 15): Promise<BenchRow[]> {
       ok: true
     }
   ]
+  rows.push({
+    name: 'cold start: js-yaml alone loading and parsing the example graph / node -e 0',
+    value: median(yamlOnlyTimes) / nodeMs,
+    unit: 'x',
+    bar: '—',
+    ok: true
+  })
   for (const [name] of actions) {
     const ratio = median(times.get(name) ?? []) / nodeMs
     rows.push({
