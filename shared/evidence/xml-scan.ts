@@ -83,12 +83,14 @@ const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '
 const Attributes = function Attributes() {} as unknown as new () => Record<string, string>
 Attributes.prototype = Object.create(null) as Record<string, string>
 /**
- * The common attribute: whitespace, an ASCII name, `=`, and a quoted value with no reference, `<`,
- * control or non-character. Anything else takes the general path.
+ * The common start tag, whole, in one native regex step (fast even before the JIT has warmed up):
+ * an ASCII name, then attributes with ASCII names and quoted values that hold no reference, `<`,
+ * control character or non-character, then `>` or `/>`. Anything else (and a tag the buffer cuts
+ * off) takes the general path, character by character.
  */
-const SIMPLE_ATTRIBUTE =
+const SIMPLE_TAG =
   // eslint-disable-next-line no-control-regex -- control characters send a value to the general path
-  /[ \t\r\n]+[A-Za-z_:][-A-Za-z0-9_.:]*[ \t\r\n]*=[ \t\r\n]*(?:"[^"<&\x00-\x1f\ufffe\uffff]*"|'[^'<&\x00-\x1f\ufffe\uffff]*')/y
+  /<[A-Za-z_:][-A-Za-z0-9_.:]*(?:[ \t\r\n]+[A-Za-z_:][-A-Za-z0-9_.:]*[ \t\r\n]*=[ \t\r\n]*(?:"[^"<&\x00-\x1f\ufffe\uffff]*"|'[^'<&\x00-\x1f\ufffe\uffff]*'))*[ \t\r\n]*\/?>/y
 /** Beyond this many attributes on one tag, duplicates are found with a Set instead of by comparing spans. */
 const PAIRWISE_LIMIT = 16
 /** How many distinct element names are kept for reuse (a test report has about ten). */
@@ -290,6 +292,8 @@ export class XmlScanner {
   }
 
   private openTag(start: number): number {
+    SIMPLE_TAG.lastIndex = start
+    if (SIMPLE_TAG.test(this.buf)) return this.simpleTag(start, SIMPLE_TAG.lastIndex)
     const buf = this.buf
     const len = buf.length
     const nameEnd = this.nameEnd(start + 1)
@@ -300,21 +304,6 @@ export class XmlScanner {
     this.names = undefined
     let i = nameEnd
     for (;;) {
-      // The common attribute is matched by one native regex step (fast even before the JIT has
-      // warmed up); only its name is then located, over a few ASCII characters.
-      SIMPLE_ATTRIBUTE.lastIndex = i
-      if (SIMPLE_ATTRIBUTE.test(buf)) {
-        const end = SIMPLE_ATTRIBUTE.lastIndex
-        let from = i + 1
-        while (isSpace(buf.charCodeAt(from))) from++
-        let to = from + 1
-        while (NAME[buf.charCodeAt(to)] !== 0 && buf.charCodeAt(to) < 128) to++
-        if (this.isDuplicate(from, to)) this.fail(`duplicate attribute: ${buf.slice(from, to)}`)
-        const valueStart = buf.lastIndexOf(buf[end - 1], end - 2) + 1
-        this.addSpan(from, to, valueStart, end - 1, undefined)
-        i = end
-        continue
-      }
       const spaced = i
       i = this.skipSpace(i)
       if (i >= len) return -1
@@ -356,6 +345,37 @@ export class XmlScanner {
       )
       i = close + 1
     }
+  }
+
+  /**
+   * A whole start tag that SIMPLE_TAG matched, buf[start, end): its syntax is already checked, so
+   * the name and the attributes' spans are found with a few comparisons and native searches.
+   */
+  private simpleTag(start: number, end: number): number {
+    if (this.seenRoot && this.stack.length === 0) this.fail('documents may contain only one root')
+    const buf = this.buf
+    const isSelfClosing = buf.charCodeAt(end - 2) === SLASH
+    const stop = isSelfClosing ? end - 2 : end - 1
+    let nameEnd = start + 2
+    while (nameEnd < stop && !isSpace(buf.charCodeAt(nameEnd))) nameEnd++
+    this.attributeCount = 0
+    this.names = undefined
+    let i = nameEnd
+    for (;;) {
+      while (i < stop && isSpace(buf.charCodeAt(i))) i++
+      if (i >= stop) break
+      // Names hold no `=` and no space; values are quoted and hold no quote of their own kind.
+      const eq = buf.indexOf('=', i)
+      let attrEnd = eq
+      while (isSpace(buf.charCodeAt(attrEnd - 1))) attrEnd--
+      let v = eq + 1
+      while (isSpace(buf.charCodeAt(v))) v++
+      const close = buf.indexOf(buf[v], v + 1)
+      if (this.isDuplicate(i, attrEnd)) this.fail(`duplicate attribute: ${buf.slice(i, attrEnd)}`)
+      this.addSpan(i, attrEnd, v + 1, close, undefined)
+      i = close + 1
+    }
+    return this.opened(this.tagName(start + 1, nameEnd), isSelfClosing, end)
   }
 
   /** Whether the open tag already has an attribute named buf[from, to). */
