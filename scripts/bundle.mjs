@@ -17,6 +17,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync
 } from 'node:fs'
 import path from 'node:path'
@@ -91,12 +92,25 @@ const cliBuild = await esbuild.build({
 const result = {
   metafile: { outputs: { ...actions.metafile.outputs, ...cliBuild.metafile.outputs } }
 }
+// The banner is only kept where the code uses what it defines: most chunks are this project's own
+// ES modules, and on start-up every createRequire() and fileURLToPath() of 27 chunks costs time.
+// A false match only keeps a banner; a chunk that needs it and lost it would fail on first load.
+for (const file of Object.keys(result.metafile.outputs)) {
+  if (!file.endsWith('.js')) continue
+  const absolute = path.resolve(file)
+  const text = readFileSync(absolute, 'utf8')
+  if (!text.startsWith(banner)) continue
+  const body = text.slice(banner.length)
+  if (!/\b(require|__filename|__dirname)\b/.test(body)) writeFileSync(absolute, body.replace(/^\n/, ''))
+}
 writeFileSync(path.join(distDir, 'package.json'), '{"type":"module"}\n')
 const cli = path.join(distDir, 'cli', 'index.js')
 writeFileSync(cli, `#!/usr/bin/env node\n${readFileSync(cli, 'utf8')}`)
 chmodSync(cli, 0o755)
 
 const outputs = Object.entries(result.metafile.outputs)
+// Sizes as written (the banner is gone from most files since esbuild measured them).
+const size = (f) => statSync(path.resolve(f)).size
 const kib = (n) => `${Math.round(n / 1024)} KiB`
 for (const [file, out] of outputs.filter(
   ([, o]) => o.entryPoint && !o.entryPoint.startsWith('node_modules/')
@@ -110,10 +124,10 @@ for (const [file, out] of outputs.filter(
       if (imp.kind === 'import-statement' && !imp.external) visit(imp.path)
   }
   visit(file)
-  const loaded = [...seen].reduce((sum, f) => sum + result.metafile.outputs[f].bytes, 0)
+  const loaded = [...seen].reduce((sum, f) => sum + size(f), 0)
   console.log(
-    `bundled ${out.entryPoint} -> ${path.relative(root, file)} (${kib(out.bytes)}, loads ${kib(loaded)} on start)`
+    `bundled ${out.entryPoint} -> ${path.relative(root, file)} (${kib(size(file))}, loads ${kib(loaded)} on start)`
   )
 }
-const total = outputs.reduce((sum, [, o]) => sum + o.bytes, 0)
+const total = outputs.reduce((sum, [f]) => sum + size(f), 0)
 console.log(`dist: ${outputs.length} files, ${kib(total)}, in ${Date.now() - started} ms`)
