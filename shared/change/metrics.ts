@@ -16,8 +16,16 @@ export const DEFAULT_TEST_PATTERNS: readonly string[] = [
   '**/*{Test,Tests,Spec,IT}.{java,kt,kts,scala,groovy,cs,fs,vb,swift}'
 ]
 
-/** Whether a path is a test file by DEFAULT_TEST_PATTERNS (compiled once, for every change). */
-export const isTestFile = picomatch([...DEFAULT_TEST_PATTERNS], { dot: true })
+let defaultTestMatcher: ((path: string) => boolean) | undefined
+
+/**
+ * Whether a path is a test file by DEFAULT_TEST_PATTERNS: compiled once, on first use, so a run
+ * without a change (most runs of check-gates) does not pay for six regexes at start-up.
+ */
+export function isTestFile(path: string): boolean {
+  defaultTestMatcher ??= picomatch([...DEFAULT_TEST_PATTERNS], { dot: true })
+  return defaultTestMatcher(path)
+}
 
 /** Metrics that measure one change (its size, its new code, its mutants), not the project. */
 export function isChangeMetric(name: string): boolean {
