@@ -6,6 +6,12 @@ import { ConfigurationError, errorMessage } from './errors.js'
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
 export const DEFAULT_MAX_YAML_BYTES = 8 * 1024 * 1024
+/**
+ * Up to this size a file's parse events are kept for its position index (most graphs are a few
+ * KB, and nearly every run asks for positions: the report locates each gate); a bigger file's
+ * events would cost more memory than parsing it again when positions are asked for.
+ */
+const KEEP_EVENTS_CHARS = 256 * 1024
 
 export interface Position {
   line: number
@@ -30,13 +36,22 @@ export interface LoadedYaml {
  */
 export function parseYaml(text: string, file: string): LoadedYaml {
   let value: unknown
+  let events: jsyaml.Event[] | undefined
   try {
-    value = jsyaml.load(text, {
+    // jsyaml.load() in its two steps, so a small file's events also serve the position index.
+    const parsed = jsyaml.parseEvents(text, { filename: file, maxDepth: 100 })
+    const documents = jsyaml.constructFromEvents(parsed, {
+      source: text,
+      filename: file,
       schema: jsyaml.CORE_SCHEMA,
-      maxAliases: 100,
-      maxDepth: 100,
-      filename: file
-    } as jsyaml.LoadOptions)
+      maxAliases: 100
+    })
+    if (documents.length === 0)
+      throw new jsyaml.YAMLException('expected a document, but the input is empty')
+    if (documents.length > 1)
+      throw new jsyaml.YAMLException('expected a single document in the stream, but found more')
+    value = documents[0]
+    if (text.length <= KEEP_EVENTS_CHARS) events = parsed
   } catch (error) {
     throw yamlError(error, file)
   }
@@ -50,7 +65,8 @@ export function parseYaml(text: string, file: string): LoadedYaml {
   let positions:
     ((path: ReadonlyArray<string | number>, key: boolean) => Position | undefined) | undefined
   const locate = (path: ReadonlyArray<string | number>, opts?: { key?: boolean }) => {
-    positions ??= positionIndex(text)
+    positions ??= positionIndex(text, events)
+    events = undefined
     return positions(path, opts?.key === true)
   }
   // Without an anchor no two places can share an object, so the walk needs no visited set.
@@ -196,7 +212,8 @@ function expandedSize(root: unknown): number {
  * a walk that tracks the path of every collection, key and value by its start offset.
  */
 function positionIndex(
-  text: string
+  text: string,
+  parsed?: jsyaml.Event[]
 ): (path: ReadonlyArray<string | number>, key: boolean) => Position | undefined {
   const values = new Map<string, number>()
   const keys = new Map<string, number>()
@@ -228,7 +245,8 @@ function positionIndex(
     return p
   }
   try {
-    for (const e of jsyaml.parseEvents(text, {}) as Iterable<Record<string, number>>) {
+    const events = parsed ?? jsyaml.parseEvents(text, {})
+    for (const e of events as unknown as Iterable<Record<string, number>>) {
       if (e.type === jsyaml.EVENT_ID.SEQUENCE || e.type === jsyaml.EVENT_ID.MAPPING) {
         const start = e.anchorStart >= 0 ? e.anchorStart - 1 : e.start
         const p = place(start)
