@@ -101,7 +101,8 @@ for (const file of Object.keys(result.metafile.outputs)) {
   const text = readFileSync(absolute, 'utf8')
   if (!text.startsWith(banner)) continue
   const body = text.slice(banner.length)
-  if (!/\b(require|__filename|__dirname)\b/.test(body)) writeFileSync(absolute, body.replace(/^\n/, ''))
+  if (!/\b(require|__filename|__dirname)\b/.test(body))
+    writeFileSync(absolute, body.replace(/^\n/, ''))
 }
 writeFileSync(path.join(distDir, 'package.json'), '{"type":"module"}\n')
 const cli = path.join(distDir, 'cli', 'index.js')
