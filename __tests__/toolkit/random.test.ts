@@ -4,6 +4,8 @@
  * length asked for, hex, and different each time, from the device or from node:crypto.
  */
 import { describe, expect, it } from '@jest/globals'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { randomHex } from '../../shared/random.js'
 
@@ -23,9 +25,20 @@ describe('randomHex', () => {
   })
 
   it('never returns zeros when the device gives too few bytes', () => {
-    // An empty file reads 0 bytes: the crypto module is used instead of the zero-filled buffer.
-    const empty = path.join(process.cwd(), 'package-lock.json.absent')
-    expect(randomHex(8, empty)).not.toBe('0'.repeat(16))
+    // /dev/null is a character device that reads 0 bytes: crypto is used, not the zeroed buffer.
     expect(randomHex(8, '/dev/null')).not.toBe('0'.repeat(16))
+  })
+
+  it('trusts only a character device: a plain file a step wrote is never the source', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'flow-random-'))
+    const planted = path.join(dir, 'urandom')
+    writeFileSync(planted, Buffer.alloc(64, 0x41))
+    try {
+      const token = randomHex(16, planted)
+      expect(token).toMatch(/^[0-9a-f]{32}$/)
+      expect(token).not.toBe('41'.repeat(16))
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
