@@ -185,6 +185,28 @@ describe('change size: min_changed_lines', () => {
     )
   })
 
+  it('never exempts a change whose file list the API cut at 3,000 files (the rest is unknown)', async () => {
+    // 3,000 renamed files without a changed line: summed alone they would make a 0-line change.
+    const renames = (page: number) =>
+      Array.from({ length: 100 }, (_, i) => ({
+        filename: `src/moved/${page}-${i}.ts`,
+        additions: 0,
+        deletions: 0,
+        status: 'renamed'
+      }))
+    for (let page = 1; page <= 30; page++)
+      nock(API)
+        .get('/repos/o/r/pulls/7/files')
+        .query((q) => Number(q.page) === page)
+        .reply(200, renames(page))
+    const report = await evaluate(lowCoverage, { pullRequest: pr, github: github() })
+    expect(requirement(report, 'G-release', 'coverage')).toMatchObject({
+      status: 'failed',
+      detail: 'coverage.lines (10) >= 80'
+    })
+    expect(report.verdict).toBe('failed')
+  })
+
   it('still exempts a small change that deletes no test lines', async () => {
     nock(API)
       .get('/repos/o/r/pulls/7/files')

@@ -4,6 +4,8 @@
  * lazy and memoised: a graph without review or trace requirements makes no API call at all.
  */
 
+import { API_FILE_LIMIT } from '../change/pull-request.js'
+
 export interface PullRequestContext {
   owner: string
   repo: string
@@ -229,9 +231,18 @@ export class PullRequestFacts {
     })
   }
 
+  /**
+   * The files the API lists for the pull request. It lists at most 3,000; a list that long may be
+   * cut, and a size summed from part of a change could exempt it as small, so that is an error
+   * (the caller then treats the size as unknown and keeps the rule in force).
+   */
   files(): Promise<ChangedFile[]> {
     return this.memo('files', async () => {
       const raw = await this.pages(`GET /repos/{owner}/{repo}/pulls/{pull_number}/files`)
+      if (raw.length >= API_FILE_LIMIT)
+        throw new Error(
+          `the pull request lists ${raw.length} files, as many as the API shows, so the rest of the change is unknown`
+        )
       return raw.map((f) => {
         const rec = f as { filename?: string; additions?: number; deletions?: number }
         return {
