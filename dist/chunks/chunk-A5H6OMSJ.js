@@ -1,4 +1,3 @@
-import { createRequire as __flowCreateRequire } from 'node:module'; import { fileURLToPath as __flowFileURLToPath } from 'node:url'; const require = __flowCreateRequire(import.meta.url); const __filename = __flowFileURLToPath(import.meta.url); const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));
 import{f as a}from"./chunk-2SYAO6EA.js";var c=1e6,b=512,u=class{constructor(t=c){this.limit=t}limit;parts=[];bytes=0;reserve=4096;get size(){return this.bytes}get remaining(){return Math.max(0,this.limit-this.reserve-this.bytes)}add(t){let e=t.endsWith(`
 `)?t:`${t}
 `,s=Buffer.byteLength(e,"utf8");return this.bytes+s>this.limit-this.reserve?!1:(this.parts.push(e),this.bytes+=s,!0)}heading(t,e=2){return this.add(`${"#".repeat(e)} ${a(t)}

@@ -1,2 +1,1 @@
-import { createRequire as __flowCreateRequire } from 'node:module'; import { fileURLToPath as __flowFileURLToPath } from 'node:url'; const require = __flowCreateRequire(import.meta.url); const __filename = __flowFileURLToPath(import.meta.url); const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));
 function f(n,t){if(n.length===0)return;let e=[...n].sort((u,d)=>u-d),r=t/100*(e.length-1),o=Math.floor(r),i=Math.ceil(r);return e[o]+(e[i]-e[o])*(r-o)}function c(n){if(n.length===0)return;let t=0;for(let e of n)t+=e;return t/n.length}export{f as a,c as b};

@@ -1,2 +1,0 @@
-import { createRequire as __flowCreateRequire } from 'node:module'; import { fileURLToPath as __flowFileURLToPath } from 'node:url'; const require = __flowCreateRequire(import.meta.url); const __filename = __flowFileURLToPath(import.meta.url); const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));
-import{a,b}from"./chunk-6EFTNGOD.js";import"./chunk-RFBFBXNR.js";import"./chunk-UCG57ZXN.js";import"./chunk-43AJX34E.js";import"./chunk-SX7F4O6O.js";import"./chunk-DDDXW7UX.js";export{b as readSarif,a as severityBucket};

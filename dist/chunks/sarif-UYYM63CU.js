@@ -1,0 +1,1 @@
+import{a,b}from"./chunk-KA6ARH4M.js";import"./chunk-FODONFIX.js";import"./chunk-DWHFIPSR.js";import"./chunk-43AJX34E.js";import"./chunk-PURHAJKP.js";import"./chunk-DDDXW7UX.js";export{b as readSarif,a as severityBucket};

@@ -1,0 +1,1 @@
+import{k as a,p as b,q as c,r as d}from"./chunk-QOOJLYJC.js";import"./chunk-JNOFCHTD.js";import"./chunk-3DZGW6SF.js";import"./chunk-WTSX5MWV.js";import"./chunk-RPXAZ2IB.js";import"./chunk-7IEIJEQV.js";import"./chunk-64O4UU5Y.js";export{a as mutationMetrics,d as mutationReader,b as readMutationOpened,c as readMutationReport};

@@ -1,2 +1,0 @@
-import { createRequire as __flowCreateRequire } from 'node:module'; import { fileURLToPath as __flowFileURLToPath } from 'node:url'; const require = __flowCreateRequire(import.meta.url); const __filename = __flowFileURLToPath(import.meta.url); const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));
-import{h as a,i as b}from"./chunk-MSRSBALL.js";import"./chunk-DJDD5LUD.js";import"./chunk-SADBW74E.js";import"./chunk-64O4UU5Y.js";export{b as readSarif,a as severityBucket};
