@@ -12,64 +12,12 @@ import { EvidenceError } from '../../shared/errors.js'
 import { openEvidence } from '../../shared/evidence/evidence-file.js'
 import {
   describeElement,
-  JsonStreamer,
   JsonStreamError,
   lineAt,
-  streamJson,
-  type JsonPath,
-  type JsonStreamSpec
+  streamJson
 } from '../../shared/evidence/json-stream.js'
+import { BOTH, type Element, FILES, reassemble, streamed } from '../helpers/json-stream.js'
 import { workspace } from './helpers.js'
-
-/** gcovr's and Coveralls' shape: the top-level "files" array. */
-const FILES: Pick<JsonStreamSpec, 'stream' | 'maxPathDepth' | 'label'> = {
-  label: 'entries of "files"',
-  maxPathDepth: 1,
-  stream: (p, kind) => kind === 'array' && p.length === 1 && p[0] === 'files'
-}
-/** SimpleCov's shape: each result set's "coverage" object. */
-const COVERAGE: Pick<JsonStreamSpec, 'stream' | 'maxPathDepth' | 'label'> = {
-  label: 'files of each "coverage"',
-  maxPathDepth: 2,
-  stream: (p, kind) =>
-    kind === 'object' && p.length === 2 && typeof p[0] === 'string' && p[1] === 'coverage'
-}
-/** Both at once. */
-const BOTH: Pick<JsonStreamSpec, 'stream' | 'maxPathDepth' | 'label'> = {
-  label: 'entries',
-  maxPathDepth: 2,
-  stream: (p, kind) => FILES.stream(p, kind) || COVERAGE.stream(p, kind)
-}
-
-interface Element {
-  path: JsonPath
-  key: string | number
-  value: unknown
-}
-
-/**
- * Streams `text` as UTF-8, cut at the byte positions `cuts` (inside a multi-byte character too),
- * and returns the skeleton and the elements.
- */
-function streamed(
-  text: string | Buffer,
-  cuts: number[] = [],
-  spec: Partial<JsonStreamSpec> = BOTH
-): { value: unknown; elements: Element[]; deferred?: { error: unknown } } {
-  const elements: Element[] = []
-  const streamer = new JsonStreamer('r.json', {
-    ...BOTH,
-    element: (value, key, p) => elements.push({ path: p, key, value }),
-    ...spec
-  })
-  const bytes = typeof text === 'string' ? Buffer.from(text) : text
-  let from = 0
-  for (const cut of [...cuts.filter((c) => c > 0 && c < bytes.length), bytes.length]) {
-    streamer.write(bytes.subarray(from, cut))
-    from = cut
-  }
-  return { ...streamer.end(), elements }
-}
 
 /** Cuts every `size` bytes of `text` as UTF-8. */
 function every(size: number, text: string | Buffer): number[] {
@@ -77,26 +25,6 @@ function every(size: number, text: string | Buffer): number[] {
   const out: number[] = []
   for (let i = size; i < length; i += size) out.push(i)
   return out
-}
-
-/** The skeleton with the streamed elements put back: what JSON.parse gives for the whole text. */
-function reassemble(value: unknown, elements: Element[]): unknown {
-  for (const e of elements) {
-    let at = value as Record<string | number, unknown>
-    for (const part of e.path) at = at[part] as Record<string | number, unknown>
-    if (Array.isArray(at)) {
-      expect(e.key).toBe(at.length)
-      at.push(e.value)
-    } else {
-      Object.defineProperty(at, e.key, {
-        value: e.value,
-        enumerable: true,
-        writable: true,
-        configurable: true
-      })
-    }
-  }
-  return value
 }
 
 function expectSameAsParse(text: string, cuts: number[] = []): void {

@@ -11,65 +11,15 @@ import fc from 'fast-check'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { EvidenceError } from '../../shared/errors.js'
-import {
-  JsonStreamer,
-  JsonStreamError,
-  type JsonPath,
-  type JsonStreamSpec
-} from '../../shared/evidence/json-stream.js'
+import { JsonStreamError } from '../../shared/evidence/json-stream.js'
 import { FIXTURES } from '../evidence/helpers.js'
+import { reassemble, streamed } from '../helpers/json-stream.js'
 import { damaged } from './damage.js'
 import { expectTyped, PER_INPUT_MS, RUNS, slowest, TARGET_TIMEOUT, timedSync } from './support.js'
 
-/** gcovr's "files" and SimpleCov's "<set>.coverage", streamed at once. */
-const SPEC: Pick<JsonStreamSpec, 'stream' | 'maxPathDepth' | 'label'> = {
-  label: 'entries',
-  maxPathDepth: 2,
-  stream: (p, kind) =>
-    (kind === 'array' && p.length === 1 && p[0] === 'files') ||
-    (kind === 'object' && p.length === 2 && typeof p[0] === 'string' && p[1] === 'coverage')
-}
-
-interface Element {
-  path: JsonPath
-  key: string | number
-  value: unknown
-}
-
-/** Streams `text` as UTF-8 bytes, cut at byte positions (inside a multi-byte character too). */
-function streamed(text: string, cuts: number[]): { value: unknown; elements: Element[] } {
-  const elements: Element[] = []
-  const streamer = new JsonStreamer('r.json', {
-    ...SPEC,
-    element: (value, key, p) => elements.push({ path: p, key, value })
-  })
-  const bytes = Buffer.from(text)
-  let from = 0
-  const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)
-  for (const cut of [...at, bytes.length]) {
-    streamer.write(bytes.subarray(from, cut))
-    from = cut
-  }
-  const { value } = streamer.end()
-  return { value, elements }
-}
-
-/** The skeleton with the elements put back where they came from. */
-function reassemble(value: unknown, elements: Element[]): unknown {
-  for (const e of elements) {
-    let at = value as Record<string | number, unknown>
-    for (const part of e.path) at = at[part] as Record<string | number, unknown>
-    if (Array.isArray(at)) at.push(e.value)
-    else
-      Object.defineProperty(at, e.key, {
-        value: e.value,
-        enumerable: true,
-        writable: true,
-        configurable: true
-      })
-  }
-  return value
-}
+/** Random cut positions folded into the byte length of `text`, so every one falls inside it. */
+const within = (text: string, cuts: number[]): number[] =>
+  cuts.map((c) => c % (Buffer.byteLength(text) + 1))
 
 /**
  * Streaming `text` must agree with JSON.parse: refused whenever JSON.parse refuses it, else the
@@ -88,7 +38,7 @@ function agrees(raw: string, cuts: number[]): void {
   let got: ReturnType<typeof streamed> | undefined
   let error: unknown
   try {
-    got = streamed(text, cuts)
+    got = streamed(text, within(text, cuts))
   } catch (e) {
     expectTyped(e, JsonStreamError, EvidenceError)
     error = e
@@ -206,7 +156,7 @@ describe('the streaming JSON reader against JSON.parse', () => {
           const text = spaced(doc, ws)
           timedSync(text, () => agrees(text, cuts))
           // and the whole is streamed: no element is left in the skeleton
-          const { value } = streamed(text, cuts)
+          const { value } = streamed(text, within(text, cuts))
           expect((value as { files: unknown[] }).files).toEqual([])
         }),
         { numRuns: RUNS }
