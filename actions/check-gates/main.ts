@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import path from 'node:path'
 import {
   booleanInput,
@@ -28,6 +28,7 @@ import { renderPolicySection } from '../../shared/gates/policy.js'
 import { readPullRequestChange } from './change.js'
 import { changedLinesOf } from '../../shared/change/model.js'
 import { redact } from '../../shared/redact.js'
+import { randomHex } from '../../shared/random.js'
 import { writeFileInside } from '../../shared/safe-path.js'
 import { DEFAULT_GRAPH_PATH } from '../../shared/graph/model.js'
 import {
@@ -332,7 +333,7 @@ export function artifactNameFor(
     .slice(0, 8)
   const attempt = env.GITHUB_RUN_ATTEMPT || '1'
   const job = env.GITHUB_JOB ? `-${slug(env.GITHUB_JOB)}` : ''
-  const unique = env.GITHUB_RUN_ID ? '' : `-${randomUUID().slice(0, 8)}`
+  const unique = env.GITHUB_RUN_ID ? '' : `-${randomHex(4)}`
   return `flow-report-${slug(inputs.stage)}${job}-${legs}-attempt-${slug(attempt)}${unique}`.slice(
     0,
     200
